@@ -1,0 +1,221 @@
+/**
+ * The call state machine: one pure reducer from (state, event) to
+ * (state, commands). The background owns the state and persists it (the worker
+ * may be stopped at any moment); the popup only renders it; the commands are
+ * the background's to carry out. Nothing here touches a browser API.
+ */
+import { EndReason, ErrorCode, type Result } from './protocol';
+
+export type Role = 'caller' | 'callee';
+
+export interface MediaFlags {
+  mic: boolean;
+  camera: boolean;
+}
+
+/** Why the last call is over, kept so the popup can say it in words. */
+export type Outcome =
+  | { kind: 'ended'; reason: EndReason | 'connection-lost' | 'connection-failed'; peer: string; duration?: number }
+  | { kind: 'refused'; error: ErrorCode; peer: string; message: string }
+  | { kind: 'missed'; peer: string };
+
+interface InCall {
+  peer: string;
+  callId: string;
+  local: MediaFlags;
+}
+
+export type CallState =
+  | { phase: 'idle'; outcome?: Outcome }
+  /** callId is null until the server has acknowledged the ring. */
+  | { phase: 'calling'; peer: string; callId: string | null; local: MediaFlags; since: number }
+  | { phase: 'ringing'; peer: string; callId: string; since: number }
+  | (InCall & { phase: 'connecting'; role: Role; since: number })
+  | (InCall & { phase: 'active'; role: Role; connectedAt: number; remote: MediaFlags });
+
+export type CallEvent =
+  | { type: 'dial'; peer: string; now: number }
+  | { type: 'ring-answered'; peer: string; result: Result<{ callId: string }> }
+  | { type: 'incoming'; callId: string; from: string; now: number }
+  | { type: 'accept'; now: number }
+  | { type: 'decline' }
+  | { type: 'accepted'; callId: string; now: number }
+  | { type: 'ended'; callId: string; reason: EndReason; now: number }
+  /** The user's hang-up; while calling it is a cancel. */
+  | { type: 'hangup'; now: number }
+  | { type: 'media-connected'; now: number }
+  | { type: 'media-lost'; now: number }
+  | { type: 'connect-timeout' }
+  | { type: 'set-mic'; on: boolean }
+  | { type: 'set-camera'; on: boolean }
+  | { type: 'remote-media'; media: MediaFlags }
+  | { type: 'dismiss' };
+
+/** What the background must do so the world matches the new state. */
+export type CallCommand =
+  | { type: 'send-ring'; peer: string }
+  | { type: 'send-accept'; callId: string }
+  | { type: 'send-decline'; callId: string }
+  | { type: 'send-hangup'; callId: string }
+  /** Starts capture and a fresh peer connection, replacing any earlier one. */
+  | { type: 'start-media'; role: Role; local: MediaFlags }
+  /** The callee accepted: the caller's queued offer and candidates may now flow. */
+  | { type: 'peer-ready' }
+  | { type: 'set-local-media'; local: MediaFlags }
+  | { type: 'stop-media' };
+
+export interface Transition {
+  state: CallState;
+  commands: CallCommand[];
+}
+
+export const IDLE: CallState = { phase: 'idle' };
+const BOTH_ON: MediaFlags = { mic: true, camera: true };
+
+const stay = (state: CallState): Transition => ({ state, commands: [] });
+
+function endedAt(state: CallState & InCall, now: number): number | undefined {
+  return state.phase === 'active' ? Math.round((now - state.connectedAt) / 1000) : undefined;
+}
+
+export function transition(state: CallState, event: CallEvent): Transition {
+  switch (event.type) {
+    case 'dial': {
+      if (state.phase !== 'idle') return stay(state);
+      return {
+        state: { phase: 'calling', peer: event.peer, callId: null, local: BOTH_ON, since: event.now },
+        // Media starts while it rings, so the offer and candidates are ready the moment the callee accepts.
+        commands: [
+          { type: 'send-ring', peer: event.peer },
+          { type: 'start-media', role: 'caller', local: BOTH_ON },
+        ],
+      };
+    }
+
+    case 'ring-answered': {
+      const current = state.phase === 'calling' && state.peer === event.peer && state.callId === null;
+      if (!current) {
+        // A ring we already gave up on (cancelled, or crossed with the callee's own call): withdraw it.
+        return event.result.ok ? { state, commands: [{ type: 'send-hangup', callId: event.result.callId }] } : stay(state);
+      }
+      if (event.result.ok) return stay({ ...state, callId: event.result.callId });
+      const { error, message } = event.result;
+      return {
+        state: { phase: 'idle', outcome: { kind: 'refused', error, peer: state.peer, message } },
+        commands: [{ type: 'stop-media' }],
+      };
+    }
+
+    case 'incoming': {
+      if (state.phase === 'calling' && state.peer === event.from) {
+        // Both dialled each other at once: they want the same call, so take theirs.
+        const withdraw: CallCommand[] = state.callId ? [{ type: 'send-hangup', callId: state.callId }] : [];
+        return {
+          state: { phase: 'connecting', role: 'callee', peer: event.from, callId: event.callId, local: state.local, since: event.now },
+          commands: [
+            ...withdraw,
+            { type: 'send-accept', callId: event.callId },
+            { type: 'start-media', role: 'callee', local: state.local },
+          ],
+        };
+      }
+      if (state.phase !== 'idle') return { state, commands: [{ type: 'send-decline', callId: event.callId }] };
+      return stay({ phase: 'ringing', peer: event.from, callId: event.callId, since: event.now });
+    }
+
+    case 'accept': {
+      if (state.phase !== 'ringing') return stay(state);
+      return {
+        state: { phase: 'connecting', role: 'callee', peer: state.peer, callId: state.callId, local: BOTH_ON, since: event.now },
+        commands: [
+          { type: 'send-accept', callId: state.callId },
+          { type: 'start-media', role: 'callee', local: BOTH_ON },
+        ],
+      };
+    }
+
+    case 'decline': {
+      if (state.phase !== 'ringing') return stay(state);
+      return { state: IDLE, commands: [{ type: 'send-decline', callId: state.callId }] };
+    }
+
+    case 'accepted': {
+      if (state.phase !== 'calling' || state.callId !== event.callId) return stay(state);
+      return {
+        state: { phase: 'connecting', role: 'caller', peer: state.peer, callId: state.callId, local: state.local, since: event.now },
+        commands: [{ type: 'peer-ready' }],
+      };
+    }
+
+    case 'ended': {
+      if (state.phase === 'idle' || state.callId !== event.callId) return stay(state);
+      if (state.phase === 'ringing') {
+        const outcome: Outcome =
+          event.reason === EndReason.Cancelled || event.reason === EndReason.NoAnswer || event.reason === EndReason.Gone
+            ? { kind: 'missed', peer: state.peer }
+            : { kind: 'ended', reason: event.reason, peer: state.peer };
+        return stay({ phase: 'idle', outcome });
+      }
+      const duration = state.phase === 'calling' ? undefined : endedAt(state, event.now);
+      return {
+        state: { phase: 'idle', outcome: { kind: 'ended', reason: event.reason, peer: state.peer, duration } },
+        commands: [{ type: 'stop-media' }],
+      };
+    }
+
+    case 'hangup': {
+      if (state.phase === 'ringing') return transition(state, { type: 'decline' });
+      if (state.phase === 'idle') return stay(state);
+      const send: CallCommand[] = state.callId ? [{ type: 'send-hangup', callId: state.callId }] : [];
+      const reason = state.phase === 'calling' ? EndReason.Cancelled : EndReason.HungUp;
+      const duration = state.phase === 'calling' ? undefined : endedAt(state, event.now);
+      return {
+        state: { phase: 'idle', outcome: { kind: 'ended', reason, peer: state.peer, duration } },
+        commands: [...send, { type: 'stop-media' }],
+      };
+    }
+
+    case 'media-connected': {
+      if (state.phase !== 'connecting') return stay(state);
+      const { peer, callId, role, local } = state;
+      return stay({ phase: 'active', peer, callId, role, local, connectedAt: event.now, remote: BOTH_ON });
+    }
+
+    case 'media-lost':
+    case 'connect-timeout': {
+      if (state.phase === 'active' && event.type === 'media-lost') {
+        return endWithoutPeer(state, 'connection-lost', endedAt(state, event.now));
+      }
+      if (state.phase === 'connecting') return endWithoutPeer(state, 'connection-failed');
+      return stay(state);
+    }
+
+    case 'set-mic':
+    case 'set-camera': {
+      if (state.phase !== 'calling' && state.phase !== 'connecting' && state.phase !== 'active') return stay(state);
+      const local = event.type === 'set-mic' ? { ...state.local, mic: event.on } : { ...state.local, camera: event.on };
+      return { state: { ...state, local }, commands: [{ type: 'set-local-media', local }] };
+    }
+
+    case 'remote-media': {
+      if (state.phase !== 'active') return stay(state);
+      return stay({ ...state, remote: event.media });
+    }
+
+    case 'dismiss': {
+      return state.phase === 'idle' ? stay(IDLE) : stay(state);
+    }
+  }
+}
+
+function endWithoutPeer(
+  state: CallState & InCall,
+  reason: 'connection-lost' | 'connection-failed',
+  duration?: number,
+): Transition {
+  return {
+    state: { phase: 'idle', outcome: { kind: 'ended', reason, peer: state.peer, duration } },
+    // The server still holds the call; tell it, so the other side is not left waiting.
+    commands: [{ type: 'send-hangup', callId: state.callId }, { type: 'stop-media' }],
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The signaling protocol: every Socket.IO event between the extension and the
+ * server, its payload and its validator. Both sides import this module, so a
+ * renamed field breaks the build on both; the server still parses every payload
+ * at its edge, because types do not stop a stranger's socket.
+ */
+import * as v from 'valibot';
+
+/** Bumped on any incompatible change; the server refuses other versions in words. */
+export const PROTOCOL_VERSION = 1;
+
+/** SDP for audio, video and data with many codecs is ~10 KB; 64 KB leaves room
+ * for simulcast and future m-lines without accepting megabytes. */
+export const MAX_SDP_LENGTH = 64 * 1024;
+/** An ICE candidate line is under 200 characters; 1 KB is generous. */
+const MAX_CANDIDATE_LENGTH = 1024;
+
+export const ErrorCode = {
+  BadRequest: 'bad-request',
+  ProtocolMismatch: 'protocol-mismatch',
+  BadProof: 'bad-proof',
+  NotRegistered: 'not-registered',
+  /** Offline and nonexistent codes answer the same, so codes cannot be enumerated. */
+  Unavailable: 'unavailable',
+  Busy: 'busy',
+  SelfCall: 'self-call',
+  NoSuchCall: 'no-such-call',
+  OutOfTurn: 'out-of-turn',
+  RateLimited: 'rate-limited',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const EndReason = {
+  Declined: 'declined',
+  NoAnswer: 'no-answer',
+  Cancelled: 'cancelled',
+  HungUp: 'hung-up',
+  /** The other party's extension vanished from signaling while ringing. */
+  Gone: 'gone',
+} as const;
+export type EndReason = (typeof EndReason)[keyof typeof EndReason];
+
+export type Failure = { ok: false; error: ErrorCode; message: string };
+export type Result<T extends object = object> = ({ ok: true } & T) | Failure;
+
+const codeString = v.pipe(v.string(), v.regex(/^[0-9A-HJKMNP-TV-Z]{12}$/));
+const callId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
+const base64 = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
+
+export const RegisterRequest = v.strictObject({
+  protocol: v.number(),
+  /** Raw uncompressed P-256 point: 65 bytes, 88 characters of base64. */
+  publicKey: base64(128),
+  /** ECDSA P-256 signature (IEEE P1363, 64 bytes). */
+  signature: base64(128),
+});
+export type RegisterRequest = v.InferOutput<typeof RegisterRequest>;
+
+export const RingRequest = v.strictObject({ to: codeString });
+export type RingRequest = v.InferOutput<typeof RingRequest>;
+
+export const CallRef = v.strictObject({ callId });
+export type CallRef = v.InferOutput<typeof CallRef>;
+
+export const SessionDescription = v.strictObject({
+  type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']),
+  sdp: v.pipe(v.string(), v.maxLength(MAX_SDP_LENGTH)),
+});
+
+export const IceCandidate = v.strictObject({
+  candidate: v.pipe(v.string(), v.maxLength(MAX_CANDIDATE_LENGTH)),
+  sdpMid: v.nullish(v.pipe(v.string(), v.maxLength(64))),
+  sdpMLineIndex: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(64))),
+  usernameFragment: v.nullish(v.pipe(v.string(), v.maxLength(256))),
+});
+
+/** What the two peer connections say to each other through the server. */
+export const SignalData = v.variant('kind', [
+  v.strictObject({ kind: v.literal('description'), description: SessionDescription }),
+  v.strictObject({ kind: v.literal('candidate'), candidate: IceCandidate }),
+]);
+export type SignalData = v.InferOutput<typeof SignalData>;
+
+export const SignalMessage = v.strictObject({ callId, data: SignalData });
+export type SignalMessage = v.InferOutput<typeof SignalMessage>;
+
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+export type Hello = { protocol: number; challenge: string };
+export type Incoming = { callId: string; from: string };
+export type Ended = { callId: string; reason: EndReason };
+
+type Ack<T extends object = object> = (result: Result<T>) => void;
+
+export interface ClientToServerEvents {
+  register(request: RegisterRequest, ack: Ack<{ code: string }>): void;
+  ring(request: RingRequest, ack: Ack<{ callId: string; iceServers: IceServer[] }>): void;
+  accept(request: CallRef, ack: Ack<{ iceServers: IceServer[] }>): void;
+  decline(request: CallRef, ack: Ack): void;
+  /** Ends the call: a cancel while ringing, a hang-up once accepted. */
+  hangup(request: CallRef, ack: Ack): void;
+  signal(message: SignalMessage, ack: Ack): void;
+}
+
+export interface ServerToClientEvents {
+  hello(hello: Hello): void;
+  incoming(incoming: Incoming): void;
+  accepted(call: CallRef): void;
+  ended(ended: Ended): void;
+  signal(message: SignalMessage): void;
+  /** This install registered again on another connection; this one no longer rings. */
+  replaced(): void;
+}
+
+export function fail(error: ErrorCode, message: string): Failure {
+  return { ok: false, error, message };
+}

@@ -1,0 +1,22 @@
+import { crx } from '@crxjs/vite-plugin';
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'vite';
+import manifest from './manifest.json' with { type: 'json' };
+
+export default defineConfig({
+  plugins: [preact(), crx({ manifest })],
+  define: {
+    // The signaling server the extension talks to until the user picks another in the popup's settings.
+    __DEFAULT_SERVER_URL__: JSON.stringify(process.env.PEERDIAL_SERVER_URL ?? 'http://localhost:3000'),
+  },
+  build: {
+    emptyOutDir: true,
+    // Extension pages the manifest does not name: crxjs builds them only when listed here.
+    rollupOptions: {
+      input: {
+        offscreen: 'src/offscreen/index.html',
+        permission: 'src/permission/index.html',
+      },
+    },
+  },
+});
