@@ -4,7 +4,7 @@
  * may be stopped at any moment); the popup only renders it; the commands are
  * the background's to carry out. Nothing here touches a browser API.
  */
-import { EndReason, ErrorCode, type Result } from './protocol';
+import { EndReason, ErrorCode, type IceServer, type Result } from './protocol';
 
 export type Role = 'caller' | 'callee';
 
@@ -35,9 +35,10 @@ export type CallState =
 
 export type CallEvent =
   | { type: 'dial'; peer: string; now: number }
-  | { type: 'ring-answered'; peer: string; result: Result<{ callId: string }> }
+  | { type: 'ring-answered'; peer: string; result: Result<{ callId: string; iceServers: IceServer[] }> }
   | { type: 'incoming'; callId: string; from: string; now: number }
   | { type: 'accept'; now: number }
+  | { type: 'accept-answered'; callId: string; result: Result<{ iceServers: IceServer[] }> }
   | { type: 'decline' }
   | { type: 'accepted'; callId: string; now: number }
   | { type: 'ended'; callId: string; reason: EndReason; now: number }
@@ -57,8 +58,10 @@ export type CallCommand =
   | { type: 'send-accept'; callId: string }
   | { type: 'send-decline'; callId: string }
   | { type: 'send-hangup'; callId: string }
-  /** Starts capture and a fresh peer connection, replacing any earlier one. */
+  /** Starts capture, replacing any earlier call's media. */
   | { type: 'start-media'; role: Role; local: MediaFlags }
+  /** The server has said which relays to use: build the peer connection. */
+  | { type: 'connect-peer'; role: Role; iceServers: IceServer[] }
   /** The callee accepted: the caller's queued offer and candidates may now flow. */
   | { type: 'peer-ready' }
   | { type: 'set-local-media'; local: MediaFlags }
@@ -98,7 +101,12 @@ export function transition(state: CallState, event: CallEvent): Transition {
         // A ring we already gave up on (cancelled, or crossed with the callee's own call): withdraw it.
         return event.result.ok ? { state, commands: [{ type: 'send-hangup', callId: event.result.callId }] } : stay(state);
       }
-      if (event.result.ok) return stay({ ...state, callId: event.result.callId });
+      if (event.result.ok) {
+        return {
+          state: { ...state, callId: event.result.callId },
+          commands: [{ type: 'connect-peer', role: 'caller', iceServers: event.result.iceServers }],
+        };
+      }
       const { error, message } = event.result;
       return {
         state: { phase: 'idle', outcome: { kind: 'refused', error, peer: state.peer, message } },
@@ -132,6 +140,15 @@ export function transition(state: CallState, event: CallEvent): Transition {
           { type: 'start-media', role: 'callee', local: BOTH_ON },
         ],
       };
+    }
+
+    case 'accept-answered': {
+      if (state.phase !== 'connecting' || state.role !== 'callee' || state.callId !== event.callId) return stay(state);
+      if (event.result.ok) {
+        return { state, commands: [{ type: 'connect-peer', role: 'callee', iceServers: event.result.iceServers }] };
+      }
+      // The caller gave up at the moment we answered.
+      return { state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } }, commands: [{ type: 'stop-media' }] };
     }
 
     case 'decline': {

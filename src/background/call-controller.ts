@@ -1,0 +1,120 @@
+/**
+ * Runs the call: feeds events into the pure state machine, persists the result
+ * before acting on it, carries out the commands (server requests, offscreen
+ * media) and tells the indicators (popup, badge, notification, ringtone) what
+ * to show. The one owner of the call state.
+ */
+import { type CallCommand, type CallEvent, type CallState, transition } from '../shared/call-state';
+import type { OffscreenMessage } from '../shared/runtime-messages';
+import { type CallRecord, loadCallRecord, saveCallRecord } from './call-store';
+import type { SignalingLink } from './signaling-link';
+
+/** ICE on loopback takes ~100 ms and through TURN across the world a few seconds;
+ * a call still not connected after this will not connect. */
+export const CONNECT_TIMEOUT_MS = 20_000;
+
+export interface CallControllerDeps {
+  signaling(): SignalingLink | null;
+  startOffscreen(message: OffscreenMessage): Promise<void>;
+  notifyOffscreen(message: OffscreenMessage): Promise<void>;
+  closeOffscreen(): Promise<void>;
+  /** Called after every change, with the state persisted. */
+  onChange(record: CallRecord): void;
+  log(message: string, error?: unknown): void;
+}
+
+export interface CallController {
+  record(): CallRecord;
+  dispatch(event: CallEvent): Promise<void>;
+  setMediaNotice(notice: string | null): Promise<void>;
+}
+
+export async function createCallController(deps: CallControllerDeps): Promise<CallController> {
+  let record = await loadCallRecord();
+  // Events are applied one at a time, in arrival order, even though each one awaits storage.
+  let queue: Promise<void> = Promise.resolve();
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
+
+  async function commit(next: CallRecord): Promise<void> {
+    const previous = record.call;
+    record = next;
+    await saveCallRecord(record);
+    watchConnectTimeout(previous, record.call);
+    deps.onChange(record);
+  }
+
+  function watchConnectTimeout(previous: CallState, current: CallState): void {
+    if (current.phase === 'connecting' && previous.phase !== 'connecting') {
+      clearTimeout(connectTimer);
+      connectTimer = setTimeout(() => void controller.dispatch({ type: 'connect-timeout' }), CONNECT_TIMEOUT_MS);
+    } else if (current.phase !== 'connecting') {
+      clearTimeout(connectTimer);
+    }
+  }
+
+  async function run(command: CallCommand): Promise<void> {
+    const link = deps.signaling();
+    switch (command.type) {
+      case 'send-ring': {
+        const result = link ? await link.request('ring', { to: command.peer }) : offline();
+        return controller.dispatch({ type: 'ring-answered', peer: command.peer, result });
+      }
+      case 'send-accept': {
+        const result = link ? await link.request('accept', { callId: command.callId }) : offline();
+        return controller.dispatch({ type: 'accept-answered', callId: command.callId, result });
+      }
+      case 'send-decline':
+      case 'send-hangup': {
+        const event = command.type === 'send-decline' ? 'decline' : 'hangup';
+        const result = link ? await link.request(event, { callId: command.callId }) : offline();
+        if (!result.ok) deps.log(`The server did not take the ${event}: ${result.message}`);
+        return;
+      }
+      case 'start-media':
+        return deps.startOffscreen({ target: 'offscreen', type: 'start', local: command.local });
+      case 'connect-peer':
+        return deps.startOffscreen({ target: 'offscreen', type: 'connect', role: command.role, iceServers: command.iceServers });
+      case 'peer-ready':
+        return deps.notifyOffscreen({ target: 'offscreen', type: 'peer-ready' });
+      case 'set-local-media':
+        return deps.notifyOffscreen({ target: 'offscreen', type: 'set-local-media', local: command.local });
+      case 'stop-media':
+        await deps.notifyOffscreen({ target: 'offscreen', type: 'stop' }).catch(() => undefined);
+        return deps.closeOffscreen();
+    }
+  }
+
+  const controller: CallController = {
+    record: () => record,
+
+    dispatch(event) {
+      const step = queue.then(async () => {
+        const { state, commands } = transition(record.call, event);
+        if (state !== record.call) {
+          const callOver = state.phase === 'idle';
+          await commit({ call: state, mediaNotice: callOver ? null : record.mediaNotice });
+        }
+        return commands;
+      });
+      queue = step.then(
+        () => undefined,
+        () => undefined,
+      );
+      // Commands run outside the queue: they may dispatch follow-up events (a server's answer).
+      return step.then(async (commands) => {
+        for (const command of commands) {
+          await run(command).catch((error: unknown) => deps.log(`Could not ${command.type}`, error));
+        }
+      });
+    },
+
+    async setMediaNotice(notice) {
+      await (queue = queue.then(() => commit({ ...record, mediaNotice: notice })));
+    },
+  };
+  return controller;
+}
+
+function offline() {
+  return { ok: false as const, error: 'unavailable' as const, message: 'Not connected to the server.' };
+}

@@ -1,0 +1,23 @@
+/**
+ * Where the call lives between worker lifetimes. Chrome stops an idle worker
+ * at will; storage.session survives that (and is cleared with the browser,
+ * as a call is), so the worker reloads the call from here on every start.
+ */
+import browser from 'webextension-polyfill';
+import { type CallState, IDLE } from '../shared/call-state';
+
+export interface CallRecord {
+  call: CallState;
+  mediaNotice: string | null;
+}
+
+const KEY = 'callRecord';
+
+export async function loadCallRecord(): Promise<CallRecord> {
+  const stored = await browser.storage.session.get(KEY);
+  return (stored[KEY] as CallRecord | undefined) ?? { call: IDLE, mediaNotice: null };
+}
+
+export async function saveCallRecord(record: CallRecord): Promise<void> {
+  await browser.storage.session.set({ [KEY]: record });
+}

@@ -1,0 +1,169 @@
+/**
+ * The service worker: wires the signaling link, the call controller, the
+ * offscreen document and the indicators together. Chrome may stop this worker
+ * whenever it is idle, so every listener is registered synchronously at the top
+ * level and waits for the state to be reloaded before acting.
+ */
+import browser from 'webextension-polyfill';
+import * as v from 'valibot';
+import { BackgroundMessage, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
+import { showCallOnBadge } from './badge';
+import { type CallController, createCallController } from './call-controller';
+import { type Identity, loadIdentity, replaceIdentity } from './identity';
+import { closeOffscreenDocument, notifyOffscreen, offscreenAnnouncedReady, sendToOffscreen } from './offscreen-document';
+import { openPermissionPage } from './permission-page';
+import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
+import { loadServerUrl, saveServerUrl } from './settings';
+import { connectSignaling, type SignalingLink } from './signaling-link';
+import { handleUserCommand, type UserCommandDeps } from './user-commands';
+
+const popups = new Set<browser.Runtime.Port>();
+let identity: Identity;
+let serverUrl: string;
+let server: ServerLink = { status: 'connecting' };
+let link: SignalingLink | null = null;
+let shownPhase: string | null = null;
+
+function log(message: string, error?: unknown): void {
+  console.warn(`[PeerDial] ${message}`, error ?? '');
+}
+
+function view(calls: CallController): View {
+  const { call, mediaNotice } = calls.record();
+  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice };
+}
+
+function publish(calls: CallController): void {
+  const message: PopupMessage = { target: 'popup', type: 'view', view: view(calls) };
+  for (const port of popups) port.postMessage(message);
+}
+
+function connect(calls: CallController): void {
+  link?.close();
+  link = connectSignaling(serverUrl, identity, {
+    onStatus(status) {
+      server = status;
+      publish(calls);
+    },
+    onEvent: {
+      incoming: ({ callId, from }) => void calls.dispatch({ type: 'incoming', callId, from, now: Date.now() }),
+      accepted: ({ callId }) => void calls.dispatch({ type: 'accepted', callId, now: Date.now() }),
+      ended: ({ callId, reason }) => void calls.dispatch({ type: 'ended', callId, reason, now: Date.now() }),
+      signal: ({ callId, data }) => {
+        const call = calls.record().call;
+        if (call.phase !== 'idle' && call.callId === callId) {
+          void notifyOffscreen({ target: 'offscreen', type: 'signal-in', data });
+        }
+      },
+    },
+  });
+}
+
+async function start(): Promise<CallController> {
+  [identity, serverUrl] = await Promise.all([loadIdentity(), loadServerUrl()]);
+  const calls = await createCallController({
+    signaling: () => link,
+    startOffscreen: sendToOffscreen,
+    notifyOffscreen,
+    closeOffscreen: closeOffscreenDocument,
+    log,
+    onChange(record) {
+      publish(calls);
+      if (record.call.phase === shownPhase) return;
+      shownPhase = record.call.phase;
+      void showCallOnBadge(record.call);
+      void showRingAlert(record.call, (on) =>
+        on
+          ? sendToOffscreen({ target: 'offscreen', type: 'ringtone', on })
+          : notifyOffscreen({ target: 'offscreen', type: 'ringtone', on }),
+      ).catch((error: unknown) => log('Could not show the incoming call', error));
+    },
+  });
+  shownPhase = calls.record().call.phase;
+  void showCallOnBadge(calls.record().call);
+  connect(calls);
+  return calls;
+}
+
+const ready = start();
+
+function commandDeps(calls: CallController): UserCommandDeps {
+  return {
+    calls,
+    myCode: () => identity.code,
+    async newCode() {
+      identity = await replaceIdentity();
+      connect(calls);
+      publish(calls);
+    },
+    async setServerUrl(url) {
+      serverUrl = url;
+      await saveServerUrl(url);
+      connect(calls);
+      publish(calls);
+    },
+  };
+}
+
+async function route(message: BackgroundMessage, calls: CallController): Promise<Reply | undefined> {
+  const now = Date.now();
+  switch (message.type) {
+    case 'user':
+      return handleUserCommand(message.command, commandDeps(calls));
+    case 'offscreen-ready':
+      offscreenAnnouncedReady();
+      return;
+    case 'signal-out': {
+      const call = calls.record().call;
+      if (call.phase === 'idle' || !call.callId || !link) return;
+      const result = await link.request('signal', { callId: call.callId, data: message.data });
+      if (!result.ok) log(`A signaling message was not relayed: ${result.message}`);
+      return;
+    }
+    case 'media-connection':
+      await calls.dispatch({ type: message.state === 'connected' ? 'media-connected' : 'media-lost', now });
+      return;
+    case 'remote-media':
+      await calls.dispatch({ type: 'remote-media', media: message.media });
+      return;
+    case 'media-shortfall':
+      await calls.setMediaNotice(message.message);
+      if (message.reason === 'permission') await openPermissionPage();
+      return;
+    case 'permission-granted':
+      await calls.setMediaNotice(null);
+      await notifyOffscreen({ target: 'offscreen', type: 'retry-media' });
+      return;
+  }
+}
+
+browser.runtime.onMessage.addListener((raw: unknown) => {
+  const parsed = v.safeParse(BackgroundMessage, raw);
+  if (!parsed.success) {
+    // Messages for other contexts pass through here too; only complain about our own malformed ones.
+    if ((raw as { target?: unknown } | null)?.target === 'background') log('Malformed message', v.flatten(parsed.issues));
+    return undefined;
+  }
+  return ready.then((calls) => route(parsed.output, calls));
+});
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name !== POPUP_PORT) return;
+  popups.add(port);
+  port.onDisconnect.addListener(() => popups.delete(port));
+  void ready.then((calls) => port.postMessage({ target: 'popup', type: 'view', view: view(calls) } satisfies PopupMessage));
+});
+
+browser.notifications.onButtonClicked.addListener((id, button) => {
+  if (!isRingNotification(id)) return;
+  void ready.then(async (calls) => {
+    const accept = button === ACCEPT_BUTTON;
+    await handleUserCommand({ type: accept ? 'accept' : 'decline' }, commandDeps(calls));
+    // Show the call: the popup is where the video is.
+    if (accept) await chrome.action.openPopup().catch(() => undefined);
+  });
+});
+
+// Waking the worker is enough: start() connects to the server so calls can ring.
+browser.runtime.onStartup.addListener(() => void ready);
+browser.runtime.onInstalled.addListener(() => void ready);

@@ -1,0 +1,35 @@
+/**
+ * An incoming call must reach the person with the popup closed: a system
+ * notification with Accept and Decline, and a ringtone from the offscreen
+ * document (the worker cannot play sound).
+ */
+import browser from 'webextension-polyfill';
+import type { CallState } from '../shared/call-state';
+import { displayCode } from '../shared/describe-call';
+
+const NOTIFICATION_ID = 'incoming-call';
+export const ACCEPT_BUTTON = 0;
+export const DECLINE_BUTTON = 1;
+
+export function isRingNotification(id: string): boolean {
+  return id === NOTIFICATION_ID;
+}
+
+export async function showRingAlert(call: CallState, ringtone: (on: boolean) => Promise<void>): Promise<void> {
+  if (call.phase === 'ringing') {
+    await browser.notifications.create(NOTIFICATION_ID, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('icons/icon-128.png'),
+      title: 'Incoming PeerDial call',
+      message: `${displayCode(call.peer)} is calling you.`,
+      buttons: [{ title: 'Accept' }, { title: 'Decline' }],
+      requireInteraction: true,
+      // The ringtone is ours; a second system sound would clash.
+      silent: true,
+    } as browser.Notifications.CreateNotificationOptions);
+    await ringtone(true);
+  } else {
+    await browser.notifications.clear(NOTIFICATION_ID);
+    await ringtone(false);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The one Socket.IO link to the signaling server. It registers this install's
+ * code on every (re)connection by signing the server's fresh challenge, and
+ * hands server events to the caller as they come. Reconnection, with backoff
+ * and jitter so a restarted server is not stampeded, is Socket.IO's own.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { signRegistration, toBase64 } from '../shared/call-code';
+import {
+  type ClientToServerEvents,
+  type Failure,
+  PROTOCOL_VERSION,
+  type Result,
+  type ServerToClientEvents,
+  ErrorCode,
+} from '../shared/protocol';
+import type { ServerLink } from '../shared/runtime-messages';
+import type { Identity } from './identity';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Long enough for a server on another continent; short enough that a dead link is said soon. */
+const ACK_TIMEOUT_MS = 10_000;
+
+export interface SignalingHandlers {
+  onStatus(status: ServerLink): void;
+  onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal'>;
+}
+
+export interface SignalingLink {
+  request<E extends Exclude<keyof ClientToServerEvents, 'register'>>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]>;
+  close(): void;
+}
+
+function unreachable(message: string): Failure {
+  return { ok: false, error: ErrorCode.Unavailable, message };
+}
+
+export function connectSignaling(url: string, identity: Identity, handlers: SignalingHandlers): SignalingLink {
+  const socket: ClientSocket = io(url, {
+    // A service worker has no XMLHttpRequest: WebSocket only.
+    transports: ['websocket'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 10_000,
+    randomizationFactor: 0.5,
+  });
+
+  // Requests wait for registration: until then the server would answer "not registered".
+  let registered = false;
+  handlers.onStatus({ status: 'connecting' });
+
+  socket.on('hello', async ({ protocol, challenge }) => {
+    if (protocol !== PROTOCOL_VERSION) {
+      const older = protocol > PROTOCOL_VERSION ? 'this extension is older than the server' : 'the server is older than this extension';
+      handlers.onStatus({ status: 'offline', message: `Cannot use this server: ${older}. Update PeerDial.` });
+      return;
+    }
+    const signature = await signRegistration(identity.privateKey, challenge);
+    const reply = await socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('register', {
+        protocol: PROTOCOL_VERSION,
+        publicKey: toBase64(identity.publicKeyRaw),
+        signature: toBase64(signature),
+      })
+      .catch((): Result => unreachable('The server did not answer the registration.'));
+    registered = reply.ok;
+    handlers.onStatus(reply.ok ? { status: 'online' } : { status: 'offline', message: reply.message });
+  });
+
+  socket.on('disconnect', (reason) => {
+    registered = false;
+    if (reason !== 'io client disconnect') handlers.onStatus({ status: 'connecting' });
+  });
+  socket.on('connect_error', () => {
+    handlers.onStatus({ status: 'offline', message: `Cannot reach the server at ${url}. Retrying…` });
+  });
+  socket.on('replaced', () => {
+    registered = false;
+    handlers.onStatus({ status: 'offline', message: 'PeerDial signed in from another window of this profile.' });
+  });
+
+  socket.on('incoming', handlers.onEvent.incoming);
+  socket.on('accepted', handlers.onEvent.accepted);
+  socket.on('ended', handlers.onEvent.ended);
+  socket.on('signal', handlers.onEvent.signal);
+
+  return {
+    request(event, payload) {
+      if (!registered) return Promise.resolve(unreachable('Not connected to the server.'));
+      // Socket.IO's typed emitWithAck cannot see through the generic event name.
+      const emit = socket.timeout(ACK_TIMEOUT_MS).emitWithAck as (e: typeof event, p: typeof payload) => Promise<never>;
+      return emit(event, payload).catch(() => unreachable('The server did not answer in time.'));
+    },
+    close() {
+      socket.removeAllListeners();
+      socket.disconnect();
+    },
+  };
+}

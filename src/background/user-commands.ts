@@ -1,0 +1,56 @@
+/** What a person asked for (popup or notification), checked and turned into call events. */
+import { parseCallCode } from '../shared/call-code';
+import type { CallController } from './call-controller';
+import type { Reply, UserCommand } from '../shared/runtime-messages';
+import { parseServerUrl } from './settings';
+
+export interface UserCommandDeps {
+  calls: CallController;
+  myCode(): string | null;
+  newCode(): Promise<void>;
+  setServerUrl(url: string): Promise<void>;
+}
+
+export async function handleUserCommand(command: UserCommand, deps: UserCommandDeps): Promise<Reply> {
+  const now = Date.now();
+  const { calls } = deps;
+  switch (command.type) {
+    case 'dial': {
+      const peer = parseCallCode(command.code);
+      if (!peer) return { ok: false, message: 'A call code has 12 letters and digits, like K7QM-4ZP2-XWA9.' };
+      if (peer === deps.myCode()) return { ok: false, message: 'That is your own code. Enter the code of the person you want to call.' };
+      if (calls.record().call.phase !== 'idle') return { ok: false, message: 'Hang up the current call first.' };
+      await calls.dispatch({ type: 'dial', peer, now });
+      return { ok: true };
+    }
+    case 'accept':
+      await calls.dispatch({ type: 'accept', now });
+      return { ok: true };
+    case 'decline':
+      await calls.dispatch({ type: 'decline' });
+      return { ok: true };
+    case 'hangup':
+      await calls.dispatch({ type: 'hangup', now });
+      return { ok: true };
+    case 'set-mic':
+      await calls.dispatch({ type: 'set-mic', on: command.on });
+      return { ok: true };
+    case 'set-camera':
+      await calls.dispatch({ type: 'set-camera', on: command.on });
+      return { ok: true };
+    case 'dismiss':
+      await calls.dispatch({ type: 'dismiss' });
+      return { ok: true };
+    case 'new-code':
+      if (calls.record().call.phase !== 'idle') return { ok: false, message: 'You can change your code after the call.' };
+      await deps.newCode();
+      return { ok: true };
+    case 'set-server-url': {
+      const parsed = parseServerUrl(command.url);
+      if (!parsed.ok) return parsed;
+      if (calls.record().call.phase !== 'idle') return { ok: false, message: 'You can change the server after the call.' };
+      await deps.setServerUrl(parsed.url);
+      return { ok: true };
+    }
+  }
+}

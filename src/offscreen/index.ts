@@ -1,0 +1,77 @@
+/**
+ * The offscreen document: owns capture, the peer connection and the ringtone,
+ * so a call outlives the popup and the service worker. Only chrome.runtime
+ * exists here; everything it knows comes from the worker by message.
+ */
+import browser from 'webextension-polyfill';
+import * as v from 'valibot';
+import { type BackgroundMessage, OffscreenMessage } from '../shared/runtime-messages';
+import { type CallStreams, STREAMS_CHANGED } from '../shared/call-streams';
+import { type CallSession, startCallSession } from './call-session';
+import { startRingtone } from './ringtone';
+
+const streams: CallStreams = { local: new MediaStream(), remote: new MediaStream(), pc: null };
+window.peerdialStreams = streams;
+
+// The other person is heard from here, not from the popup, so closing the popup never silences the call.
+const remoteAudio = new Audio();
+remoteAudio.autoplay = true;
+remoteAudio.srcObject = streams.remote;
+
+let session: CallSession | null = null;
+let stopRingtone: (() => void) | null = null;
+
+function notify(message: BackgroundMessage): void {
+  browser.runtime.sendMessage(message).catch((error: unknown) => console.warn('[PeerDial] worker unreachable', error));
+}
+
+function streamsChanged(): void {
+  window.dispatchEvent(new Event(STREAMS_CHANGED));
+}
+
+function handle(message: OffscreenMessage): void {
+  switch (message.type) {
+    case 'ping':
+      return;
+    case 'start':
+      session?.stop();
+      session = startCallSession(message.local, streams, notify, streamsChanged);
+      return;
+    case 'connect':
+      session?.connect(message.role, message.iceServers);
+      return;
+    case 'peer-ready':
+      session?.peerReady();
+      return;
+    case 'signal-in':
+      session?.receive(message.data);
+      return;
+    case 'set-local-media':
+      void session?.setLocalMedia(message.local);
+      return;
+    case 'retry-media':
+      void session?.retryMedia();
+      return;
+    case 'ringtone':
+      stopRingtone?.();
+      stopRingtone = message.on ? startRingtone() : null;
+      return;
+    case 'stop':
+      session?.stop();
+      session = null;
+      stopRingtone?.();
+      stopRingtone = null;
+      return;
+  }
+}
+
+browser.runtime.onMessage.addListener((raw: unknown) => {
+  const parsed = v.safeParse(OffscreenMessage, raw);
+  if (!parsed.success) return undefined;
+  handle(parsed.output);
+  // Answer, so the worker's sendMessage resolves once the message is taken.
+  return Promise.resolve(true);
+});
+
+// createDocument resolves before this module runs; say when the listener is really there.
+notify({ target: 'background', type: 'offscreen-ready' });

@@ -1,0 +1,89 @@
+/**
+ * One RTCPeerConnection with perfect negotiation (the pattern from the WebRTC
+ * spec and MDN): either side may renegotiate at any time; when both offer at
+ * once, the impolite side (the caller) wins and the polite side (the callee)
+ * rolls back. It knows nothing of chrome.* or Socket.IO: it gets a `send`
+ * function and is handed what arrives.
+ */
+import type { SignalData } from '../shared/protocol';
+
+export interface PeerOptions {
+  polite: boolean;
+  iceServers: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  send(data: SignalData): void;
+  /** Runs before an offer is answered, so tracks added here ride on the offered transceivers. */
+  beforeAnswer?(pc: RTCPeerConnection): Promise<void>;
+  onError(error: unknown): void;
+}
+
+export interface Peer {
+  pc: RTCPeerConnection;
+  receive(data: SignalData): Promise<void>;
+  close(): void;
+}
+
+export function createPeer(options: PeerOptions): Peer {
+  const { polite, send, onError } = options;
+  const pc = new RTCPeerConnection({
+    iceServers: options.iceServers,
+    iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+    bundlePolicy: 'max-bundle',
+  });
+  let makingOffer = false;
+  let ignoreOffer = false;
+
+  pc.onnegotiationneeded = async () => {
+    try {
+      makingOffer = true;
+      await pc.setLocalDescription();
+      send({ kind: 'description', description: describe(pc.localDescription!) });
+    } catch (error) {
+      onError(error);
+    } finally {
+      makingOffer = false;
+    }
+  };
+
+  pc.onicecandidate = ({ candidate }) => {
+    if (!candidate?.candidate) return;
+    const { sdpMid, sdpMLineIndex, usernameFragment } = candidate;
+    send({ kind: 'candidate', candidate: { candidate: candidate.candidate, sdpMid, sdpMLineIndex, usernameFragment } });
+  };
+
+  async function receive(data: SignalData): Promise<void> {
+    if (data.kind === 'candidate') {
+      try {
+        await pc.addIceCandidate(data.candidate);
+      } catch (error) {
+        // Candidates for an offer we chose to ignore are expected to fail.
+        if (!ignoreOffer) onError(error);
+      }
+      return;
+    }
+    const description = data.description;
+    const offerCollision = description.type === 'offer' && (makingOffer || pc.signalingState !== 'stable');
+    ignoreOffer = !polite && offerCollision;
+    if (ignoreOffer) return;
+    await pc.setRemoteDescription(description);
+    if (description.type === 'offer') {
+      await options.beforeAnswer?.(pc);
+      await pc.setLocalDescription();
+      send({ kind: 'description', description: describe(pc.localDescription!) });
+    }
+  }
+
+  return {
+    pc,
+    receive: (data) => receive(data).catch(onError),
+    close() {
+      pc.onnegotiationneeded = null;
+      pc.onicecandidate = null;
+      pc.close();
+    },
+  };
+}
+
+function describe(description: RTCSessionDescription): { type: RTCSdpType; sdp: string } {
+  return { type: description.type, sdp: description.sdp };
+}

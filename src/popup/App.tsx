@@ -1,0 +1,52 @@
+/** The popup: renders the view the background pushes; every button sends a command back. */
+import { useState } from 'preact/hooks';
+import { describeCall } from '../shared/describe-call';
+import type { Reply, ServerLink } from '../shared/runtime-messages';
+import { CallScreen } from './CallScreen';
+import { DialForm } from './DialForm';
+import { IncomingCall } from './IncomingCall';
+import { OwnCode } from './OwnCode';
+import { ServerStatus } from './ServerStatus';
+import { Settings } from './Settings';
+import { useView } from './use-background';
+
+function describeServer(server: Exclude<ServerLink, { status: 'online' }>): string {
+  return server.status === 'offline' ? server.message : 'Connecting to the PeerDial server…';
+}
+
+export function App() {
+  const view = useView();
+  // A refused request (a mistyped code, say) is the popup's own to show; the call itself is the background's.
+  const [problem, setProblem] = useState<string | null>(null);
+
+  if (!view) return <main class="loading" aria-busy="true">Starting PeerDial…</main>;
+  const { call, server } = view;
+  const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
+
+  return (
+    <main>
+      <header>
+        <img src="/icons/icon-32.png" alt="" width={20} height={20} />
+        <h1>PeerDial</h1>
+        <ServerStatus server={view.server} />
+      </header>
+
+      <p role="status" class={`status status-${call.phase}`}>
+        {problem ?? (call.phase === 'idle' && !call.outcome && server.status !== 'online' ? describeServer(server) : describeCall(call))}
+      </p>
+      {view.mediaNotice && <p class="notice">{view.mediaNotice}</p>}
+
+      {call.phase === 'idle' && (
+        <>
+          <OwnCode code={view.myCode} onReply={report} />
+          <DialForm disabled={view.server.status !== 'online'} onReply={report} />
+          <Settings serverUrl={view.serverUrl} onReply={report} />
+        </>
+      )}
+      {call.phase === 'ringing' && <IncomingCall onReply={report} />}
+      {(call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active') && (
+        <CallScreen call={call} onReply={report} />
+      )}
+    </main>
+  );
+}

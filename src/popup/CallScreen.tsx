@@ -1,0 +1,71 @@
+/** A call in progress: the other person large, yourself small, the timer and the controls. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CallState } from '../shared/call-state';
+import { displayCode, formatDuration } from '../shared/describe-call';
+import type { Reply } from '../shared/runtime-messages';
+import { sendCommand } from './use-background';
+import { useCallStreams } from './use-call-streams';
+
+type InCall = Extract<CallState, { phase: 'calling' | 'connecting' | 'active' }>;
+
+/** Always muted: the offscreen document plays the call's sound, whether or not the popup is open. */
+function StreamVideo({ stream, label, className }: { stream: MediaStream | null; label: string; className: string }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const video = ref.current;
+    if (video && video.srcObject !== stream) video.srcObject = stream;
+  }, [stream]);
+  return <video ref={ref} class={className} aria-label={label} autoPlay playsInline muted />;
+}
+
+function CallTimer({ since }: { since: number }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return (
+    <span class="timer" role="timer" aria-label="Call duration">
+      {formatDuration((now - since) / 1000)}
+    </span>
+  );
+}
+
+export function CallScreen({ call, onReply }: { call: InCall; onReply(reply: Reply): void }) {
+  const { streams, version } = useCallStreams(call.phase);
+  const send = async (command: Parameters<typeof sendCommand>[0]) => onReply(await sendCommand(command));
+  const hasRemoteVideo = (streams?.remote.getVideoTracks().length ?? 0) > 0;
+  const remote = call.phase === 'active' ? call.remote : null;
+
+  return (
+    <section class="call" data-streams={version}>
+      {call.phase !== 'calling' && (
+        <div class="stage">
+          <StreamVideo stream={hasRemoteVideo ? streams!.remote : null} label="Remote video" className="remote" />
+          {!hasRemoteVideo && <div class="placeholder">{displayCode(call.peer)}</div>}
+          <StreamVideo stream={streams?.local ?? null} label="Your video" className="self" />
+          <div class="indicators">
+            {call.phase === 'active' && <CallTimer since={call.connectedAt} />}
+            {remote && !remote.mic && <span class="indicator">{displayCode(call.peer)} is muted</span>}
+            {remote && !remote.camera && <span class="indicator">Camera off</span>}
+          </div>
+        </div>
+      )}
+      <div class="row controls">
+        {call.phase !== 'calling' && (
+          <>
+            <button type="button" onClick={() => send({ type: 'set-mic', on: !call.local.mic })}>
+              {call.local.mic ? 'Mute' : 'Unmute'}
+            </button>
+            <button type="button" onClick={() => send({ type: 'set-camera', on: !call.local.camera })}>
+              {call.local.camera ? 'Camera off' : 'Camera on'}
+            </button>
+          </>
+        )}
+        <button type="button" class="danger" onClick={() => send({ type: 'hangup' })}>
+          {call.phase === 'calling' ? 'Cancel' : 'Hang up'}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+import { useState } from 'preact/hooks';
+import { displayCode } from '../shared/describe-call';
+import type { Reply } from '../shared/runtime-messages';
+import { sendCommand } from './use-background';
+
+/** How long "Copied" stays: long enough to read, short enough not to linger. */
+const COPIED_FEEDBACK_MS = 1500;
+
+export function OwnCode({ code, onReply }: { code: string | null; onReply(reply: Reply): void }) {
+  const [copied, setCopied] = useState(false);
+  const shown = code ? displayCode(code) : '…';
+
+  async function copy() {
+    await navigator.clipboard.writeText(shown);
+    setCopied(true);
+    setTimeout(() => setCopied(false), COPIED_FEEDBACK_MS);
+  }
+
+  async function newCode() {
+    const sure = confirm('Get a new code? Your current code stops working for good, and people will need your new one.');
+    if (sure) onReply(await sendCommand({ type: 'new-code' }));
+  }
+
+  return (
+    <section class="own-code">
+      <label for="own-code">Your code</label>
+      <input id="own-code" class="code" readOnly value={shown} onFocus={(event) => event.currentTarget.select()} />
+      <div class="row">
+        <button type="button" onClick={copy} disabled={!code}>
+          Copy
+        </button>
+        <span class="copied" aria-live="polite">{copied ? 'Copied' : ''}</span>
+        <button type="button" class="quiet" onClick={newCode}>
+          New code
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import { useState } from 'preact/hooks';
+import type { Reply } from '../shared/runtime-messages';
+import { sendCommand } from './use-background';
+
+export function Settings({ serverUrl, onReply }: { serverUrl: string; onReply(reply: Reply): void }) {
+  const [url, setUrl] = useState(serverUrl);
+
+  async function save(event: Event) {
+    event.preventDefault();
+    onReply(await sendCommand({ type: 'set-server-url', url }));
+  }
+
+  return (
+    <details class="settings">
+      <summary>Settings</summary>
+      <form onSubmit={save}>
+        <label for="server-url">Server URL</label>
+        <div class="row">
+          <input id="server-url" type="url" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />
+          <button type="submit">Save</button>
+        </div>
+      </form>
+    </details>
+  );
+}

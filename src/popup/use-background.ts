@@ -1,0 +1,31 @@
+/**
+ * The popup's line to the background: a port over which the background pushes
+ * the whole view on every change (the popup keeps no copy of the call), and a
+ * way to send what the user asked for.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { POPUP_PORT, type PopupMessage, type Reply, type UserCommand, type View } from '../shared/runtime-messages';
+
+export function useView(): View | null {
+  const [view, setView] = useState<View | null>(null);
+  useEffect(() => {
+    // Opening the port also wakes a stopped worker.
+    const port = browser.runtime.connect({ name: POPUP_PORT });
+    port.onMessage.addListener((message: unknown) => {
+      const { type, view: next } = message as PopupMessage;
+      if (type === 'view') setView(next);
+    });
+    return () => port.disconnect();
+  }, []);
+  return view;
+}
+
+export async function sendCommand(command: UserCommand): Promise<Reply> {
+  try {
+    const reply = (await browser.runtime.sendMessage({ target: 'background', type: 'user', command })) as Reply | undefined;
+    return reply ?? { ok: false, message: 'PeerDial did not answer. Try again.' };
+  } catch (error) {
+    return { ok: false, message: `PeerDial did not answer: ${String(error)}` };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Messages between the extension's own contexts: popup, permission page,
+ * offscreen document and service worker. Every message is an envelope
+ * `{ target, type, ... }`; each context ignores what is not addressed to it.
+ * They come only from our own pages, but are still parsed on receipt so a
+ * mistake in one context shows up as a clear error, not a silent misstep.
+ */
+import * as v from 'valibot';
+import { SignalData } from './protocol';
+import type { CallState } from './call-state';
+
+const MediaFlags = v.strictObject({ mic: v.boolean(), camera: v.boolean() });
+const Role = v.picklist(['caller', 'callee']);
+const IceServer = v.object({
+  urls: v.array(v.string()),
+  username: v.optional(v.string()),
+  credential: v.optional(v.string()),
+});
+
+/** What a person can ask for, from the popup or a notification button. */
+export const UserCommand = v.variant('type', [
+  v.strictObject({ type: v.literal('dial'), code: v.string() }),
+  v.strictObject({ type: v.literal('accept') }),
+  v.strictObject({ type: v.literal('decline') }),
+  v.strictObject({ type: v.literal('hangup') }),
+  v.strictObject({ type: v.literal('set-mic'), on: v.boolean() }),
+  v.strictObject({ type: v.literal('set-camera'), on: v.boolean() }),
+  v.strictObject({ type: v.literal('dismiss') }),
+  v.strictObject({ type: v.literal('new-code') }),
+  v.strictObject({ type: v.literal('set-server-url'), url: v.string() }),
+]);
+export type UserCommand = v.InferOutput<typeof UserCommand>;
+
+export const BackgroundMessage = v.variant('type', [
+  v.strictObject({ target: v.literal('background'), type: v.literal('user'), command: UserCommand }),
+  v.strictObject({ target: v.literal('background'), type: v.literal('offscreen-ready') }),
+  v.strictObject({ target: v.literal('background'), type: v.literal('signal-out'), data: SignalData }),
+  v.strictObject({ target: v.literal('background'), type: v.literal('media-connection'), state: v.picklist(['connected', 'lost']) }),
+  v.strictObject({ target: v.literal('background'), type: v.literal('remote-media'), media: MediaFlags }),
+  /** Capture could not get everything asked for; `got` says what it has. */
+  v.strictObject({
+    target: v.literal('background'),
+    type: v.literal('media-shortfall'),
+    reason: v.picklist(['permission', 'no-device', 'busy', 'other']),
+    message: v.string(),
+    got: MediaFlags,
+  }),
+  v.strictObject({ target: v.literal('background'), type: v.literal('permission-granted'), media: MediaFlags }),
+]);
+export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
+
+export const OffscreenMessage = v.variant('type', [
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('ping') }),
+  /** Capture now, while it rings, so the peer connection has tracks the moment it exists. */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('start'), local: MediaFlags }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('connect'), role: Role, iceServers: v.array(IceServer) }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('peer-ready') }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('signal-in'), data: SignalData }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-local-media'), local: MediaFlags }),
+  /** Permission arrived after the call started: capture again and add what is now allowed. */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('retry-media') }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('ringtone'), on: v.boolean() }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('stop') }),
+]);
+export type OffscreenMessage = v.InferOutput<typeof OffscreenMessage>;
+
+export type ServerLink =
+  | { status: 'connecting' }
+  | { status: 'online' }
+  | { status: 'offline'; message: string };
+
+/** Everything the popup shows, pushed by the background over a port. */
+export interface View {
+  call: CallState;
+  /** Null until the identity is loaded (first start generates the key). */
+  myCode: string | null;
+  server: ServerLink;
+  serverUrl: string;
+  /** A problem with this call's media, in words ("Camera blocked: …"). */
+  mediaNotice: string | null;
+}
+
+export type PopupMessage = { target: 'popup'; type: 'view'; view: View };
+
+export const POPUP_PORT = 'popup';
+
+/** Shown while one side is still waiting for the other. */
+export type Reply = { ok: true } | { ok: false; message: string };

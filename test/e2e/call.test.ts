@@ -1,0 +1,121 @@
+/**
+ * Two real browsers with the built extension call each other through the real
+ * server, and the test checks what each person would see.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
+import { eventually, inboundBytes, liveLocalTracks, myCode, offscreenDocuments, sampleVideo, statusText, waitForStatus } from './support/probes';
+import { type RunningServer, startServer } from './support/server';
+
+let server: RunningServer;
+let alice: ExtensionBrowser;
+let bob: ExtensionBrowser;
+let alicePopup: Page;
+let bobPopup: Page;
+let bobCode: string;
+let aliceCode: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  [alice, bob] = await Promise.all([launchExtensionBrowser(), launchExtensionBrowser()]);
+});
+
+afterAll(async () => {
+  await Promise.all([alice?.close(), bob?.close()]);
+  await server?.stop();
+});
+
+beforeEach(async () => {
+  [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
+  [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
+});
+
+afterEach(async () => {
+  await Promise.all([alicePopup.close(), bobPopup.close()]);
+});
+
+async function dial(from: Page, code: string): Promise<void> {
+  await from.getByLabel('Call code').fill(code);
+  await from.getByRole('button', { name: 'Call' }).click();
+}
+
+async function expectVideoFlowing(page: Page): Promise<void> {
+  const first = await eventually(() => sampleVideo(page, 'Remote video'), (s) => s.width > 0 && s.time > 0, 'remote video frames');
+  await eventually(() => sampleVideo(page, 'Remote video'), (s) => s.time > first.time + 0.5, 'remote video time to advance');
+  const bytes = await inboundBytes(page);
+  await eventually(() => inboundBytes(page), (b) => b > bytes + 10_000, 'inbound RTP bytes to grow');
+}
+
+describe('a call by code', () => {
+  it('connects both ways with video and sound, mutes visibly, and hangs up cleanly', async () => {
+    await dial(alicePopup, bobCode);
+    await waitForStatus(alicePopup, /^Calling .+…$/);
+    await waitForStatus(bobPopup, new RegExp(`Incoming call from ${aliceCode}`));
+    // Bob's browser rings even with no popup open: a system notification with Accept and Decline.
+    const notifications = await bob.worker.evaluate(() => chrome.notifications.getAll());
+    expect(Object.keys(notifications)).toEqual(['incoming-call']);
+
+    const acceptedAt = Date.now();
+    await bobPopup.getByRole('button', { name: 'Accept' }).click();
+    await Promise.all([
+      waitForStatus(alicePopup, new RegExp(`In call with ${bobCode}`)),
+      waitForStatus(bobPopup, new RegExp(`In call with ${aliceCode}`)),
+    ]);
+    await Promise.all([expectVideoFlowing(alicePopup), expectVideoFlowing(bobPopup)]);
+    console.log(`Accept → both see moving video: ${Date.now() - acceptedAt} ms (includes polling)`);
+    expect(await bobPopup.getByRole('timer', { name: 'Call duration' }).innerText()).toMatch(/^\d+:\d\d$/);
+
+    await alicePopup.getByRole('button', { name: 'Mute' }).click();
+    await bobPopup.getByText(`${aliceCode} is muted`).waitFor();
+    await alicePopup.getByRole('button', { name: 'Unmute' }).click();
+    await bobPopup.getByText(`${aliceCode} is muted`).waitFor({ state: 'detached' });
+
+    await bobPopup.getByRole('button', { name: 'Camera off' }).click();
+    await alicePopup.getByText('Camera off').waitFor();
+    await bobPopup.getByRole('button', { name: 'Camera on' }).click();
+    await alicePopup.getByText('Camera off').waitFor({ state: 'detached' });
+
+    await alicePopup.getByRole('button', { name: 'Hang up' }).click();
+    await Promise.all([
+      waitForStatus(alicePopup, new RegExp(`Call with ${bobCode} ended`)),
+      waitForStatus(bobPopup, new RegExp(`Call with ${aliceCode} ended`)),
+    ]);
+    // Camera light off: no live capture anywhere, and the offscreen document is gone.
+    expect(await liveLocalTracks(alicePopup)).toBe(0);
+    expect(await liveLocalTracks(bobPopup)).toBe(0);
+    await eventually(() => offscreenDocuments(alice.worker), (n) => n === 0, "Alice's offscreen document to close");
+    await eventually(() => offscreenDocuments(bob.worker), (n) => n === 0, "Bob's offscreen document to close");
+    expect(await bob.worker.evaluate(() => chrome.notifications.getAll())).toEqual({});
+  });
+
+  it('tells the caller in words when the callee declines', async () => {
+    await dial(alicePopup, bobCode);
+    await waitForStatus(bobPopup, /Incoming call/);
+    await bobPopup.getByRole('button', { name: 'Decline' }).click();
+    await waitForStatus(alicePopup, new RegExp(`${bobCode} declined the call`));
+    await eventually(() => offscreenDocuments(alice.worker), (n) => n === 0, "Alice's capture to stop");
+    expect(await statusText(bobPopup)).toBe('Ready for calls.');
+  });
+
+  it('stops the callee ringing when the caller cancels', async () => {
+    await dial(alicePopup, bobCode);
+    await waitForStatus(bobPopup, /Incoming call/);
+    await alicePopup.getByRole('button', { name: 'Cancel' }).click();
+    await waitForStatus(bobPopup, new RegExp(`Missed call from ${aliceCode}`));
+    await waitForStatus(alicePopup, /cancelled/);
+    await eventually(() => offscreenDocuments(bob.worker), (n) => n === 0, "Bob's ringtone to stop");
+  });
+
+  it('says a code is offline when nobody has it', async () => {
+    const nobody = 'ZZZZ-ZZZZ-ZZZZ';
+    await dial(alicePopup, nobody);
+    await waitForStatus(alicePopup, /ZZZZ-ZZZZ-ZZZZ is offline or does not exist/);
+    await eventually(() => offscreenDocuments(alice.worker), (n) => n === 0, "Alice's capture to stop");
+  });
+
+  it('refuses a mistyped code before dialling', async () => {
+    await dial(alicePopup, 'K7QM-4ZP2');
+    await waitForStatus(alicePopup, /A call code has 12 letters and digits/);
+  });
+});
