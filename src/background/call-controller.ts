@@ -7,7 +7,7 @@
 import { type CallCommand, type CallEvent, type CallState, transition } from '../shared/call-state';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { type CallRecord, loadCallRecord, saveCallRecord } from './call-store';
-import type { SignalingLink } from './signaling-link';
+import { type ReplyTo, type RequestEvent, type RequestPayload, type SignalingLink, unreachable } from './signaling-link';
 
 /** ICE on loopback takes ~100 ms and through TURN across the world a few seconds;
  * a call still not connected after this will not connect. */
@@ -52,22 +52,26 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
     }
   }
 
+  /** Server requests answer later, as events; only offscreen messages are awaited, to keep their order. */
   async function run(command: CallCommand): Promise<void> {
     const link = deps.signaling();
     switch (command.type) {
-      case 'send-ring': {
-        const result = link ? await link.request('ring', { to: command.peer }) : offline();
-        return controller.dispatch({ type: 'ring-answered', peer: command.peer, result });
-      }
-      case 'send-accept': {
-        const result = link ? await link.request('accept', { callId: command.callId }) : offline();
-        return controller.dispatch({ type: 'accept-answered', callId: command.callId, result });
-      }
+      case 'send-ring':
+        void request(link, 'ring', { to: command.peer }).then((result) =>
+          controller.dispatch({ type: 'ring-answered', peer: command.peer, result }),
+        );
+        return;
+      case 'send-accept':
+        void request(link, 'accept', { callId: command.callId }).then((result) =>
+          controller.dispatch({ type: 'accept-answered', callId: command.callId, result }),
+        );
+        return;
       case 'send-decline':
       case 'send-hangup': {
         const event = command.type === 'send-decline' ? 'decline' : 'hangup';
-        const result = link ? await link.request(event, { callId: command.callId }) : offline();
-        if (!result.ok) deps.log(`The server did not take the ${event}: ${result.message}`);
+        void request(link, event, { callId: command.callId }).then((result) => {
+          if (!result.ok) deps.log(`The server did not take the ${event}: ${result.message}`);
+        });
         return;
       }
       case 'start-media':
@@ -115,6 +119,6 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
   return controller;
 }
 
-function offline() {
-  return { ok: false as const, error: 'unavailable' as const, message: 'Not connected to the server.' };
+function request<E extends RequestEvent>(link: SignalingLink | null, event: E, payload: RequestPayload<E>): Promise<ReplyTo<E>> {
+  return link ? link.request(event, payload) : Promise.resolve(unreachable('Not connected to the server.'));
 }

@@ -49,18 +49,33 @@ export async function ensureOffscreenDocument(): Promise<void> {
   return creating;
 }
 
-export async function sendToOffscreen(message: OffscreenMessage): Promise<void> {
-  await ensureOffscreenDocument();
-  await chrome.runtime.sendMessage(message);
+// One chain for every message, so 'start' always arrives before 'connect' and signals after both.
+let chain: Promise<unknown> = Promise.resolve();
+
+function inOrder(send: () => Promise<void>): Promise<void> {
+  const next = chain.then(send);
+  chain = next.catch(() => undefined);
+  return next;
+}
+
+export function sendToOffscreen(message: OffscreenMessage): Promise<void> {
+  return inOrder(async () => {
+    await ensureOffscreenDocument();
+    await chrome.runtime.sendMessage(message);
+  });
 }
 
 /** Tells the document if it exists; never creates one just to say something. */
-export async function notifyOffscreen(message: OffscreenMessage): Promise<void> {
-  if (creating) await creating;
-  if (await offscreenExists()) await chrome.runtime.sendMessage(message);
+export function notifyOffscreen(message: OffscreenMessage): Promise<void> {
+  return inOrder(async () => {
+    if (creating) await creating;
+    if (await offscreenExists()) await chrome.runtime.sendMessage(message);
+  });
 }
 
-export async function closeOffscreenDocument(): Promise<void> {
-  if (creating) await creating.catch(() => undefined);
-  if (await offscreenExists()) await chrome.offscreen.closeDocument();
+export function closeOffscreenDocument(): Promise<void> {
+  return inOrder(async () => {
+    if (creating) await creating.catch(() => undefined);
+    if (await offscreenExists()) await chrome.offscreen.closeDocument();
+  });
 }

@@ -27,15 +27,16 @@ export interface SignalingHandlers {
   onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal'>;
 }
 
+export type RequestEvent = Exclude<keyof ClientToServerEvents, 'register'>;
+export type RequestPayload<E extends RequestEvent> = Parameters<ClientToServerEvents[E]>[0];
+export type ReplyTo<E extends RequestEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+
 export interface SignalingLink {
-  request<E extends Exclude<keyof ClientToServerEvents, 'register'>>(
-    event: E,
-    payload: Parameters<ClientToServerEvents[E]>[0],
-  ): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]>;
+  request<E extends RequestEvent>(event: E, payload: RequestPayload<E>): Promise<ReplyTo<E>>;
   close(): void;
 }
 
-function unreachable(message: string): Failure {
+export function unreachable(message: string): Failure {
   return { ok: false, error: ErrorCode.Unavailable, message };
 }
 

@@ -123,6 +123,10 @@ export function startCallSession(
           if (stopped) return;
           openControl(pc);
           addLocalTracks(pc);
+          // Without a camera or microphone we still want theirs, in this same offer.
+          for (const kind of ['audio', 'video'] as const) {
+            if (!pc.getTransceivers().some((t) => t.receiver.track.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
+          }
         });
       }
       for (const data of inbox.splice(0)) void peer.receive(data);
