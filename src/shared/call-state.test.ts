@@ -172,6 +172,13 @@ describe('being called', () => {
     }
   });
 
+  it('a repeated incoming for the call already held is not mistaken for another call and declined', () => {
+    // The server may announce a call again, e.g. when the worker restarted and registered anew mid-ring.
+    for (const state of [ringing(), connectingAsCallee()]) {
+      expect(transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_500 })).toEqual({ state, commands: [] });
+    }
+  });
+
   it('accept moves the callee to connecting: sends accept and starts media as callee', () => {
     const { state, commands } = transition(ringing(), { type: 'accept', now: 2_000 });
     expect(state).toEqual({ phase: 'connecting', role: 'callee', peer: ALICE, callId: CALL, local: BOTH_ON, since: 2_000 });
