@@ -115,6 +115,8 @@ export function transition(state: CallState, event: CallEvent): Transition {
     }
 
     case 'incoming': {
+      // The same call announced again (say, after a re-register) is not a second call to decline.
+      if (state.phase !== 'idle' && state.callId === event.callId) return stay(state);
       if (state.phase === 'calling' && state.peer === event.from) {
         // Both dialled each other at once: they want the same call, so take theirs.
         const withdraw: CallCommand[] = state.callId ? [{ type: 'send-hangup', callId: state.callId }] : [];

@@ -1,0 +1,414 @@
+import { describe, expect, it } from 'vitest';
+import { IDLE, transition, type CallEvent, type CallState, type Transition } from './call-state';
+import { ErrorCode, EndReason } from './protocol';
+
+const ALICE = 'K7QM4ZP2XWA9';
+const BOB = '0123456789AB';
+const CAROL = 'ZZZZ00001111';
+const CALL = 'call-id-0000000001';
+const OTHER_CALL = 'call-id-0000000002';
+const BOTH_ON = { mic: true, camera: true };
+
+/** Feeds events one by one, as the background would, and returns the last step. */
+function play(state: CallState, ...events: CallEvent[]): Transition {
+  let step: Transition = { state, commands: [] };
+  for (const event of events) step = transition(step.state, event);
+  return step;
+}
+
+// Paths to each phase through real events, so the tests also prove those paths exist.
+const dialled = (peer = BOB) => play(IDLE, { type: 'dial', peer, now: 1_000 }).state;
+const calling = (peer = BOB, callId = CALL) =>
+  play(dialled(peer), { type: 'ring-answered', peer, result: { ok: true, callId } }).state;
+const ringing = (from = ALICE, callId = CALL) => play(IDLE, { type: 'incoming', callId, from, now: 1_000 }).state;
+const connectingAsCaller = () => play(calling(), { type: 'accepted', callId: CALL, now: 2_000 }).state;
+const connectingAsCallee = () => play(ringing(), { type: 'accept', now: 2_000 }).state;
+const active = () => play(connectingAsCaller(), { type: 'media-connected', now: 10_000 }).state;
+
+describe('dialling', () => {
+  it('dial from idle starts calling: rings the peer and starts media so the offer is ready on accept', () => {
+    const { state, commands } = transition(IDLE, { type: 'dial', peer: BOB, now: 1_000 });
+    expect(state).toEqual({ phase: 'calling', peer: BOB, callId: null, local: BOTH_ON, since: 1_000 });
+    expect(commands).toEqual([
+      { type: 'send-ring', peer: BOB },
+      { type: 'start-media', role: 'caller', local: BOTH_ON },
+    ]);
+  });
+
+  it('dial clears the outcome of the previous call', () => {
+    const ended = play(active(), { type: 'hangup', now: 20_000 }).state;
+    expect(transition(ended, { type: 'dial', peer: CAROL, now: 30_000 }).state).not.toHaveProperty('outcome');
+  });
+
+  it('dial is ignored while any call is under way', () => {
+    for (const state of [calling(), ringing(), connectingAsCaller(), active()]) {
+      expect(transition(state, { type: 'dial', peer: CAROL, now: 5_000 })).toEqual({ state, commands: [] });
+    }
+  });
+
+  it("the server's ring ack records the call id and sends nothing", () => {
+    const { state, commands } = transition(dialled(), { type: 'ring-answered', peer: BOB, result: { ok: true, callId: CALL } });
+    expect(state).toMatchObject({ phase: 'calling', peer: BOB, callId: CALL });
+    expect(commands).toEqual([]);
+  });
+
+  for (const error of [ErrorCode.Unavailable, ErrorCode.Busy]) {
+    it(`a ring refused as ${error} returns to idle with a 'refused' outcome and stops media`, () => {
+      const message = `${BOB} is ${error}`;
+      const { state, commands } = transition(dialled(), { type: 'ring-answered', peer: BOB, result: { ok: false, error, message } });
+      expect(state).toEqual({ phase: 'idle', outcome: { kind: 'refused', error, peer: BOB, message } });
+      expect(commands).toEqual([{ type: 'stop-media' }]);
+    });
+  }
+
+  it('accepted moves the caller to connecting and releases the queued offer', () => {
+    const { state, commands } = transition(calling(), { type: 'accepted', callId: CALL, now: 2_000 });
+    expect(state).toEqual({ phase: 'connecting', role: 'caller', peer: BOB, callId: CALL, local: BOTH_ON, since: 2_000 });
+    expect(commands).toEqual([{ type: 'peer-ready' }]);
+  });
+
+  it('an accepted for another call id is ignored', () => {
+    const state = calling();
+    expect(transition(state, { type: 'accepted', callId: OTHER_CALL, now: 2_000 })).toEqual({ state, commands: [] });
+  });
+
+  it('an accepted that arrives before the ring ack is ignored, since the call id is not yet known', () => {
+    const state = dialled();
+    expect(transition(state, { type: 'accepted', callId: CALL, now: 2_000 })).toEqual({ state, commands: [] });
+  });
+
+  it('media-connected makes the call active with the remote assumed on until told otherwise', () => {
+    const { state, commands } = transition(connectingAsCaller(), { type: 'media-connected', now: 10_000 });
+    expect(state).toEqual({
+      phase: 'active',
+      role: 'caller',
+      peer: BOB,
+      callId: CALL,
+      local: BOTH_ON,
+      connectedAt: 10_000,
+      remote: BOTH_ON,
+    });
+    expect(commands).toEqual([]);
+  });
+
+  it('media-connected is ignored outside connecting', () => {
+    for (const state of [IDLE, calling(), ringing(), active()]) {
+      expect(transition(state, { type: 'media-connected', now: 11_000 })).toEqual({ state, commands: [] });
+    }
+  });
+
+  it('the callee declining ends the call with the reason, without a duration, and stops media', () => {
+    const { state, commands } = transition(calling(), { type: 'ended', callId: CALL, reason: EndReason.Declined, now: 3_000 });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'declined', peer: BOB, duration: undefined } });
+    expect(commands).toEqual([{ type: 'stop-media' }]);
+  });
+
+  it('a ring nobody answers ends as no-answer for the caller', () => {
+    const { state } = transition(calling(), { type: 'ended', callId: CALL, reason: EndReason.NoAnswer, now: 31_000 });
+    expect(state).toMatchObject({ phase: 'idle', outcome: { kind: 'ended', reason: 'no-answer', peer: BOB } });
+  });
+});
+
+describe('cancelling a ring', () => {
+  it('hang-up while calling cancels: sends hang-up for the known call and stops media', () => {
+    const { state, commands } = transition(calling(), { type: 'hangup', now: 3_000 });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'cancelled', peer: BOB, duration: undefined } });
+    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
+  });
+
+  it('hang-up before the ring ack cannot name the call, so it only stops media', () => {
+    const { state, commands } = transition(dialled(), { type: 'hangup', now: 1_500 });
+    expect(state).toMatchObject({ phase: 'idle', outcome: { kind: 'ended', reason: 'cancelled', peer: BOB } });
+    expect(commands).toEqual([{ type: 'stop-media' }]);
+  });
+
+  it('a ring ack that arrives after the cancel is withdrawn with send-hangup, so the callee stops ringing', () => {
+    const cancelled = play(dialled(), { type: 'hangup', now: 1_500 }).state;
+    const { state, commands } = transition(cancelled, { type: 'ring-answered', peer: BOB, result: { ok: true, callId: CALL } });
+    expect(state).toBe(cancelled);
+    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }]);
+  });
+
+  it('a late ack for an earlier ring to someone else is withdrawn, and the current ring keeps waiting', () => {
+    const now = play(dialled(BOB), { type: 'hangup', now: 1_500 }, { type: 'dial', peer: CAROL, now: 1_600 }).state;
+    const { state, commands } = transition(now, { type: 'ring-answered', peer: BOB, result: { ok: true, callId: OTHER_CALL } });
+    expect(state).toBe(now);
+    expect(state).toMatchObject({ phase: 'calling', peer: CAROL, callId: null });
+    expect(commands).toEqual([{ type: 'send-hangup', callId: OTHER_CALL }]);
+  });
+
+  it('a late refusal of a ring already given up on changes nothing', () => {
+    const cancelled = play(dialled(), { type: 'hangup', now: 1_500 }).state;
+    const refusal = { ok: false as const, error: ErrorCode.Busy, message: 'busy' };
+    expect(transition(cancelled, { type: 'ring-answered', peer: BOB, result: refusal })).toEqual({ state: cancelled, commands: [] });
+  });
+
+  it('a second ack for a ring that already has its call id is withdrawn, not adopted', () => {
+    const state = calling();
+    const { state: next, commands } = transition(state, { type: 'ring-answered', peer: BOB, result: { ok: true, callId: OTHER_CALL } });
+    expect(next).toBe(state);
+    expect(commands).toEqual([{ type: 'send-hangup', callId: OTHER_CALL }]);
+  });
+});
+
+describe('being called', () => {
+  it('incoming while idle rings, with nothing sent yet', () => {
+    const { state, commands } = transition(IDLE, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000 });
+    expect(state).toEqual({ phase: 'ringing', peer: ALICE, callId: CALL, since: 1_000 });
+    expect(commands).toEqual([]);
+  });
+
+  it('incoming while idle after a previous call drops the old outcome', () => {
+    const idle = { phase: 'idle' as const, outcome: { kind: 'missed' as const, peer: CAROL } };
+    expect(transition(idle, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000 }).state).not.toHaveProperty('outcome');
+  });
+
+  it('incoming during another call is declined automatically and the current call is untouched', () => {
+    for (const state of [calling(CAROL), ringing(CAROL, OTHER_CALL), connectingAsCaller(), connectingAsCallee(), active()]) {
+      const call = 'call-id-intruder-01';
+      const { state: next, commands } = transition(state, { type: 'incoming', callId: call, from: 'INTRVDER0000', now: 5_000 });
+      expect(next).toBe(state);
+      expect(commands).toEqual([{ type: 'send-decline', callId: call }]);
+    }
+  });
+
+  it('a repeated incoming for the call already held is not mistaken for another call and declined', () => {
+    // The server may announce a call again, e.g. when the worker restarted and registered anew mid-ring.
+    for (const state of [ringing(), connectingAsCallee()]) {
+      expect(transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_500 })).toEqual({ state, commands: [] });
+    }
+  });
+
+  it('accept moves the callee to connecting: sends accept and starts media as callee', () => {
+    const { state, commands } = transition(ringing(), { type: 'accept', now: 2_000 });
+    expect(state).toEqual({ phase: 'connecting', role: 'callee', peer: ALICE, callId: CALL, local: BOTH_ON, since: 2_000 });
+    expect(commands).toEqual([
+      { type: 'send-accept', callId: CALL },
+      { type: 'start-media', role: 'callee', local: BOTH_ON },
+    ]);
+  });
+
+  it('accept and decline are ignored unless ringing', () => {
+    for (const state of [IDLE, calling(), connectingAsCaller(), active()]) {
+      expect(transition(state, { type: 'accept', now: 2_000 })).toEqual({ state, commands: [] });
+      expect(transition(state, { type: 'decline' })).toEqual({ state, commands: [] });
+    }
+  });
+
+  it('decline while ringing returns to idle and tells the server', () => {
+    expect(transition(ringing(), { type: 'decline' })).toEqual({ state: IDLE, commands: [{ type: 'send-decline', callId: CALL }] });
+  });
+
+  it('hang-up while ringing is a decline', () => {
+    expect(transition(ringing(), { type: 'hangup', now: 2_000 })).toEqual(transition(ringing(), { type: 'decline' }));
+  });
+
+  for (const reason of [EndReason.Cancelled, EndReason.NoAnswer, EndReason.Gone]) {
+    it(`a ring that ends as ${reason} before it is answered is a missed call, with no media to stop`, () => {
+      const { state, commands } = transition(ringing(), { type: 'ended', callId: CALL, reason, now: 5_000 });
+      expect(state).toEqual({ phase: 'idle', outcome: { kind: 'missed', peer: ALICE } });
+      expect(commands).toEqual([]);
+    });
+  }
+
+  it('an ended for another call while ringing is ignored', () => {
+    const state = ringing();
+    expect(transition(state, { type: 'ended', callId: OTHER_CALL, reason: EndReason.Cancelled, now: 5_000 })).toEqual({
+      state,
+      commands: [],
+    });
+  });
+});
+
+describe('both calling each other at once', () => {
+  it("incoming from the peer you are calling joins their call as callee and withdraws your own ring", () => {
+    const state = calling(ALICE, OTHER_CALL);
+    const { state: next, commands } = transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_200 });
+    expect(next).toEqual({ phase: 'connecting', role: 'callee', peer: ALICE, callId: CALL, local: BOTH_ON, since: 1_200 });
+    expect(commands).toEqual([
+      { type: 'send-hangup', callId: OTHER_CALL },
+      { type: 'send-accept', callId: CALL },
+      { type: 'start-media', role: 'callee', local: BOTH_ON },
+    ]);
+  });
+
+  it('before your ring is acked there is nothing to withdraw yet; the late ack is withdrawn then', () => {
+    const crossed = play(dialled(ALICE), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200 });
+    expect(crossed.state).toMatchObject({ phase: 'connecting', role: 'callee', callId: CALL });
+    expect(crossed.commands).toEqual([
+      { type: 'send-accept', callId: CALL },
+      { type: 'start-media', role: 'callee', local: BOTH_ON },
+    ]);
+    const late = transition(crossed.state, { type: 'ring-answered', peer: ALICE, result: { ok: true, callId: OTHER_CALL } });
+    expect(late).toEqual({ state: crossed.state, commands: [{ type: 'send-hangup', callId: OTHER_CALL }] });
+  });
+
+  it('keeps the mute and camera choices made while calling', () => {
+    const muted = play(calling(ALICE, OTHER_CALL), { type: 'set-mic', on: false }).state;
+    const { state, commands } = transition(muted, { type: 'incoming', callId: CALL, from: ALICE, now: 1_200 });
+    expect(state).toMatchObject({ local: { mic: false, camera: true } });
+    expect(commands).toContainEqual({ type: 'start-media', role: 'callee', local: { mic: false, camera: true } });
+  });
+
+  it('the ended of your withdrawn ring does not end the call you joined', () => {
+    const joined = play(calling(ALICE, OTHER_CALL), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200 }).state;
+    expect(transition(joined, { type: 'ended', callId: OTHER_CALL, reason: EndReason.Cancelled, now: 1_300 })).toEqual({
+      state: joined,
+      commands: [],
+    });
+  });
+});
+
+describe('ending a call', () => {
+  it('ended while active reports the duration in whole seconds and stops media', () => {
+    const { state, commands } = transition(active(), { type: 'ended', callId: CALL, reason: EndReason.HungUp, now: 10_000 + 83_400 });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'hung-up', peer: BOB, duration: 83 } });
+    expect(commands).toEqual([{ type: 'stop-media' }]);
+  });
+
+  it('ended while connecting reports no duration, since no one talked', () => {
+    const { state, commands } = transition(connectingAsCallee(), { type: 'ended', callId: CALL, reason: EndReason.HungUp, now: 4_000 });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'hung-up', peer: ALICE, duration: undefined } });
+    expect(commands).toEqual([{ type: 'stop-media' }]);
+  });
+
+  it('a late ended for another call id is ignored in every phase', () => {
+    for (const state of [IDLE, calling(), connectingAsCaller(), active()]) {
+      expect(transition(state, { type: 'ended', callId: OTHER_CALL, reason: EndReason.HungUp, now: 50_000 })).toEqual({
+        state,
+        commands: [],
+      });
+    }
+  });
+
+  it('hang-up while active sends hang-up, stops media and reports the duration', () => {
+    const { state, commands } = transition(active(), { type: 'hangup', now: 10_000 + 5_600 });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'hung-up', peer: BOB, duration: 6 } });
+    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
+  });
+
+  it('hang-up while connecting sends hang-up and stops media, with no duration', () => {
+    const { state, commands } = transition(connectingAsCaller(), { type: 'hangup', now: 3_000 });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'hung-up', peer: BOB, duration: undefined } });
+    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
+  });
+
+  it('hang-up while idle does nothing and keeps the outcome on screen', () => {
+    const idle = play(active(), { type: 'hangup', now: 20_000 }).state;
+    expect(transition(idle, { type: 'hangup', now: 21_000 })).toEqual({ state: idle, commands: [] });
+  });
+
+  it("media-lost while active ends as 'connection-lost', telling the server so the peer is not left waiting", () => {
+    const { state, commands } = transition(active(), { type: 'media-lost', now: 10_000 + 42_000 });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-lost', peer: BOB, duration: 42 } });
+    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
+  });
+
+  it("connect-timeout while connecting ends as 'connection-failed' with send-hangup and stop-media", () => {
+    const { state, commands } = transition(connectingAsCallee(), { type: 'connect-timeout' });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-failed', peer: ALICE, duration: undefined } });
+    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
+  });
+
+  it("media-lost while still connecting is a 'connection-failed', not a lost call", () => {
+    const { state } = transition(connectingAsCaller(), { type: 'media-lost', now: 3_000 });
+    expect(state).toMatchObject({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-failed' } });
+  });
+
+  it('connect-timeout once active is stale and ignored', () => {
+    const state = active();
+    expect(transition(state, { type: 'connect-timeout' })).toEqual({ state, commands: [] });
+  });
+
+  it('media-lost and connect-timeout are ignored when no media should be flowing', () => {
+    for (const state of [IDLE, calling(), ringing()]) {
+      expect(transition(state, { type: 'media-lost', now: 3_000 })).toEqual({ state, commands: [] });
+      expect(transition(state, { type: 'connect-timeout' })).toEqual({ state, commands: [] });
+    }
+  });
+
+  it('dismiss clears the outcome', () => {
+    const ended = play(active(), { type: 'hangup', now: 20_000 }).state;
+    expect(ended).toHaveProperty('outcome');
+    expect(transition(ended, { type: 'dismiss' })).toEqual({ state: IDLE, commands: [] });
+  });
+
+  it('dismiss does not end a call in progress', () => {
+    for (const state of [calling(), ringing(), active()]) {
+      expect(transition(state, { type: 'dismiss' })).toEqual({ state, commands: [] });
+    }
+  });
+});
+
+describe('local and remote media', () => {
+  it('mute and camera toggles update the state and emit set-local-media while calling, connecting and active', () => {
+    for (const state of [calling(), connectingAsCallee(), active()]) {
+      const muted = transition(state, { type: 'set-mic', on: false });
+      expect(muted.state).toEqual({ ...state, local: { mic: false, camera: true } });
+      expect(muted.commands).toEqual([{ type: 'set-local-media', local: { mic: false, camera: true } }]);
+
+      const dark = transition(muted.state, { type: 'set-camera', on: false });
+      expect(dark.state).toEqual({ ...state, local: { mic: false, camera: false } });
+      expect(dark.commands).toEqual([{ type: 'set-local-media', local: { mic: false, camera: false } }]);
+    }
+  });
+
+  it('the choice survives the caller moving from calling to connecting to active', () => {
+    const state = play(
+      calling(),
+      { type: 'set-camera', on: false },
+      { type: 'accepted', callId: CALL, now: 2_000 },
+      { type: 'media-connected', now: 3_000 },
+    ).state;
+    expect(state).toMatchObject({ phase: 'active', local: { mic: true, camera: false } });
+  });
+
+  it('mute and camera toggles are ignored when idle or ringing, where there is no local media', () => {
+    for (const state of [IDLE, ringing()]) {
+      expect(transition(state, { type: 'set-mic', on: false })).toEqual({ state, commands: [] });
+      expect(transition(state, { type: 'set-camera', on: false })).toEqual({ state, commands: [] });
+    }
+  });
+
+  it('remote-media updates what the peer shares while active', () => {
+    const { state, commands } = transition(active(), { type: 'remote-media', media: { mic: false, camera: true } });
+    expect(state).toMatchObject({ phase: 'active', remote: { mic: false, camera: true } });
+    expect(commands).toEqual([]);
+  });
+
+  it('remote-media is ignored outside an active call', () => {
+    for (const state of [IDLE, calling(), ringing(), connectingAsCaller()]) {
+      expect(transition(state, { type: 'remote-media', media: { mic: false, camera: false } })).toEqual({ state, commands: [] });
+    }
+  });
+});
+
+describe('a whole call', () => {
+  it('caller: dial, ack, accepted, connected, hang up — and only the expected commands along the way', () => {
+    const events: CallEvent[] = [
+      { type: 'dial', peer: BOB, now: 0 },
+      { type: 'ring-answered', peer: BOB, result: { ok: true, callId: CALL } },
+      { type: 'accepted', callId: CALL, now: 4_000 },
+      { type: 'media-connected', now: 5_000 },
+      { type: 'hangup', now: 65_000 },
+    ];
+    let state: CallState = IDLE;
+    const sent: string[] = [];
+    for (const event of events) {
+      const step = transition(state, event);
+      state = step.state;
+      sent.push(...step.commands.map((command) => command.type));
+    }
+    expect(sent).toEqual(['send-ring', 'start-media', 'peer-ready', 'send-hangup', 'stop-media']);
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'hung-up', peer: BOB, duration: 60 } });
+  });
+
+  it('the reducer never mutates the state it is given', () => {
+    const state = active();
+    const snapshot = structuredClone(state);
+    transition(state, { type: 'set-mic', on: false });
+    transition(state, { type: 'remote-media', media: { mic: false, camera: false } });
+    transition(state, { type: 'hangup', now: 20_000 });
+    expect(state).toEqual(snapshot);
+  });
+});
