@@ -8,6 +8,7 @@ const CAROL = 'ZZZZ00001111';
 const CALL = 'call-id-0000000001';
 const OTHER_CALL = 'call-id-0000000002';
 const BOTH_ON = { mic: true, camera: true };
+const RELAYS = [{ urls: ['turn:turn.example.com:3478'], username: '1700000000:K7QM4ZP2XWA9', credential: 'secret' }];
 
 /** Feeds events one by one, as the background would, and returns the last step. */
 function play(state: CallState, ...events: CallEvent[]): Transition {
@@ -19,7 +20,7 @@ function play(state: CallState, ...events: CallEvent[]): Transition {
 // Paths to each phase through real events, so the tests also prove those paths exist.
 const dialled = (peer = BOB) => play(IDLE, { type: 'dial', peer, now: 1_000 }).state;
 const calling = (peer = BOB, callId = CALL) =>
-  play(dialled(peer), { type: 'ring-answered', peer, result: { ok: true, callId } }).state;
+  play(dialled(peer), { type: 'ring-answered', peer, result: { ok: true, callId, iceServers: RELAYS } }).state;
 const ringing = (from = ALICE, callId = CALL) => play(IDLE, { type: 'incoming', callId, from, now: 1_000 }).state;
 const connectingAsCaller = () => play(calling(), { type: 'accepted', callId: CALL, now: 2_000 }).state;
 const connectingAsCallee = () => play(ringing(), { type: 'accept', now: 2_000 }).state;
@@ -46,10 +47,10 @@ describe('dialling', () => {
     }
   });
 
-  it("the server's ring ack records the call id and sends nothing", () => {
-    const { state, commands } = transition(dialled(), { type: 'ring-answered', peer: BOB, result: { ok: true, callId: CALL } });
+  it("the server's ring ack records the call id and builds the peer connection with the relays it names", () => {
+    const { state, commands } = transition(dialled(), { type: 'ring-answered', peer: BOB, result: { ok: true, callId: CALL, iceServers: RELAYS } });
     expect(state).toMatchObject({ phase: 'calling', peer: BOB, callId: CALL });
-    expect(commands).toEqual([]);
+    expect(commands).toEqual([{ type: 'connect-peer', role: 'caller', iceServers: RELAYS }]);
   });
 
   for (const error of [ErrorCode.Unavailable, ErrorCode.Busy]) {
@@ -124,14 +125,14 @@ describe('cancelling a ring', () => {
 
   it('a ring ack that arrives after the cancel is withdrawn with send-hangup, so the callee stops ringing', () => {
     const cancelled = play(dialled(), { type: 'hangup', now: 1_500 }).state;
-    const { state, commands } = transition(cancelled, { type: 'ring-answered', peer: BOB, result: { ok: true, callId: CALL } });
+    const { state, commands } = transition(cancelled, { type: 'ring-answered', peer: BOB, result: { ok: true, callId: CALL, iceServers: RELAYS } });
     expect(state).toBe(cancelled);
     expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }]);
   });
 
   it('a late ack for an earlier ring to someone else is withdrawn, and the current ring keeps waiting', () => {
     const now = play(dialled(BOB), { type: 'hangup', now: 1_500 }, { type: 'dial', peer: CAROL, now: 1_600 }).state;
-    const { state, commands } = transition(now, { type: 'ring-answered', peer: BOB, result: { ok: true, callId: OTHER_CALL } });
+    const { state, commands } = transition(now, { type: 'ring-answered', peer: BOB, result: { ok: true, callId: OTHER_CALL, iceServers: RELAYS } });
     expect(state).toBe(now);
     expect(state).toMatchObject({ phase: 'calling', peer: CAROL, callId: null });
     expect(commands).toEqual([{ type: 'send-hangup', callId: OTHER_CALL }]);
@@ -145,7 +146,7 @@ describe('cancelling a ring', () => {
 
   it('a second ack for a ring that already has its call id is withdrawn, not adopted', () => {
     const state = calling();
-    const { state: next, commands } = transition(state, { type: 'ring-answered', peer: BOB, result: { ok: true, callId: OTHER_CALL } });
+    const { state: next, commands } = transition(state, { type: 'ring-answered', peer: BOB, result: { ok: true, callId: OTHER_CALL, iceServers: RELAYS } });
     expect(next).toBe(state);
     expect(commands).toEqual([{ type: 'send-hangup', callId: OTHER_CALL }]);
   });
@@ -186,6 +187,28 @@ describe('being called', () => {
       { type: 'send-accept', callId: CALL },
       { type: 'start-media', role: 'callee', local: BOTH_ON },
     ]);
+  });
+
+  it("the server's accept ack builds the callee's peer connection with the relays it names", () => {
+    const { state, commands } = transition(connectingAsCallee(), { type: 'accept-answered', callId: CALL, result: { ok: true, iceServers: RELAYS } });
+    expect(state).toEqual(connectingAsCallee());
+    expect(commands).toEqual([{ type: 'connect-peer', role: 'callee', iceServers: RELAYS }]);
+  });
+
+  it('an accept the server refuses (the caller gave up that instant) is a missed call and stops media', () => {
+    const refused = { ok: false as const, error: ErrorCode.NoSuchCall, message: 'That call is over.' };
+    const { state, commands } = transition(connectingAsCallee(), { type: 'accept-answered', callId: CALL, result: refused });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'missed', peer: ALICE } });
+    expect(commands).toEqual([{ type: 'stop-media' }]);
+  });
+
+  it('an accept ack for another call, or reaching a caller, is ignored', () => {
+    for (const state of [connectingAsCallee(), connectingAsCaller(), IDLE]) {
+      const stale = transition(state, { type: 'accept-answered', callId: OTHER_CALL, result: { ok: true, iceServers: [] } });
+      expect(stale).toEqual({ state, commands: [] });
+    }
+    const caller = connectingAsCaller();
+    expect(transition(caller, { type: 'accept-answered', callId: CALL, result: { ok: true, iceServers: [] } })).toEqual({ state: caller, commands: [] });
   });
 
   it('accept and decline are ignored unless ringing', () => {
@@ -239,7 +262,7 @@ describe('both calling each other at once', () => {
       { type: 'send-accept', callId: CALL },
       { type: 'start-media', role: 'callee', local: BOTH_ON },
     ]);
-    const late = transition(crossed.state, { type: 'ring-answered', peer: ALICE, result: { ok: true, callId: OTHER_CALL } });
+    const late = transition(crossed.state, { type: 'ring-answered', peer: ALICE, result: { ok: true, callId: OTHER_CALL, iceServers: RELAYS } });
     expect(late).toEqual({ state: crossed.state, commands: [{ type: 'send-hangup', callId: OTHER_CALL }] });
   });
 
@@ -387,7 +410,7 @@ describe('a whole call', () => {
   it('caller: dial, ack, accepted, connected, hang up — and only the expected commands along the way', () => {
     const events: CallEvent[] = [
       { type: 'dial', peer: BOB, now: 0 },
-      { type: 'ring-answered', peer: BOB, result: { ok: true, callId: CALL } },
+      { type: 'ring-answered', peer: BOB, result: { ok: true, callId: CALL, iceServers: RELAYS } },
       { type: 'accepted', callId: CALL, now: 4_000 },
       { type: 'media-connected', now: 5_000 },
       { type: 'hangup', now: 65_000 },
@@ -399,7 +422,7 @@ describe('a whole call', () => {
       state = step.state;
       sent.push(...step.commands.map((command) => command.type));
     }
-    expect(sent).toEqual(['send-ring', 'start-media', 'peer-ready', 'send-hangup', 'stop-media']);
+    expect(sent).toEqual(['send-ring', 'start-media', 'connect-peer', 'peer-ready', 'send-hangup', 'stop-media']);
     expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'hung-up', peer: BOB, duration: 60 } });
   });
 
