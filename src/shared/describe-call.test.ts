@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { CallState } from './call-state';
+import { describeCall, displayCode, formatDuration } from './describe-call';
+import { ErrorCode } from './protocol';
+
+const BOB = 'K7QM4ZP2XWA9';
+const idleWith = (outcome: NonNullable<Extract<CallState, { phase: 'idle' }>['outcome']>): CallState => ({ phase: 'idle', outcome });
+
+describe('the call in words', () => {
+  it('names the other person by their formatted code in every phase', () => {
+    const local = { mic: true, camera: true };
+    expect(describeCall({ phase: 'calling', peer: BOB, callId: null, local, since: 0 })).toBe('Calling K7QM-4ZP2-XWA9…');
+    expect(describeCall({ phase: 'ringing', peer: BOB, callId: 'c', since: 0 })).toBe('Incoming call from K7QM-4ZP2-XWA9');
+    expect(describeCall({ phase: 'connecting', role: 'caller', peer: BOB, callId: 'c', local, since: 0 })).toBe('Connecting to K7QM-4ZP2-XWA9…');
+    expect(describeCall({ phase: 'active', role: 'callee', peer: BOB, callId: 'c', local, connectedAt: 0, remote: local })).toBe(
+      'In call with K7QM-4ZP2-XWA9',
+    );
+  });
+
+  it('says every way a call can fail to happen, without jargon', () => {
+    const refused = (error: ErrorCode) => describeCall(idleWith({ kind: 'refused', error, peer: BOB, message: 'server words' }));
+    expect(refused(ErrorCode.Unavailable)).toBe('K7QM-4ZP2-XWA9 is offline or does not exist.');
+    expect(refused(ErrorCode.Busy)).toBe('K7QM-4ZP2-XWA9 is in another call.');
+    expect(refused(ErrorCode.RateLimited)).toBe('Could not call K7QM-4ZP2-XWA9: server words');
+    expect(describeCall(idleWith({ kind: 'ended', reason: 'declined', peer: BOB }))).toBe('K7QM-4ZP2-XWA9 declined the call.');
+    expect(describeCall(idleWith({ kind: 'ended', reason: 'no-answer', peer: BOB }))).toBe('K7QM-4ZP2-XWA9 did not answer.');
+    expect(describeCall(idleWith({ kind: 'missed', peer: BOB }))).toBe('Missed call from K7QM-4ZP2-XWA9.');
+  });
+
+  it('gives the duration of a call that ended after talking', () => {
+    expect(describeCall(idleWith({ kind: 'ended', reason: 'hung-up', peer: BOB, duration: 75 }))).toBe('Call with K7QM-4ZP2-XWA9 ended after 1:15.');
+    expect(describeCall(idleWith({ kind: 'ended', reason: 'connection-lost', peer: BOB, duration: 5 }))).toBe(
+      'Call ended: connection lost after 0:05.',
+    );
+  });
+
+  it('formats durations as a call timer does', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(59.9)).toBe('0:59');
+    expect(formatDuration(3600 + 62)).toBe('1:01:02');
+  });
+
+  it('shows what cannot be parsed as it was given, rather than hiding it', () => {
+    expect(displayCode('not-a-code')).toBe('not-a-code');
+  });
+});
