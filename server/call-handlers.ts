@@ -1,0 +1,99 @@
+/**
+ * Ringing, answering, ending and relaying. Every request names a call by id,
+ * and the server checks the sender (stamped by the server at registration,
+ * never taken from the message) is the party allowed that step now. A stranger
+ * asking about someone else's call hears the same as for a call that never
+ * existed.
+ */
+import {
+  type CallRef,
+  EndReason,
+  ErrorCode,
+  fail,
+  type IceServer,
+  type Result,
+  type RingRequest,
+  type SignalMessage,
+} from '../src/shared/protocol';
+import { type Call, isParty, otherParty } from './call-registry';
+import { deliver, endCall, ringTimer, type SignalingContext } from './context';
+
+/** Offline and nonexistent read the same, so codes cannot be enumerated by ringing them. */
+const UNAVAILABLE = 'Nobody is online with that code.';
+const NO_SUCH_CALL = 'That call does not exist or is already over.';
+
+type Handler<Request, Reply extends object = object> = (code: string, request: Request) => Result<Reply>;
+
+function partyCall(context: SignalingContext, code: string, callId: string): Call | undefined {
+  const call = context.calls.byId(callId);
+  return call && isParty(call, code) ? call : undefined;
+}
+
+export function ring(context: SignalingContext): Handler<RingRequest, { callId: string; iceServers: IceServer[] }> {
+  return (me, { to }) => {
+    if (to === me) return fail(ErrorCode.SelfCall, 'That is your own code.');
+    const current = context.calls.of(me);
+    if (current) {
+      // Both dialled each other at once: the first ring stands, and the second caller joins it as callee.
+      if (current.phase === 'ringing' && current.callee === me && current.caller === to) {
+        return fail(ErrorCode.Busy, 'They are calling you already.');
+      }
+      // Dialling again means leaving whatever call this code was in (a client that lost track of it).
+      endCall(context, current, current.phase === 'ringing' && current.caller === me ? EndReason.Cancelled : EndReason.HungUp, me);
+    }
+    if (!context.presence.connectionOf(to)) return fail(ErrorCode.Unavailable, UNAVAILABLE);
+    if (context.calls.of(to)) return fail(ErrorCode.Busy, 'They are in another call.');
+
+    const call = context.calls.open(me, to);
+    context.timers.start(ringTimer(call), context.config.ringTimeoutMs, () => endCall(context, call, EndReason.NoAnswer));
+    deliver(context, to, 'incoming', { callId: call.id, from: me });
+    context.log.info({ event: 'ring', callId: call.id, caller: me, callee: to }, 'ringing');
+    return { ok: true, callId: call.id, iceServers: context.config.iceServers };
+  };
+}
+
+export function accept(context: SignalingContext): Handler<CallRef, { iceServers: IceServer[] }> {
+  return (me, { callId }) => {
+    const call = partyCall(context, me, callId);
+    if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
+    if (call.callee !== me || call.phase !== 'ringing') return fail(ErrorCode.OutOfTurn, 'Only the person being called can accept, once.');
+    context.calls.accept(call);
+    context.timers.clear(ringTimer(call));
+    deliver(context, call.caller, 'accepted', { callId });
+    context.log.info({ event: 'accept', callId }, 'accepted');
+    return { ok: true, iceServers: context.config.iceServers };
+  };
+}
+
+export function decline(context: SignalingContext): Handler<CallRef> {
+  return (me, { callId }) => {
+    const call = partyCall(context, me, callId);
+    if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
+    if (call.callee !== me || call.phase !== 'ringing') return fail(ErrorCode.OutOfTurn, 'Only a ringing call can be declined.');
+    endCall(context, call, EndReason.Declined, me);
+    return { ok: true };
+  };
+}
+
+export function hangup(context: SignalingContext): Handler<CallRef> {
+  return (me, { callId }) => {
+    const call = partyCall(context, me, callId);
+    if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
+    const reason = call.phase === 'accepted' ? EndReason.HungUp : call.caller === me ? EndReason.Cancelled : EndReason.Declined;
+    endCall(context, call, reason, me);
+    return { ok: true };
+  };
+}
+
+export function signal(context: SignalingContext): Handler<SignalMessage> {
+  return (me, { callId, data }) => {
+    const call = partyCall(context, me, callId);
+    if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
+    // Nothing about a browser's network reaches the callee before they say yes.
+    if (call.phase !== 'accepted') return fail(ErrorCode.OutOfTurn, 'The call has not been accepted yet.');
+    if (!deliver(context, otherParty(call, me), 'signal', { callId, data })) {
+      return fail(ErrorCode.Unavailable, 'The other side is reconnecting to the server.');
+    }
+    return { ok: true };
+  };
+}

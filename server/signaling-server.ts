@@ -1,0 +1,13 @@
+/** The typed Socket.IO server and socket: one protocol module gives both sides their event types. */
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/protocol';
+
+export interface PeerData {
+  /** The fresh random string this connection must sign to register. */
+  challenge: string;
+  /** Set once the connection has proven the key behind this code. */
+  code?: string;
+}
+
+export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;
+export type PeerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;
