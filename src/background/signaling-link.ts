@@ -37,7 +37,7 @@ export interface SignalingLink {
 }
 
 export function unreachable(message: string): Failure {
-  return { ok: false, error: ErrorCode.Unavailable, message };
+  return { ok: false, error: ErrorCode.Unreachable, message };
 }
 
 export function connectSignaling(url: string, identity: Identity, handlers: SignalingHandlers): SignalingLink {
@@ -92,9 +92,9 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
   return {
     request(event, payload) {
       if (!registered) return Promise.resolve(unreachable('Not connected to the server.'));
-      // Socket.IO's typed emitWithAck cannot see through the generic event name.
-      const emit = socket.timeout(ACK_TIMEOUT_MS).emitWithAck as (e: typeof event, p: typeof payload) => Promise<never>;
-      return emit(event, payload).catch(() => unreachable('The server did not answer in time.'));
+      // Socket.IO's typed emitWithAck cannot see through the generic event name; the cast keeps it a method call.
+      const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: typeof event, p: typeof payload): Promise<never> };
+      return timed.emitWithAck(event, payload).catch(() => unreachable('The server did not answer in time.'));
     },
     close() {
       socket.removeAllListeners();

@@ -27,6 +27,8 @@ export const ErrorCode = {
   NoSuchCall: 'no-such-call',
   OutOfTurn: 'out-of-turn',
   RateLimited: 'rate-limited',
+  /** Said by the extension itself when the server did not answer: no request reached anyone. */
+  Unreachable: 'unreachable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
