@@ -72,11 +72,12 @@ async function start(): Promise<CallController> {
       if (record.call.phase === shownPhase) return;
       shownPhase = record.call.phase;
       void showCallOnBadge(record.call);
-      void showRingAlert(record.call, (on) =>
-        on
-          ? sendToOffscreen({ target: 'offscreen', type: 'ringtone', on })
-          : notifyOffscreen({ target: 'offscreen', type: 'ringtone', on }),
-      ).catch((error: unknown) => log('Could not show the incoming call', error));
+      void showRingAlert(record.call, (on) => {
+        if (on) return sendToOffscreen({ target: 'offscreen', type: 'ringtone', on });
+        // A ring that ended unanswered leaves nothing for the document it opened to do; an accepted one keeps it for the call.
+        if (record.call.phase === 'idle') return closeOffscreenDocument();
+        return notifyOffscreen({ target: 'offscreen', type: 'ringtone', on });
+      }).catch((error: unknown) => log('Could not show the incoming call', error));
     },
   });
   shownPhase = calls.record().call.phase;
