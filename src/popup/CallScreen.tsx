@@ -47,7 +47,7 @@ export function CallScreen({ call, onReply }: { call: InCall; onReply(reply: Rep
           <div class="indicators">
             {call.phase === 'active' && <CallTimer since={call.connectedAt} />}
             {remote && !remote.mic && <span class="indicator">{displayCode(call.peer)} is muted</span>}
-            {remote && !remote.camera && <span class="indicator">Camera off</span>}
+            {remote && !remote.camera && <span class="indicator">{displayCode(call.peer)} turned their camera off</span>}
           </div>
         </div>
       )}

@@ -32,8 +32,18 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // A failed test must not leave its call up for the next one.
+  await Promise.all([alicePopup, bobPopup].map(endAnyCall));
   await Promise.all([alicePopup.close(), bobPopup.close()]);
 });
+
+async function endAnyCall(popup: Page): Promise<void> {
+  for (const name of ['Hang up', 'Cancel', 'Decline']) {
+    const button = popup.getByRole('button', { name, exact: true });
+    if (await button.isVisible()) await button.click();
+  }
+  await popup.getByLabel('Call code').waitFor();
+}
 
 async function dial(from: Page, code: string): Promise<void> {
   await from.getByLabel('Call code').fill(code);
@@ -53,8 +63,8 @@ describe('a call by code', () => {
     await waitForStatus(alicePopup, /^Calling .+…$/);
     await waitForStatus(bobPopup, new RegExp(`Incoming call from ${aliceCode}`));
     // Bob's browser rings even with no popup open: a system notification with Accept and Decline.
-    const notifications = await bob.worker.evaluate(() => chrome.notifications.getAll());
-    expect(Object.keys(notifications)).toEqual(['incoming-call']);
+    const ringNotification = () => bob.worker.evaluate(() => chrome.notifications.getAll()).then(Object.keys);
+    await eventually(ringNotification, (ids) => ids.join() === 'incoming-call', "Bob's incoming-call notification");
 
     const acceptedAt = Date.now();
     await bobPopup.getByRole('button', { name: 'Accept' }).click();
@@ -72,9 +82,9 @@ describe('a call by code', () => {
     await bobPopup.getByText(`${aliceCode} is muted`).waitFor({ state: 'detached' });
 
     await bobPopup.getByRole('button', { name: 'Camera off' }).click();
-    await alicePopup.getByText('Camera off').waitFor();
+    await alicePopup.getByText(`${bobCode} turned their camera off`).waitFor();
     await bobPopup.getByRole('button', { name: 'Camera on' }).click();
-    await alicePopup.getByText('Camera off').waitFor({ state: 'detached' });
+    await alicePopup.getByText(`${bobCode} turned their camera off`).waitFor({ state: 'detached' });
 
     await alicePopup.getByRole('button', { name: 'Hang up' }).click();
     await Promise.all([
@@ -95,6 +105,7 @@ describe('a call by code', () => {
     await bobPopup.getByRole('button', { name: 'Decline' }).click();
     await waitForStatus(alicePopup, new RegExp(`${bobCode} declined the call`));
     await eventually(() => offscreenDocuments(alice.worker), (n) => n === 0, "Alice's capture to stop");
+    await eventually(() => offscreenDocuments(bob.worker), (n) => n === 0, "Bob's ringtone to stop");
     expect(await statusText(bobPopup)).toBe('Ready for calls.');
   });
 
