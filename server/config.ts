@@ -15,6 +15,8 @@ export interface Config {
   ringTimeoutMs: number;
   /** A worker restart or a network blip reconnects within seconds; a party not back by then is gone. */
   reconnectGraceMs: number;
+  /** A connection that has not proven a code by then is a stranger holding a socket open. */
+  registerTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -62,5 +64,6 @@ export function readConfig(env: Env = process.env): Config {
     iceServers: stunServers(env),
     ringTimeoutMs: integer(env, 'RING_TIMEOUT_MS', 30_000, 1_000, 300_000),
     reconnectGraceMs: integer(env, 'RECONNECT_GRACE_MS', 10_000, 0, 300_000),
+    registerTimeoutMs: integer(env, 'REGISTER_TIMEOUT_MS', 10_000, 1_000, 60_000),
   };
 }

@@ -21,9 +21,6 @@ import type { SignalingContext } from './context';
 import { leave, register } from './registration';
 import type { PeerSocket, SignalingServer } from './signaling-server';
 
-/** A connection that has not proven a code by then is a stranger holding a socket open. */
-export const REGISTER_TIMEOUT_MS = 10_000;
-
 type Ack = (result: Result) => void;
 
 function describeIssues(issues: v.GenericIssue[]): string {
@@ -75,7 +72,7 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     socket.emit('hello', { protocol: PROTOCOL_VERSION, challenge: socket.data.challenge });
     const registerDeadline = setTimeout(() => {
       if (!socket.data.code) socket.disconnect(true);
-    }, REGISTER_TIMEOUT_MS);
+    }, context.config.registerTimeoutMs);
 
     bind(context, socket, 'register', RegisterRequest, register(context));
     bind(context, socket, 'ring', RingRequest, asSender(calls.ring(context)));

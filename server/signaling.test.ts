@@ -1,0 +1,339 @@
+/**
+ * The signaling server against real Socket.IO clients over real sockets:
+ * each client holds a real key and registers the way the extension does.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateIdentity, signRegistration, toBase64 } from '../src/shared/call-code';
+import { ErrorCode, PROTOCOL_VERSION, type SignalData } from '../src/shared/protocol';
+import { type App, createApp } from './app';
+import { readConfig } from './config';
+import { createLogger } from './logger';
+import { connectPeer, type PeerClient, registeredPeer, settle } from './testing/peer-client';
+
+const RING_TIMEOUT_MS = 1_000;
+const GRACE_MS = 300;
+
+let app: App;
+let url: string;
+const clients: PeerClient[] = [];
+
+beforeEach(async () => {
+  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', RING_TIMEOUT_MS: String(RING_TIMEOUT_MS), RECONNECT_GRACE_MS: String(GRACE_MS), REGISTER_TIMEOUT_MS: '1000' });
+  app = createApp(config, createLogger('silent'));
+  const { port } = await app.listen();
+  url = `http://127.0.0.1:${port}`;
+});
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await app.close();
+});
+
+async function peer(identity?: Awaited<ReturnType<typeof generateIdentity>>): Promise<PeerClient> {
+  const client = await registeredPeer(url, identity);
+  clients.push(client);
+  return client;
+}
+
+async function unregistered(): Promise<PeerClient> {
+  const client = await connectPeer(url);
+  clients.push(client);
+  return client;
+}
+
+/** Alice rings Bob and Bob accepts: an accepted call with its id. */
+async function acceptedCall(alice: PeerClient, bob: PeerClient): Promise<string> {
+  const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+  if (!ring.ok) throw new Error(ring.message);
+  await bob.next('incoming');
+  const accept = await bob.socket.emitWithAck('accept', { callId: ring.callId });
+  if (!accept.ok) throw new Error(accept.message);
+  await alice.next('accepted');
+  return ring.callId;
+}
+
+const OFFER: SignalData = { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
+const CANDIDATE: SignalData = {
+  kind: 'candidate',
+  candidate: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
+};
+
+describe('registering a code', () => {
+  it('registers under the code derived from the key the client proved it holds', async () => {
+    const client = await unregistered();
+    const signature = await signRegistration(client.keyPair.privateKey, client.challenge);
+    const reply = await client.socket.emitWithAck('register', {
+      protocol: PROTOCOL_VERSION,
+      publicKey: toBase64(client.publicKeyRaw),
+      signature: toBase64(signature),
+    });
+    expect(reply).toEqual({ ok: true, code: client.code });
+  });
+
+  it("refuses a hijack: someone else's public key with a signature from another key", async () => {
+    const victim = await peer();
+    const attacker = await unregistered();
+    const forged = await signRegistration(attacker.keyPair.privateKey, attacker.challenge);
+    const reply = await attacker.socket.emitWithAck('register', {
+      protocol: PROTOCOL_VERSION,
+      publicKey: toBase64(victim.publicKeyRaw),
+      signature: toBase64(forged),
+    });
+    expect(reply).toMatchObject({ ok: false, error: ErrorCode.BadProof });
+    // The victim still holds the code: a call to it rings the victim.
+    const caller = await peer();
+    await caller.socket.emitWithAck('ring', { to: victim.code });
+    await victim.next('incoming');
+  });
+
+  it('refuses a replayed proof: a signature over another connection’s challenge', async () => {
+    const victim = await unregistered();
+    const stolen = await signRegistration(victim.keyPair.privateKey, victim.challenge);
+    const attacker = await unregistered();
+    const reply = await attacker.socket.emitWithAck('register', {
+      protocol: PROTOCOL_VERSION,
+      publicKey: toBase64(victim.publicKeyRaw),
+      signature: toBase64(stolen),
+    });
+    expect(reply).toMatchObject({ ok: false, error: ErrorCode.BadProof });
+  });
+
+  it('says in words when the protocol versions differ', async () => {
+    const client = await unregistered();
+    const signature = await signRegistration(client.keyPair.privateKey, client.challenge);
+    const reply = await client.socket.emitWithAck('register', {
+      protocol: PROTOCOL_VERSION + 1,
+      publicKey: toBase64(client.publicKeyRaw),
+      signature: toBase64(signature),
+    });
+    expect(reply).toMatchObject({ ok: false, error: ErrorCode.ProtocolMismatch, message: expect.stringMatching(/older than the extension/) });
+  });
+
+  it('a second registration with the same key replaces the first, which is told and closed', async () => {
+    const identity = await generateIdentity();
+    const first = await peer(identity);
+    const second = await peer(identity);
+    await first.next('replaced');
+    await settle();
+    expect(first.socket.connected).toBe(false);
+    const caller = await peer();
+    await caller.socket.emitWithAck('ring', { to: identity.code });
+    await second.next('incoming');
+  });
+
+  it('refuses every call request before registration', async () => {
+    const client = await unregistered();
+    const reply = await client.socket.emitWithAck('ring', { to: 'ZZZZZZZZZZZZ' });
+    expect(reply).toMatchObject({ ok: false, error: ErrorCode.NotRegistered });
+  });
+});
+
+describe('ringing', () => {
+  it('rings the callee with the caller’s code and answers the caller with the call id', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const reply = await alice.socket.emitWithAck('ring', { to: bob.code });
+    expect(reply).toMatchObject({ ok: true, callId: expect.any(String), iceServers: [] });
+    expect(await bob.next('incoming')).toEqual({ callId: reply.ok && reply.callId, from: alice.code });
+  });
+
+  it('answers an offline code and a code nobody ever had exactly alike', async () => {
+    const alice = await peer();
+    const gone = await peer();
+    gone.close();
+    await settle();
+    const offline = await alice.socket.emitWithAck('ring', { to: gone.code });
+    const never = await alice.socket.emitWithAck('ring', { to: (await generateIdentity()).code });
+    expect(offline).toMatchObject({ ok: false, error: ErrorCode.Unavailable });
+    expect(never).toEqual(offline);
+  });
+
+  it('says busy when the callee is already in a call, and the call in progress is untouched', async () => {
+    const [alice, bob, carol] = await Promise.all([peer(), peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    const reply = await carol.socket.emitWithAck('ring', { to: bob.code });
+    expect(reply).toMatchObject({ ok: false, error: ErrorCode.Busy });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
+    await bob.next('signal');
+  });
+
+  it('refuses a call to your own code', async () => {
+    const alice = await peer();
+    expect(await alice.socket.emitWithAck('ring', { to: alice.code })).toMatchObject({ ok: false, error: ErrorCode.SelfCall });
+  });
+
+  it('ends a ring nobody answers as no-answer, for both sides', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const callId = ring.ok ? ring.callId : '';
+    const expected = { callId, reason: 'no-answer' };
+    expect(await alice.next('ended', RING_TIMEOUT_MS + 2_000)).toEqual(expected);
+    expect(await bob.next('ended', 1_000)).toEqual(expected);
+    // The call is gone: accepting it now is refused.
+    expect(await bob.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+  });
+
+  it('stops the callee ringing when the caller cancels', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const callId = ring.ok ? ring.callId : '';
+    await bob.next('incoming');
+    expect(await alice.socket.emitWithAck('hangup', { callId })).toEqual({ ok: true });
+    expect(await bob.next('ended')).toEqual({ callId, reason: 'cancelled' });
+  });
+
+  it('tells the caller when the callee declines', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const callId = ring.ok ? ring.callId : '';
+    await bob.next('incoming');
+    expect(await bob.socket.emitWithAck('decline', { callId })).toEqual({ ok: true });
+    expect(await alice.next('ended')).toEqual({ callId, reason: 'declined' });
+  });
+
+  it('when both dial each other at once, the first ring stands and the second caller is told busy', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const first = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const second = await bob.socket.emitWithAck('ring', { to: alice.code });
+    expect(second).toMatchObject({ ok: false, error: ErrorCode.Busy });
+    const incoming = await bob.next('incoming');
+    expect(incoming.callId).toBe(first.ok && first.callId);
+    expect(await bob.socket.emitWithAck('accept', { callId: incoming.callId })).toMatchObject({ ok: true });
+  });
+
+  it('rings again when the callee comes back before the caller gives up (a restarted worker)', async () => {
+    const identity = await generateIdentity();
+    const [alice, bob] = await Promise.all([peer(), peer(identity)]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    await bob.next('incoming');
+    bob.close();
+    const back = await peer(identity);
+    expect(await back.next('incoming')).toEqual({ callId: ring.ok && ring.callId, from: alice.code });
+  });
+
+  it('ends a ring whose caller vanished and did not come back within the grace period', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    await bob.next('incoming');
+    alice.close();
+    expect(await bob.next('ended', GRACE_MS + 2_000)).toEqual({ callId: ring.ok && ring.callId, reason: 'gone' });
+  });
+});
+
+describe('an accepted call', () => {
+  it('relays descriptions and candidates both ways between its two parties only', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
+    expect(await bob.next('signal')).toEqual({ callId, data: OFFER });
+    expect(await bob.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toEqual({ ok: true });
+    expect(await alice.next('signal')).toEqual({ callId, data: CANDIDATE });
+  });
+
+  it('relays nothing before the callee accepts: a caller cannot reach a browser that has not said yes', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const callId = ring.ok ? ring.callId : '';
+    expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+    await settle();
+    expect(bob.received.map((r) => r.event)).toEqual(['hello', 'incoming']);
+  });
+
+  it('a third client cannot inject a candidate, accept, or hang up a call it is not in', async () => {
+    const [alice, bob, mallory] = await Promise.all([peer(), peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    const before = { alice: alice.received.length, bob: bob.received.length };
+    for (const attempt of [
+      mallory.socket.emitWithAck('signal', { callId, data: CANDIDATE }),
+      mallory.socket.emitWithAck('accept', { callId }),
+      mallory.socket.emitWithAck('hangup', { callId }),
+      mallory.socket.emitWithAck('decline', { callId }),
+    ]) {
+      expect(await attempt).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+    }
+    await settle();
+    expect({ alice: alice.received.length, bob: bob.received.length }).toEqual(before);
+    // The call itself still works.
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
+  });
+
+  it('the caller cannot accept its own call, and the callee cannot accept twice', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    expect(await alice.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+    expect(await bob.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+  });
+
+  it('a hang-up ends it for the other side, and both are free to take calls again', async () => {
+    const [alice, bob, carol] = await Promise.all([peer(), peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    expect(await bob.socket.emitWithAck('hangup', { callId })).toEqual({ ok: true });
+    expect(await alice.next('ended')).toEqual({ callId, reason: 'hung-up' });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+    expect(await carol.socket.emitWithAck('ring', { to: alice.code })).toMatchObject({ ok: true });
+  });
+
+  it('survives a party’s signaling link dropping: the media is peer to peer, so the server does not end it', async () => {
+    const identity = await generateIdentity();
+    const [alice, bob] = await Promise.all([peer(), peer(identity)]);
+    const callId = await acceptedCall(alice, bob);
+    bob.close();
+    await settle(GRACE_MS + 200);
+    expect(alice.received.some((r) => r.event === 'ended')).toBe(false);
+    const back = await peer(identity);
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
+    expect(await back.next('signal')).toEqual({ callId, data: OFFER });
+  });
+});
+
+describe('bad input', () => {
+  it('answers malformed requests with a clear error and changes nothing', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    const bad: [string, unknown][] = [
+      ['ring', { to: 'not a code' }],
+      ['ring', { to: bob.code, extra: true }],
+      ['ring', 'hello'],
+      ['ring', null],
+      ['accept', { callId: 'short' }],
+      ['signal', { callId, data: { kind: 'description', description: { type: 'offer', sdp: 'x'.repeat(70_000) } } }],
+      ['signal', { callId, data: { kind: 'shell', command: 'rm -rf /' } }],
+      ['signal', { callId, data: { kind: 'candidate', candidate: { candidate: 42 } } }],
+    ];
+    for (const [event, payload] of bad) {
+      const reply = await (alice.socket.emitWithAck as (e: string, p: unknown) => Promise<unknown>)(event, payload);
+      expect(reply, `${event} ${JSON.stringify(payload).slice(0, 60)}`).toMatchObject({
+        ok: false,
+        error: ErrorCode.BadRequest,
+        message: expect.stringMatching(/^Malformed \w+: .+ is not valid/),
+      });
+    }
+    await settle();
+    expect(bob.received.filter((r) => r.event === 'signal')).toEqual([]);
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
+  });
+
+  it('never echoes an oversized SDP back in the error', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    const secret = 'a=fingerprint:sha-256 SECRET';
+    const reply = await alice.socket.emitWithAck('signal', {
+      callId,
+      data: { kind: 'description', description: { type: 'offer', sdp: secret + 'x'.repeat(70_000) } },
+    });
+    expect(JSON.stringify(reply)).not.toContain('SECRET');
+  });
+
+  it('survives requests without an acknowledgement, and keeps serving', async () => {
+    const alice = await peer();
+    (alice.socket.emit as (e: string, p: unknown) => void)('ring', { to: alice.code });
+    (alice.socket.emit as (e: string, p: unknown) => void)('no-such-event', { x: 1 });
+    const bob = await peer();
+    expect(await alice.socket.emitWithAck('ring', { to: bob.code })).toMatchObject({ ok: true });
+  });
+
+  it('closes a connection that does not register in time', async () => {
+    const client = await unregistered();
+    await new Promise((resolve) => client.socket.once('disconnect', resolve));
+    expect(client.socket.connected).toBe(false);
+  });
+});
