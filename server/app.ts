@@ -48,6 +48,7 @@ export function createApp(config: Config, log: Logger): App {
     presence: createPresence(),
     calls: createCallRegistry(),
     timers: createTimers(),
+    claims: new Map(),
   };
   attachSignaling(io, context);
 

@@ -16,6 +16,8 @@ export interface Call {
 
 export interface CallRegistry {
   open(caller: string, callee: string): Call;
+  /** Recreates an accepted call both parties named after a server restart. */
+  restore(callId: string, caller: string, callee: string): Call;
   byId(callId: string): Call | undefined;
   of(code: string): Call | undefined;
   accept(call: Call): void;
@@ -40,13 +42,19 @@ export function createCallRegistry(): CallRegistry {
   const calls = new Map<string, Call>();
   const callOfCode = new Map<string, string>();
 
+  function add(call: Call): Call {
+    calls.set(call.id, call);
+    callOfCode.set(call.caller, call.id);
+    callOfCode.set(call.callee, call.id);
+    return call;
+  }
+
   return {
     open(caller, callee) {
-      const call: Call = { id: newCallId(), caller, callee, phase: 'ringing' };
-      calls.set(call.id, call);
-      callOfCode.set(caller, call.id);
-      callOfCode.set(callee, call.id);
-      return call;
+      return add({ id: newCallId(), caller, callee, phase: 'ringing' });
+    },
+    restore(callId, caller, callee) {
+      return add({ id: callId, caller, callee, phase: 'accepted' });
     },
     byId: (callId) => calls.get(callId),
     of(code) {

@@ -13,6 +13,8 @@ export interface SignalingContext {
   presence: Presence<PeerSocket>;
   calls: CallRegistry;
   timers: Timers;
+  /** Calls a party named after a server restart, waiting for the other party to name the same call. */
+  claims: Map<string, { callId: string; peer: string }>;
 }
 
 /** Sends to whoever holds a code right now; a code offline this instant simply misses it. */

@@ -34,9 +34,10 @@ export function register(context: SignalingContext) {
     context.timers.clear(graceTimer(code));
     context.log.info({ event: 'registered', code, socket: socket.id, replaced: Boolean(replaced) }, 'registered');
 
-    // Back before the caller gave up: ring again, so a restarted worker still shows the call.
     const call = context.calls.of(code);
+    // Back before the caller gave up: ring again, so a restarted worker still shows the call.
     if (call?.phase === 'ringing' && call.callee === code) deliver(context, code, 'incoming', { callId: call.id, from: call.caller });
+    if (call?.phase === 'accepted') deliver(context, otherParty(call, code), 'peer-status', { callId: call.id, online: true });
     return { ok: true, code };
   };
 }
@@ -49,6 +50,8 @@ export function leave(context: SignalingContext) {
     context.log.info({ event: 'offline', code, socket: socket.id }, 'offline');
     const call = context.calls.of(code);
     if (!call) return;
+    // The peer's media may well be fine; whether to give up is theirs to judge, with this to go on.
+    if (call.phase === 'accepted') deliver(context, otherParty(call, code), 'peer-status', { callId: call.id, online: false });
     context.timers.start(graceTimer(code), context.config.reconnectGraceMs, () => {
       const current = context.calls.of(code);
       if (!current || context.presence.connectionOf(code)) return;

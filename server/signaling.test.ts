@@ -17,12 +17,21 @@ let app: App;
 let url: string;
 const clients: PeerClient[] = [];
 
-beforeEach(async () => {
+async function startApp(): Promise<void> {
   const config = readConfig({ PORT: '0', HOST: '127.0.0.1', RING_TIMEOUT_MS: String(RING_TIMEOUT_MS), RECONNECT_GRACE_MS: String(GRACE_MS), REGISTER_TIMEOUT_MS: '1000' });
   app = createApp(config, createLogger('silent'));
   const { port } = await app.listen();
   url = `http://127.0.0.1:${port}`;
-});
+}
+
+beforeEach(startApp);
+
+/** Everything the server knew is gone; clients must connect again, as after a deploy. */
+async function restartServer(): Promise<void> {
+  for (const client of clients.splice(0)) client.close();
+  await app.close();
+  await startApp();
+}
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.close();
@@ -335,5 +344,47 @@ describe('bad input', () => {
     const client = await unregistered();
     await new Promise((resolve) => client.socket.once('disconnect', resolve));
     expect(client.socket.connected).toBe(false);
+  });
+});
+
+describe('after a restart and across reconnects', () => {
+  it("tells each party when the other's signaling link drops and comes back", async () => {
+    const identity = await generateIdentity();
+    const [alice, bob] = await Promise.all([peer(), peer(identity)]);
+    const callId = await acceptedCall(alice, bob);
+    bob.close();
+    expect(await alice.next('peer-status')).toEqual({ callId, online: false });
+    await peer(identity);
+    expect(await alice.next('peer-status')).toEqual({ callId, online: true });
+  });
+
+  it('restores an accepted call a restarted server forgot, once both parties name it and each other', async () => {
+    const [aliceKey, bobKey] = await Promise.all([generateIdentity(), generateIdentity()]);
+    const callId = await acceptedCall(await peer(aliceKey), await peer(bobKey));
+    await restartServer();
+
+    const [alice, bob] = await Promise.all([peer(aliceKey), peer(bobKey)]);
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+    expect(await alice.socket.emitWithAck('rejoin', { callId, peer: bob.code })).toEqual({ ok: true, peerOnline: false });
+    expect(await bob.socket.emitWithAck('rejoin', { callId, peer: alice.code })).toEqual({ ok: true, peerOnline: true });
+    expect(await alice.next('peer-status')).toEqual({ callId, online: true });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
+    expect(await bob.next('signal')).toEqual({ callId, data: OFFER });
+  });
+
+  it('a stranger who names a call and a party cannot join it, nor make that party busy', async () => {
+    const [aliceKey, bobKey] = await Promise.all([generateIdentity(), generateIdentity()]);
+    const callId = await acceptedCall(await peer(aliceKey), await peer(bobKey));
+    await restartServer();
+
+    const [alice, bob, mallory] = await Promise.all([peer(aliceKey), peer(bobKey), peer()]);
+    // Mallory claims Alice's call with Alice as her peer; Alice claims it with Bob.
+    await mallory.socket.emitWithAck('rejoin', { callId, peer: alice.code });
+    expect(await alice.socket.emitWithAck('rejoin', { callId, peer: bob.code })).toEqual({ ok: true, peerOnline: false });
+    expect(await mallory.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+    expect(await bob.socket.emitWithAck('rejoin', { callId, peer: alice.code })).toEqual({ ok: true, peerOnline: true });
+    await settle();
+    expect(alice.received.filter((r) => r.event === 'signal')).toEqual([]);
+    expect(await mallory.socket.emitWithAck('rejoin', { callId, peer: alice.code })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
   });
 });

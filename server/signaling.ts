@@ -12,6 +12,7 @@ import {
   fail,
   PROTOCOL_VERSION,
   RegisterRequest,
+  RejoinRequest,
   type Result,
   RingRequest,
   SignalMessage,
@@ -19,6 +20,7 @@ import {
 import * as calls from './call-handlers';
 import type { SignalingContext } from './context';
 import { leave, register } from './registration';
+import { rejoin } from './rejoin';
 import type { PeerSocket, SignalingServer } from './signaling-server';
 
 type Ack = (result: Result) => void;
@@ -80,6 +82,7 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     bind(context, socket, 'decline', CallRef, asSender(calls.decline(context)));
     bind(context, socket, 'hangup', CallRef, asSender(calls.hangup(context)));
     bind(context, socket, 'signal', SignalMessage, asSender(calls.signal(context)));
+    bind(context, socket, 'rejoin', RejoinRequest, asSender(rejoin(context)));
 
     socket.on('disconnect', () => {
       clearTimeout(registerDeadline);

@@ -64,6 +64,10 @@ export type RingRequest = v.InferOutput<typeof RingRequest>;
 export const CallRef = v.strictObject({ callId });
 export type CallRef = v.InferOutput<typeof CallRef>;
 
+/** After a server restart the call is unknown to it: both parties name it again to carry on. */
+export const RejoinRequest = v.strictObject({ callId, peer: codeString });
+export type RejoinRequest = v.InferOutput<typeof RejoinRequest>;
+
 export const SessionDescription = v.strictObject({
   type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']),
   sdp: v.pipe(v.string(), v.maxLength(MAX_SDP_LENGTH)),
@@ -95,6 +99,8 @@ export interface IceServer {
 export type Hello = { protocol: number; challenge: string };
 export type Incoming = { callId: string; from: string };
 export type Ended = { callId: string; reason: EndReason };
+/** Whether the other party of an accepted call is connected to the server right now. */
+export type PeerStatus = { callId: string; online: boolean };
 
 type Ack<T extends object = object> = (result: Result<T>) => void;
 
@@ -106,6 +112,8 @@ export interface ClientToServerEvents {
   /** Ends the call: a cancel while ringing, a hang-up once accepted. */
   hangup(request: CallRef, ack: Ack): void;
   signal(message: SignalMessage, ack: Ack): void;
+  /** Carries an accepted call on across a server restart; answers whether the peer is back yet. */
+  rejoin(request: RejoinRequest, ack: Ack<{ peerOnline: boolean }>): void;
 }
 
 export interface ServerToClientEvents {
@@ -114,6 +122,7 @@ export interface ServerToClientEvents {
   accepted(call: CallRef): void;
   ended(ended: Ended): void;
   signal(message: SignalMessage): void;
+  'peer-status'(status: PeerStatus): void;
   /** This install registered again on another connection; this one no longer rings. */
   replaced(): void;
 }
