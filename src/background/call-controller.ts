@@ -4,14 +4,10 @@
  * media) and tells the indicators (popup, badge, notification, ringtone) what
  * to show. The one owner of the call state.
  */
-import { type CallCommand, type CallEvent, type CallState, transition } from '../shared/call-state';
+import { type CallCommand, type CallEvent, nextDeadline, transition } from '../shared/call-state';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { type CallRecord, loadCallRecord, saveCallRecord } from './call-store';
 import { type ReplyTo, type RequestEvent, type RequestPayload, type SignalingLink, unreachable } from './signaling-link';
-
-/** ICE on loopback takes ~100 ms and through TURN across the world a few seconds;
- * a call still not connected after this will not connect. */
-export const CONNECT_TIMEOUT_MS = 20_000;
 
 export interface CallControllerDeps {
   signaling(): SignalingLink | null;
@@ -33,23 +29,21 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
   let record = await loadCallRecord();
   // Events are applied one at a time, in arrival order, even though each one awaits storage.
   let queue: Promise<void> = Promise.resolve();
-  let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
 
   async function commit(next: CallRecord): Promise<void> {
-    const previous = record.call;
     record = next;
     await saveCallRecord(record);
-    watchConnectTimeout(previous, record.call);
+    armDeadline();
     deps.onChange(record);
   }
 
-  function watchConnectTimeout(previous: CallState, current: CallState): void {
-    if (current.phase === 'connecting' && previous.phase !== 'connecting') {
-      clearTimeout(connectTimer);
-      connectTimer = setTimeout(() => void controller.dispatch({ type: 'connect-timeout' }), CONNECT_TIMEOUT_MS);
-    } else if (current.phase !== 'connecting') {
-      clearTimeout(connectTimer);
-    }
+  /** One timer, for whatever the state says comes next; re-armed from the stored state after a worker restart. */
+  function armDeadline(): void {
+    clearTimeout(deadlineTimer);
+    const due = nextDeadline(record.call);
+    if (due === null) return;
+    deadlineTimer = setTimeout(() => void controller.dispatch({ type: 'deadline', now: Date.now() }), Math.max(0, due - Date.now()));
   }
 
   /** Server requests answer later, as events; only offscreen messages are awaited, to keep their order. */
@@ -116,6 +110,7 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
       await (queue = queue.then(() => commit({ ...record, mediaNotice: notice })));
     },
   };
+  armDeadline();
   return controller;
 }
 

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { IDLE, transition, type CallEvent, type CallState, type Transition } from './call-state';
+import {
+  CONNECT_TIMEOUT_MS,
+  IDLE,
+  MEDIA_RECOVERY_TIMEOUT_MS,
+  nextDeadline,
+  PEER_GONE_TIMEOUT_MS,
+  transition,
+  UNANSWERED_RING_MS,
+  type CallEvent,
+  type CallState,
+  type Transition,
+} from './call-state';
 import { ErrorCode, EndReason } from './protocol';
 
 const ALICE = 'K7QM4ZP2XWA9';
@@ -88,11 +99,13 @@ describe('dialling', () => {
       local: BOTH_ON,
       connectedAt: 10_000,
       remote: BOTH_ON,
+      interruptedAt: null,
+      peerOfflineAt: null,
     });
     expect(commands).toEqual([]);
   });
 
-  it('media-connected is ignored outside connecting', () => {
+  it('media-connected is ignored outside connecting, and changes nothing while media flows', () => {
     for (const state of [IDLE, calling(), ringing(), active()]) {
       expect(transition(state, { type: 'media-connected', now: 11_000 })).toEqual({ state, commands: [] });
     }
@@ -321,16 +334,16 @@ describe('ending a call', () => {
     expect(transition(idle, { type: 'hangup', now: 21_000 })).toEqual({ state: idle, commands: [] });
   });
 
-  it("media-lost while active ends as 'connection-lost', telling the server so the peer is not left waiting", () => {
-    const { state, commands } = transition(active(), { type: 'media-lost', now: 10_000 + 42_000 });
-    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-lost', peer: BOB, duration: 42 } });
+  it("a deadline reached while connecting ends as 'connection-failed' with send-hangup and stop-media", () => {
+    const { state, commands } = transition(connectingAsCallee(), { type: 'deadline', now: 2_000 + CONNECT_TIMEOUT_MS });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-failed', peer: ALICE, duration: undefined } });
     expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
   });
 
-  it("connect-timeout while connecting ends as 'connection-failed' with send-hangup and stop-media", () => {
-    const { state, commands } = transition(connectingAsCallee(), { type: 'connect-timeout' });
-    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-failed', peer: ALICE, duration: undefined } });
-    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
+  it('a deadline event before the deadline (a timer from an older state) changes nothing', () => {
+    for (const state of [calling(), ringing(), connectingAsCaller(), active()]) {
+      expect(transition(state, { type: 'deadline', now: 2_500 })).toEqual({ state, commands: [] });
+    }
   });
 
   it("media-lost while still connecting is a 'connection-failed', not a lost call", () => {
@@ -338,15 +351,9 @@ describe('ending a call', () => {
     expect(state).toMatchObject({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-failed' } });
   });
 
-  it('connect-timeout once active is stale and ignored', () => {
-    const state = active();
-    expect(transition(state, { type: 'connect-timeout' })).toEqual({ state, commands: [] });
-  });
-
-  it('media-lost and connect-timeout are ignored when no media should be flowing', () => {
+  it('media-lost is ignored when no media should be flowing', () => {
     for (const state of [IDLE, calling(), ringing()]) {
       expect(transition(state, { type: 'media-lost', now: 3_000 })).toEqual({ state, commands: [] });
-      expect(transition(state, { type: 'connect-timeout' })).toEqual({ state, commands: [] });
     }
   });
 
@@ -433,5 +440,88 @@ describe('a whole call', () => {
     transition(state, { type: 'remote-media', media: { mic: false, camera: false } });
     transition(state, { type: 'hangup', now: 20_000 });
     expect(state).toEqual(snapshot);
+  });
+});
+
+describe('faults', () => {
+  const interrupted = () => play(active(), { type: 'media-lost', now: 20_000 }).state;
+
+  it('a broken media path while active is not the end: the call is reconnecting, and nothing is sent', () => {
+    const { state, commands } = transition(active(), { type: 'media-lost', now: 20_000 });
+    expect(state).toMatchObject({ phase: 'active', interruptedAt: 20_000 });
+    expect(commands).toEqual([]);
+    expect(nextDeadline(state)).toBe(20_000 + MEDIA_RECOVERY_TIMEOUT_MS);
+  });
+
+  it('a second media-lost keeps the first moment of the break, so the deadline does not slide', () => {
+    expect(transition(interrupted(), { type: 'media-lost', now: 25_000 }).state).toMatchObject({ interruptedAt: 20_000 });
+  });
+
+  it('media back within the recovery time resumes the call, with no deadline left', () => {
+    const { state, commands } = transition(interrupted(), { type: 'media-connected', now: 24_000 });
+    expect(state).toMatchObject({ phase: 'active', interruptedAt: null, connectedAt: 10_000 });
+    expect(commands).toEqual([]);
+    expect(nextDeadline(state)).toBeNull();
+  });
+
+  it("media down past the recovery time ends as 'connection-lost', telling the server and stopping media", () => {
+    const { state, commands } = transition(interrupted(), { type: 'deadline', now: 20_000 + MEDIA_RECOVERY_TIMEOUT_MS });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-lost', peer: BOB, duration: 40 } });
+    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
+  });
+
+  it('media down and the peer gone from the server too ends the call soon: a crashed browser does not come back', () => {
+    const gone = play(interrupted(), { type: 'peer-status', online: false, now: 21_000 }).state;
+    expect(nextDeadline(gone)).toBe(21_000 + PEER_GONE_TIMEOUT_MS);
+    expect(transition(gone, { type: 'deadline', now: 21_000 + PEER_GONE_TIMEOUT_MS }).state).toMatchObject({
+      phase: 'idle',
+      outcome: { reason: 'connection-lost' },
+    });
+  });
+
+  it('the peer gone from the server while media still flows changes nothing: a restarting worker is not a lost call', () => {
+    const offline = play(active(), { type: 'peer-status', online: false, now: 21_000 }).state;
+    expect(offline).toMatchObject({ phase: 'active', interruptedAt: null, peerOfflineAt: 21_000 });
+    expect(nextDeadline(offline)).toBeNull();
+  });
+
+  it('the peer back on the server clears its absence, leaving only the media recovery deadline', () => {
+    const back = play(interrupted(), { type: 'peer-status', online: false, now: 21_000 }, { type: 'peer-status', online: true, now: 22_000 }).state;
+    expect(back).toMatchObject({ peerOfflineAt: null });
+    expect(nextDeadline(back)).toBe(20_000 + MEDIA_RECOVERY_TIMEOUT_MS);
+  });
+
+  it('peer status outside an active call is ignored', () => {
+    for (const state of [IDLE, calling(), ringing(), connectingAsCaller()]) {
+      expect(transition(state, { type: 'peer-status', online: false, now: 3_000 })).toEqual({ state, commands: [] });
+    }
+  });
+
+  it("the media engine vanishing mid-call ends it in words, tells the server, and cleans up", () => {
+    const { state, commands } = transition(active(), { type: 'engine-lost', now: 13_000 });
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'engine-stopped', peer: BOB, duration: 3 } });
+    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
+    expect(transition(connectingAsCallee(), { type: 'engine-lost', now: 3_000 }).state).toMatchObject({ outcome: { reason: 'engine-stopped' } });
+  });
+
+  it('the media engine closing while idle or ringing is expected and ignored', () => {
+    for (const state of [IDLE, ringing()]) expect(transition(state, { type: 'engine-lost', now: 3_000 })).toEqual({ state, commands: [] });
+  });
+
+  it('a ring the server never ended (it restarted and forgot it) gives up on both sides after the ring time', () => {
+    const caller = transition(calling(), { type: 'deadline', now: 1_000 + UNANSWERED_RING_MS });
+    expect(caller.state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'no-answer', peer: BOB } });
+    expect(caller.commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
+    const callee = transition(ringing(), { type: 'deadline', now: 1_000 + UNANSWERED_RING_MS });
+    expect(callee.state).toEqual({ phase: 'idle', outcome: { kind: 'missed', peer: ALICE } });
+    expect(callee.commands).toEqual([{ type: 'send-decline', callId: CALL }]);
+  });
+
+  it('every phase but idle and a flowing call has a deadline, so nothing can hang forever', () => {
+    expect(nextDeadline(IDLE)).toBeNull();
+    expect(nextDeadline(active())).toBeNull();
+    for (const state of [dialled(), calling(), ringing(), connectingAsCaller(), connectingAsCallee(), interrupted()]) {
+      expect(nextDeadline(state)).toEqual(expect.any(Number));
+    }
   });
 });

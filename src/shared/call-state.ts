@@ -14,8 +14,11 @@ export interface MediaFlags {
 }
 
 /** Why the last call is over, kept so the popup can say it in words. */
+/** Ways a call ends that only this side sees. */
+export type LocalEndReason = 'connection-lost' | 'connection-failed' | 'engine-stopped';
+
 export type Outcome =
-  | { kind: 'ended'; reason: EndReason | 'connection-lost' | 'connection-failed'; peer: string; duration?: number }
+  | { kind: 'ended'; reason: EndReason | LocalEndReason; peer: string; duration?: number }
   | { kind: 'refused'; error: ErrorCode; peer: string; message: string }
   | { kind: 'missed'; peer: string };
 
@@ -31,7 +34,29 @@ export type CallState =
   | { phase: 'calling'; peer: string; callId: string | null; local: MediaFlags; since: number }
   | { phase: 'ringing'; peer: string; callId: string; since: number }
   | (InCall & { phase: 'connecting'; role: Role; since: number })
-  | (InCall & { phase: 'active'; role: Role; connectedAt: number; remote: MediaFlags });
+  | (InCall & {
+      phase: 'active';
+      role: Role;
+      connectedAt: number;
+      remote: MediaFlags;
+      /** When the media path broke (ICE restarting), or null while media flows. */
+      interruptedAt: number | null;
+      /** When the server said the peer's link dropped, or null while it is connected (or unknown). */
+      peerOfflineAt: number | null;
+    });
+
+/** ICE on loopback takes ~100 ms and through TURN across the world a few seconds;
+ * a call still not connected after this will not connect. */
+export const CONNECT_TIMEOUT_MS = 20_000;
+/** A router restart or a switch between networks is over well within this; nobody
+ * watches a frozen picture longer. */
+export const MEDIA_RECOVERY_TIMEOUT_MS = 30_000;
+/** Media down and the peer's signaling link down too: a worker restart or a network
+ * switch is back within seconds, a crashed or powered-off browser never is. */
+export const PEER_GONE_TIMEOUT_MS = 4_000;
+/** The server ends an unanswered ring at 30 s; no word from it 5 s past that means
+ * the ring was lost with a restarted server. */
+export const UNANSWERED_RING_MS = 35_000;
 
 export type CallEvent =
   | { type: 'dial'; peer: string; now: number }
@@ -45,8 +70,13 @@ export type CallEvent =
   /** The user's hang-up; while calling it is a cancel. */
   | { type: 'hangup'; now: number }
   | { type: 'media-connected'; now: number }
+  /** The media path broke; the offscreen document is restarting ICE. */
   | { type: 'media-lost'; now: number }
-  | { type: 'connect-timeout' }
+  | { type: 'peer-status'; online: boolean; now: number }
+  /** The offscreen document that held the call's media is gone. */
+  | { type: 'engine-lost'; now: number }
+  /** A timer set from nextDeadline() fired; the reducer checks what is due. */
+  | { type: 'deadline'; now: number }
   | { type: 'set-mic'; on: boolean }
   | { type: 'set-camera'; on: boolean }
   | { type: 'remote-media'; media: MediaFlags }
@@ -195,17 +225,47 @@ export function transition(state: CallState, event: CallEvent): Transition {
     }
 
     case 'media-connected': {
+      if (state.phase === 'active') return stay(state.interruptedAt === null ? state : { ...state, interruptedAt: null });
       if (state.phase !== 'connecting') return stay(state);
       const { peer, callId, role, local } = state;
-      return stay({ phase: 'active', peer, callId, role, local, connectedAt: event.now, remote: BOTH_ON });
+      return stay({ phase: 'active', peer, callId, role, local, connectedAt: event.now, remote: BOTH_ON, interruptedAt: null, peerOfflineAt: null });
     }
 
-    case 'media-lost':
-    case 'connect-timeout': {
-      if (state.phase === 'active' && event.type === 'media-lost') {
-        return endWithoutPeer(state, 'connection-lost', endedAt(state, event.now));
-      }
+    case 'media-lost': {
       if (state.phase === 'connecting') return endWithoutPeer(state, 'connection-failed');
+      if (state.phase !== 'active' || state.interruptedAt !== null) return stay(state);
+      return stay({ ...state, interruptedAt: event.now });
+    }
+
+    case 'peer-status': {
+      if (state.phase !== 'active') return stay(state);
+      const peerOfflineAt = event.online ? null : (state.peerOfflineAt ?? event.now);
+      return stay(peerOfflineAt === state.peerOfflineAt ? state : { ...state, peerOfflineAt });
+    }
+
+    case 'engine-lost': {
+      if (state.phase !== 'connecting' && state.phase !== 'active') return stay(state);
+      return endWithoutPeer(state, 'engine-stopped', endedAt(state, event.now));
+    }
+
+    case 'deadline': {
+      const due = nextDeadline(state);
+      if (due === null || event.now < due) return stay(state);
+      switch (state.phase) {
+        case 'calling': {
+          const send: CallCommand[] = state.callId ? [{ type: 'send-hangup', callId: state.callId }] : [];
+          return {
+            state: { phase: 'idle', outcome: { kind: 'ended', reason: EndReason.NoAnswer, peer: state.peer } },
+            commands: [...send, { type: 'stop-media' }],
+          };
+        }
+        case 'ringing':
+          return { state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } }, commands: [{ type: 'send-decline', callId: state.callId }] };
+        case 'connecting':
+          return endWithoutPeer(state, 'connection-failed');
+        case 'active':
+          return endWithoutPeer(state, 'connection-lost', endedAt(state, event.now));
+      }
       return stay(state);
     }
 
@@ -227,9 +287,32 @@ export function transition(state: CallState, event: CallEvent): Transition {
   }
 }
 
+/**
+ * When this state gives up unless something happens first, or null. The
+ * background arms one timer from it, and again after a worker restart, since
+ * the deadline is part of the persisted state rather than of a lost timer.
+ */
+export function nextDeadline(state: CallState): number | null {
+  switch (state.phase) {
+    case 'idle':
+      return null;
+    case 'calling':
+    case 'ringing':
+      return state.since + UNANSWERED_RING_MS;
+    case 'connecting':
+      return state.since + CONNECT_TIMEOUT_MS;
+    case 'active': {
+      if (state.interruptedAt === null) return null;
+      const recovery = state.interruptedAt + MEDIA_RECOVERY_TIMEOUT_MS;
+      if (state.peerOfflineAt === null) return recovery;
+      return Math.min(recovery, Math.max(state.interruptedAt, state.peerOfflineAt) + PEER_GONE_TIMEOUT_MS);
+    }
+  }
+}
+
 function endWithoutPeer(
   state: CallState & InCall,
-  reason: 'connection-lost' | 'connection-failed',
+  reason: LocalEndReason,
   duration?: number,
 ): Transition {
   return {

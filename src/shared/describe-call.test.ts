@@ -12,9 +12,9 @@ describe('the call in words', () => {
     expect(describeCall({ phase: 'calling', peer: BOB, callId: null, local, since: 0 })).toBe('Calling K7QM-4ZP2-XWA9…');
     expect(describeCall({ phase: 'ringing', peer: BOB, callId: 'c', since: 0 })).toBe('Incoming call from K7QM-4ZP2-XWA9');
     expect(describeCall({ phase: 'connecting', role: 'caller', peer: BOB, callId: 'c', local, since: 0 })).toBe('Connecting to K7QM-4ZP2-XWA9…');
-    expect(describeCall({ phase: 'active', role: 'callee', peer: BOB, callId: 'c', local, connectedAt: 0, remote: local })).toBe(
-      'In call with K7QM-4ZP2-XWA9',
-    );
+    const active = { phase: 'active', role: 'callee', peer: BOB, callId: 'c', local, connectedAt: 0, remote: local, peerOfflineAt: null } as const;
+    expect(describeCall({ ...active, interruptedAt: null })).toBe('In call with K7QM-4ZP2-XWA9');
+    expect(describeCall({ ...active, interruptedAt: 5 })).toBe('Reconnecting to K7QM-4ZP2-XWA9…');
   });
 
   it('says every way a call can fail to happen, without jargon', () => {
@@ -25,6 +25,9 @@ describe('the call in words', () => {
     expect(describeCall(idleWith({ kind: 'ended', reason: 'declined', peer: BOB }))).toBe('K7QM-4ZP2-XWA9 declined the call.');
     expect(describeCall(idleWith({ kind: 'ended', reason: 'no-answer', peer: BOB }))).toBe('K7QM-4ZP2-XWA9 did not answer.');
     expect(describeCall(idleWith({ kind: 'missed', peer: BOB }))).toBe('Missed call from K7QM-4ZP2-XWA9.');
+    expect(refused(ErrorCode.Unreachable)).toBe('Could not call K7QM-4ZP2-XWA9: server words');
+    expect(describeCall(idleWith({ kind: 'ended', reason: 'connection-lost', peer: BOB, duration: 61 }))).toBe('Call ended: connection lost after 1:01.');
+    expect(describeCall(idleWith({ kind: 'ended', reason: 'engine-stopped', peer: BOB }))).toMatch(/media engine stopped unexpectedly\. Call again/);
   });
 
   it('gives the duration of a call that ended after talking', () => {

@@ -48,6 +48,8 @@ export function describeOutcome(outcome: Outcome): string {
           return `Call ended: connection lost${after}.`;
         case 'connection-failed':
           return `Could not connect to ${who}. Check your network and try again.`;
+        case 'engine-stopped':
+          return `Call with ${who} ended: PeerDial's media engine stopped unexpectedly${after}. Call again to carry on.`;
       }
     }
   }
@@ -64,6 +66,6 @@ export function describeCall(state: CallState): string {
     case 'connecting':
       return `Connecting to ${displayCode(state.peer)}…`;
     case 'active':
-      return `In call with ${displayCode(state.peer)}`;
+      return state.interruptedAt === null ? `In call with ${displayCode(state.peer)}` : `Reconnecting to ${displayCode(state.peer)}…`;
   }
 }
