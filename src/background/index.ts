@@ -6,14 +6,15 @@
  */
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
-import { BackgroundMessage, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
+import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
 import { showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
-import { closeOffscreenDocument, notifyOffscreen, offscreenAnnouncedReady, sendToOffscreen } from './offscreen-document';
+import { closeOffscreenDocument, notifyOffscreen, offscreenAnnouncedReady, offscreenExists, sendToOffscreen } from './offscreen-document';
 import { openPermissionPage } from './permission-page';
 import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
 import { loadServerUrl, saveServerUrl } from './settings';
+import { createSignalRelay, type SignalRelay } from './signal-relay';
 import { connectSignaling, type SignalingLink } from './signaling-link';
 import { handleUserCommand, type UserCommandDeps } from './user-commands';
 
@@ -23,6 +24,7 @@ let serverUrl: string;
 let server: ServerLink = { status: 'connecting' };
 let link: SignalingLink | null = null;
 let shownPhase: string | null = null;
+let relay: SignalRelay;
 
 function log(message: string, error?: unknown): void {
   console.warn(`[PeerDial] ${message}`, error ?? '');
@@ -43,6 +45,7 @@ function connect(calls: CallController): void {
   link = connectSignaling(serverUrl, identity, {
     onStatus(status) {
       server = status;
+      if (status.status === 'online') relay.registered();
       publish(calls);
     },
     onEvent: {
@@ -55,6 +58,7 @@ function connect(calls: CallController): void {
           void notifyOffscreen({ target: 'offscreen', type: 'signal-in', data });
         }
       },
+      'peer-status': (status) => relay.peerStatus(status),
     },
   });
 }
@@ -80,6 +84,7 @@ async function start(): Promise<CallController> {
       }).catch((error: unknown) => log('Could not show the incoming call', error));
     },
   });
+  relay = createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log });
   shownPhase = calls.record().call.phase;
   void showCallOnBadge(calls.record().call);
   connect(calls);
@@ -114,13 +119,9 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
     case 'offscreen-ready':
       offscreenAnnouncedReady();
       return;
-    case 'signal-out': {
-      const call = calls.record().call;
-      if (call.phase === 'idle' || !call.callId || !link) return;
-      const result = await link.request('signal', { callId: call.callId, data: message.data });
-      if (!result.ok) log(`A signaling message was not relayed: ${result.message}`);
+    case 'signal-out':
+      relay.send(message.data);
       return;
-    }
     case 'media-connection':
       await calls.dispatch({ type: message.state === 'connected' ? 'media-connected' : 'media-lost', now });
       return;
@@ -153,6 +154,19 @@ browser.runtime.onConnect.addListener((port) => {
   popups.add(port);
   port.onDisconnect.addListener(() => popups.delete(port));
   void ready.then((calls) => port.postMessage({ target: 'popup', type: 'view', view: view(calls) } satisfies PopupMessage));
+});
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name !== OFFSCREEN_PORT) return;
+  port.onDisconnect.addListener(() => {
+    void ready.then(async (calls) => {
+      // The document closes on purpose only once the call is over; gone mid-call, it crashed or was closed under us.
+      const { phase } = calls.record().call;
+      if ((phase === 'connecting' || phase === 'active') && !(await offscreenExists())) {
+        await calls.dispatch({ type: 'engine-lost', now: Date.now() });
+      }
+    });
+  });
 });
 
 browser.notifications.onButtonClicked.addListener((id, button) => {

@@ -18,7 +18,7 @@ export function offscreenAnnouncedReady(): void {
   markReady = null;
 }
 
-async function offscreenExists(): Promise<boolean> {
+export async function offscreenExists(): Promise<boolean> {
   const contexts = await chrome.runtime.getContexts({
     contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT],
     documentUrls: [chrome.runtime.getURL(OFFSCREEN_PATH)],

@@ -24,7 +24,7 @@ const ACK_TIMEOUT_MS = 10_000;
 
 export interface SignalingHandlers {
   onStatus(status: ServerLink): void;
-  onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal'>;
+  onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal' | 'peer-status'>;
 }
 
 export type RequestEvent = Exclude<keyof ClientToServerEvents, 'register'>;
@@ -44,8 +44,9 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
   const socket: ClientSocket = io(url, {
     // A service worker has no XMLHttpRequest: WebSocket only.
     transports: ['websocket'],
+    // Back within seconds of a restarted server, while the ±50% jitter spreads thousands of clients out.
     reconnectionDelay: 500,
-    reconnectionDelayMax: 10_000,
+    reconnectionDelayMax: 5_000,
     randomizationFactor: 0.5,
   });
 
@@ -88,6 +89,7 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
   socket.on('accepted', handlers.onEvent.accepted);
   socket.on('ended', handlers.onEvent.ended);
   socket.on('signal', handlers.onEvent.signal);
+  socket.on('peer-status', handlers.onEvent['peer-status']);
 
   return {
     request(event, payload) {

@@ -10,6 +10,7 @@ import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { BackgroundMessage } from '../shared/runtime-messages';
+import { watchIceRecovery } from './ice-recovery';
 import { captureCamera, captureLocalMedia } from './local-media';
 import { createPeer, type Peer } from './peer';
 
@@ -32,6 +33,7 @@ export function startCallSession(
 ): CallSession {
   let local = want;
   let peer: Peer | null = null;
+  let stopRecovery = () => {};
   let control: RTCDataChannel | null = null;
   let ready = false;
   let stopped = false;
@@ -111,10 +113,10 @@ export function startCallSession(
         track.onended = () => streams.remote.removeTrack(track);
         changed();
       };
-      pc.onconnectionstatechange = () => {
-        if (pc.connectionState === 'connected') notify({ target: 'background', type: 'media-connection', state: 'connected' });
-        if (pc.connectionState === 'failed') notify({ target: 'background', type: 'media-connection', state: 'lost' });
-      };
+      stopRecovery = watchIceRecovery(pc, {
+        restarts: role === 'caller',
+        onPathChange: (state) => notify({ target: 'background', type: 'media-connection', state }),
+      });
       if (role === 'callee') {
         ready = true;
       } else {
@@ -174,6 +176,7 @@ export function startCallSession(
         streams.local.removeTrack(track);
         streams.remote.removeTrack(track);
       }
+      stopRecovery();
       control?.close();
       peer?.close();
       streams.pc = null;

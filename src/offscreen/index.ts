@@ -5,7 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
-import { type BackgroundMessage, OffscreenMessage } from '../shared/runtime-messages';
+import { type BackgroundMessage, OFFSCREEN_PORT, OffscreenMessage } from '../shared/runtime-messages';
 import { type CallStreams, STREAMS_CHANGED } from '../shared/call-streams';
 import { type CallSession, startCallSession } from './call-session';
 import { startRingtone } from './ringtone';
@@ -73,5 +73,19 @@ browser.runtime.onMessage.addListener((raw: unknown) => {
   return Promise.resolve(true);
 });
 
+/** Long enough not to spin if the extension is going away; short enough that a stopped worker is back at once. */
+const WORKER_PORT_RETRY_MS = 250;
+
+/**
+ * Chrome stops an idle worker even mid-call; the port it held to us breaks
+ * then, and connecting again starts a fresh worker, which reconnects to the
+ * server so the call can renegotiate and new calls can ring.
+ */
+function holdWorkerPort(): void {
+  const port = browser.runtime.connect({ name: OFFSCREEN_PORT });
+  port.onDisconnect.addListener(() => setTimeout(holdWorkerPort, WORKER_PORT_RETRY_MS));
+}
+
+holdWorkerPort();
 // createDocument resolves before this module runs; say when the listener is really there.
 notify({ target: 'background', type: 'offscreen-ready' });

@@ -7,16 +7,30 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { POPUP_PORT, type PopupMessage, type Reply, type UserCommand, type View } from '../shared/runtime-messages';
 
+/** A stopped worker breaks the port; connecting again starts a fresh one, which pushes the true state. */
+const RECONNECT_DELAY_MS = 100;
+
 export function useView(): View | null {
   const [view, setView] = useState<View | null>(null);
   useEffect(() => {
-    // Opening the port also wakes a stopped worker.
-    const port = browser.runtime.connect({ name: POPUP_PORT });
-    port.onMessage.addListener((message: unknown) => {
-      const { type, view: next } = message as PopupMessage;
-      if (type === 'view') setView(next);
-    });
-    return () => port.disconnect();
+    let port: browser.Runtime.Port;
+    let closed = false;
+    const open = () => {
+      // Opening the port also wakes a stopped worker.
+      port = browser.runtime.connect({ name: POPUP_PORT });
+      port.onMessage.addListener((message: unknown) => {
+        const { type, view: next } = message as PopupMessage;
+        if (type === 'view') setView(next);
+      });
+      port.onDisconnect.addListener(() => {
+        if (!closed) setTimeout(open, RECONNECT_DELAY_MS);
+      });
+    };
+    open();
+    return () => {
+      closed = true;
+      port.disconnect();
+    };
   }, []);
   return view;
 }

@@ -83,6 +83,8 @@ export interface View {
 export type PopupMessage = { target: 'popup'; type: 'view'; view: View };
 
 export const POPUP_PORT = 'popup';
+/** Held by the offscreen document: its breaking wakes a stopped worker, and tells the worker the document is gone. */
+export const OFFSCREEN_PORT = 'offscreen';
 
 /** Shown while one side is still waiting for the other. */
 export type Reply = { ok: true } | { ok: false; message: string };

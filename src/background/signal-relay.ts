@@ -1,0 +1,98 @@
+/**
+ * The call's signals between the offscreen document and the server, across
+ * outages. A signal the server cannot relay now (it is restarting and has not
+ * heard the call rejoined, or the peer's link is down) waits and goes out, in
+ * order, once the call is reachable again: an ICE restart or renegotiation
+ * started during an outage is delayed, never lost.
+ */
+import type { CallEvent, CallState } from '../shared/call-state';
+import { ErrorCode, type PeerStatus, type SignalData } from '../shared/protocol';
+import type { SignalingLink } from './signaling-link';
+
+/** An offer and its candidates are a few dozen messages; far more means the call is not coming back. */
+const MAX_WAITING_SIGNALS = 500;
+
+/** Failures that clear up by themselves once the link, the server or the peer is back. */
+const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.Unreachable, ErrorCode.Unavailable, ErrorCode.NoSuchCall]);
+
+export interface SignalRelayDeps {
+  link(): SignalingLink | null;
+  call(): CallState;
+  dispatch(event: CallEvent): Promise<void>;
+  log(message: string): void;
+}
+
+export interface SignalRelay {
+  send(data: SignalData): void;
+  /** The link registered again: tell the server this call goes on, then send what waited. */
+  registered(): void;
+  peerStatus(status: PeerStatus): void;
+}
+
+export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
+  let waiting: { callId: string; data: SignalData }[] = [];
+  // One at a time, so signals leave in the order the peer connection made them.
+  let chain: Promise<void> = Promise.resolve();
+  const serially = (work: () => Promise<void>) => (chain = chain.then(work, work));
+
+  function currentCallId(): string | null {
+    const call = deps.call();
+    return call.phase === 'connecting' || call.phase === 'active' ? call.callId : null;
+  }
+
+  async function deliver(callId: string, data: SignalData): Promise<boolean> {
+    const link = deps.link();
+    const result = link ? await link.request('signal', { callId, data }) : null;
+    if (result?.ok) return true;
+    if (result && !TRANSIENT.has(result.error)) {
+      deps.log(`A signaling message was refused: ${result.message}`);
+      return true;
+    }
+    return false;
+  }
+
+  function flush(): Promise<void> {
+    return serially(async () => {
+      const callId = currentCallId();
+      waiting = waiting.filter((item) => item.callId === callId);
+      while (waiting.length > 0) {
+        const [first] = waiting;
+        if (!(await deliver(first!.callId, first!.data))) return;
+        waiting.shift();
+      }
+    });
+  }
+
+  return {
+    send(data) {
+      void serially(async () => {
+        const callId = currentCallId();
+        if (!callId) return;
+        if (waiting.length === 0 && (await deliver(callId, data))) return;
+        if (waiting.length >= MAX_WAITING_SIGNALS) waiting.shift();
+        waiting.push({ callId, data });
+      });
+    },
+
+    registered() {
+      const call = deps.call();
+      if (call.phase !== 'connecting' && call.phase !== 'active') return;
+      void deps
+        .link()
+        ?.request('rejoin', { callId: call.callId, peer: call.peer })
+        .then(async (result) => {
+          if (!result.ok) {
+            deps.log(`The server would not carry the call on: ${result.message}`);
+            return;
+          }
+          await deps.dispatch({ type: 'peer-status', online: result.peerOnline, now: Date.now() });
+          if (result.peerOnline) await flush();
+        });
+    },
+
+    peerStatus({ callId, online }) {
+      if (callId !== currentCallId()) return;
+      void deps.dispatch({ type: 'peer-status', online, now: Date.now() }).then(() => (online ? flush() : undefined));
+    },
+  };
+}
