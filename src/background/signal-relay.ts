@@ -68,6 +68,8 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
       void serially(async () => {
         const callId = currentCallId();
         if (!callId) return;
+        // What waited for an earlier call is worthless now, and must not hold this call's signals back.
+        waiting = waiting.filter((item) => item.callId === callId);
         if (waiting.length === 0 && (await deliver(callId, data))) return;
         if (waiting.length >= MAX_WAITING_SIGNALS) waiting.shift();
         waiting.push({ callId, data });

@@ -10,11 +10,14 @@ import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { BackgroundMessage } from '../shared/runtime-messages';
-import { watchIceRecovery } from './ice-recovery';
+import { HEARTBEAT_MS, type IceRecovery, watchIceRecovery } from './ice-recovery';
 import { captureCamera, captureLocalMedia } from './local-media';
 import { createPeer, type Peer } from './peer';
 
-const ControlMessage = v.strictObject({ type: v.literal('media'), mic: v.boolean(), camera: v.boolean() });
+const ControlMessage = v.variant('type', [
+  v.strictObject({ type: v.literal('media'), mic: v.boolean(), camera: v.boolean() }),
+  v.strictObject({ type: v.literal('alive') }),
+]);
 
 export interface CallSession {
   connect(role: Role, iceServers: IceServer[]): void;
@@ -33,7 +36,8 @@ export function startCallSession(
 ): CallSession {
   let local = want;
   let peer: Peer | null = null;
-  let stopRecovery = () => {};
+  let recovery: IceRecovery | null = null;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
   let control: RTCDataChannel | null = null;
   let ready = false;
   let stopped = false;
@@ -68,8 +72,15 @@ export function startCallSession(
   function openControl(pc: RTCPeerConnection): void {
     // Negotiated with a fixed id on both sides: no extra offer for the channel, and no race to create it.
     control = pc.createDataChannel('control', { negotiated: true, id: 0 });
-    control.onopen = sendMediaState;
+    control.onopen = () => {
+      sendMediaState();
+      recovery?.heard();
+      heartbeat = setInterval(() => {
+        if (control?.readyState === 'open') control.send(JSON.stringify({ type: 'alive' }));
+      }, HEARTBEAT_MS);
+    };
     control.onmessage = ({ data }) => {
+      recovery?.heard();
       let decoded: unknown;
       try {
         decoded = JSON.parse(String(data));
@@ -77,7 +88,7 @@ export function startCallSession(
         return;
       }
       const parsed = v.safeParse(ControlMessage, decoded);
-      if (parsed.success) {
+      if (parsed.success && parsed.output.type === 'media') {
         notify({ target: 'background', type: 'remote-media', media: { mic: parsed.output.mic, camera: parsed.output.camera } });
       }
     };
@@ -113,7 +124,7 @@ export function startCallSession(
         track.onended = () => streams.remote.removeTrack(track);
         changed();
       };
-      stopRecovery = watchIceRecovery(pc, {
+      recovery = watchIceRecovery(pc, {
         restarts: role === 'caller',
         onPathChange: (state) => notify({ target: 'background', type: 'media-connection', state }),
       });
@@ -176,7 +187,8 @@ export function startCallSession(
         streams.local.removeTrack(track);
         streams.remote.removeTrack(track);
       }
-      stopRecovery();
+      clearInterval(heartbeat);
+      recovery?.stop();
       control?.close();
       peer?.close();
       streams.pc = null;

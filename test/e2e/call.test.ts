@@ -2,63 +2,16 @@
  * Two real browsers with the built extension call each other through the real
  * server, and the test checks what each person would see.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
-import { eventually, inboundBytes, liveLocalTracks, myCode, offscreenDocuments, sampleVideo, statusText, waitForStatus } from './support/probes';
-import { type RunningServer, startServer } from './support/server';
+import { describe, expect, it } from 'vitest';
+import { dial, expectVideoFlowing } from './support/calls';
+import { eventually, liveLocalTracks, offscreenDocuments, statusText, waitForStatus } from './support/probes';
+import { twoParties } from './support/two-parties';
 
-let server: RunningServer;
-let alice: ExtensionBrowser;
-let bob: ExtensionBrowser;
-let alicePopup: Page;
-let bobPopup: Page;
-let bobCode: string;
-let aliceCode: string;
-
-beforeAll(async () => {
-  server = await startServer();
-  [alice, bob] = await Promise.all([launchExtensionBrowser(), launchExtensionBrowser()]);
-});
-
-afterAll(async () => {
-  await Promise.all([alice?.close(), bob?.close()]);
-  await server?.stop();
-});
-
-beforeEach(async () => {
-  [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
-  [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
-});
-
-afterEach(async () => {
-  // A failed test must not leave its call up for the next one.
-  await Promise.all([alicePopup, bobPopup].map(endAnyCall));
-  await Promise.all([alicePopup.close(), bobPopup.close()]);
-});
-
-async function endAnyCall(popup: Page): Promise<void> {
-  for (const name of ['Hang up', 'Cancel', 'Decline']) {
-    const button = popup.getByRole('button', { name, exact: true });
-    if (await button.isVisible()) await button.click();
-  }
-  await popup.getByLabel('Call code').waitFor();
-}
-
-async function dial(from: Page, code: string): Promise<void> {
-  await from.getByLabel('Call code').fill(code);
-  await from.getByRole('button', { name: 'Call' }).click();
-}
-
-async function expectVideoFlowing(page: Page): Promise<void> {
-  const first = await eventually(() => sampleVideo(page, 'Remote video'), (s) => s.width > 0 && s.time > 0, 'remote video frames');
-  await eventually(() => sampleVideo(page, 'Remote video'), (s) => s.time > first.time + 0.5, 'remote video time to advance');
-  const bytes = await inboundBytes(page);
-  await eventually(() => inboundBytes(page), (b) => b > bytes + 10_000, 'inbound RTP bytes to grow');
-}
+const parties = twoParties();
 
 describe('a call by code', () => {
   it('connects both ways with video and sound, mutes visibly, and hangs up cleanly', async () => {
+    const { alice, bob, alicePopup, bobPopup, aliceCode, bobCode } = parties;
     await dial(alicePopup, bobCode);
     await waitForStatus(alicePopup, /^Calling .+…$/);
     await waitForStatus(bobPopup, new RegExp(`Incoming call from ${aliceCode}`));
@@ -100,6 +53,7 @@ describe('a call by code', () => {
   });
 
   it('tells the caller in words when the callee declines', async () => {
+    const { alice, bob, alicePopup, bobPopup, bobCode } = parties;
     await dial(alicePopup, bobCode);
     await waitForStatus(bobPopup, /Incoming call/);
     await bobPopup.getByRole('button', { name: 'Decline' }).click();
@@ -110,6 +64,7 @@ describe('a call by code', () => {
   });
 
   it('stops the callee ringing when the caller cancels', async () => {
+    const { bob, alicePopup, bobPopup, aliceCode, bobCode } = parties;
     await dial(alicePopup, bobCode);
     await waitForStatus(bobPopup, /Incoming call/);
     await alicePopup.getByRole('button', { name: 'Cancel' }).click();
@@ -119,6 +74,7 @@ describe('a call by code', () => {
   });
 
   it('says a code is offline when nobody has it', async () => {
+    const { alice, alicePopup } = parties;
     const nobody = 'ZZZZ-ZZZZ-ZZZZ';
     await dial(alicePopup, nobody);
     await waitForStatus(alicePopup, /ZZZZ-ZZZZ-ZZZZ is offline or does not exist/);
@@ -126,6 +82,7 @@ describe('a call by code', () => {
   });
 
   it('refuses a mistyped code before dialling', async () => {
+    const { alicePopup } = parties;
     await dial(alicePopup, 'K7QM-4ZP2');
     await waitForStatus(alicePopup, /A call code has 12 letters and digits/);
   });

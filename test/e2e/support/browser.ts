@@ -2,6 +2,7 @@
  * A real Chromium with the built extension loaded, one per calling party (one
  * profile holds one instance of the extension). Flags per PLATFORM-NOTES.md.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,10 +21,13 @@ export interface BrowserOptions {
 export interface ExtensionBrowser {
   context: BrowserContext;
   extensionId: string;
-  worker: Worker;
+  /** The extension's current service worker: a stopped worker comes back as a new one. */
+  readonly worker: Worker;
   url(path: string): string;
   /** The popup, opened in a tab as a developer would, and pointed at the test's server. */
   openPopup(serverUrl: string): Promise<Page>;
+  /** Kills every process of this browser at once, as a crash or a power cut would. */
+  kill(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,14 +59,17 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
     ignoreDefaultArgs: ['--mute-audio'],
     viewport: { width: 400, height: 720 },
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  let worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  context.on('serviceworker', (next) => (worker = next));
   const extensionId = new URL(worker.url()).host;
   const url = (path: string) => `chrome-extension://${extensionId}/${path}`;
 
   return {
     context,
     extensionId,
-    worker,
+    get worker() {
+      return worker;
+    },
     url,
     async openPopup(serverUrl) {
       const page = await context.newPage();
@@ -73,9 +80,33 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
       await page.getByText('Online', { exact: true }).waitFor();
       return page;
     },
+    async kill() {
+      // The browser process carries the profile on its command line; its helpers (network, GPU, renderers) descend from it.
+      const roots = await pids(['-f', '--', `--user-data-dir=${profile}`]);
+      const all = new Set<number>();
+      const visit = async (pid: number) => {
+        if (all.has(pid)) return;
+        all.add(pid);
+        for (const child of await pids(['-P', String(pid)])) await visit(child);
+      };
+      for (const root of roots) await visit(root);
+      for (const pid of all) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone with its parent.
+        }
+      }
+    },
     async close() {
-      await context.close();
+      await context.close().catch(() => undefined);
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+function pids(pgrepArgs: string[]): Promise<number[]> {
+  return new Promise((resolve) =>
+    execFile('pgrep', pgrepArgs, (_error, stdout) => resolve(stdout.split('\n').filter(Boolean).map(Number))),
+  );
 }

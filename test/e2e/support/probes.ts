@@ -68,3 +68,14 @@ export function liveLocalTracks(page: Page): Promise<number> {
 export function offscreenDocuments(worker: Worker): Promise<number> {
   return worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType] })).length);
 }
+
+/** The ICE username fragment of the peer's current description: it changes when an ICE restart completes. */
+export function remoteIceUfrag(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    for (const view of chrome.extension.getViews()) {
+      const sdp = (view as Window).peerdialStreams?.pc?.remoteDescription?.sdp;
+      if (sdp) return /a=ice-ufrag:(\S+)/.exec(sdp)?.[1] ?? null;
+    }
+    return null;
+  });
+}
