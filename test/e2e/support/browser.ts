@@ -9,7 +9,22 @@ import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 
 export const DIST = resolve(import.meta.dirname, '../../../dist');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Headless Chromium as PLATFORM-NOTES.md has it run here; the extension flags come on top. */
+export const HEADLESS_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  // Autoplay of the remote stream must not wait for a gesture in a test.
+  '--autoplay-policy=no-user-gesture-required',
+];
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
 export interface BrowserOptions {
   /** The fake camera and microphone (a test pattern and a beep). */
@@ -26,6 +41,8 @@ export interface ExtensionBrowser {
   url(path: string): string;
   /** The popup, opened in a tab as a developer would, and pointed at the test's server. */
   openPopup(serverUrl: string): Promise<Page>;
+  /** The process ids of this browser: the browser process and everything it started. */
+  processes(): Promise<number[]>;
   /** Kills every process of this browser at once, as a crash or a power cut would. */
   kill(): Promise<void>;
   close(): Promise<void>;
@@ -34,20 +51,7 @@ export interface ExtensionBrowser {
 export async function launchExtensionBrowser(options: BrowserOptions = {}): Promise<ExtensionBrowser> {
   const { fakeMedia = true, fakeUi = true } = options;
   const profile = await mkdtemp(join(tmpdir(), 'peerdial-profile-'));
-  const args = [
-    '--headless=new',
-    `--disable-extensions-except=${DIST}`,
-    `--load-extension=${DIST}`,
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-    // Autoplay of the remote stream must not wait for a gesture in a test.
-    '--autoplay-policy=no-user-gesture-required',
-  ];
+  const args = [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...HEADLESS_ARGS];
   if (fakeMedia) args.push('--use-fake-device-for-media-stream');
   if (fakeUi) args.push('--use-fake-ui-for-media-stream');
 
@@ -64,7 +68,7 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
   const extensionId = new URL(worker.url()).host;
   const url = (path: string) => `chrome-extension://${extensionId}/${path}`;
 
-  return {
+  const browser: ExtensionBrowser = {
     context,
     extensionId,
     get worker() {
@@ -80,17 +84,19 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
       await page.getByText('Online', { exact: true }).waitFor();
       return page;
     },
-    async kill() {
+    async processes() {
       // The browser process carries the profile on its command line; its helpers (network, GPU, renderers) descend from it.
-      const roots = await pids(['-f', '--', `--user-data-dir=${profile}`]);
       const all = new Set<number>();
       const visit = async (pid: number) => {
         if (all.has(pid)) return;
         all.add(pid);
         for (const child of await pids(['-P', String(pid)])) await visit(child);
       };
-      for (const root of roots) await visit(root);
-      for (const pid of all) {
+      for (const root of await pids(['-f', '--', `--user-data-dir=${profile}`])) await visit(root);
+      return [...all];
+    },
+    async kill() {
+      for (const pid of await browser.processes()) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
@@ -103,6 +109,7 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
       await rm(profile, { recursive: true, force: true });
     },
   };
+  return browser;
 }
 
 function pids(pgrepArgs: string[]): Promise<number[]> {

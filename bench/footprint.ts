@@ -1,0 +1,142 @@
+/**
+ * What PeerDial costs the browser: JS the popup loads, how soon the popup is
+ * useful, how soon a restarted worker is registered again, memory during a
+ * call, and CPU while idle.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DIST, type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/support/browser';
+import { connectCall } from '../test/e2e/support/calls';
+import { myCode } from '../test/e2e/support/probes';
+import { startServer } from '../test/e2e/support/server';
+import { PAGE_PRELUDE } from './frame-timing';
+
+export interface Footprint {
+  popupJsGzipBytes: number;
+  popupFirstRenderMs: number[];
+  workerStartToRegisteredMs: number[];
+  callJsHeapBytes: number;
+  callExtensionRssBytes: number;
+  idleCpuMsPer10s: number;
+}
+
+const CLOCK_TICKS_PER_S = 100;
+
+async function procStat(pid: number): Promise<{ cpuTicks: number; rssBytes: number; extension: boolean }> {
+  const [stat, cmdline, status] = await Promise.all(
+    ['stat', 'cmdline', 'status'].map((file) => readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '')),
+  );
+  // Fields after the command name, which may hold spaces, start after the last ')'.
+  const fields = stat!.slice(stat!.lastIndexOf(')') + 2).split(' ');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status!)?.[1] ?? 0);
+  return { cpuTicks: Number(fields[11] ?? 0) + Number(fields[12] ?? 0), rssBytes: rssKb * 1024, extension: cmdline!.includes('--extension-process') };
+}
+
+/** The renderer that runs the extension's worker, popup and offscreen document. */
+async function extensionProcesses(browser: ExtensionBrowser): Promise<number[]> {
+  const pids = await browser.processes();
+  const stats = await Promise.all(pids.map(procStat));
+  return pids.filter((_, i) => stats[i]!.extension);
+}
+
+async function popupJsGzip(browser: ExtensionBrowser): Promise<number> {
+  const page = await browser.context.newPage();
+  await page.goto(browser.url('src/popup/index.html'));
+  await page.getByLabel('Your code').waitFor();
+  const paths = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname)
+      .filter((path) => path.endsWith('.js')),
+  );
+  await page.close();
+  let total = 0;
+  for (const path of new Set(paths)) total += gzipSync(await readFile(join(DIST, path))).length;
+  return total;
+}
+
+async function popupFirstRender(browser: ExtensionBrowser): Promise<number> {
+  const page = await browser.context.newPage();
+  await page.addInitScript(PAGE_PRELUDE);
+  await page.addInitScript(() => {
+    const done = () => {
+      const code = document.querySelector<HTMLInputElement>('#own-code')?.value ?? '';
+      if (/^\w{4}-\w{4}-\w{4}$/.test(code)) (window as unknown as { usefulAt?: number }).usefulAt ??= performance.now();
+    };
+    new MutationObserver(done).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+  await page.goto(browser.url('src/popup/index.html'));
+  const at = await page.waitForFunction(() => (window as unknown as { usefulAt?: number }).usefulAt);
+  const ms = (await at.jsonValue()) as number;
+  await page.close();
+  return ms;
+}
+
+async function workerRestartToRegistered(browser: ExtensionBrowser): Promise<number> {
+  const page = await browser.context.newPage();
+  await page.goto(browser.url('src/popup/index.html'));
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  const before = browser.worker;
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  // The open popup reconnects its port, which starts a fresh worker.
+  for (;;) {
+    if (browser.worker !== before) {
+      const mark = await browser.worker
+        .evaluate(() => performance.getEntriesByName('peerdial:registered')[0]?.startTime ?? null)
+        .catch(() => null);
+      if (mark !== null) {
+        await page.close();
+        return mark;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function measureFootprint(samples: number): Promise<Footprint> {
+  const server = await startServer();
+  const [alice, bob] = await Promise.all([launchExtensionBrowser(), launchExtensionBrowser()]);
+  try {
+    const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
+    const popupJsGzipBytes = await popupJsGzip(alice);
+    const popupFirstRenderMs: number[] = [];
+    for (let i = 0; i < samples; i++) popupFirstRenderMs.push(await popupFirstRender(alice));
+
+    // Idle: no call, popup closed, only the server's pings on the link.
+    await alicePopup.close();
+    await new Promise((r) => setTimeout(r, 2_000));
+    const idlePids = await extensionProcesses(alice);
+    const idleBefore = await Promise.all(idlePids.map(procStat));
+    await new Promise((r) => setTimeout(r, 10_000));
+    const idleAfter = await Promise.all(idlePids.map(procStat));
+    const idleTicks = idleAfter.reduce((sum, after, i) => sum + after.cpuTicks - idleBefore[i]!.cpuTicks, 0);
+
+    const workerStartToRegisteredMs: number[] = [];
+    for (let i = 0; i < samples; i++) workerStartToRegisteredMs.push(await workerRestartToRegistered(alice));
+
+    const callerPopup = await alice.context.newPage();
+    await callerPopup.goto(alice.url('src/popup/index.html'));
+    await connectCall(callerPopup, bobPopup, await myCode(bobPopup));
+    await new Promise((r) => setTimeout(r, 3_000));
+    const callJsHeapBytes = await callerPopup.evaluate(
+      () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
+    );
+    const callPids = await extensionProcesses(alice);
+    const callExtensionRssBytes = (await Promise.all(callPids.map(procStat))).reduce((sum, stat) => sum + stat.rssBytes, 0);
+    await callerPopup.getByRole('button', { name: 'Hang up' }).click();
+
+    return {
+      popupJsGzipBytes,
+      popupFirstRenderMs,
+      workerStartToRegisteredMs,
+      callJsHeapBytes,
+      callExtensionRssBytes,
+      idleCpuMsPer10s: (idleTicks * 1000) / CLOCK_TICKS_PER_S,
+    };
+  } finally {
+    await Promise.all([alice.close(), bob.close()]);
+    await server.stop();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The baseline, measured in the same run: two plain pages using PeerJS
+ * against a local PeerJS server, the same Chromium and flags, media acquired
+ * before the call as PeerJS apps do. Time from the callee's answer() to the
+ * first remote frame on each side.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { chromium, type Page } from 'playwright-core';
+import { PeerServer } from 'peer';
+import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../test/e2e/support/browser';
+import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
+
+export interface PeerJsSample {
+  answerToCalleeFrame: number;
+  answerToCallerFrame: number;
+}
+
+const require = createRequire(import.meta.url);
+
+function page(peerPort: number, id: string): string {
+  return `<!doctype html><title>PeerJS ${id}</title>
+<video aria-label="Remote video" autoplay playsinline muted width="320"></video>
+<script src="/peerjs.min.js"></script>
+<script>
+  const video = document.querySelector('video');
+  let current = null;
+  const show = (call) => { current = call; call.on('stream', (s) => { video.srcObject = s; }); };
+  window.ready = (async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
+    const peer = new Peer('${id}', { host: '127.0.0.1', port: ${peerPort}, path: '/', config: { iceServers: [] } });
+    await new Promise((resolve) => peer.on('open', resolve));
+    peer.on('call', (call) => { window.incoming = call; });
+    window.callPeer = (other) => show(peer.call(other, stream));
+    window.answer = () => { window.answeredAt = performance.timeOrigin + performance.now(); window.incoming.answer(stream); show(window.incoming); };
+    window.hangUp = () => { current?.close(); current = null; window.incoming = null; video.srcObject = null; };
+  })();
+</script>`;
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+export async function measurePeerJs(calls: number): Promise<PeerJsSample[]> {
+  // PeerServer hands its HTTP server to the callback once it listens.
+  const peerServer = await new Promise<Server>((resolve) => PeerServer({ port: 0, host: '127.0.0.1', path: '/' }, (server) => resolve(server as Server)));
+  const peerPort = (peerServer.address() as { port: number }).port;
+  const script = await readFile(require.resolve('peerjs/dist/peerjs.min.js'));
+  const web = createServer((request, response) => {
+    if (request.url === '/peerjs.min.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    const id = new URL(request.url!, 'http://x').searchParams.get('id')!;
+    response.writeHead(200, { 'content-type': 'text/html' }).end(page(peerPort, id));
+  });
+  const webPort = await listen(web);
+
+  const browsers = await Promise.all(
+    [0, 1].map(() => chromium.launch({ executablePath: CHROMIUM, headless: false, args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS], ignoreDefaultArgs: ['--mute-audio'] })),
+  );
+  try {
+    const [caller, callee] = await Promise.all(
+      browsers.map(async (browser, i) => {
+        const tab = await browser.newPage();
+        await tab.goto(`http://127.0.0.1:${webPort}/?id=bench-${i}`);
+        await tab.evaluate(() => (window as unknown as { ready: Promise<void> }).ready);
+        return tab;
+      }),
+    );
+    const samples: PeerJsSample[] = [];
+    for (let i = 0; i < calls; i++) {
+      for (const tab of [caller!, callee!]) {
+        await tab.evaluate(PAGE_PRELUDE);
+        await tab.evaluate(installHooks, { videoLabel: 'Remote video', statusPatterns: [] });
+      }
+      await caller!.evaluate(() => (window as unknown as { callPeer(id: string): void }).callPeer('bench-1'));
+      await callee!.waitForFunction(() => Boolean((window as unknown as { incoming?: unknown }).incoming));
+      await callee!.evaluate(() => (window as unknown as { answer(): void }).answer());
+      const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller!), frameTimes(callee!)]);
+      const answeredAt = await callee!.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
+      samples.push({ answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt, answerToCallerFrame: callerTimes.firstFrame! - answeredAt });
+      for (const tab of [caller!, callee!]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    return samples;
+  } finally {
+    await Promise.all(browsers.map((browser) => browser.close()));
+    web.close();
+    peerServer.close();
+  }
+}
+
+async function frameTimes(tab: Page): Promise<PageTimes> {
+  await tab.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: 15_000 });
+  return tab.evaluate(() => window.benchTimes!);
+}

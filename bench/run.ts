@@ -1,0 +1,63 @@
+/**
+ * `npm run bench`: call set-up against PeerJS in the same run, and the
+ * extension's footprint. Prints Markdown tables and writes the figures as
+ * JSON under bench/results/ for comparison across commits.
+ */
+import { execSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { measureCallSetup } from './call-setup';
+import { measureFootprint } from './footprint';
+import { measurePeerJs } from './peerjs-baseline';
+import { printTable, round, summarize } from './stats';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CALLS = Number(process.env.BENCH_CALLS ?? 20);
+
+const chromiumVersion = execSync('/usr/bin/chromium --version 2>/dev/null').toString().trim();
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${chromiumVersion}, Node ${process.version}`;
+console.log(`PeerDial benchmark: ${CALLS} calls each, on ${machine}\n`);
+
+execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit' });
+
+const ours = await measureCallSetup(CALLS);
+const theirs = await measurePeerJs(CALLS);
+const footprint = await measureFootprint(5);
+
+const dialToRing = summarize(ours.map((s) => s.dialToRing));
+const calleeFrame = summarize(ours.map((s) => s.acceptToCalleeFrame));
+const callerFrame = summarize(ours.map((s) => s.acceptToCallerFrame));
+const peerCallee = summarize(theirs.map((s) => s.answerToCalleeFrame));
+const peerCaller = summarize(theirs.map((s) => s.answerToCallerFrame));
+
+console.log('\nCall set-up (ms, wall clock across the two browser processes)\n');
+const setup = printTable(
+  ['measure', 'PeerDial p50', 'PeerDial p95', 'PeerJS p50', 'PeerJS p95', 'ratio p50 (ours / PeerJS)'],
+  [
+    ['Accept → first remote frame, callee', calleeFrame.p50, calleeFrame.p95, peerCallee.p50, peerCallee.p95, round(calleeFrame.p50 / peerCallee.p50, 2)],
+    ['Accept → first remote frame, caller', callerFrame.p50, callerFrame.p95, peerCaller.p50, peerCaller.p95, round(callerFrame.p50 / peerCaller.p50, 2)],
+    ['Dial → callee ringing', dialToRing.p50, dialToRing.p95, '—', '—', '—'],
+  ],
+);
+
+console.log('\nFootprint\n');
+const renders = summarize(footprint.popupFirstRenderMs);
+const registers = summarize(footprint.workerStartToRegisteredMs);
+const sizes = printTable(
+  ['measure', 'value'],
+  [
+    ['popup JS shipped (gzip)', `${round(footprint.popupJsGzipBytes / 1024)} KB`],
+    ['popup open → first useful render (p50 / p95)', `${renders.p50} / ${renders.p95} ms`],
+    ['worker start → registered with the server (p50 / p95)', `${registers.p50} / ${registers.p95} ms`],
+    ['extension JS heap during a call (worker, offscreen, popup)', `${round(footprint.callJsHeapBytes / 2 ** 20)} MB`],
+    ['extension renderer RSS during a call', `${round(footprint.callExtensionRssBytes / 2 ** 20)} MB`],
+    ['extension CPU while idle, per 10 s', `${footprint.idleCpuMsPer10s} ms`],
+  ],
+);
+
+const results = join(ROOT, 'bench/results');
+await mkdir(results, { recursive: true });
+const file = join(results, `call-setup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+await writeFile(file, JSON.stringify({ machine, calls: CALLS, ours, theirs, footprint, tables: { setup, sizes } }, null, 2));
+console.log(`\nFigures written to ${file}`);

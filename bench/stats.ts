@@ -1,0 +1,23 @@
+/** Small statistics for benchmark tables. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p / 100) * (sorted.length - 1);
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
+}
+
+export const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+export function summarize(values: number[]): { p50: number; p95: number; n: number } {
+  return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), n: values.length };
+}
+
+/** Prints rows as a Markdown table, so the output can go straight into the README. */
+export function printTable(header: string[], rows: (string | number)[][]): string {
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+  const text = lines.join('\n');
+  console.log(text);
+  return text;
+}
