@@ -5,15 +5,14 @@
  * has accepted (the server relays nothing before that); the callee keeps what
  * arrives before its peer connection exists.
  */
-import * as v from 'valibot';
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
+import { type ControlFrame, parseControlFrame } from '../shared/data-frames';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { BackgroundMessage } from '../shared/runtime-messages';
+import { type ChatAndFilesSession, startChatAndFiles } from './chat-and-files';
 import { captureCamera, captureLocalMedia } from './local-media';
 import { createPeer, type Peer } from './peer';
-
-const ControlMessage = v.strictObject({ type: v.literal('media'), mic: v.boolean(), camera: v.boolean() });
 
 export interface CallSession {
   connect(role: Role, iceServers: IceServer[]): void;
@@ -21,6 +20,8 @@ export interface CallSession {
   receive(data: SignalData): void;
   setLocalMedia(local: MediaFlags): Promise<void>;
   retryMedia(): Promise<void>;
+  /** Chat and files, once the control channel exists. */
+  chatAndFiles(): ChatAndFilesSession | null;
   stop(): void;
 }
 
@@ -33,6 +34,7 @@ export function startCallSession(
   let local = want;
   let peer: Peer | null = null;
   let control: RTCDataChannel | null = null;
+  let chatAndFiles: ChatAndFilesSession | null = null;
   let ready = false;
   let stopped = false;
   const outbox: SignalData[] = [];
@@ -57,27 +59,29 @@ export function startCallSession(
     else outbox.push(data);
   }
 
+  function sendControl(frame: ControlFrame): boolean {
+    if (control?.readyState !== 'open') return false;
+    control.send(JSON.stringify(frame));
+    return true;
+  }
+
   function sendMediaState(): void {
-    if (control?.readyState !== 'open') return;
     const hasCamera = streams.local.getVideoTracks().some((track) => track.readyState === 'live');
-    control.send(JSON.stringify({ type: 'media', mic: local.mic && streams.local.getAudioTracks().length > 0, camera: local.camera && hasCamera }));
+    sendControl({ type: 'media', mic: local.mic && streams.local.getAudioTracks().length > 0, camera: local.camera && hasCamera });
   }
 
   function openControl(pc: RTCPeerConnection): void {
     // Negotiated with a fixed id on both sides: no extra offer for the channel, and no race to create it.
     control = pc.createDataChannel('control', { negotiated: true, id: 0 });
     control.onopen = sendMediaState;
+    chatAndFiles = startChatAndFiles({ pc, sendControl, notify, log: (message) => console.warn('[PeerDial] data', { message }) });
     control.onmessage = ({ data }) => {
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(String(data));
-      } catch {
-        return;
-      }
-      const parsed = v.safeParse(ControlMessage, decoded);
-      if (parsed.success) {
-        notify({ target: 'background', type: 'remote-media', media: { mic: parsed.output.mic, camera: parsed.output.camera } });
-      }
+      // The other side is someone else's browser: a bad frame is logged and dropped, never thrown.
+      const parsed = parseControlFrame(data);
+      if (!parsed.ok) return console.warn('[PeerDial] data', { dropped: parsed.error });
+      const { frame } = parsed;
+      if (frame.type === 'media') notify({ target: 'background', type: 'remote-media', media: { mic: frame.mic, camera: frame.camera } });
+      else chatAndFiles?.receive(frame);
     };
   }
 
@@ -167,8 +171,11 @@ export function startCallSession(
       changed();
     },
 
+    chatAndFiles: () => chatAndFiles,
+
     stop() {
       stopped = true;
+      chatAndFiles?.stop();
       for (const track of [...streams.local.getTracks(), ...streams.remote.getTracks()]) {
         track.stop();
         streams.local.removeTrack(track);

@@ -34,7 +34,8 @@ export type CallState =
   | (InCall & { phase: 'active'; role: Role; connectedAt: number; remote: MediaFlags });
 
 export type CallEvent =
-  | { type: 'dial'; peer: string; now: number }
+  /** `local` for a call without camera or microphone ("Send a file"); both on otherwise. */
+  | { type: 'dial'; peer: string; now: number; local?: MediaFlags }
   | { type: 'ring-answered'; peer: string; result: Result<{ callId: string; iceServers: IceServer[] }> }
   | { type: 'incoming'; callId: string; from: string; now: number }
   | { type: 'accept'; now: number }
@@ -85,12 +86,13 @@ export function transition(state: CallState, event: CallEvent): Transition {
   switch (event.type) {
     case 'dial': {
       if (state.phase !== 'idle') return stay(state);
+      const local = event.local ?? BOTH_ON;
       return {
-        state: { phase: 'calling', peer: event.peer, callId: null, local: BOTH_ON, since: event.now },
+        state: { phase: 'calling', peer: event.peer, callId: null, local, since: event.now },
         // Media starts while it rings, so the offer and candidates are ready the moment the callee accepts.
         commands: [
           { type: 'send-ring', peer: event.peer },
-          { type: 'start-media', role: 'caller', local: BOTH_ON },
+          { type: 'start-media', role: 'caller', local },
         ],
       };
     }

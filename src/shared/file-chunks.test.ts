@@ -52,7 +52,7 @@ describe('incremental SHA-256', () => {
 });
 
 describe('reassembling a file', () => {
-  async function sendThrough(bytes: Uint8Array, chunkSize: number) {
+  async function sendThrough(bytes: Uint8Array<ArrayBuffer>, chunkSize: number) {
     const receiver = createReassembly(bytes.length);
     for await (const { bytes: chunk } of readChunks(new Blob([bytes]), chunkSize)) expect(receiver.take(chunk)).toEqual({ ok: true });
     return receiver;
@@ -71,7 +71,7 @@ describe('reassembling a file', () => {
     const damaged = Buffer.from(bytes);
     damaged[50_000] = (damaged[50_000]! + 1) % 256;
     receiver.take(damaged);
-    expect(receiver.finish(sha256(bytes))).toEqual({ ok: false, error: "The file arrived damaged: its SHA-256 does not match the sender's." });
+    expect(receiver.finish(sha256(bytes))).toEqual({ ok: false, error: "The file arrived damaged: its SHA-256 does not match the sender's.", mismatch: true });
   });
 
   it('reports a short file, even with the right hash', async () => {

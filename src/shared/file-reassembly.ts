@@ -8,7 +8,8 @@
 import { MAX_CHUNK_SIZE } from './data-frames';
 import { createIncrementalHash } from './file-chunks';
 
-export type Verdict = { ok: true; sha256: string } | { ok: false; error: string };
+/** `mismatch`: every byte arrived but the hashes differ (the sender is told, to show the same verdict). */
+export type Verdict = { ok: true; sha256: string } | { ok: false; error: string; mismatch?: true };
 
 export interface Reassembly {
   /** Bytes taken so far. */
@@ -41,7 +42,7 @@ export function createReassembly(size: number, maxChunk = MAX_CHUNK_SIZE): Reass
       finished = true;
       if (received !== size) return { ok: false, error: `The file ended after ${received} of ${size} bytes.` };
       const ours = hash.hex();
-      if (ours !== senderSha256) return { ok: false, error: 'The file arrived damaged: its SHA-256 does not match the sender\'s.' };
+      if (ours !== senderSha256) return { ok: false, error: 'The file arrived damaged: its SHA-256 does not match the sender\'s.', mismatch: true };
       return { ok: true, sha256: ours };
     },
   };

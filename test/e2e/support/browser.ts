@@ -15,6 +15,8 @@ export interface BrowserOptions {
   fakeMedia?: boolean;
   /** Grant every media prompt without showing it; off to see the real permission path. */
   fakeUi?: boolean;
+  /** Where files saved through the downloads API land, so a test can read them from disk. */
+  downloadsPath?: string;
 }
 
 export interface ExtensionBrowser {
@@ -24,6 +26,8 @@ export interface ExtensionBrowser {
   url(path: string): string;
   /** The popup, opened in a tab as a developer would, and pointed at the test's server. */
   openPopup(serverUrl: string): Promise<Page>;
+  /** The popup again, as it is (no settings touched: those are locked during a call). */
+  reopenPopup(): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,8 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
     // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
     ignoreDefaultArgs: ['--mute-audio'],
     viewport: { width: 400, height: 720 },
+    acceptDownloads: true,
+    downloadsPath: options.downloadsPath,
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
@@ -71,6 +77,11 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
       await page.getByLabel('Server URL').fill(serverUrl);
       await page.getByRole('button', { name: 'Save' }).click();
       await page.getByText('Online', { exact: true }).waitFor();
+      return page;
+    },
+    async reopenPopup() {
+      const page = await context.newPage();
+      await page.goto(url('src/popup/index.html'));
       return page;
     },
     async close() {
