@@ -11,6 +11,8 @@ import type { ReceivedFile } from './received-files';
 /** Acknowledge after this much more is on disk: often enough to keep the sender's 16 MiB window
  * moving, rarely enough that acks cost nothing (one small message per MiB). */
 export const ACK_EVERY = 1024 * 1024;
+/** Chunks are gathered into writes of this size: each OPFS write is a round trip to the browser. */
+const WRITE_SIZE = 1024 * 1024;
 
 export interface ReceiveFileOptions {
   channel: RTCDataChannel;
@@ -25,6 +27,8 @@ export interface ReceiveFileOptions {
 export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveFileOptions): void {
   const reassembly = createReassembly(size);
   let writing = Promise.resolve();
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
   let written = 0;
   let ackedAt = 0;
   let over = false;
@@ -41,6 +45,31 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
     channel.close();
   };
 
+  /** Queues one write of everything gathered so far, after the writes before it. */
+  function flush(): void {
+    if (pendingBytes === 0) return;
+    const block = new Uint8Array(pendingBytes);
+    let at = 0;
+    for (const part of pending) {
+      block.set(part, at);
+      at += part.length;
+    }
+    pending = [];
+    pendingBytes = 0;
+    writing = writing
+      .then(async () => {
+        if (over) return;
+        await file.write(block);
+        written += block.length;
+        onWritten(written);
+        if ((written - ackedAt >= ACK_EVERY || written === size) && channel.readyState === 'open') {
+          ackedAt = written;
+          channel.send(JSON.stringify({ type: 'ack', bytes: written }));
+        }
+      })
+      .catch((error: unknown) => fail(`The file could not be written to disk: ${String(error)}`));
+  }
+
   channel.binaryType = 'arraybuffer';
   channel.onclose = () => {
     // Writes still queued decide the outcome once the end frame is in; before it, a close is a loss.
@@ -55,6 +84,7 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
       if (parsed.frame.type !== 'end') return fail('The sender sent an ack frame.');
       ended = true;
       const { sha256 } = parsed.frame;
+      flush();
       writing = writing.then(() => finish(reassembly.finish(sha256)));
       return;
     }
@@ -62,17 +92,8 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
     const bytes = new Uint8Array(data);
     const taken = reassembly.take(bytes);
     if (!taken.ok) return fail(taken.error);
-    writing = writing
-      .then(async () => {
-        if (over) return;
-        await file.write(bytes);
-        written += bytes.length;
-        onWritten(written);
-        if ((written - ackedAt >= ACK_EVERY || written === size) && channel.readyState === 'open') {
-          ackedAt = written;
-          channel.send(JSON.stringify({ type: 'ack', bytes: written }));
-        }
-      })
-      .catch((error: unknown) => fail(`The file could not be written to disk: ${String(error)}`));
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+    if (pendingBytes >= WRITE_SIZE) flush();
   };
 }

@@ -5,10 +5,10 @@ import { createReassembly } from './file-reassembly';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-async function collect(source: Blob, chunkSize: number, from?: number): Promise<{ sizes: number[]; offsets: number[]; joined: Uint8Array }> {
+async function collect(source: Blob, chunkSize: number, readSize?: number): Promise<{ sizes: number[]; offsets: number[]; joined: Uint8Array }> {
   const parts: Uint8Array[] = [];
   const offsets: number[] = [];
-  for await (const chunk of readChunks(source, chunkSize, from)) {
+  for await (const chunk of readChunks(source, chunkSize, readSize)) {
     parts.push(chunk.bytes);
     offsets.push(chunk.offset);
   }
@@ -22,6 +22,15 @@ describe('chunking a file', () => {
     expect(sizes).toEqual([4096, 4096, 2053]);
     expect(offsets).toEqual([0, 4096, 8192]);
     expect(Buffer.compare(joined, bytes)).toBe(0);
+  });
+
+  it('gives the same chunks whatever the read size, even one that is not a multiple of the chunk size', async () => {
+    const bytes = randomBytes(100_000);
+    for (const readSize of [4096, 10_000, 65_536, 1024 * 1024]) {
+      const { sizes, joined } = await collect(new Blob([bytes]), 4096, readSize);
+      expect(Buffer.compare(joined, bytes)).toBe(0);
+      expect(sizes.every((size) => size <= 4096)).toBe(true);
+    }
   });
 
   it('reads an exact multiple without an empty last chunk, and an empty file as nothing', async () => {

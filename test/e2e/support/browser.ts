@@ -21,6 +21,8 @@ export interface BrowserOptions {
 
 export interface ExtensionBrowser {
   context: BrowserContext;
+  /** The profile folder, which names this browser's processes (benchmarks read their memory). */
+  profile: string;
   extensionId: string;
   worker: Worker;
   url(path: string): string;
@@ -67,6 +69,7 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
 
   return {
     context,
+    profile,
     extensionId,
     worker,
     url,
