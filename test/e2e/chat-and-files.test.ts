@@ -166,30 +166,52 @@ describe('chat and files in a call', () => {
     await eventually(bobPrivateFiles, (names) => names.length === 0, "Bob's private copy to be removed");
   });
 
-  it('cancel mid-transfer stops both sides and leaves no partial download', { timeout: 2 * TRANSFER_TIMEOUT_MS }, async () => {
-    const path = join(work, 'huge.bin');
-    await writeFile(path, '');
-    await truncate(path, 2048 * MB);
-    const downloadsBefore = await readdir(bobDownloads);
+  for (const canceller of ['sender', 'receiver'] as const) {
+    it(`cancel mid-transfer by the ${canceller} stops both sides and leaves no partial download`, { timeout: 2 * TRANSFER_TIMEOUT_MS }, async () => {
+      const name = `huge-${canceller}.bin`;
+      const path = join(work, name);
+      await writeFile(path, '');
+      await truncate(path, 2048 * MB);
+      const downloadsBefore = await readdir(bobDownloads);
+      const itemsBefore = await bobDownloadItems();
 
-    await alicePopup.getByLabel('Send files').setInputFiles(path);
-    await bobPopup.getByRole('button', { name: 'Accept huge.bin' }).click();
-    await eventually(
-      () => bobPopup.getByRole('progressbar', { name: 'huge.bin progress' }).evaluate((bar: HTMLProgressElement) => bar.value),
-      (value) => value > 0,
-      'bytes to arrive',
-      TRANSFER_TIMEOUT_MS,
-    );
-    await alicePopup.getByRole('button', { name: 'Cancel huge.bin' }).click();
-    await waitForTransferText(alicePopup, 'Sending', 'huge.bin', /Cancelled\. You cancelled/);
-    await waitForTransferText(bobPopup, 'Receiving', 'huge.bin', /Cancelled\. They cancelled/);
+      await alicePopup.getByLabel('Send files').setInputFiles(path);
+      await bobPopup.getByRole('button', { name: `Accept ${name}` }).click();
+      await eventually(
+        () => bobPopup.getByRole('progressbar', { name: `${name} progress` }).evaluate((bar: HTMLProgressElement) => bar.value),
+        (value) => value > 0,
+        'bytes to arrive',
+        TRANSFER_TIMEOUT_MS,
+      );
+      const [mine, theirs] = canceller === 'sender' ? [alicePopup, bobPopup] : [bobPopup, alicePopup];
+      await mine.getByRole('button', { name: `Cancel ${name}` }).click();
+      await waitForTransferText(mine, mine === alicePopup ? 'Sending' : 'Receiving', name, /Cancelled\. You cancelled/);
+      await waitForTransferText(theirs, theirs === alicePopup ? 'Sending' : 'Receiving', name, /Cancelled\. They cancelled/);
 
-    expect(await bobDownloadItems()).toHaveLength(1);
-    expect(await readdir(bobDownloads)).toEqual(downloadsBefore);
-    await eventually(bobPrivateFiles, (names) => names.length === 0, "Bob's partial file to be thrown away");
-    // The call and its chat carry on.
-    await bobPopup.getByRole('textbox', { name: 'Message' }).fill('Cancelled, fine.');
-    await bobPopup.getByRole('button', { name: 'Send', exact: true }).click();
-    await alicePopup.getByRole('log', { name: 'Chat messages' }).getByText('Cancelled, fine.').waitFor();
+      expect(await bobDownloadItems()).toEqual(itemsBefore);
+      expect(await readdir(bobDownloads)).toEqual(downloadsBefore);
+      await eventually(bobPrivateFiles, (names) => names.length === 0, "Bob's partial file to be thrown away");
+      // The call and its chat carry on.
+      await bobPopup.getByRole('textbox', { name: 'Message' }).fill(`Cancelled by the ${canceller}, fine.`);
+      await bobPopup.getByRole('button', { name: 'Send', exact: true }).click();
+      await alicePopup.getByRole('log', { name: 'Chat messages' }).getByText(`Cancelled by the ${canceller}, fine.`).waitFor();
+    });
+  }
+
+  it('refuses a file channel nobody accepted, and the call carries on', async () => {
+    const state = await alicePopup.evaluate(async () => {
+      const pc = chrome.extension.getViews().map((view) => (view as Window).peerdialStreams?.pc).find(Boolean)!;
+      // What a modified peer could do: push bytes under a transfer id Bob never accepted.
+      const channel = pc.createDataChannel('file:00000000-0000-4000-8000-000000000000');
+      await new Promise((resolve) => (channel.onopen = resolve));
+      channel.send(new Uint8Array(1000));
+      await new Promise((resolve) => (channel.onclose = resolve));
+      return channel.readyState;
+    });
+    expect(state).toBe('closed');
+    expect(await bobPrivateFiles()).toEqual([]);
+    await alicePopup.getByRole('textbox', { name: 'Message' }).fill('Still here?');
+    await alicePopup.getByRole('button', { name: 'Send', exact: true }).click();
+    await bobPopup.getByRole('log', { name: 'Chat messages' }).getByText('Still here?').waitFor();
   });
 });
