@@ -39,9 +39,11 @@ async function waitForTransferText(page: Page, direction: 'Sending' | 'Receiving
   return eventually(() => transfer(page, direction, name).innerText().catch(() => ''), (text) => pattern.test(text), `${direction} ${name}: ${pattern}`, timeoutMs);
 }
 
-/** What Bob's browser has saved through the downloads API. */
+/** What Bob's browser has saved through the downloads API, oldest first. */
 function bobDownloadItems(): Promise<{ filename: string; state: string; bytes: number }[]> {
-  return bob.worker.evaluate(async () => (await chrome.downloads.search({})).map((d) => ({ filename: d.filename, state: d.state, bytes: d.bytesReceived })));
+  return bob.worker.evaluate(async () =>
+    (await chrome.downloads.search({ orderBy: ['startTime'] })).map((d) => ({ filename: d.filename, state: d.state, bytes: d.bytesReceived })),
+  );
 }
 
 /** Half-received files in Bob's offscreen document's private storage. */
@@ -166,6 +168,23 @@ describe('chat and files in a call', () => {
     await eventually(bobPrivateFiles, (names) => names.length === 0, "Bob's private copy to be removed");
   });
 
+  it('a file offered from the popup still goes after the sender closes the popup', { timeout: 2 * TRANSFER_TIMEOUT_MS }, async () => {
+    const path = join(work, 'after-close.bin');
+    await writeFile(path, randomBytes(3 * MB));
+    const sent = await sha256File(path);
+    await alicePopup.getByLabel('Send files').setInputFiles(path);
+    await waitForTransferText(bobPopup, 'Receiving', 'after-close.bin', /3\.1 MB/);
+    // The picked File belonged to the popup; the offscreen document must not depend on it.
+    await alicePopup.close();
+    await bobPopup.getByRole('button', { name: 'Accept after-close.bin' }).click();
+    await waitForTransferText(bobPopup, 'Receiving', 'after-close.bin', /verified and saved to Downloads/);
+    alicePopup = await alice.reopenPopup();
+    await waitForTransferText(alicePopup, 'Sending', 'after-close.bin', /sent and verified/);
+    const saved = (await bobDownloadItems()).at(-1)!;
+    expect(saved).toMatchObject({ state: 'complete', bytes: 3 * MB });
+    expect(await sha256File(saved.filename)).toBe(sent);
+  });
+
   for (const canceller of ['sender', 'receiver'] as const) {
     it(`cancel mid-transfer by the ${canceller} stops both sides and leaves no partial download`, { timeout: 2 * TRANSFER_TIMEOUT_MS }, async () => {
       const name = `huge-${canceller}.bin`;
@@ -203,9 +222,11 @@ describe('chat and files in a call', () => {
       const pc = chrome.extension.getViews().map((view) => (view as Window).peerdialStreams?.pc).find(Boolean)!;
       // What a modified peer could do: push bytes under a transfer id Bob never accepted.
       const channel = pc.createDataChannel('file:00000000-0000-4000-8000-000000000000');
-      await new Promise((resolve) => (channel.onopen = resolve));
-      channel.send(new Uint8Array(1000));
-      await new Promise((resolve) => (channel.onclose = resolve));
+      const closed = new Promise((resolve) => channel.addEventListener('close', resolve));
+      // Bob may close it before it has even opened here.
+      await Promise.race([new Promise((resolve) => channel.addEventListener('open', resolve)), closed]);
+      if (channel.readyState === 'open') channel.send(new Uint8Array(1000));
+      await closed;
       return channel.readyState;
     });
     expect(state).toBe('closed');
