@@ -37,8 +37,17 @@ function view(calls: CallController): View {
 }
 
 /** Unread messages count only while no popup shows them. */
+const unreadNow = () => (popups.size > 0 ? 0 : chat.unread());
+let shownUnread = 0;
+
 function showBadge(calls: CallController): Promise<void> {
-  return showCallOnBadge(calls.record().call, popups.size > 0 ? 0 : chat.unread());
+  shownUnread = unreadNow();
+  return showCallOnBadge(calls.record().call, shownUnread);
+}
+
+/** Transfers publish progress several times a second; the badge changes only when the count does. */
+function showUnread(calls: CallController): Promise<void> {
+  return unreadNow() === shownUnread ? Promise.resolve() : showBadge(calls);
 }
 
 function publish(calls: CallController): void {
@@ -151,7 +160,7 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
       await chat.update(message.state);
       if (popups.size > 0) await chat.seen(now);
       publish(calls);
-      await showBadge(calls);
+      await showUnread(calls);
       return;
     case 'save-file':
       // Not awaited: the offscreen document's message is answered now, the verdict follows by message.
@@ -177,7 +186,7 @@ browser.runtime.onConnect.addListener((port) => {
   if (port.name !== POPUP_PORT) return;
   popups.add(port);
   // What the popup showed until it closed counts as read.
-  const seen = (calls: CallController) => chat.seen(Date.now()).then(() => showBadge(calls));
+  const seen = (calls: CallController) => chat.seen(Date.now()).then(() => showUnread(calls));
   port.onDisconnect.addListener(() => {
     popups.delete(port);
     void ready.then(seen);
