@@ -11,7 +11,7 @@
  * It owns the chat and transfer state for this call (the reducer in
  * src/shared/chat-and-files.ts) and publishes every change to the worker.
  */
-import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, isFinal, reduceChatAndFiles, type Transfer } from '../shared/chat-and-files';
+import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, isFinal, MAX_TRANSFERS, reduceChatAndFiles, type Transfer } from '../shared/chat-and-files';
 import { type ControlFrame, MAX_CHAT_LENGTH, MAX_FILE_SIZE, transferIdOf } from '../shared/data-frames';
 import type { BackgroundMessage, Reply } from '../shared/runtime-messages';
 import { safeFileName } from '../shared/safe-file-name';
@@ -175,6 +175,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
           return;
         case 'file-offer':
           if (find(frame.id)) return log(`Ignored a second offer under the id ${frame.id}.`);
+          if (state.transfers.length >= MAX_TRANSFERS) return log(`Ignored an offer past the limit of ${MAX_TRANSFERS} files in one call.`);
           apply({ type: 'offer', direction: 'receive', id: frame.id, name: frame.name, size: frame.size, mime: frame.mime, at: Date.now() });
           return;
         case 'file-accept': {
@@ -215,6 +216,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
       if (files.length === 0) return { ok: false, message: 'Pick a file to send.' };
       const tooLarge = files.find((f) => f.size > MAX_FILE_SIZE);
       if (tooLarge) return { ok: false, message: `${tooLarge.name} is larger than PeerDial can send.` };
+      if (state.transfers.length + files.length > MAX_TRANSFERS) return { ok: false, message: `One call can carry up to ${MAX_TRANSFERS} files.` };
       for (const picked of files) {
         // Re-made in this document: the popup's File would die with the popup, its bytes would not.
         const file = new File([picked], picked.name, { type: picked.type, lastModified: picked.lastModified });

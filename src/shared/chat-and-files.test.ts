@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, MAX_CHAT_HISTORY, reduceChatAndFiles, type TransferStatus, unreadCount } from './chat-and-files';
+import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, MAX_CHAT_HISTORY, MAX_TRANSFERS, reduceChatAndFiles, type TransferStatus, unreadCount } from './chat-and-files';
 
 const play = (...events: ChatAndFilesEvent[]): ChatAndFiles => events.reduce(reduceChatAndFiles, EMPTY_CHAT_AND_FILES);
 const MB = 1_000_000;
@@ -101,6 +101,11 @@ describe('a file transfer', () => {
       }
     });
   }
+
+  it('stops taking offers once a call has had its fill, so a flood of offers stays bounded', () => {
+    const offers = Array.from({ length: MAX_TRANSFERS + 5 }, (_, i): ChatAndFilesEvent => ({ ...(offer('receive') as Extract<ChatAndFilesEvent, { type: 'offer' }>), id: `file-${i}` }));
+    expect(play(...offers).transfers).toHaveLength(MAX_TRANSFERS);
+  });
 
   it('ignores events for transfers it does not know', () => {
     const state = play(offer());

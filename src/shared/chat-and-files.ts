@@ -54,6 +54,8 @@ export const EMPTY_CHAT_AND_FILES: ChatAndFiles = { messages: [], transfers: [] 
 
 /** A long call's chat is kept whole up to here; older messages drop off first. */
 export const MAX_CHAT_HISTORY = 500;
+/** Offers beyond this in one call are dropped: a flood of offers must not grow the state without end. */
+export const MAX_TRANSFERS = 200;
 /** How much a new speed sample moves the shown speed: steady enough to read, quick enough to follow. */
 const SPEED_SMOOTHING = 0.3;
 
@@ -87,7 +89,7 @@ export function reduceChatAndFiles(state: ChatAndFiles, event: ChatAndFilesEvent
     case 'delivered':
       return { ...state, messages: state.messages.map((m) => (m.id === event.id && m.from === 'me' ? { ...m, delivered: true } : m)) };
     case 'offer': {
-      if (state.transfers.some((t) => t.id === event.id)) return state;
+      if (state.transfers.length >= MAX_TRANSFERS || state.transfers.some((t) => t.id === event.id)) return state;
       const { direction, id, name, size, mime, at } = event;
       return { ...state, transfers: [...state.transfers, { id, direction, name, size, mime, status: 'offered', bytes: 0, speed: 0, sampledAt: at }] };
     }
