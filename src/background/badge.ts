@@ -1,4 +1,5 @@
-/** The toolbar badge says what the call is doing, so a glance at the toolbar is enough. */
+/** The toolbar badge says what the call is doing, so a glance at the toolbar is enough;
+ * during a call with the popup closed, it counts the chat messages not yet seen. */
 import browser from 'webextension-polyfill';
 import type { CallState } from '../shared/call-state';
 
@@ -10,8 +11,18 @@ const BADGES: Record<CallState['phase'], { text: string; color: string; title: s
   active: { text: 'LIVE', color: '#16A34A', title: 'PeerDial: in a call' },
 };
 
-export async function showCallOnBadge(call: CallState): Promise<void> {
-  const badge = BADGES[call.phase];
+/** A badge holds about four characters. */
+const MAX_SHOWN_UNREAD = 99;
+
+export async function showCallOnBadge(call: CallState, unread = 0): Promise<void> {
+  const badge =
+    call.phase === 'active' && unread > 0
+      ? {
+          text: unread > MAX_SHOWN_UNREAD ? `${MAX_SHOWN_UNREAD}+` : String(unread),
+          color: '#2563EB',
+          title: `PeerDial: ${unread} unread ${unread === 1 ? 'message' : 'messages'}`,
+        }
+      : BADGES[call.phase];
   await Promise.all([
     browser.action.setBadgeText({ text: badge.text }),
     browser.action.setBadgeBackgroundColor({ color: badge.color }),

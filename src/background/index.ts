@@ -9,10 +9,12 @@ import * as v from 'valibot';
 import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
 import { showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
+import { type ChatAndFilesStore, loadChatAndFiles } from './chat-and-files';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
 import { closeOffscreenDocument, notifyOffscreen, offscreenAnnouncedReady, offscreenExists, sendToOffscreen } from './offscreen-document';
 import { openPermissionPage } from './permission-page';
 import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
+import { saveToDownloads } from './save-file';
 import { loadServerUrl, saveServerUrl } from './settings';
 import { createSignalRelay, type SignalRelay } from './signal-relay';
 import { connectSignaling, type SignalingLink } from './signaling-link';
@@ -20,6 +22,7 @@ import { handleUserCommand, type UserCommandDeps } from './user-commands';
 
 const popups = new Set<browser.Runtime.Port>();
 let identity: Identity;
+let chat: ChatAndFilesStore;
 let serverUrl: string;
 let server: ServerLink = { status: 'connecting' };
 let link: SignalingLink | null = null;
@@ -32,7 +35,21 @@ function log(message: string, error?: unknown): void {
 
 function view(calls: CallController): View {
   const { call, mediaNotice } = calls.record();
-  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice };
+  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice, chatAndFiles: chat.state() };
+}
+
+/** Unread messages count only while no popup shows them. */
+const unreadNow = () => (popups.size > 0 ? 0 : chat.unread());
+let shownUnread = 0;
+
+function showBadge(calls: CallController): Promise<void> {
+  shownUnread = unreadNow();
+  return showCallOnBadge(calls.record().call, shownUnread);
+}
+
+/** Transfers publish progress several times a second; the badge changes only when the count does. */
+function showUnread(calls: CallController): Promise<void> {
+  return unreadNow() === shownUnread ? Promise.resolve() : showBadge(calls);
 }
 
 function publish(calls: CallController): void {
@@ -64,7 +81,7 @@ function connect(calls: CallController): void {
 }
 
 async function start(): Promise<CallController> {
-  [identity, serverUrl] = await Promise.all([loadIdentity(), loadServerUrl()]);
+  [identity, serverUrl, chat] = await Promise.all([loadIdentity(), loadServerUrl(), loadChatAndFiles()]);
   const calls = await createCallController({
     signaling: () => link,
     startOffscreen: sendToOffscreen,
@@ -75,7 +92,9 @@ async function start(): Promise<CallController> {
       publish(calls);
       if (record.call.phase === shownPhase) return;
       shownPhase = record.call.phase;
-      void showCallOnBadge(record.call);
+      // The chat is this call's only: it goes when the call does.
+      if (record.call.phase === 'idle') void chat.clear().then(() => publish(calls));
+      void showBadge(calls);
       void showRingAlert(record.call, (on) => {
         if (on) return sendToOffscreen({ target: 'offscreen', type: 'ringtone', on });
         // A ring that ended unanswered leaves nothing for the document it opened to do; an accepted one keeps it for the call.
@@ -86,7 +105,7 @@ async function start(): Promise<CallController> {
   });
   relay = createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log });
   shownPhase = calls.record().call.phase;
-  void showCallOnBadge(calls.record().call);
+  void showBadge(calls);
   connect(calls);
   return calls;
 }
@@ -108,6 +127,7 @@ function commandDeps(calls: CallController): UserCommandDeps {
       connect(calls);
       publish(calls);
     },
+    notifyOffscreen,
   };
 }
 
@@ -136,6 +156,20 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
       await calls.setMediaNotice(null);
       await notifyOffscreen({ target: 'offscreen', type: 'retry-media' });
       return;
+    case 'chat-and-files':
+      if (calls.record().call.phase === 'idle') return;
+      await chat.update(message.state);
+      if (popups.size > 0) await chat.seen(now);
+      publish(calls);
+      await showUnread(calls);
+      return;
+    case 'save-file':
+      // Not awaited: the offscreen document's message is answered now, the verdict follows by message.
+      void saveToDownloads(message.url, message.name).then((error) => {
+        if (error) log(`A received file could not be saved: ${error}`);
+        return notifyOffscreen({ target: 'offscreen', type: 'file-saved', id: message.id, error });
+      });
+      return;
   }
 }
 
@@ -152,8 +186,16 @@ browser.runtime.onMessage.addListener((raw: unknown) => {
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== POPUP_PORT) return;
   popups.add(port);
-  port.onDisconnect.addListener(() => popups.delete(port));
-  void ready.then((calls) => port.postMessage({ target: 'popup', type: 'view', view: view(calls) } satisfies PopupMessage));
+  // What the popup showed until it closed counts as read.
+  const seen = (calls: CallController) => chat.seen(Date.now()).then(() => showUnread(calls));
+  port.onDisconnect.addListener(() => {
+    popups.delete(port);
+    void ready.then(seen);
+  });
+  void ready.then((calls) => {
+    port.postMessage({ target: 'popup', type: 'view', view: view(calls) } satisfies PopupMessage);
+    return seen(calls);
+  });
 });
 
 browser.runtime.onConnect.addListener((port) => {

@@ -1,7 +1,7 @@
 /** What a person asked for (popup or notification), checked and turned into call events. */
 import { parseCallCode } from '../shared/call-code';
 import type { CallController } from './call-controller';
-import type { Reply, UserCommand } from '../shared/runtime-messages';
+import type { OffscreenMessage, Reply, UserCommand } from '../shared/runtime-messages';
 import { parseServerUrl } from './settings';
 
 export interface UserCommandDeps {
@@ -9,7 +9,11 @@ export interface UserCommandDeps {
   myCode(): string | null;
   newCode(): Promise<void>;
   setServerUrl(url: string): Promise<void>;
+  /** Chat and file commands go to the offscreen document, which owns the data channel. */
+  notifyOffscreen(message: OffscreenMessage): Promise<void>;
 }
+
+const NO_MEDIA = { mic: false, camera: false };
 
 export async function handleUserCommand(command: UserCommand, deps: UserCommandDeps): Promise<Reply> {
   const now = Date.now();
@@ -20,7 +24,7 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       if (!peer) return { ok: false, message: 'A call code has 12 letters and digits, like K7QM-4ZP2-XWA9.' };
       if (peer === deps.myCode()) return { ok: false, message: 'That is your own code. Enter the code of the person you want to call.' };
       if (calls.record().call.phase !== 'idle') return { ok: false, message: 'Hang up the current call first.' };
-      await calls.dispatch({ type: 'dial', peer, now });
+      await calls.dispatch({ type: 'dial', peer, now, local: command.dataOnly ? NO_MEDIA : undefined });
       return { ok: true };
     }
     case 'accept':
@@ -52,5 +56,26 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       await deps.setServerUrl(parsed.url);
       return { ok: true };
     }
+    case 'chat':
+    case 'accept-file':
+    case 'decline-file':
+    case 'cancel-file': {
+      if (calls.record().call.phase !== 'active') return { ok: false, message: 'Chat and files work once the call is connected.' };
+      if (command.type === 'chat' && command.text.trim() === '') return { ok: false, message: 'Type a message first.' };
+      await deps.notifyOffscreen(toOffscreen(command));
+      return { ok: true };
+    }
+  }
+}
+
+function toOffscreen(command: Extract<UserCommand, { type: 'chat' | 'accept-file' | 'decline-file' | 'cancel-file' }>): OffscreenMessage {
+  switch (command.type) {
+    case 'chat':
+      return { target: 'offscreen', type: 'chat', text: command.text };
+    case 'accept-file':
+    case 'decline-file':
+      return { target: 'offscreen', type: 'answer-file', id: command.id, accept: command.type === 'accept-file' };
+    case 'cancel-file':
+      return { target: 'offscreen', type: 'cancel-file', id: command.id };
   }
 }

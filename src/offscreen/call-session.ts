@@ -5,19 +5,15 @@
  * has accepted (the server relays nothing before that); the callee keeps what
  * arrives before its peer connection exists.
  */
-import * as v from 'valibot';
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
+import { type ControlFrame, parseControlFrame } from '../shared/data-frames';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { BackgroundMessage } from '../shared/runtime-messages';
+import { type ChatAndFilesSession, startChatAndFiles } from './chat-and-files';
 import { HEARTBEAT_MS, type IceRecovery, watchIceRecovery } from './ice-recovery';
 import { captureCamera, captureLocalMedia } from './local-media';
 import { createPeer, type Peer } from './peer';
-
-const ControlMessage = v.variant('type', [
-  v.strictObject({ type: v.literal('media'), mic: v.boolean(), camera: v.boolean() }),
-  v.strictObject({ type: v.literal('alive') }),
-]);
 
 export interface CallSession {
   connect(role: Role, iceServers: IceServer[]): void;
@@ -25,6 +21,8 @@ export interface CallSession {
   receive(data: SignalData): void;
   setLocalMedia(local: MediaFlags): Promise<void>;
   retryMedia(): Promise<void>;
+  /** Chat and files, once the control channel exists. */
+  chatAndFiles(): ChatAndFilesSession | null;
   stop(): void;
 }
 
@@ -39,6 +37,7 @@ export function startCallSession(
   let recovery: IceRecovery | null = null;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let control: RTCDataChannel | null = null;
+  let chatAndFiles: ChatAndFilesSession | null = null;
   let ready = false;
   let stopped = false;
   const outbox: SignalData[] = [];
@@ -63,10 +62,15 @@ export function startCallSession(
     else outbox.push(data);
   }
 
+  function sendControl(frame: ControlFrame): boolean {
+    if (control?.readyState !== 'open') return false;
+    control.send(JSON.stringify(frame));
+    return true;
+  }
+
   function sendMediaState(): void {
-    if (control?.readyState !== 'open') return;
     const hasCamera = streams.local.getVideoTracks().some((track) => track.readyState === 'live');
-    control.send(JSON.stringify({ type: 'media', mic: local.mic && streams.local.getAudioTracks().length > 0, camera: local.camera && hasCamera }));
+    sendControl({ type: 'media', mic: local.mic && streams.local.getAudioTracks().length > 0, camera: local.camera && hasCamera });
   }
 
   function openControl(pc: RTCPeerConnection): void {
@@ -75,22 +79,18 @@ export function startCallSession(
     control.onopen = () => {
       sendMediaState();
       recovery?.heard();
-      heartbeat = setInterval(() => {
-        if (control?.readyState === 'open') control.send(JSON.stringify({ type: 'alive' }));
-      }, HEARTBEAT_MS);
+      heartbeat = setInterval(() => sendControl({ type: 'alive' }), HEARTBEAT_MS);
     };
+    chatAndFiles = startChatAndFiles({ pc, sendControl, notify, log: (message) => console.warn('[PeerDial] data', { message }) });
     control.onmessage = ({ data }) => {
       recovery?.heard();
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(String(data));
-      } catch {
-        return;
-      }
-      const parsed = v.safeParse(ControlMessage, decoded);
-      if (parsed.success && parsed.output.type === 'media') {
-        notify({ target: 'background', type: 'remote-media', media: { mic: parsed.output.mic, camera: parsed.output.camera } });
-      }
+      // The other side is someone else's browser: a bad frame is logged and dropped, never thrown.
+      const parsed = parseControlFrame(data);
+      if (!parsed.ok) return console.warn('[PeerDial] data', { dropped: parsed.error });
+      const { frame } = parsed;
+      if (frame.type === 'alive') return;
+      if (frame.type === 'media') notify({ target: 'background', type: 'remote-media', media: { mic: frame.mic, camera: frame.camera } });
+      else chatAndFiles?.receive(frame);
     };
   }
 
@@ -180,8 +180,11 @@ export function startCallSession(
       changed();
     },
 
+    chatAndFiles: () => chatAndFiles,
+
     stop() {
       stopped = true;
+      chatAndFiles?.stop();
       for (const track of [...streams.local.getTracks(), ...streams.remote.getTracks()]) {
         track.stop();
         streams.local.removeTrack(track);

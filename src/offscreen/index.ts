@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { type BackgroundMessage, OFFSCREEN_PORT, OffscreenMessage } from '../shared/runtime-messages';
 import { type CallStreams, STREAMS_CHANGED } from '../shared/call-streams';
 import { type CallSession, startCallSession } from './call-session';
+import { clearReceivedFiles } from './received-files';
 import { startRingtone } from './ringtone';
 
 const streams: CallStreams = { local: new MediaStream(), remote: new MediaStream(), pc: null };
@@ -20,6 +21,13 @@ remoteAudio.srcObject = streams.remote;
 
 let session: CallSession | null = null;
 let stopRingtone: (() => void) | null = null;
+
+// The popup hands picked files straight to this window (see src/shared/file-handoff.ts).
+window.peerdialFiles = {
+  offerFiles: (files) => session?.chatAndFiles()?.offerFiles(files) ?? { ok: false, message: 'Files can be sent once the call is connected.' },
+};
+// A document closed mid-transfer leaves its half-received files; the next one starts clean.
+void clearReceivedFiles();
 
 function notify(message: BackgroundMessage): void {
   browser.runtime.sendMessage(message).catch((error: unknown) => console.warn('[PeerDial] worker unreachable', error));
@@ -55,6 +63,20 @@ function handle(message: OffscreenMessage): void {
     case 'ringtone':
       stopRingtone?.();
       stopRingtone = message.on ? startRingtone() : null;
+      return;
+    case 'chat': {
+      const reply = session?.chatAndFiles()?.sendChat(message.text) ?? { ok: false, message: 'The chat opens once the call is connected.' };
+      if (!reply.ok) console.warn('[PeerDial] chat', { message: reply.message });
+      return;
+    }
+    case 'answer-file':
+      void session?.chatAndFiles()?.answer(message.id, message.accept);
+      return;
+    case 'cancel-file':
+      session?.chatAndFiles()?.cancel(message.id);
+      return;
+    case 'file-saved':
+      session?.chatAndFiles()?.saved(message.id, message.error);
       return;
     case 'stop':
       session?.stop();

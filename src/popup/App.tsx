@@ -3,7 +3,9 @@ import { useState } from 'preact/hooks';
 import { describeCall } from '../shared/describe-call';
 import type { Reply, ServerLink } from '../shared/runtime-messages';
 import { CallScreen } from './CallScreen';
+import { Chat } from './Chat';
 import { DialForm } from './DialForm';
+import { Files } from './Files';
 import { IncomingCall } from './IncomingCall';
 import { OwnCode } from './OwnCode';
 import { ServerStatus } from './ServerStatus';
@@ -46,6 +48,12 @@ export function App() {
       {call.phase === 'ringing' && <IncomingCall onReply={report} />}
       {(call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active') && (
         <CallScreen call={call} onReply={report} />
+      )}
+      {call.phase === 'active' && (
+        <>
+          <Files transfers={view.chatAndFiles.transfers} onReply={report} />
+          <Chat messages={view.chatAndFiles.messages} onReply={report} />
+        </>
       )}
     </main>
   );

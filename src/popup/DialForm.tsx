@@ -10,6 +10,11 @@ export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(rep
     onReply(await sendCommand({ type: 'dial', code }));
   }
 
+  /** A call without camera or microphone: chat and files only. */
+  async function sendFile() {
+    onReply(await sendCommand({ type: 'dial', code, dataOnly: true }));
+  }
+
   return (
     <form class="dial" onSubmit={call}>
       <label for="call-code">Call code</label>
@@ -25,6 +30,9 @@ export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(rep
         />
         <button type="submit" class="primary" disabled={disabled || code.trim() === ''}>
           Call
+        </button>
+        <button type="button" disabled={disabled || code.trim() === ''} onClick={sendFile}>
+          Send a file
         </button>
       </div>
     </form>

@@ -47,6 +47,13 @@ describe('dialling', () => {
     ]);
   });
 
+  it('a data-only dial ("Send a file") starts without camera or microphone', () => {
+    const none = { mic: false, camera: false };
+    const { state, commands } = transition(IDLE, { type: 'dial', peer: BOB, now: 1_000, local: none });
+    expect(state).toMatchObject({ phase: 'calling', local: none });
+    expect(commands).toContainEqual({ type: 'start-media', role: 'caller', local: none });
+  });
+
   it('dial clears the outcome of the previous call', () => {
     const ended = play(active(), { type: 'hangup', now: 20_000 }).state;
     expect(transition(ended, { type: 'dial', peer: CAROL, now: 30_000 }).state).not.toHaveProperty('outcome');

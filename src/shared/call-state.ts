@@ -59,7 +59,8 @@ export const PEER_GONE_TIMEOUT_MS = 4_000;
 export const UNANSWERED_RING_MS = 35_000;
 
 export type CallEvent =
-  | { type: 'dial'; peer: string; now: number }
+  /** `local` for a call without camera or microphone ("Send a file"); both on otherwise. */
+  | { type: 'dial'; peer: string; now: number; local?: MediaFlags }
   | { type: 'ring-answered'; peer: string; result: Result<{ callId: string; iceServers: IceServer[] }> }
   | { type: 'incoming'; callId: string; from: string; now: number }
   | { type: 'accept'; now: number }
@@ -115,12 +116,13 @@ export function transition(state: CallState, event: CallEvent): Transition {
   switch (event.type) {
     case 'dial': {
       if (state.phase !== 'idle') return stay(state);
+      const local = event.local ?? BOTH_ON;
       return {
-        state: { phase: 'calling', peer: event.peer, callId: null, local: BOTH_ON, since: event.now },
+        state: { phase: 'calling', peer: event.peer, callId: null, local, since: event.now },
         // Media starts while it rings, so the offer and candidates are ready the moment the callee accepts.
         commands: [
           { type: 'send-ring', peer: event.peer },
-          { type: 'start-media', role: 'caller', local: BOTH_ON },
+          { type: 'start-media', role: 'caller', local },
         ],
       };
     }

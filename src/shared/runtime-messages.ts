@@ -8,6 +8,8 @@
 import * as v from 'valibot';
 import { SignalData } from './protocol';
 import type { CallState } from './call-state';
+import type { ChatAndFiles } from './chat-and-files';
+import { MAX_CHAT_LENGTH } from './data-frames';
 
 const MediaFlags = v.strictObject({ mic: v.boolean(), camera: v.boolean() });
 const Role = v.picklist(['caller', 'callee']);
@@ -17,9 +19,33 @@ const IceServer = v.object({
   credential: v.optional(v.string()),
 });
 
+const TransferId = v.pipe(v.string(), v.maxLength(64));
+const ChatText = v.pipe(v.string(), v.maxLength(MAX_CHAT_LENGTH));
+
+const Side = v.picklist(['me', 'peer']);
+/** The offscreen document's chat and transfers, as the worker stores and the popup shows them. */
+const ChatAndFilesSchema = v.strictObject({
+  messages: v.array(v.strictObject({ id: v.string(), from: Side, text: v.string(), at: v.number(), delivered: v.boolean() })),
+  transfers: v.array(
+    v.strictObject({
+      id: v.string(),
+      direction: v.picklist(['send', 'receive']),
+      name: v.string(),
+      size: v.number(),
+      mime: v.string(),
+      status: v.picklist(['offered', 'transferring', 'verifying', 'saving', 'done', 'declined', 'cancelled', 'failed']),
+      bytes: v.number(),
+      speed: v.number(),
+      sampledAt: v.number(),
+      detail: v.optional(v.string()),
+    }),
+  ),
+}) satisfies v.GenericSchema<unknown, ChatAndFiles>;
+
 /** What a person can ask for, from the popup or a notification button. */
 export const UserCommand = v.variant('type', [
-  v.strictObject({ type: v.literal('dial'), code: v.string() }),
+  /** `dataOnly`: "Send a file", a call without camera or microphone. */
+  v.strictObject({ type: v.literal('dial'), code: v.string(), dataOnly: v.optional(v.boolean()) }),
   v.strictObject({ type: v.literal('accept') }),
   v.strictObject({ type: v.literal('decline') }),
   v.strictObject({ type: v.literal('hangup') }),
@@ -28,6 +54,10 @@ export const UserCommand = v.variant('type', [
   v.strictObject({ type: v.literal('dismiss') }),
   v.strictObject({ type: v.literal('new-code') }),
   v.strictObject({ type: v.literal('set-server-url'), url: v.string() }),
+  v.strictObject({ type: v.literal('chat'), text: ChatText }),
+  v.strictObject({ type: v.literal('accept-file'), id: TransferId }),
+  v.strictObject({ type: v.literal('decline-file'), id: TransferId }),
+  v.strictObject({ type: v.literal('cancel-file'), id: TransferId }),
 ]);
 export type UserCommand = v.InferOutput<typeof UserCommand>;
 
@@ -46,6 +76,15 @@ export const BackgroundMessage = v.variant('type', [
     got: MediaFlags,
   }),
   v.strictObject({ target: v.literal('background'), type: v.literal('permission-granted'), media: MediaFlags }),
+  v.strictObject({ target: v.literal('background'), type: v.literal('chat-and-files'), state: ChatAndFilesSchema }),
+  /** A received file, verified and on disk in the offscreen document's private storage: save it to Downloads. */
+  v.strictObject({
+    target: v.literal('background'),
+    type: v.literal('save-file'),
+    id: TransferId,
+    url: v.pipe(v.string(), v.startsWith('blob:chrome-extension://')),
+    name: v.string(),
+  }),
 ]);
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 
@@ -61,6 +100,11 @@ export const OffscreenMessage = v.variant('type', [
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('retry-media') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('ringtone'), on: v.boolean() }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('stop') }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('chat'), text: ChatText }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('answer-file'), id: TransferId, accept: v.boolean() }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('cancel-file'), id: TransferId }),
+  /** The downloads API is done with a received file (`error` null: saved). */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('file-saved'), id: TransferId, error: v.nullable(v.string()) }),
 ]);
 export type OffscreenMessage = v.InferOutput<typeof OffscreenMessage>;
 
@@ -78,6 +122,8 @@ export interface View {
   serverUrl: string;
   /** A problem with this call's media, in words ("Camera blocked: …"). */
   mediaNotice: string | null;
+  /** This call's chat and file transfers (empty between calls). */
+  chatAndFiles: ChatAndFiles;
 }
 
 export type PopupMessage = { target: 'popup'; type: 'view'; view: View };

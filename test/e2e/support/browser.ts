@@ -31,10 +31,14 @@ export interface BrowserOptions {
   fakeMedia?: boolean;
   /** Grant every media prompt without showing it; off to see the real permission path. */
   fakeUi?: boolean;
+  /** Where files saved through the downloads API land, so a test can read them from disk. */
+  downloadsPath?: string;
 }
 
 export interface ExtensionBrowser {
   context: BrowserContext;
+  /** The profile folder, which names this browser's processes (benchmarks read their memory). */
+  profile: string;
   extensionId: string;
   /** The extension's current service worker: a stopped worker comes back as a new one. */
   readonly worker: Worker;
@@ -45,6 +49,8 @@ export interface ExtensionBrowser {
   processes(): Promise<number[]>;
   /** Kills every process of this browser at once, as a crash or a power cut would. */
   kill(): Promise<void>;
+  /** The popup again, as it is (no settings touched: those are locked during a call). */
+  reopenPopup(): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,8 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
     // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
     ignoreDefaultArgs: ['--mute-audio'],
     viewport: { width: 400, height: 720 },
+    acceptDownloads: true,
+    downloadsPath: options.downloadsPath,
   });
   let worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   context.on('serviceworker', (next) => (worker = next));
@@ -70,6 +78,7 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
 
   const browser: ExtensionBrowser = {
     context,
+    profile,
     extensionId,
     get worker() {
       return worker;
@@ -103,6 +112,11 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
           // Already gone with its parent.
         }
       }
+    },
+    async reopenPopup() {
+      const page = await context.newPage();
+      await page.goto(url('src/popup/index.html'));
+      return page;
     },
     async close() {
       await context.close().catch(() => undefined);

@@ -1,0 +1,159 @@
+/**
+ * `npm run bench:transfer`: how fast a file crosses a PeerDial call on
+ * loopback, and what it costs in memory. Two real Chromium processes with the
+ * built extension call each other through the real server ("Send a file"),
+ * one sends a 200 MB file (BENCH_SIZE_MB to change), the other accepts; the
+ * clock runs from Accept to "verified and saved". Prints MB/s and the peak
+ * resident memory of each side's extension process (which holds the offscreen
+ * document). First, the bare data channel's ceiling on this machine at three
+ * chunk sizes, with the product's flow-control settings, for comparison.
+ *
+ * Figures are indicative: on a shared machine other work competes for the CPU.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { BUFFER_HIGH_WATER, BUFFER_LOW_WATER, FILE_CHUNK_SIZE } from '../src/offscreen/file-sender';
+import { launchExtensionBrowser } from '../test/e2e/support/browser';
+import { myCode, waitForStatus } from '../test/e2e/support/probes';
+import { startServer } from '../test/e2e/support/server';
+import { extensionProcesses, watchPeak } from './process-memory';
+
+const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 200);
+const SIZE = SIZE_MB * 1_000_000;
+/** Enough bytes per sweep point to get past SCTP's slow start, few enough to keep the sweep short. */
+const SWEEP_BYTES = 64 * 1024 * 1024;
+const SWEEP_CHUNKS = [16 * 1024, 64 * 1024, 256 * 1024 - 1024];
+
+const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
+
+async function writeRandomFile(path: string, size: number): Promise<string> {
+  const file = await open(path, 'w');
+  const hash = createHash('sha256');
+  for (let written = 0; written < size; ) {
+    const piece = randomBytes(Math.min(8 * 1024 * 1024, size - written));
+    hash.update(piece);
+    await file.write(piece);
+    written += piece.length;
+  }
+  await file.close();
+  return hash.digest('hex');
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Two peer connections in one extension page: the data channel alone, no disk, no hashing. */
+function bareChannel(page: Page, chunk: number): Promise<number> {
+  return page.evaluate(
+    async ({ chunk, total, high, low }) => {
+      const a = new RTCPeerConnection();
+      const b = new RTCPeerConnection();
+      a.onicecandidate = ({ candidate }) => void (candidate && b.addIceCandidate(candidate));
+      b.onicecandidate = ({ candidate }) => void (candidate && a.addIceCandidate(candidate));
+      const channel = a.createDataChannel('bench');
+      channel.binaryType = 'arraybuffer';
+      channel.bufferedAmountLowThreshold = low;
+      let received = 0;
+      const finished = new Promise<number>((resolve) => {
+        b.ondatachannel = ({ channel: incoming }) => {
+          incoming.binaryType = 'arraybuffer';
+          incoming.onmessage = ({ data }) => {
+            received += (data as ArrayBuffer).byteLength;
+            if (received >= total) resolve(performance.now());
+          };
+        };
+      });
+      await a.setLocalDescription();
+      await b.setRemoteDescription(a.localDescription!);
+      await b.setLocalDescription();
+      await a.setRemoteDescription(b.localDescription!);
+      await new Promise((resolve) => (channel.onopen = resolve));
+      const bytes = new Uint8Array(chunk);
+      const start = performance.now();
+      for (let sent = 0; sent < total; ) {
+        if (channel.bufferedAmount > high) {
+          await new Promise((resolve) => (channel.onbufferedamountlow = resolve));
+          continue;
+        }
+        channel.send(bytes);
+        sent += chunk;
+      }
+      const end = await finished;
+      a.close();
+      b.close();
+      return total / ((end - start) / 1000);
+    },
+    { chunk, total: SWEEP_BYTES, high: BUFFER_HIGH_WATER, low: BUFFER_LOW_WATER },
+  );
+}
+
+async function textOf(page: Page, name: string): Promise<string> {
+  return page.getByRole('listitem', { name }).innerText().catch(() => '');
+}
+
+async function until(page: Page, name: string, pattern: RegExp): Promise<number> {
+  for (;;) {
+    const text = await textOf(page, name);
+    if (pattern.test(text)) return performance.now();
+    if (/Failed|Cancelled/.test(text)) throw new Error(`${name}: ${text}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const work = await mkdtemp(join(tmpdir(), 'peerdial-bench-'));
+const server = await startServer();
+const [alice, bob] = await Promise.all([launchExtensionBrowser({ fakeMedia: false }), launchExtensionBrowser({ fakeMedia: false, downloadsPath: join(work, 'downloads') })]);
+try {
+  const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
+
+  console.log(`Bare data channel on loopback (two peer connections in one page), ${mb(SWEEP_BYTES)} MB each:`);
+  console.log('| chunk | MB/s |\n| ---: | ---: |');
+  for (const chunk of SWEEP_CHUNKS) console.log(`| ${chunk / 1024} KiB | ${mb(await bareChannel(alicePopup, chunk))} |`);
+
+  const path = join(work, 'bench.bin');
+  const sent = await writeRandomFile(path, SIZE);
+  await alicePopup.getByLabel('Call code').fill(await myCode(bobPopup));
+  await alicePopup.getByRole('button', { name: 'Send a file' }).click();
+  await waitForStatus(bobPopup, /Incoming call/);
+  await bobPopup.getByRole('button', { name: 'Accept' }).click();
+  await Promise.all([waitForStatus(alicePopup, /In call with/, 30_000), waitForStatus(bobPopup, /In call with/, 30_000)]);
+
+  const [alicePids, bobPids] = await Promise.all([extensionProcesses(alice.profile), extensionProcesses(bob.profile)]);
+  await alicePopup.getByLabel('Send files').setInputFiles(path);
+  await bobPopup.getByRole('button', { name: 'Accept bench.bin' }).waitFor();
+  const [aliceMemory, bobMemory] = [watchPeak(alicePids), watchPeak(bobPids)];
+  const [aliceBase, bobBase] = await Promise.all([aliceMemory.baseline, bobMemory.baseline]);
+
+  const start = performance.now();
+  await bobPopup.getByRole('button', { name: 'Accept bench.bin' }).click();
+  const [senderDone, receiverDone] = await Promise.all([
+    until(alicePopup, 'Sending bench.bin', /sent and verified/),
+    until(bobPopup, 'Receiving bench.bin', /verified and saved/),
+  ]);
+  const [alicePeak, bobPeak] = await Promise.all([aliceMemory.stop(), bobMemory.stop()]);
+
+  const [item] = await bob.worker.evaluate(async () => (await chrome.downloads.search({})).map((d) => d.filename));
+  const identical = item ? (await sha256File(item)) === sent : false;
+
+  const rate = (end: number) => mb(SIZE / ((end - start) / 1000));
+  console.log(`\nPeerDial file transfer, ${SIZE_MB} MB, ${FILE_CHUNK_SIZE / 1024} KiB chunks, two browsers on loopback:`);
+  console.log('| measure | value |\n| --- | ---: |');
+  console.log(`| Accept → receiver verified and saved | ${((receiverDone - start) / 1000).toFixed(2)} s, ${rate(receiverDone)} MB/s |`);
+  console.log(`| Accept → sender sees verified | ${((senderDone - start) / 1000).toFixed(2)} s, ${rate(senderDone)} MB/s |`);
+  console.log(`| sender extension process RSS, before → peak | ${mb(aliceBase)} → ${mb(alicePeak)} MB (+${mb(alicePeak - aliceBase)}) |`);
+  console.log(`| receiver extension process RSS, before → peak | ${mb(bobBase)} → ${mb(bobPeak)} MB (+${mb(bobPeak - bobBase)}) |`);
+  console.log(`| saved file's SHA-256 equals the sent file's | ${identical ? 'yes' : 'NO'} |`);
+  console.log('\nIndicative only: this machine is shared; RSS covers the whole extension process (offscreen document, popup tab, worker).');
+  if (!identical) process.exitCode = 1;
+} finally {
+  await Promise.all([alice.close(), bob.close()]);
+  await server.stop();
+  await rm(work, { recursive: true, force: true });
+}

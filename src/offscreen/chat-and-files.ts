@@ -1,0 +1,274 @@
+/**
+ * Chat and file transfer over the call's data channels. Chat, receipts and
+ * the file handshake (offer, accept or decline, cancel, verdict) are frames on
+ * the `control` channel; each accepted file gets a channel of its own. Why not
+ * one framed channel for everything: a chat message sent during a transfer
+ * would queue behind megabytes of chunks in the same send buffer, a cancel
+ * could not discard what is already queued, and every chunk would carry a
+ * header naming its transfer. With a channel per file, SCTP interleaves chat
+ * with the bytes, closing the channel drops its queue, and a chunk is just bytes.
+ *
+ * It owns the chat and transfer state for this call (the reducer in
+ * src/shared/chat-and-files.ts) and publishes every change to the worker.
+ */
+import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, isFinal, MAX_TRANSFERS, reduceChatAndFiles, type Transfer } from '../shared/chat-and-files';
+import { type ControlFrame, MAX_CHAT_LENGTH, MAX_FILE_SIZE, transferIdOf } from '../shared/data-frames';
+import type { BackgroundMessage, Reply } from '../shared/runtime-messages';
+import { safeFileName } from '../shared/safe-file-name';
+import { receiveFile } from './file-receiver';
+import { sendFile } from './file-sender';
+import { createReceivedFile, type ReceivedFile } from './received-files';
+
+/** Progress is sampled this often: a smooth bar and a steady speed without flooding the worker. */
+const PROGRESS_INTERVAL_MS = 250;
+
+export interface ChatAndFilesDeps {
+  pc: RTCPeerConnection;
+  /** Sends a frame on the control channel; false when it is not open. */
+  sendControl(frame: ControlFrame): boolean;
+  notify(message: BackgroundMessage): void;
+  log(message: string): void;
+}
+
+export interface ChatAndFilesSession {
+  /** A control frame other than media state, already validated. */
+  receive(frame: ControlFrame): void;
+  sendChat(text: string): Reply;
+  offerFiles(files: readonly File[]): Reply;
+  answer(id: string, accept: boolean): Promise<void>;
+  cancel(id: string): void;
+  saved(id: string, error: string | null): void;
+  stop(): void;
+}
+
+interface Running {
+  /** Bytes written on the receiver's disk, as last reported (our own for a receive). */
+  bytes: number;
+  abort(): void;
+  /** Receiver: the file on disk and, once verified, the URL the downloads API reads. */
+  received?: ReceivedFile;
+  url?: string;
+}
+
+export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFilesDeps): ChatAndFilesSession {
+  let state: ChatAndFiles = EMPTY_CHAT_AND_FILES;
+  const outgoing = new Map<string, File>();
+  const running = new Map<string, Running>();
+  let stopped = false;
+
+  function apply(event: ChatAndFilesEvent, publish = true): void {
+    state = reduceChatAndFiles(state, event);
+    if (publish) notify({ target: 'background', type: 'chat-and-files', state });
+  }
+
+  const find = (id: string): Transfer | undefined => state.transfers.find((t) => t.id === id);
+
+  const ticker = setInterval(() => {
+    if (running.size === 0) return;
+    const at = Date.now();
+    for (const [id, run] of running) apply({ type: 'progress', id, bytes: run.bytes, at }, false);
+    notify({ target: 'background', type: 'chat-and-files', state });
+  }, PROGRESS_INTERVAL_MS);
+
+  /** Ends whatever is running for a transfer and throws away a half-received file. */
+  function release(id: string): void {
+    const run = running.get(id);
+    running.delete(id);
+    outgoing.delete(id);
+    if (!run) return;
+    run.abort();
+    if (run.url) URL.revokeObjectURL(run.url);
+    void run.received?.discard();
+  }
+
+  function fail(id: string, error: string): void {
+    log(`Transfer ${id} failed: ${error}`);
+    apply({ type: 'failed', id, error });
+    release(id);
+  }
+
+  function startSending(id: string): void {
+    const file = outgoing.get(id);
+    if (!file) return;
+    const controller = new AbortController();
+    const run: Running = { bytes: 0, abort: () => controller.abort() };
+    running.set(id, run);
+    apply({ type: 'accepted', id, at: Date.now() });
+    sendFile({ pc, id, file, signal: controller.signal, onAcked: (bytes) => (run.bytes = bytes), log })
+      .then(() => apply({ type: 'sent-all', id }))
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) fail(id, error instanceof Error ? error.message : String(error));
+      });
+  }
+
+  pc.addEventListener('datachannel', ({ channel }) => {
+    const id = transferIdOf(channel.label);
+    if (id === null) return;
+    const transfer = find(id);
+    const run = running.get(id);
+    if (!transfer || transfer.direction !== 'receive' || transfer.status !== 'transferring' || !run?.received || run.url) {
+      // Only a file we accepted may send us bytes.
+      log(`Refused a file channel for ${id}: nothing was accepted under that id.`);
+      channel.close();
+      return;
+    }
+    const received = run.received;
+    run.abort = () => channel.close();
+    receiveFile({
+      channel,
+      size: transfer.size,
+      file: received,
+      onWritten: (bytes) => (run.bytes = bytes),
+      onDone: (verdict) =>
+        void finishReceiving(id, transfer.name, received, verdict.ok ? null : verdict.error, !verdict.ok && verdict.mismatch === true, channel),
+    });
+  });
+
+  async function finishReceiving(
+    id: string,
+    name: string,
+    received: ReceivedFile,
+    error: string | null,
+    mismatch: boolean,
+    channel: RTCDataChannel,
+  ): Promise<void> {
+    if (!running.has(id)) return;
+    if (error !== null) {
+      // A hash mismatch is a verdict the sender shows too; anything else the sender learns as a cancel.
+      const damaged = mismatch;
+      sendControl(damaged ? { type: 'file-verified', id, ok: false } : { type: 'file-cancel', id });
+      if (damaged) {
+        apply({ type: 'sent-all', id }, false);
+        apply({ type: 'verified', id, ok: false, at: Date.now() });
+        release(id);
+      } else {
+        fail(id, error);
+      }
+      return;
+    }
+    try {
+      const file = await received.finish();
+      const run = running.get(id);
+      if (!run) return;
+      run.url = URL.createObjectURL(file);
+      apply({ type: 'sent-all', id }, false);
+      apply({ type: 'verified', id, ok: true, at: Date.now() });
+      sendControl({ type: 'file-verified', id, ok: true });
+      channel.close();
+      notify({ target: 'background', type: 'save-file', id, url: run.url, name: safeFileName(name) });
+    } catch (cause) {
+      fail(id, `The file could not be finished on disk: ${String(cause)}`);
+    }
+  }
+
+  return {
+    receive(frame) {
+      switch (frame.type) {
+        case 'media':
+          return;
+        case 'chat':
+          apply({ type: 'chat', from: 'peer', id: frame.id, text: frame.text, at: Date.now() });
+          sendControl({ type: 'delivered', id: frame.id });
+          return;
+        case 'delivered':
+          apply({ type: 'delivered', id: frame.id });
+          return;
+        case 'file-offer':
+          if (find(frame.id)) return log(`Ignored a second offer under the id ${frame.id}.`);
+          if (state.transfers.length >= MAX_TRANSFERS) return log(`Ignored an offer past the limit of ${MAX_TRANSFERS} files in one call.`);
+          apply({ type: 'offer', direction: 'receive', id: frame.id, name: frame.name, size: frame.size, mime: frame.mime, at: Date.now() });
+          return;
+        case 'file-accept': {
+          const transfer = find(frame.id);
+          if (transfer?.direction === 'send' && transfer.status === 'offered') startSending(frame.id);
+          return;
+        }
+        case 'file-decline':
+          if (find(frame.id)?.direction !== 'send') return;
+          apply({ type: 'declined', id: frame.id });
+          outgoing.delete(frame.id);
+          return;
+        case 'file-cancel':
+          apply({ type: 'cancelled', id: frame.id, by: 'peer' });
+          release(frame.id);
+          return;
+        case 'file-verified': {
+          if (find(frame.id)?.direction !== 'send') return;
+          apply({ type: 'sent-all', id: frame.id }, false);
+          apply({ type: 'verified', id: frame.id, ok: frame.ok, at: Date.now() });
+          release(frame.id);
+          return;
+        }
+      }
+    },
+
+    sendChat(text) {
+      const trimmed = text.trim();
+      if (trimmed === '') return { ok: false, message: 'Type a message first.' };
+      if (trimmed.length > MAX_CHAT_LENGTH) return { ok: false, message: `A message can have up to ${MAX_CHAT_LENGTH} characters; send longer text as a file.` };
+      const id = crypto.randomUUID();
+      if (!sendControl({ type: 'chat', id, text: trimmed })) return { ok: false, message: 'The chat is not connected yet.' };
+      apply({ type: 'chat', from: 'me', id, text: trimmed, at: Date.now() });
+      return { ok: true };
+    },
+
+    offerFiles(files) {
+      if (files.length === 0) return { ok: false, message: 'Pick a file to send.' };
+      const tooLarge = files.find((f) => f.size > MAX_FILE_SIZE);
+      if (tooLarge) return { ok: false, message: `${tooLarge.name} is larger than PeerDial can send.` };
+      if (state.transfers.length + files.length > MAX_TRANSFERS) return { ok: false, message: `One call can carry up to ${MAX_TRANSFERS} files.` };
+      for (const picked of files) {
+        // Re-made in this document: the popup's File would die with the popup, its bytes would not.
+        const file = new File([picked], picked.name, { type: picked.type, lastModified: picked.lastModified });
+        const id = crypto.randomUUID();
+        const offer = { type: 'file-offer', id, name: file.name || 'file', size: file.size, mime: file.type.slice(0, 255) } as const;
+        if (!sendControl(offer)) return { ok: false, message: 'The call is not connected yet; try again in a moment.' };
+        outgoing.set(id, file);
+        apply({ type: 'offer', direction: 'send', id, name: offer.name, size: file.size, mime: offer.mime, at: Date.now() });
+      }
+      return { ok: true };
+    },
+
+    async answer(id, accept) {
+      const transfer = find(id);
+      if (transfer?.direction !== 'receive' || transfer.status !== 'offered') return;
+      if (!accept) {
+        sendControl({ type: 'file-decline', id });
+        apply({ type: 'declined', id });
+        return;
+      }
+      // The place on disk is ready before the sender may start.
+      const received = await createReceivedFile(id).catch((error: unknown) => {
+        fail(id, `There is no room to receive the file: ${String(error)}`);
+        return null;
+      });
+      if (!received) return;
+      if (stopped || find(id)?.status !== 'offered') return void received.discard();
+      running.set(id, { bytes: 0, abort: () => undefined, received });
+      apply({ type: 'accepted', id, at: Date.now() });
+      sendControl({ type: 'file-accept', id });
+    },
+
+    cancel(id) {
+      const transfer = find(id);
+      if (!transfer || isFinal(transfer)) return;
+      sendControl({ type: 'file-cancel', id });
+      apply({ type: 'cancelled', id, by: 'me' });
+      release(id);
+    },
+
+    saved(id, error) {
+      // The downloads API has its copy (or gave up): the private one and its URL go either way.
+      if (error === null) apply({ type: 'saved', id });
+      else apply({ type: 'failed', id, error: `The file was verified but could not be saved: ${error}` });
+      release(id);
+    },
+
+    stop() {
+      stopped = true;
+      clearInterval(ticker);
+      for (const id of [...running.keys()]) release(id);
+      outgoing.clear();
+    },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Receives one file from its data channel: every chunk is checked by the
+ * reassembly (size, order, limit), written to disk in order, and acknowledged
+ * so the sender keeps within its window. The sender's `end` frame brings its
+ * SHA-256; ours must match before the file counts as received.
+ */
+import { parseFileChannelFrame } from '../shared/data-frames';
+import { createReassembly, type Verdict } from '../shared/file-reassembly';
+import type { ReceivedFile } from './received-files';
+
+/** Acknowledge after this much more is on disk: often enough to keep the sender's 16 MiB window
+ * moving, rarely enough that acks cost nothing (one small message per MiB). */
+export const ACK_EVERY = 1024 * 1024;
+/** Chunks are gathered into writes of this size: each OPFS write is a round trip to the browser. */
+const WRITE_SIZE = 1024 * 1024;
+
+export interface ReceiveFileOptions {
+  channel: RTCDataChannel;
+  size: number;
+  file: ReceivedFile;
+  /** Bytes written to disk so far. */
+  onWritten(bytes: number): void;
+  /** Called once: the verdict on the whole file, or why it stopped. */
+  onDone(verdict: Verdict): void;
+}
+
+export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveFileOptions): void {
+  const reassembly = createReassembly(size);
+  let writing = Promise.resolve();
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  let written = 0;
+  let ackedAt = 0;
+  let over = false;
+  /** The end frame is in: what remains is writing and comparing. */
+  let ended = false;
+
+  const finish = (verdict: Verdict) => {
+    if (over) return;
+    over = true;
+    onDone(verdict);
+  };
+  const fail = (error: string) => {
+    finish({ ok: false, error });
+    channel.close();
+  };
+
+  /** Queues one write of everything gathered so far, after the writes before it. */
+  function flush(): void {
+    if (pendingBytes === 0) return;
+    const block = new Uint8Array(pendingBytes);
+    let at = 0;
+    for (const part of pending) {
+      block.set(part, at);
+      at += part.length;
+    }
+    pending = [];
+    pendingBytes = 0;
+    writing = writing
+      .then(async () => {
+        if (over) return;
+        await file.write(block);
+        written += block.length;
+        onWritten(written);
+        if ((written - ackedAt >= ACK_EVERY || written === size) && channel.readyState === 'open') {
+          ackedAt = written;
+          channel.send(JSON.stringify({ type: 'ack', bytes: written }));
+        }
+      })
+      .catch((error: unknown) => fail(`The file could not be written to disk: ${String(error)}`));
+  }
+
+  channel.binaryType = 'arraybuffer';
+  channel.onclose = () => {
+    // Writes still queued decide the outcome once the end frame is in; before it, a close is a loss.
+    if (!over && !ended) finish({ ok: false, error: 'The connection closed before the file arrived.' });
+  };
+
+  channel.onmessage = ({ data }) => {
+    if (over || ended) return;
+    if (typeof data === 'string') {
+      const parsed = parseFileChannelFrame(data);
+      if (!parsed.ok) return fail(parsed.error);
+      if (parsed.frame.type !== 'end') return fail('The sender sent an ack frame.');
+      ended = true;
+      const { sha256 } = parsed.frame;
+      flush();
+      writing = writing.then(() => finish(reassembly.finish(sha256)));
+      return;
+    }
+    if (!(data instanceof ArrayBuffer)) return fail('A file chunk arrived in an unknown form.');
+    const bytes = new Uint8Array(data);
+    const taken = reassembly.take(bytes);
+    if (!taken.ok) return fail(taken.error);
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+    if (pendingBytes >= WRITE_SIZE) flush();
+  };
+}

@@ -1,0 +1,99 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { FakeChannel, settle } from './fake-channel.test-support';
+import { BUFFER_HIGH_WATER, FILE_CHUNK_SIZE, RECEIVE_WINDOW, sendFile } from './file-sender';
+
+const MiB = 1024 * 1024;
+
+function start(bytes: Uint8Array<ArrayBuffer>, controller = new AbortController()) {
+  const channel = new FakeChannel();
+  const pc = { createDataChannel: () => channel.asChannel() } as unknown as RTCPeerConnection;
+  const acks: number[] = [];
+  const done = sendFile({ pc, id: 'file-0001', file: new Blob([bytes]), signal: controller.signal, onAcked: (b) => acks.push(b), log: () => undefined });
+  done.catch(() => undefined);
+  return { channel, done, acks, controller };
+}
+
+const sentBytes = (channel: FakeChannel) => channel.binary().reduce((sum, chunk) => sum + chunk.length, 0);
+
+describe('sending a file', () => {
+  it('sends every byte in order, then the SHA-256, keeping the send buffer and the receiver window bounded', async () => {
+    const bytes = randomBytes(40 * MiB);
+    const { channel, done, acks } = start(bytes);
+    channel.open();
+    let maxAhead = 0;
+    while (channel.text().length === 0) {
+      await settle();
+      // The receiver writes and acks what has arrived; the link drains.
+      maxAhead = Math.max(maxAhead, sentBytes(channel) - (acks.at(-1) ?? 0));
+      channel.deliver(JSON.stringify({ type: 'ack', bytes: sentBytes(channel) }));
+      channel.drain();
+    }
+    await done;
+    expect(Buffer.compare(Buffer.concat(channel.binary()), bytes)).toBe(0);
+    expect(channel.binary().every((chunk) => chunk.length === FILE_CHUNK_SIZE)).toBe(true);
+    expect(JSON.parse(channel.text()[0]!)).toEqual({ type: 'end', sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect(channel.peak).toBeLessThanOrEqual(BUFFER_HIGH_WATER + FILE_CHUNK_SIZE);
+    expect(maxAhead).toBeLessThanOrEqual(RECEIVE_WINDOW + FILE_CHUNK_SIZE);
+  });
+
+  it('waits for the receiver once a window is unacknowledged, however fast the link drains', async () => {
+    const { channel } = start(randomBytes(RECEIVE_WINDOW * 2));
+    channel.open();
+    for (let i = 0; i < 50; i++) {
+      await settle();
+      channel.drain();
+    }
+    expect(sentBytes(channel)).toBeGreaterThan(RECEIVE_WINDOW);
+    expect(sentBytes(channel)).toBeLessThanOrEqual(RECEIVE_WINDOW + FILE_CHUNK_SIZE);
+    channel.deliver(JSON.stringify({ type: 'ack', bytes: RECEIVE_WINDOW }));
+    await settle();
+    channel.drain();
+    await settle();
+    expect(sentBytes(channel)).toBeGreaterThan(RECEIVE_WINDOW + FILE_CHUNK_SIZE);
+  });
+
+  it('cancelled before the channel opens, it sends nothing and closes the channel', async () => {
+    const { channel, done, controller } = start(randomBytes(MiB));
+    controller.abort();
+    await expect(done).rejects.toThrow('The transfer was cancelled.');
+    expect(channel.sent).toEqual([]);
+    expect(channel.readyState).toBe('closed');
+  });
+
+  it('cancelled mid-file, it stops sending, sends no hash and closes the channel', async () => {
+    const { channel, done, controller } = start(randomBytes(20 * MiB));
+    channel.open();
+    await settle();
+    const before = sentBytes(channel);
+    expect(before).toBeGreaterThan(0);
+    controller.abort();
+    channel.drain();
+    await expect(done).rejects.toThrow('The transfer was cancelled.');
+    expect(sentBytes(channel)).toBe(before);
+    expect(channel.text()).toEqual([]);
+    expect(channel.readyState).toBe('closed');
+  });
+
+  it('says so when the other side closes the channel mid-file', async () => {
+    const { channel, done } = start(randomBytes(20 * MiB));
+    channel.open();
+    await settle();
+    channel.close();
+    await expect(done).rejects.toThrow('The connection closed before the file was sent.');
+  });
+
+  it('ignores malformed frames from the receiver and keeps going', async () => {
+    const { channel, done } = start(randomBytes(MiB));
+    channel.open();
+    channel.deliver('{not json');
+    channel.deliver(new ArrayBuffer(8));
+    channel.deliver(JSON.stringify({ type: 'ack', bytes: -5 }));
+    while (channel.text().length === 0) {
+      await settle();
+      channel.drain();
+    }
+    await done;
+    expect(sentBytes(channel)).toBe(MiB);
+  });
+});

@@ -1,0 +1,76 @@
+/** The call's chat: messages both ways, a receipt on mine, links clickable but never HTML. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ChatMessage } from '../shared/chat-and-files';
+import { splitLinks } from '../shared/chat-links';
+import { MAX_CHAT_LENGTH } from '../shared/data-frames';
+import type { Reply } from '../shared/runtime-messages';
+import { sendCommand } from './use-background';
+
+function MessageText({ text }: { text: string }) {
+  // Text nodes and <a> elements only: whatever they type is shown, never run.
+  return (
+    <>
+      {splitLinks(text).map((piece, i) =>
+        piece.kind === 'link' ? (
+          <a key={i} href={piece.href} target="_blank" rel="noopener noreferrer">
+            {piece.text}
+          </a>
+        ) : (
+          piece.text
+        ),
+      )}
+    </>
+  );
+}
+
+export function Chat({ messages, onReply }: { messages: ChatMessage[]; onReply(reply: Reply): void }) {
+  const [text, setText] = useState('');
+  const log = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const box = log.current;
+    if (box) box.scrollTop = box.scrollHeight;
+  }, [messages.length]);
+
+  async function send(event: Event) {
+    event.preventDefault();
+    const reply = await sendCommand({ type: 'chat', text });
+    onReply(reply);
+    if (reply.ok) setText('');
+  }
+
+  return (
+    <section class="chat" aria-label="Chat">
+      <div ref={log} class="messages" role="log" aria-label="Chat messages">
+        <ol>
+        {messages.map((m) => (
+          <li key={`${m.from}-${m.id}`} class={`message from-${m.from}`}>
+            <span class="who">{m.from === 'me' ? 'You' : 'Them'}</span>
+            <span class="text">
+              <MessageText text={m.text} />
+            </span>
+            {m.from === 'me' && <span class="receipt">{m.delivered ? 'Delivered' : 'Sending…'}</span>}
+          </li>
+        ))}
+        </ol>
+      </div>
+      <form class="row" onSubmit={send}>
+        <label for="chat-message" class="visually-hidden">
+          Message
+        </label>
+        <input
+          id="chat-message"
+          class="text-input"
+          value={text}
+          maxLength={MAX_CHAT_LENGTH}
+          placeholder="Message"
+          autocomplete="off"
+          onInput={(event) => setText(event.currentTarget.value)}
+        />
+        <button type="submit" disabled={text.trim() === ''}>
+          Send
+        </button>
+      </form>
+    </section>
+  );
+}
