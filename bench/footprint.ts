@@ -11,6 +11,7 @@ import { connectCall } from '../test/e2e/support/calls';
 import { myCode } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
 import { PAGE_PRELUDE } from './frame-timing';
+import { cpuMs, extensionProcesses, residentBytes } from './processes';
 
 export interface Footprint {
   popupJsGzipBytes: number;
@@ -19,25 +20,6 @@ export interface Footprint {
   callJsHeapBytes: number;
   callExtensionRssBytes: number;
   idleCpuMsPer10s: number;
-}
-
-const CLOCK_TICKS_PER_S = 100;
-
-async function procStat(pid: number): Promise<{ cpuTicks: number; rssBytes: number; extension: boolean }> {
-  const [stat, cmdline, status] = await Promise.all(
-    ['stat', 'cmdline', 'status'].map((file) => readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '')),
-  );
-  // Fields after the command name, which may hold spaces, start after the last ')'.
-  const fields = stat!.slice(stat!.lastIndexOf(')') + 2).split(' ');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status!)?.[1] ?? 0);
-  return { cpuTicks: Number(fields[11] ?? 0) + Number(fields[12] ?? 0), rssBytes: rssKb * 1024, extension: cmdline!.includes('--extension-process') };
-}
-
-/** The renderer that runs the extension's worker, popup and offscreen document. */
-async function extensionProcesses(browser: ExtensionBrowser): Promise<number[]> {
-  const pids = await browser.processes();
-  const stats = await Promise.all(pids.map(procStat));
-  return pids.filter((_, i) => stats[i]!.extension);
 }
 
 async function popupJsGzip(browser: ExtensionBrowser): Promise<number> {
@@ -108,10 +90,9 @@ export async function measureFootprint(samples: number): Promise<Footprint> {
     await alicePopup.close();
     await new Promise((r) => setTimeout(r, 2_000));
     const idlePids = await extensionProcesses(alice);
-    const idleBefore = await Promise.all(idlePids.map(procStat));
+    const idleBefore = await cpuMs(idlePids);
     await new Promise((r) => setTimeout(r, 10_000));
-    const idleAfter = await Promise.all(idlePids.map(procStat));
-    const idleTicks = idleAfter.reduce((sum, after, i) => sum + after.cpuTicks - idleBefore[i]!.cpuTicks, 0);
+    const idleCpuMsPer10s = (await cpuMs(idlePids)) - idleBefore;
 
     const workerStartToRegisteredMs: number[] = [];
     for (let i = 0; i < samples; i++) workerStartToRegisteredMs.push(await workerRestartToRegistered(alice));
@@ -123,8 +104,7 @@ export async function measureFootprint(samples: number): Promise<Footprint> {
     const callJsHeapBytes = await callerPopup.evaluate(
       () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize,
     );
-    const callPids = await extensionProcesses(alice);
-    const callExtensionRssBytes = (await Promise.all(callPids.map(procStat))).reduce((sum, stat) => sum + stat.rssBytes, 0);
+    const callExtensionRssBytes = await residentBytes(await extensionProcesses(alice));
     await callerPopup.getByRole('button', { name: 'Hang up' }).click();
 
     return {
@@ -133,7 +113,7 @@ export async function measureFootprint(samples: number): Promise<Footprint> {
       workerStartToRegisteredMs,
       callJsHeapBytes,
       callExtensionRssBytes,
-      idleCpuMsPer10s: (idleTicks * 1000) / CLOCK_TICKS_PER_S,
+      idleCpuMsPer10s,
     };
   } finally {
     await Promise.all([alice.close(), bob.close()]);

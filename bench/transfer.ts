@@ -20,7 +20,7 @@ import { BUFFER_HIGH_WATER, BUFFER_LOW_WATER, FILE_CHUNK_SIZE } from '../src/off
 import { launchExtensionBrowser } from '../test/e2e/support/browser';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
-import { extensionProcesses, watchPeak } from './process-memory';
+import { extensionProcesses, watchPeak } from './processes';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 200);
 const SIZE = SIZE_MB * 1_000_000;
@@ -125,7 +125,7 @@ try {
   await bobPopup.getByRole('button', { name: 'Accept' }).click();
   await Promise.all([waitForStatus(alicePopup, /In call with/, 30_000), waitForStatus(bobPopup, /In call with/, 30_000)]);
 
-  const [alicePids, bobPids] = await Promise.all([extensionProcesses(alice.profile), extensionProcesses(bob.profile)]);
+  const [alicePids, bobPids] = await Promise.all([extensionProcesses(alice), extensionProcesses(bob)]);
   await alicePopup.getByLabel('Send files').setInputFiles(path);
   await bobPopup.getByRole('button', { name: 'Accept bench.bin' }).waitFor();
   const [aliceMemory, bobMemory] = [watchPeak(alicePids), watchPeak(bobPids)];

@@ -37,8 +37,6 @@ export interface BrowserOptions {
 
 export interface ExtensionBrowser {
   context: BrowserContext;
-  /** The profile folder, which names this browser's processes (benchmarks read their memory). */
-  profile: string;
   extensionId: string;
   /** The extension's current service worker: a stopped worker comes back as a new one. */
   readonly worker: Worker;
@@ -78,7 +76,6 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
 
   const browser: ExtensionBrowser = {
     context,
-    profile,
     extensionId,
     get worker() {
       return worker;
