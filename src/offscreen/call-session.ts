@@ -1,7 +1,7 @@
 /**
  * One call's media in the offscreen document: local capture, the peer
- * connection, and the small control channel that tells the other side when
- * we mute. The caller's offer and candidates wait in an outbox until the callee
+ * connection, sharing a tab or screen, and the small control channel that
+ * tells the other side when we mute and which stream is the share. The caller's offer and candidates wait in an outbox until the callee
  * has accepted (the server relays nothing before that); the callee keeps what
  * arrives before its peer connection exists.
  */
@@ -10,10 +10,17 @@ import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { BackgroundMessage } from '../shared/runtime-messages';
+import { ShareAnnouncement } from '../shared/share-media';
 import { captureCamera, captureLocalMedia } from './local-media';
 import { createPeer, type Peer } from './peer';
+import { sortRemoteTracks } from './remote-tracks';
+import { captureFailure, captureShare, type ShareCaptureKind } from './share-capture';
+import { createShareSender, type ShareSender } from './share-sender';
 
-const ControlMessage = v.strictObject({ type: v.literal('media'), mic: v.boolean(), camera: v.boolean() });
+const ControlMessage = v.variant('type', [
+  v.strictObject({ type: v.literal('media'), mic: v.boolean(), camera: v.boolean() }),
+  ShareAnnouncement,
+]);
 
 export interface CallSession {
   connect(role: Role, iceServers: IceServer[]): void;
@@ -21,6 +28,9 @@ export interface CallSession {
   receive(data: SignalData): void;
   setLocalMedia(local: MediaFlags): Promise<void>;
   retryMedia(): Promise<void>;
+  /** Shares the capture behind this id, replacing whatever was shared; says how it went by `notify`. */
+  share(kind: ShareCaptureKind, streamId: string, audio: boolean): Promise<void>;
+  stopShare(): Promise<void>;
   stop(): void;
 }
 
@@ -33,6 +43,8 @@ export function startCallSession(
   let local = want;
   let peer: Peer | null = null;
   let control: RTCDataChannel | null = null;
+  let shareSender: ShareSender | null = null;
+  const remoteTracks = sortRemoteTracks(streams, changed);
   let ready = false;
   let stopped = false;
   const outbox: SignalData[] = [];
@@ -63,10 +75,28 @@ export function startCallSession(
     control.send(JSON.stringify({ type: 'media', mic: local.mic && streams.local.getAudioTracks().length > 0, camera: local.camera && hasCamera }));
   }
 
+  /** Sent before the tracks are, so the other side knows the share when its tracks arrive. */
+  function sendShareState(): void {
+    if (control?.readyState !== 'open') return;
+    const sharing = streams.localShare.getVideoTracks().length > 0;
+    control.send(JSON.stringify({ type: 'share', stream: sharing ? streams.localShare.id : null } satisfies ShareAnnouncement));
+  }
+
+  function releaseShareTracks(): void {
+    for (const track of streams.localShare.getTracks()) {
+      track.onended = null;
+      track.stop();
+      streams.localShare.removeTrack(track);
+    }
+  }
+
   function openControl(pc: RTCPeerConnection): void {
     // Negotiated with a fixed id on both sides: no extra offer for the channel, and no race to create it.
     control = pc.createDataChannel('control', { negotiated: true, id: 0 });
-    control.onopen = sendMediaState;
+    control.onopen = () => {
+      sendMediaState();
+      sendShareState();
+    };
     control.onmessage = ({ data }) => {
       let decoded: unknown;
       try {
@@ -75,9 +105,13 @@ export function startCallSession(
         return;
       }
       const parsed = v.safeParse(ControlMessage, decoded);
-      if (parsed.success) {
-        notify({ target: 'background', type: 'remote-media', media: { mic: parsed.output.mic, camera: parsed.output.camera } });
+      if (!parsed.success) {
+        console.warn('[PeerDial] ignored a malformed control message', v.flatten(parsed.issues));
+        return;
       }
+      const message = parsed.output;
+      if (message.type === 'share') remoteTracks.announce(message.stream);
+      else notify({ target: 'background', type: 'remote-media', media: { mic: message.mic, camera: message.camera } });
     };
   }
 
@@ -106,11 +140,7 @@ export function startCallSession(
       });
       const { pc } = peer;
       streams.pc = pc;
-      pc.ontrack = ({ track }) => {
-        streams.remote.addTrack(track);
-        track.onended = () => streams.remote.removeTrack(track);
-        changed();
-      };
+      pc.ontrack = ({ track, streams: [stream] }) => remoteTracks.add(track, stream?.id ?? null);
       pc.onconnectionstatechange = () => {
         if (pc.connectionState === 'connected') notify({ target: 'background', type: 'media-connection', state: 'connected' });
         if (pc.connectionState === 'failed') notify({ target: 'background', type: 'media-connection', state: 'lost' });
@@ -167,12 +197,58 @@ export function startCallSession(
       changed();
     },
 
+    async share(kind, streamId, audio) {
+      if (!peer || stopped) {
+        notify({ target: 'background', type: 'share-failed', message: 'The call is not connected yet.' });
+        return;
+      }
+      let stream: MediaStream;
+      try {
+        stream = await captureShare(kind, streamId, audio);
+      } catch (error) {
+        notify({ target: 'background', type: 'share-failed', message: captureFailure(error) });
+        return;
+      }
+      if (stopped) {
+        for (const track of stream.getTracks()) track.stop();
+        return;
+      }
+      // The old share keeps going until the new one is in place: a switch shows no gap.
+      const old = streams.localShare.getTracks();
+      for (const track of stream.getTracks()) {
+        streams.localShare.addTrack(track);
+        // A tab that closes or navigates somewhere uncapturable ends its tracks.
+        track.onended = () => {
+          if (streams.localShare.getTrackById(track.id)) notify({ target: 'background', type: 'share-ended' });
+        };
+      }
+      shareSender ??= createShareSender(peer.pc, streams.localShare, (what, error) => console.warn(`[PeerDial] ${what}`, error));
+      sendShareState();
+      await shareSender.send(stream);
+      for (const track of old) {
+        track.onended = null;
+        track.stop();
+        streams.localShare.removeTrack(track);
+      }
+      notify({ target: 'background', type: 'share-started' });
+      changed();
+    },
+
+    async stopShare() {
+      releaseShareTracks();
+      sendShareState();
+      await shareSender?.stop();
+      changed();
+    },
+
     stop() {
       stopped = true;
-      for (const track of [...streams.local.getTracks(), ...streams.remote.getTracks()]) {
+      releaseShareTracks();
+      for (const track of [...streams.local.getTracks(), ...streams.remote.getTracks(), ...streams.remoteShare.getTracks()]) {
         track.stop();
         streams.local.removeTrack(track);
         streams.remote.removeTrack(track);
+        streams.remoteShare.removeTrack(track);
       }
       control?.close();
       peer?.close();
@@ -200,7 +276,9 @@ export function startCallSession(
     else if (peer) peer.pc.addTrack(track, streams.local);
   }
 
+  /** The camera's sender: a video sender that is not the share's. */
   function isVideoSender(sender: RTCRtpSender): boolean {
+    if (shareSender?.owns(sender)) return false;
     const transceiver = peer?.pc.getTransceivers().find((t) => t.sender === sender);
     return transceiver?.receiver.track.kind === 'video';
   }

@@ -10,13 +10,27 @@ import { type CallStreams, STREAMS_CHANGED } from '../shared/call-streams';
 import { type CallSession, startCallSession } from './call-session';
 import { startRingtone } from './ringtone';
 
-const streams: CallStreams = { local: new MediaStream(), remote: new MediaStream(), pc: null };
+const streams: CallStreams = {
+  local: new MediaStream(),
+  remote: new MediaStream(),
+  localShare: new MediaStream(),
+  remoteShare: new MediaStream(),
+  pc: null,
+};
 window.peerdialStreams = streams;
 
 // The other person is heard from here, not from the popup, so closing the popup never silences the call.
 const remoteAudio = new Audio();
 remoteAudio.autoplay = true;
 remoteAudio.srcObject = streams.remote;
+// Their shared tab's sound, in its own element: one element does not reliably mix two audio tracks.
+const remoteShareAudio = new Audio();
+remoteShareAudio.autoplay = true;
+remoteShareAudio.srcObject = streams.remoteShare;
+// Capturing a tab silences it for the sharer; playing the capture back lets them keep hearing it.
+const sharedTabAudio = new Audio();
+sharedTabAudio.autoplay = true;
+sharedTabAudio.srcObject = streams.localShare;
 
 let session: CallSession | null = null;
 let stopRingtone: (() => void) | null = null;
@@ -51,6 +65,12 @@ function handle(message: OffscreenMessage): void {
       return;
     case 'retry-media':
       void session?.retryMedia();
+      return;
+    case 'share':
+      void session?.share(message.kind, message.streamId, message.audio);
+      return;
+    case 'stop-share':
+      void session?.stopShare();
       return;
     case 'ringtone':
       stopRingtone?.();

@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import { SignalData } from './protocol';
 import type { CallState } from './call-state';
+import type { ShareState } from './share-state';
 
 const MediaFlags = v.strictObject({ mic: v.boolean(), camera: v.boolean() });
 const Role = v.picklist(['caller', 'callee']);
@@ -17,9 +18,18 @@ const IceServer = v.object({
   credential: v.optional(v.string()),
 });
 
-/** What a person can ask for, from the popup or a notification button. */
+/** The tab a person asked to share, as the popup, keyboard command or context menu saw it. */
+const TabRef = v.strictObject({
+  id: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  /** Null when Chrome does not tell us (no activeTab grant on that tab). */
+  title: v.nullable(v.pipe(v.string(), v.maxLength(500))),
+});
+export type TabRef = v.InferOutput<typeof TabRef>;
+
+/** What a person can ask for, from the popup, a notification button, the keyboard command or the context menu. */
 export const UserCommand = v.variant('type', [
-  v.strictObject({ type: v.literal('dial'), code: v.string() }),
+  /** With `shareTab`, the call shares that tab as soon as it connects. */
+  v.strictObject({ type: v.literal('dial'), code: v.string(), shareTab: v.optional(TabRef) }),
   v.strictObject({ type: v.literal('accept') }),
   v.strictObject({ type: v.literal('decline') }),
   v.strictObject({ type: v.literal('hangup') }),
@@ -28,6 +38,9 @@ export const UserCommand = v.variant('type', [
   v.strictObject({ type: v.literal('dismiss') }),
   v.strictObject({ type: v.literal('new-code') }),
   v.strictObject({ type: v.literal('set-server-url'), url: v.string() }),
+  v.strictObject({ type: v.literal('share-tab'), tab: TabRef }),
+  v.strictObject({ type: v.literal('share-screen') }),
+  v.strictObject({ type: v.literal('stop-share') }),
 ]);
 export type UserCommand = v.InferOutput<typeof UserCommand>;
 
@@ -46,6 +59,19 @@ export const BackgroundMessage = v.variant('type', [
     got: MediaFlags,
   }),
   v.strictObject({ target: v.literal('background'), type: v.literal('permission-granted'), media: MediaFlags }),
+  /** The offscreen document is sending the shared content. */
+  v.strictObject({ target: v.literal('background'), type: v.literal('share-started') }),
+  /** Capture failed; `message` is Chrome's own, for the worker to put in words. */
+  v.strictObject({ target: v.literal('background'), type: v.literal('share-failed'), message: v.pipe(v.string(), v.maxLength(1000)) }),
+  /** The shared capture ended by itself (tab closed or navigated somewhere uncapturable, or Chrome's own stop). */
+  v.strictObject({ target: v.literal('background'), type: v.literal('share-ended') }),
+  /** From the screen picker page: the chosen screen or window's capture id, or null when the person cancelled. */
+  v.strictObject({
+    target: v.literal('background'),
+    type: v.literal('screen-chosen'),
+    streamId: v.nullable(v.pipe(v.string(), v.maxLength(200))),
+    audio: v.boolean(),
+  }),
 ]);
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 
@@ -60,6 +86,15 @@ export const OffscreenMessage = v.variant('type', [
   /** Permission arrived after the call started: capture again and add what is now allowed. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('retry-media') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('ringtone'), on: v.boolean() }),
+  /** Share what this capture id names (from tabCapture or desktopCapture), replacing what is shared. */
+  v.strictObject({
+    target: v.literal('offscreen'),
+    type: v.literal('share'),
+    kind: v.picklist(['tab', 'desktop']),
+    streamId: v.pipe(v.string(), v.maxLength(200)),
+    audio: v.boolean(),
+  }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('stop-share') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('stop') }),
 ]);
 export type OffscreenMessage = v.InferOutput<typeof OffscreenMessage>;
@@ -78,6 +113,8 @@ export interface View {
   serverUrl: string;
   /** A problem with this call's media, in words ("Camera blocked: …"). */
   mediaNotice: string | null;
+  /** What we share, if anything, and the last sharing problem in words. */
+  share: ShareState;
 }
 
 export type PopupMessage = { target: 'popup'; type: 'view'; view: View };
