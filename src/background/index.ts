@@ -6,14 +6,17 @@
  */
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
+import { describeCaptureError } from '../shared/share-state';
 import { BackgroundMessage, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
-import { showCallOnBadge } from './badge';
+import { badgeKey, showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
 import { closeOffscreenDocument, notifyOffscreen, offscreenAnnouncedReady, sendToOffscreen } from './offscreen-document';
 import { openPermissionPage } from './permission-page';
 import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
 import { loadServerUrl, saveServerUrl } from './settings';
+import { createShareRunner, whyShareEnded } from './share-capture';
+import { createShareMenu, listenForShareShortcuts } from './share-shortcuts';
 import { connectSignaling, type SignalingLink } from './signaling-link';
 import { handleUserCommand, type UserCommandDeps } from './user-commands';
 
@@ -22,15 +25,17 @@ let identity: Identity;
 let serverUrl: string;
 let server: ServerLink = { status: 'connecting' };
 let link: SignalingLink | null = null;
+/** What the badge and ring alert last showed, so they change only when the call or share does. */
 let shownPhase: string | null = null;
+let shownBadge: string | null = null;
 
 function log(message: string, error?: unknown): void {
   console.warn(`[PeerDial] ${message}`, error ?? '');
 }
 
 function view(calls: CallController): View {
-  const { call, mediaNotice } = calls.record();
-  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice };
+  const { call, mediaNotice, share } = calls.record();
+  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice, share };
 }
 
 function publish(calls: CallController): void {
@@ -66,12 +71,20 @@ async function start(): Promise<CallController> {
     startOffscreen: sendToOffscreen,
     notifyOffscreen,
     closeOffscreen: closeOffscreenDocument,
+    runShare: createShareRunner({
+      toOffscreen: notifyOffscreen,
+      report: (event) => calls.dispatchShare(event),
+    }),
     log,
     onChange(record) {
       publish(calls);
+      const badge = badgeKey(record.call, record.share);
+      if (badge !== shownBadge) {
+        shownBadge = badge;
+        void showCallOnBadge(record.call, record.share);
+      }
       if (record.call.phase === shownPhase) return;
       shownPhase = record.call.phase;
-      void showCallOnBadge(record.call);
       void showRingAlert(record.call, (on) => {
         if (on) return sendToOffscreen({ target: 'offscreen', type: 'ringtone', on });
         // A ring that ended unanswered leaves nothing for the document it opened to do; an accepted one keeps it for the call.
@@ -81,7 +94,8 @@ async function start(): Promise<CallController> {
     },
   });
   shownPhase = calls.record().call.phase;
-  void showCallOnBadge(calls.record().call);
+  shownBadge = badgeKey(calls.record().call, calls.record().share);
+  void showCallOnBadge(calls.record().call, calls.record().share);
   connect(calls);
   return calls;
 }
@@ -135,6 +149,25 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
       await calls.setMediaNotice(null);
       await notifyOffscreen({ target: 'offscreen', type: 'retry-media' });
       return;
+    case 'share-started':
+      await calls.dispatchShare({ type: 'started' });
+      return;
+    case 'share-failed':
+      await calls.dispatchShare({ type: 'failed', message: describeCaptureError(message.message) });
+      return;
+    case 'share-ended': {
+      const { share } = calls.record();
+      const tabId = share.status !== 'off' && share.source.kind === 'tab' ? share.source.tabId : null;
+      await calls.dispatchShare({ type: 'ended', reason: await whyShareEnded(tabId) });
+      return;
+    }
+    case 'screen-chosen':
+      if (!message.streamId) {
+        await calls.dispatchShare({ type: 'failed', message: 'Sharing cancelled: no screen or window was chosen.' });
+        return;
+      }
+      await notifyOffscreen({ target: 'offscreen', type: 'share', kind: 'desktop', streamId: message.streamId, audio: message.audio });
+      return;
   }
 }
 
@@ -165,6 +198,12 @@ browser.notifications.onButtonClicked.addListener((id, button) => {
   });
 });
 
+listenForShareShortcuts((tab) => ready.then((calls) => handleUserCommand({ type: 'share-tab', tab }, commandDeps(calls))));
+chrome.tabs.onRemoved.addListener((tabId) => void ready.then((calls) => calls.dispatchShare({ type: 'tab-closed', tabId })));
+
 // Waking the worker is enough: start() connects to the server so calls can ring.
 browser.runtime.onStartup.addListener(() => void ready);
-browser.runtime.onInstalled.addListener(() => void ready);
+browser.runtime.onInstalled.addListener(() => {
+  createShareMenu();
+  void ready;
+});

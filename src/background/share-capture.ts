@@ -1,0 +1,57 @@
+/**
+ * Carries out the sharing commands in the worker. Only the worker (or a
+ * visible page) can ask Chrome for a capture id, and only right after the
+ * person invoked PeerDial on that tab; the offscreen document then turns the
+ * id into tracks and sends them in the call.
+ */
+import type { OffscreenMessage } from '../shared/runtime-messages';
+import { describeCaptureError, type ShareCommand, type ShareEvent } from '../shared/share-state';
+
+const SCREEN_PICKER_PATH = 'src/share-screen/index.html';
+/** Room for Chrome's picker to appear over the little page that asks for it. */
+const SCREEN_PICKER_SIZE = { width: 520, height: 360 };
+
+export interface ShareCaptureDeps {
+  toOffscreen(message: OffscreenMessage): Promise<void>;
+  report(event: ShareEvent): Promise<void>;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createShareRunner(deps: ShareCaptureDeps): (command: ShareCommand) => Promise<void> {
+  return async (command) => {
+    if (command.type === 'release') return deps.toOffscreen({ target: 'offscreen', type: 'stop-share' });
+    const { source } = command;
+    if (source.kind === 'screen') return openScreenPicker();
+    let streamId: string;
+    try {
+      streamId = await chrome.tabCapture.getMediaStreamId({ targetTabId: source.tabId });
+    } catch (error) {
+      return deps.report({ type: 'failed', message: describeCaptureError(messageOf(error)) });
+    }
+    await deps.toOffscreen({ target: 'offscreen', type: 'share', kind: 'tab', streamId, audio: true });
+  };
+}
+
+/**
+ * Screens and windows go through Chrome's own picker. chrome.desktopCapture
+ * refuses to show it for a worker without a target tab, and a target tab would
+ * make the id usable by that web page only, so a small PeerDial page asks
+ * instead: its ids are the extension's, which the offscreen document can use.
+ * (getDisplayMedia is no option: it needs a click in the document that calls it,
+ * and the offscreen document never gets one.)
+ */
+async function openScreenPicker(): Promise<void> {
+  await chrome.windows.create({ url: chrome.runtime.getURL(SCREEN_PICKER_PATH), type: 'popup', focused: true, ...SCREEN_PICKER_SIZE });
+}
+
+/** After the offscreen document says the capture ended: a tab that is gone was closed; otherwise it became uncapturable. */
+export async function whyShareEnded(tabId: number | null): Promise<'tab-closed' | 'capture-ended'> {
+  if (tabId === null) return 'capture-ended';
+  return chrome.tabs.get(tabId).then(
+    () => 'capture-ended',
+    () => 'tab-closed',
+  );
+}
