@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Reply } from '../shared/runtime-messages';
+import { currentTab, NO_TAB } from './current-tab';
 import { sendCommand } from './use-background';
 
 export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(reply: Reply): void }) {
@@ -8,6 +9,13 @@ export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(rep
   async function call(event: Event) {
     event.preventDefault();
     onReply(await sendCommand({ type: 'dial', code }));
+  }
+
+  /** Calls, and shows this tab as soon as the other person is connected. */
+  async function callAndShare() {
+    const tab = await currentTab();
+    if (!tab) return onReply({ ok: false, message: NO_TAB });
+    onReply(await sendCommand({ type: 'dial', code, shareTab: tab }));
   }
 
   return (
@@ -25,6 +33,9 @@ export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(rep
         />
         <button type="submit" class="primary" disabled={disabled || code.trim() === ''}>
           Call
+        </button>
+        <button type="button" disabled={disabled || code.trim() === ''} onClick={callAndShare}>
+          Share this tab
         </button>
       </div>
     </form>
