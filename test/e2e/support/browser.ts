@@ -2,7 +2,8 @@
  * A real Chromium with the built extension loaded, one per calling party (one
  * profile holds one instance of the extension). Flags per PLATFORM-NOTES.md.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
@@ -15,6 +16,21 @@ export interface BrowserOptions {
   fakeMedia?: boolean;
   /** Grant every media prompt without showing it; off to see the real permission path. */
   fakeUi?: boolean;
+  /** Let tabCapture work without a real toolbar click (automation only); needs `fakeMedia: false` to capture. */
+  allowTabCapture?: boolean;
+  /** A browser window of this size with no emulated viewport, so a captured tab renders at its real size. */
+  windowSize?: { width: number; height: number };
+}
+
+/** Chrome's id for an extension with this manifest `key`: SHA-256 of the key, first 32 hex digits written a–p. */
+export function extensionIdFromKey(base64Key: string): string {
+  const hex = createHash('sha256').update(Buffer.from(base64Key, 'base64')).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+}
+
+async function builtExtensionId(): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(DIST, 'manifest.json'), 'utf8')) as { key: string };
+  return extensionIdFromKey(manifest.key);
 }
 
 export interface ExtensionBrowser {
@@ -28,7 +44,7 @@ export interface ExtensionBrowser {
 }
 
 export async function launchExtensionBrowser(options: BrowserOptions = {}): Promise<ExtensionBrowser> {
-  const { fakeMedia = true, fakeUi = true } = options;
+  const { fakeMedia = true, fakeUi = true, allowTabCapture = false, windowSize } = options;
   const profile = await mkdtemp(join(tmpdir(), 'peerdial-profile-'));
   const args = [
     '--headless=new',
@@ -46,6 +62,8 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
   ];
   if (fakeMedia) args.push('--use-fake-device-for-media-stream');
   if (fakeUi) args.push('--use-fake-ui-for-media-stream');
+  if (allowTabCapture) args.push(`--allowlisted-extension-id=${await builtExtensionId()}`);
+  if (windowSize) args.push(`--window-size=${windowSize.width},${windowSize.height}`);
 
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -53,10 +71,13 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
     args,
     // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
     ignoreDefaultArgs: ['--mute-audio'],
-    viewport: { width: 400, height: 720 },
+    viewport: windowSize ? null : { width: 400, height: 720 },
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const extensionId = new URL(worker.url()).host;
+  if (allowTabCapture && extensionId !== (await builtExtensionId())) {
+    throw new Error(`The extension loaded as ${extensionId}, not the id its manifest key gives; tab capture would be refused.`);
+  }
   const url = (path: string) => `chrome-extension://${extensionId}/${path}`;
 
   return {
