@@ -108,7 +108,7 @@ describe('sharing a tab in a call', () => {
     await eventually(() => popup!.text(), (text) => /Sharing (a tab|the tab “PeerDial share test pattern”)/.test(text), 'the popup to say what is shared');
     expect(await sharer.worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('SHR');
 
-    await reportFigures(after!);
+    await reportFigures();
 
     await popup.click('button', 'Stop sharing');
     await shared.waitFor({ state: 'detached', timeout: 30_000 });
@@ -117,18 +117,28 @@ describe('sharing a tab in a call', () => {
     expect(await sharer.worker.evaluate(() => chrome.action.getBadgeText({}))).toBe('LIVE');
   });
 
-  it('stops sharing, in words, when the shared tab is closed, and the other side is back to one video', async () => {
-    const second = await sharer.context.newPage();
-    await second.goto(patterns.url);
+  it('switches to another tab without renegotiating, and stops in words when the shared tab is closed', async () => {
+    // Share the first tab again (its pattern is rotated once since the first test).
     await popup?.close();
-    popup = await openRealPopup(sharer, second);
+    popup = await openRealPopup(sharer, tab);
     await popup.click('button', 'Share this tab');
     const shared = receiverPopup.getByLabel('Shared content');
     await shared.waitFor({ timeout: 30_000 });
+    await showsPattern(receiverPopup, rotated(PATTERN, 1));
+    const negotiated = await remoteDescription(receiverPopup);
+
+    // Another tab, shared from its own popup: its unrotated pattern replaces the first, on the same transceivers.
+    const second = await sharer.context.newPage();
+    await second.goto(patterns.url);
+    await popup.close();
+    popup = await openRealPopup(sharer, second);
+    await popup.click('button', 'Share this tab');
     await showsPattern(receiverPopup, PATTERN);
+    expect(await remoteDescription(receiverPopup)).toBe(negotiated);
 
     await second.close();
     await shared.waitFor({ state: 'detached', timeout: 30_000 });
+    await eventually(() => shareReception(receiverPopup), (r) => r?.videoTracks === 0, 'the receiver to have no shared video');
     await popup.close();
     popup = await openRealPopup(sharer, tab);
     await eventually(() => popup!.text(), (text) => text.includes('Sharing stopped: the shared tab was closed.'), 'the reason sharing stopped');
@@ -138,23 +148,35 @@ describe('sharing a tab in a call', () => {
   });
 });
 
-/** The figures the issue asks for, from both sides' getStats. */
-async function reportFigures(received: NonNullable<Awaited<ReturnType<typeof shareReception>>>): Promise<void> {
-  const sent = await popup!.evaluate<{ maxBitrate: number | null; degradation: string | null; hint: string | null; bitrate: number; fps: number }>(`(async () => {
-    const streams = chrome.extension.getViews().map((v) => v.peerdialStreams).find((s) => s && s.pc);
-    const track = streams.localShare.getVideoTracks()[0];
-    const sender = streams.pc.getSenders().find((s) => s.track === track);
-    const params = sender.getParameters();
-    const bytes = async () => { let b = 0, f = 0; (await sender.getStats()).forEach((r) => { if (r.type === 'outbound-rtp') { b += r.bytesSent; f = r.framesPerSecond ?? 0; } }); return { b, f }; };
-    const first = await bytes();
-    await new Promise((r) => setTimeout(r, 3000));
-    const second = await bytes();
-    return { maxBitrate: params.encodings[0]?.maxBitrate ?? null, degradation: params.degradationPreference ?? null, hint: track.contentHint,
-      bitrate: Math.round(((second.b - first.b) * 8) / 3), fps: second.f };
-  })()`);
-  console.log(
-    `Shared tab received at ${received.frameWidth}x${received.frameHeight}, ${received.framesPerSecond} fps; ` +
-      `sender maxBitrate ${sent.maxBitrate} bit/s, degradationPreference ${sent.degradation}, contentHint ${sent.hint}; ` +
-      `sent ${sent.bitrate} bit/s at ${sent.fps} fps over 3 s (a mostly static page)`,
-  );
+/** The receiver's last negotiated offer or answer from the sharer: unchanged means no renegotiation happened. */
+function remoteDescription(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    for (const view of chrome.extension.getViews()) {
+      const pc = (view as Window).peerdialStreams?.pc;
+      if (pc) return pc.currentRemoteDescription?.sdp ?? null;
+    }
+    return null;
+  });
+}
+
+/** The figures the issue asks for, from both sides' getStats: first with the page still, then with a bar sweeping across it. */
+async function reportFigures(): Promise<void> {
+  for (const moving of [false, true]) {
+    await tab.evaluate((on) => (window as unknown as { animate(on: boolean): void }).animate(on), moving);
+    const first = await shareReception(receiverPopup);
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const last = (await shareReception(receiverPopup))!;
+    const sent = await popup!.evaluate<{ maxBitrate: number | null; degradation: string | null; hint: string | null }>(`(() => {
+      const streams = chrome.extension.getViews().map((v) => v.peerdialStreams).find((s) => s && s.pc);
+      const track = streams.localShare.getVideoTracks()[0];
+      const params = streams.pc.getSenders().find((s) => s.track === track).getParameters();
+      return { maxBitrate: params.encodings[0]?.maxBitrate ?? null, degradation: params.degradationPreference ?? null, hint: track.contentHint };
+    })()`);
+    const bitrate = Math.round(((last.videoBytes - first!.videoBytes) * 8) / 4 / 1000);
+    console.log(
+      `Shared tab (${moving ? 'a bar sweeping across it' : 'still'}): received ${last.frameWidth}x${last.frameHeight} at ${last.framesPerSecond} fps, ` +
+        `${bitrate} kbit/s over 4 s; sender maxBitrate ${sent.maxBitrate} bit/s, degradationPreference ${sent.degradation}, contentHint ${sent.hint}`,
+    );
+  }
+  await tab.evaluate(() => (window as unknown as { animate(on: boolean): void }).animate(false));
 }

@@ -1,7 +1,9 @@
 /**
  * A page worth sharing, served over local HTTP (tab capture refuses data: and
  * chrome:// pages): four saturated quadrants a codec cannot blur into each
- * other, a `rotatePattern()` that moves the colours on, and a steady 440 Hz tone.
+ * other, a `rotatePattern()` that moves the colours on, a steady 440 Hz tone,
+ * and `animate(on)`: a bar sweeping along the middle (away from the quadrant
+ * centres) so frame rate and bitrate can be measured on a page that changes.
  */
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
@@ -35,9 +37,10 @@ const HTML = `<!doctype html>
 <style>
   html, body { margin: 0; height: 100%; overflow: hidden; }
   body { display: grid; grid-template: 1fr 1fr / 1fr 1fr; }
+  #bar { position: fixed; top: 48%; left: 0; width: 8%; height: 4%; background: black; display: none; }
 </style></head>
 <body>
-  <div id="q0"></div><div id="q1"></div><div id="q2"></div><div id="q3"></div>
+  <div id="q0"></div><div id="q1"></div><div id="q2"></div><div id="q3"></div><div id="bar"></div>
   <script>
     const pattern = ${JSON.stringify(PATTERN.map(css))};
     let shift = 0;
@@ -53,6 +56,17 @@ const HTML = `<!doctype html>
     tone.connect(gain).connect(audio.destination);
     tone.start();
     window.toneState = () => audio.state;
+    let sweeping = false;
+    function sweep(now) {
+      if (!sweeping) return;
+      document.getElementById('bar').style.left = ((now / 20) % 92) + '%';
+      requestAnimationFrame(sweep);
+    }
+    window.animate = (on) => {
+      sweeping = on;
+      document.getElementById('bar').style.display = on ? 'block' : 'none';
+      if (on) requestAnimationFrame(sweep);
+    };
   </script>
 </body></html>`;
 
