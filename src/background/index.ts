@@ -161,12 +161,11 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
       await calls.dispatchShare({ type: 'ended', reason: await whyShareEnded(tabId) });
       return;
     }
-    case 'screen-chosen':
-      if (!message.streamId) {
-        await calls.dispatchShare({ type: 'failed', message: 'Sharing cancelled: no screen or window was chosen.' });
-        return;
-      }
-      await notifyOffscreen({ target: 'offscreen', type: 'share', kind: 'desktop', streamId: message.streamId, audio: message.audio });
+    case 'screen-cancelled':
+      await calls.dispatchShare({ type: 'failed', message: 'Sharing cancelled: no screen or window was chosen.' });
+      return;
+    case 'screen-closed':
+      await calls.dispatchShare({ type: 'ended', reason: 'window-closed' });
       return;
   }
 }

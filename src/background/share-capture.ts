@@ -22,7 +22,10 @@ function messageOf(error: unknown): string {
 
 export function createShareRunner(deps: ShareCaptureDeps): (command: ShareCommand) => Promise<void> {
   return async (command) => {
-    if (command.type === 'release') return deps.toOffscreen({ target: 'offscreen', type: 'stop-share' });
+    if (command.type === 'release') {
+      await closeScreenPicker();
+      return deps.toOffscreen({ target: 'offscreen', type: 'stop-share' });
+    }
     const { source } = command;
     if (source.kind === 'screen') return openScreenPicker();
     let streamId: string;
@@ -31,20 +34,33 @@ export function createShareRunner(deps: ShareCaptureDeps): (command: ShareComman
     } catch (error) {
       return deps.report({ type: 'failed', message: describeCaptureError(messageOf(error)) });
     }
-    await deps.toOffscreen({ target: 'offscreen', type: 'share', kind: 'tab', streamId, audio: true });
+    await deps.toOffscreen({ target: 'offscreen', type: 'share-tab', streamId });
+    // A tab replaces a shared screen: the page holding the screen capture has nothing left to do.
+    await closeScreenPicker();
   };
 }
 
 /**
  * Screens and windows go through Chrome's own picker. chrome.desktopCapture
- * refuses to show it for a worker without a target tab, and a target tab would
- * make the id usable by that web page only, so a small PeerDial page asks
- * instead: its ids are the extension's, which the offscreen document can use.
- * (getDisplayMedia is no option: it needs a click in the document that calls it,
- * and the offscreen document never gets one.)
+ * refuses to show it for a worker without a target tab (and a tab's id would
+ * serve that web page only), and its id works only in the document that asked
+ * (the offscreen document got "AbortError: Error starting tab capture"), so a
+ * small PeerDial window asks, captures, hands the stream to the offscreen
+ * document, and stays open while the screen is shared: closing it stops the
+ * capture. getDisplayMedia is no option either: it needs a click in the
+ * document that calls it, and the offscreen document never gets one.
  */
 async function openScreenPicker(): Promise<void> {
+  await closeScreenPicker();
   await chrome.windows.create({ url: chrome.runtime.getURL(SCREEN_PICKER_PATH), type: 'popup', focused: true, ...SCREEN_PICKER_SIZE });
+}
+
+export async function closeScreenPicker(): Promise<void> {
+  const open = await chrome.runtime.getContexts({
+    contextTypes: [chrome.runtime.ContextType.TAB],
+    documentUrls: [chrome.runtime.getURL(SCREEN_PICKER_PATH)],
+  });
+  await Promise.all(open.filter((context) => context.tabId >= 0).map((context) => chrome.tabs.remove(context.tabId).catch(() => undefined)));
 }
 
 /** After the offscreen document says the capture ended: a tab that is gone was closed; otherwise it became uncapturable. */

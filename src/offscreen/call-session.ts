@@ -14,7 +14,7 @@ import { ShareAnnouncement } from '../shared/share-media';
 import { captureCamera, captureLocalMedia } from './local-media';
 import { createPeer, type Peer } from './peer';
 import { sortRemoteTracks } from './remote-tracks';
-import { captureFailure, captureShare, type ShareCaptureKind } from './share-capture';
+import { captureFailure, captureShare } from './share-capture';
 import { createShareSender, type ShareSender } from './share-sender';
 
 const ControlMessage = v.variant('type', [
@@ -28,8 +28,10 @@ export interface CallSession {
   receive(data: SignalData): void;
   setLocalMedia(local: MediaFlags): Promise<void>;
   retryMedia(): Promise<void>;
-  /** Shares the capture behind this id, replacing whatever was shared; says how it went by `notify`. */
-  share(kind: ShareCaptureKind, streamId: string, audio: boolean): Promise<void>;
+  /** Shares the tab behind this capture id, replacing whatever was shared; says how it went by `notify`. */
+  shareTab(streamId: string): Promise<void>;
+  /** Shares a capture made elsewhere (the screen picker page, which must stay open while it lasts). */
+  shareStream(stream: MediaStream): Promise<void>;
   stopShare(): Promise<void>;
   stop(): void;
 }
@@ -197,27 +199,28 @@ export function startCallSession(
       changed();
     },
 
-    async share(kind, streamId, audio) {
-      if (!peer || stopped) {
-        notify({ target: 'background', type: 'share-failed', message: 'The call is not connected yet.' });
-        return;
-      }
+    async shareTab(streamId) {
       let stream: MediaStream;
       try {
-        stream = await captureShare(kind, streamId, audio);
+        stream = await captureShare('tab', streamId, true);
       } catch (error) {
         notify({ target: 'background', type: 'share-failed', message: captureFailure(error) });
         return;
       }
-      if (stopped) {
+      await this.shareStream(stream);
+    },
+
+    async shareStream(stream) {
+      if (!peer || stopped) {
         for (const track of stream.getTracks()) track.stop();
+        notify({ target: 'background', type: 'share-failed', message: 'The call is not connected yet.' });
         return;
       }
       // The old share keeps going until the new one is in place: a switch shows no gap.
       const old = streams.localShare.getTracks();
       for (const track of stream.getTracks()) {
         streams.localShare.addTrack(track);
-        // A tab that closes or navigates somewhere uncapturable ends its tracks.
+        // A tab that closes or navigates somewhere uncapturable ends its tracks; so does Chrome's own "Stop sharing".
         track.onended = () => {
           if (streams.localShare.getTrackById(track.id)) notify({ target: 'background', type: 'share-ended' });
         };

@@ -33,6 +33,12 @@ sharedTabAudio.autoplay = true;
 sharedTabAudio.srcObject = streams.localShare;
 
 let session: CallSession | null = null;
+
+// The screen picker page captures the screen itself (its capture id works nowhere else) and hands the stream over here.
+window.peerdialShareStream = async (stream) => {
+  if (!session) throw new Error('There is no call to share your screen into.');
+  await session.shareStream(stream);
+};
 let stopRingtone: (() => void) | null = null;
 
 function notify(message: BackgroundMessage): void {
@@ -66,8 +72,8 @@ function handle(message: OffscreenMessage): void {
     case 'retry-media':
       void session?.retryMedia();
       return;
-    case 'share':
-      void session?.share(message.kind, message.streamId, message.audio);
+    case 'share-tab':
+      void session?.shareTab(message.streamId);
       return;
     case 'stop-share':
       void session?.stopShare();

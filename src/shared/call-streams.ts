@@ -20,5 +20,7 @@ export const STREAMS_CHANGED = 'peerdial-streams';
 declare global {
   interface Window {
     peerdialStreams?: CallStreams;
+    /** Set by the offscreen document: sends a capture made by another PeerDial page as the call's share. */
+    peerdialShareStream?: (stream: MediaStream) => Promise<void>;
   }
 }

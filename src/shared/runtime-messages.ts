@@ -65,13 +65,10 @@ export const BackgroundMessage = v.variant('type', [
   v.strictObject({ target: v.literal('background'), type: v.literal('share-failed'), message: v.pipe(v.string(), v.maxLength(1000)) }),
   /** The shared capture ended by itself (tab closed or navigated somewhere uncapturable, or Chrome's own stop). */
   v.strictObject({ target: v.literal('background'), type: v.literal('share-ended') }),
-  /** From the screen picker page: the chosen screen or window's capture id, or null when the person cancelled. */
-  v.strictObject({
-    target: v.literal('background'),
-    type: v.literal('screen-chosen'),
-    streamId: v.nullable(v.pipe(v.string(), v.maxLength(200))),
-    audio: v.boolean(),
-  }),
+  /** From the screen picker page: the person closed Chrome's picker without choosing. */
+  v.strictObject({ target: v.literal('background'), type: v.literal('screen-cancelled') }),
+  /** From the screen picker page: its window is closing, which ends the screen capture it holds. */
+  v.strictObject({ target: v.literal('background'), type: v.literal('screen-closed') }),
 ]);
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 
@@ -86,14 +83,8 @@ export const OffscreenMessage = v.variant('type', [
   /** Permission arrived after the call started: capture again and add what is now allowed. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('retry-media') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('ringtone'), on: v.boolean() }),
-  /** Share what this capture id names (from tabCapture or desktopCapture), replacing what is shared. */
-  v.strictObject({
-    target: v.literal('offscreen'),
-    type: v.literal('share'),
-    kind: v.picklist(['tab', 'desktop']),
-    streamId: v.pipe(v.string(), v.maxLength(200)),
-    audio: v.boolean(),
-  }),
+  /** Share the tab this tabCapture id names, replacing what is shared. */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('share-tab'), streamId: v.pipe(v.string(), v.maxLength(200)) }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('stop-share') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('stop') }),
 ]);

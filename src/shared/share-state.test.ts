@@ -102,6 +102,20 @@ describe('stopping', () => {
     expect(commands).toEqual([{ type: 'release' }]);
   });
 
+  it('closing the screen sharing window stops a shared screen, in words', () => {
+    expect(transitionShare(sharing(SCREEN), { type: 'ended', reason: 'window-closed' })).toEqual({
+      state: { status: 'off', problem: 'Sharing stopped: the screen sharing window was closed.' },
+      commands: [{ type: 'release' }],
+    });
+  });
+
+  it('the screen window closing because a tab replaced the screen leaves the tab shared', () => {
+    const switching = transitionShare(sharing(SCREEN), { type: 'request', source: DOCS, stage: 'active' }).state;
+    expect(transitionShare(switching, { type: 'ended', reason: 'window-closed' })).toEqual({ state: switching, commands: [] });
+    const switched = transitionShare(switching, { type: 'started' }).state;
+    expect(transitionShare(switched, { type: 'ended', reason: 'window-closed' })).toEqual({ state: switched, commands: [] });
+  });
+
   it('an end reported after the user stopped changes nothing', () => {
     expect(play(sharing(), { type: 'stop' }, { type: 'ended', reason: 'tab-closed' })).toEqual({ state: NOT_SHARING, commands: [] });
   });

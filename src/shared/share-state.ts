@@ -21,7 +21,7 @@ export type ShareState =
 /** Where the call is, as far as sharing cares. */
 export type CallStage = 'none' | 'connecting' | 'active';
 
-export type ShareEnd = 'tab-closed' | 'capture-ended';
+export type ShareEnd = 'tab-closed' | 'capture-ended' | 'window-closed';
 
 export type ShareEvent =
   | { type: 'request'; source: ShareSource; stage: CallStage }
@@ -47,6 +47,12 @@ export interface ShareTransition {
 }
 
 export const NOT_SHARING: ShareState = { status: 'off', problem: null };
+
+const SHARE_END_WORDS: Record<ShareEnd, string> = {
+  'tab-closed': 'Sharing stopped: the shared tab was closed.',
+  'capture-ended': 'Sharing stopped: the shared tab can no longer be captured.',
+  'window-closed': 'Sharing stopped: the screen sharing window was closed.',
+};
 
 const stay = (state: ShareState): ShareTransition => ({ state, commands: [] });
 const off = (problem: string | null): ShareState => ({ status: 'off', problem });
@@ -97,8 +103,9 @@ export function transitionShare(state: ShareState, event: ShareEvent): ShareTran
 
     case 'ended': {
       if (state.status !== 'on' && state.status !== 'starting') return stay(state);
-      const problem =
-        event.reason === 'tab-closed' ? 'Sharing stopped: the shared tab was closed.' : 'Sharing stopped: the shared tab can no longer be captured.';
+      // The screen window closes when a tab replaces the screen, too; only a shared screen ends with it.
+      if (event.reason === 'window-closed' && state.source.kind !== 'screen') return stay(state);
+      const problem = SHARE_END_WORDS[event.reason];
       return { state: off(problem), commands: [{ type: 'release' }] };
     }
 
@@ -111,7 +118,7 @@ export function transitionShare(state: ShareState, event: ShareEvent): ShareTran
     case 'tab-closed': {
       if (sharedTabId(state) !== event.tabId) return stay(state);
       const release: ShareCommand[] = state.status === 'waiting' ? [] : [{ type: 'release' }];
-      return { state: off('Sharing stopped: the shared tab was closed.'), commands: release };
+      return { state: off(SHARE_END_WORDS['tab-closed']), commands: release };
     }
   }
 }

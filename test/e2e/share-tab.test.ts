@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
-import { PATTERN, type PatternServer, QUADRANT_CENTRES, type Rgb, rotated, servePatternPage } from './support/pattern-page';
+import { PATTERN, PATTERN_TITLE, type PatternServer, QUADRANT_CENTRES, type Rgb, rotated, servePatternPage } from './support/pattern-page';
 import { eventually, myCode, shareReception, videoColours, waitForStatus } from './support/probes';
 import { openRealPopup, type RealPopup } from './support/real-popup';
 import { type RunningServer, startServer } from './support/server';
@@ -33,7 +33,14 @@ let popup: RealPopup | null = null;
 beforeAll(async () => {
   [server, patterns] = await Promise.all([startServer(), servePatternPage()]);
   [sharer, receiver] = await Promise.all([
-    launchExtensionBrowser({ fakeMedia: false, fakeUi: false, allowTabCapture: true, windowSize: SHARER_WINDOW }),
+    launchExtensionBrowser({
+      fakeMedia: false,
+      fakeUi: false,
+      allowTabCapture: true,
+      windowSize: SHARER_WINDOW,
+      // "Share screen": nobody is there to click in Chrome's picker, and a headless browser has no screen; pick the test page's tab from it.
+      autoPickCaptureSource: PATTERN_TITLE,
+    }),
     launchExtensionBrowser(),
   ]);
   receiverPopup = await receiver.openPopup(server.url);
@@ -143,6 +150,33 @@ describe('sharing a tab in a call', () => {
     popup = await openRealPopup(sharer, tab);
     await eventually(() => popup!.text(), (text) => text.includes('Sharing stopped: the shared tab was closed.'), 'the reason sharing stopped');
 
+    await popup.click('button', 'Hang up');
+    await waitForStatus(receiverPopup, /ended/);
+  });
+
+  it('shares what is picked in Chrome\'s screen picker, and stops when its window is closed', async () => {
+    await popup?.close();
+    popup = await openRealPopup(sharer, tab);
+    await popup.type('textbox', 'Call code', await myCode(receiverPopup));
+    await popup.click('button', 'Call');
+    await waitForStatus(receiverPopup, new RegExp(`Incoming call from ${sharerCode}`));
+    await receiverPopup.getByRole('button', { name: 'Accept' }).click();
+    await waitForStatus(receiverPopup, new RegExp(`In call with ${sharerCode}`));
+
+    const pickerOpened = sharer.context.waitForEvent('page', { predicate: (page) => page.url().endsWith('/src/share-screen/index.html') });
+    await popup.click('button', 'Share screen');
+    const picker = await pickerOpened;
+    const shared = receiverPopup.getByLabel('Shared content');
+    await shared.waitFor({ timeout: 30_000 });
+    await showsPattern(receiverPopup, rotated(PATTERN, 1));
+    await picker.getByText('Your screen is shared in the PeerDial call').waitFor();
+    await popup.close();
+    popup = await openRealPopup(sharer, tab);
+    await eventually(() => popup!.text(), (text) => text.includes('Sharing your screen'), 'the popup to say the screen is shared');
+
+    await picker.close();
+    await shared.waitFor({ state: 'detached', timeout: 30_000 });
+    await eventually(() => popup!.text(), (text) => text.includes('Sharing stopped: the screen sharing window was closed.'), 'the reason sharing stopped');
     await popup.click('button', 'Hang up');
     await waitForStatus(receiverPopup, /ended/);
   });

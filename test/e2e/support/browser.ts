@@ -20,6 +20,8 @@ export interface BrowserOptions {
   allowTabCapture?: boolean;
   /** A browser window of this size with no emulated viewport, so a captured tab renders at its real size. */
   windowSize?: { width: number; height: number };
+  /** Chrome's screen picker chooses the source whose title contains this, with no person to click (Chromium's own test switch). */
+  autoPickCaptureSource?: string;
 }
 
 /** Chrome's id for an extension with this manifest `key`: SHA-256 of the key, first 32 hex digits written a–p. */
@@ -44,7 +46,7 @@ export interface ExtensionBrowser {
 }
 
 export async function launchExtensionBrowser(options: BrowserOptions = {}): Promise<ExtensionBrowser> {
-  const { fakeMedia = true, fakeUi = true, allowTabCapture = false, windowSize } = options;
+  const { fakeMedia = true, fakeUi = true, allowTabCapture = false, windowSize, autoPickCaptureSource } = options;
   const profile = await mkdtemp(join(tmpdir(), 'peerdial-profile-'));
   const args = [
     '--headless=new',
@@ -64,6 +66,7 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
   if (fakeUi) args.push('--use-fake-ui-for-media-stream');
   if (allowTabCapture) args.push(`--allowlisted-extension-id=${await builtExtensionId()}`);
   if (windowSize) args.push(`--window-size=${windowSize.width},${windowSize.height}`);
+  if (autoPickCaptureSource) args.push(`--auto-select-desktop-capture-source=${autoPickCaptureSource}`);
 
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -10,6 +10,9 @@ import { createServer, type Server } from 'node:http';
 
 export type Rgb = [number, number, number];
 
+/** The page's title, by which Chrome's screen picker can be told to choose its tab. */
+export const PATTERN_TITLE = 'PeerDial share test pattern';
+
 /** Top-left, top-right, bottom-left, bottom-right. */
 export const PATTERN: Rgb[] = [
   [255, 0, 0],
@@ -33,7 +36,7 @@ export const QUADRANT_CENTRES: [number, number][] = [
 const css = (rgb: Rgb) => `rgb(${rgb.join(',')})`;
 
 const HTML = `<!doctype html>
-<html><head><meta charset="utf-8"><title>PeerDial share test pattern</title>
+<html><head><meta charset="utf-8"><title>${PATTERN_TITLE}</title>
 <style>
   html, body { margin: 0; height: 100%; overflow: hidden; }
   body { display: grid; grid-template: 1fr 1fr / 1fr 1fr; }
