@@ -15,7 +15,7 @@ import { closeOffscreenDocument, notifyOffscreen, offscreenAnnouncedReady, sendT
 import { openPermissionPage } from './permission-page';
 import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
 import { loadServerUrl, saveServerUrl } from './settings';
-import { createShareRunner, whyShareEnded } from './share-capture';
+import { createShareRunner, whyShareEnded } from './share-commands';
 import { createShareMenu, listenForShareShortcuts } from './share-shortcuts';
 import { connectSignaling, type SignalingLink } from './signaling-link';
 import { handleUserCommand, type UserCommandDeps } from './user-commands';

@@ -30,18 +30,22 @@ export interface CallSession {
   retryMedia(): Promise<void>;
   /** Shares the tab behind this capture id, replacing whatever was shared; says how it went by `notify`. */
   shareTab(streamId: string): Promise<void>;
-  /** Shares a capture made elsewhere (the screen picker page, which must stay open while it lasts). */
-  shareStream(stream: MediaStream): Promise<void>;
+  /** Shares a capture made elsewhere (the screen picker page, which must stay open while it lasts); true once it is sent. */
+  shareStream(stream: MediaStream): Promise<boolean>;
   stopShare(): Promise<void>;
   stop(): void;
 }
 
-export function startCallSession(
-  want: MediaFlags,
-  streams: CallStreams,
-  notify: (message: BackgroundMessage) => void,
-  changed: () => void,
-): CallSession {
+export interface CallSessionDeps {
+  notify(message: BackgroundMessage): void;
+  /** A track came or went: visible pages re-render. */
+  changed(): void;
+  /** Plays the shared tab's own sound back to the sharer (capture mutes the tab), or stops it with null. */
+  hearSharedTab(sound: MediaStream | null): void;
+}
+
+export function startCallSession(want: MediaFlags, streams: CallStreams, deps: CallSessionDeps): CallSession {
+  const { notify, changed, hearSharedTab } = deps;
   let local = want;
   let peer: Peer | null = null;
   let control: RTCDataChannel | null = null;
@@ -207,20 +211,21 @@ export function startCallSession(
         notify({ target: 'background', type: 'share-failed', message: captureFailure(error) });
         return;
       }
-      await this.shareStream(stream);
+      if (await this.shareStream(stream)) hearSharedTab(new MediaStream(stream.getAudioTracks()));
     },
 
     async shareStream(stream) {
       if (!peer || stopped) {
         for (const track of stream.getTracks()) track.stop();
         notify({ target: 'background', type: 'share-failed', message: 'The call is not connected yet.' });
-        return;
+        return false;
       }
       // The old share keeps going until the new one is in place: a switch shows no gap.
       const old = streams.localShare.getTracks();
+      hearSharedTab(null);
       for (const track of stream.getTracks()) {
         streams.localShare.addTrack(track);
-        // A tab that closes or navigates somewhere uncapturable ends its tracks; so does Chrome's own "Stop sharing".
+        // Closing the tab ends its tracks; so does Chrome's own "Stop sharing". (Navigating to chrome:// does not, in Chromium 156.)
         track.onended = () => {
           if (streams.localShare.getTrackById(track.id)) notify({ target: 'background', type: 'share-ended' });
         };
@@ -235,9 +240,11 @@ export function startCallSession(
       }
       notify({ target: 'background', type: 'share-started' });
       changed();
+      return true;
     },
 
     async stopShare() {
+      hearSharedTab(null);
       releaseShareTracks();
       sendShareState();
       await shareSender?.stop();
@@ -246,6 +253,7 @@ export function startCallSession(
 
     stop() {
       stopped = true;
+      hearSharedTab(null);
       releaseShareTracks();
       for (const track of [...streams.local.getTracks(), ...streams.remote.getTracks(), ...streams.remoteShare.getTracks()]) {
         track.stop();

@@ -28,9 +28,12 @@ const remoteShareAudio = new Audio();
 remoteShareAudio.autoplay = true;
 remoteShareAudio.srcObject = streams.remoteShare;
 // Capturing a tab silences it for the sharer; playing the capture back lets them keep hearing it.
+// (Not a shared screen's sound: the computer still plays that itself, and a replay would echo.)
 const sharedTabAudio = new Audio();
 sharedTabAudio.autoplay = true;
-sharedTabAudio.srcObject = streams.localShare;
+function hearSharedTab(sound: MediaStream | null): void {
+  sharedTabAudio.srcObject = sound;
+}
 
 let session: CallSession | null = null;
 
@@ -55,7 +58,7 @@ function handle(message: OffscreenMessage): void {
       return;
     case 'start':
       session?.stop();
-      session = startCallSession(message.local, streams, notify, streamsChanged);
+      session = startCallSession(message.local, streams, { notify, changed: streamsChanged, hearSharedTab });
       return;
     case 'connect':
       session?.connect(message.role, message.iceServers);

@@ -63,7 +63,7 @@ export const BackgroundMessage = v.variant('type', [
   v.strictObject({ target: v.literal('background'), type: v.literal('share-started') }),
   /** Capture failed; `message` is Chrome's own, for the worker to put in words. */
   v.strictObject({ target: v.literal('background'), type: v.literal('share-failed'), message: v.pipe(v.string(), v.maxLength(1000)) }),
-  /** The shared capture ended by itself (tab closed or navigated somewhere uncapturable, or Chrome's own stop). */
+  /** The shared capture ended by itself (tab closed, or Chrome's own "Stop sharing"). */
   v.strictObject({ target: v.literal('background'), type: v.literal('share-ended') }),
   /** From the screen picker page: the person closed Chrome's picker without choosing. */
   v.strictObject({ target: v.literal('background'), type: v.literal('screen-cancelled') }),

@@ -30,7 +30,7 @@ export type ShareEvent =
   /** The offscreen document is sending the new capture. */
   | { type: 'started' }
   | { type: 'failed'; message: string }
-  /** The capture stopped by itself: the tab closed, navigated somewhere uncapturable, or Chrome's own "Stop sharing". */
+  /** The capture stopped by itself: the tab closed, Chrome's own "Stop sharing", or the screen window closed. */
   | { type: 'ended'; reason: ShareEnd }
   | { type: 'stop' }
   | { type: 'tab-closed'; tabId: number };

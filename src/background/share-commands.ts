@@ -63,7 +63,7 @@ export async function closeScreenPicker(): Promise<void> {
   await Promise.all(open.filter((context) => context.tabId >= 0).map((context) => chrome.tabs.remove(context.tabId).catch(() => undefined)));
 }
 
-/** After the offscreen document says the capture ended: a tab that is gone was closed; otherwise it became uncapturable. */
+/** After the offscreen document says the capture ended: a tab that is gone was closed; otherwise Chrome ended the capture (its own "Stop sharing"). */
 export async function whyShareEnded(tabId: number | null): Promise<'tab-closed' | 'capture-ended'> {
   if (tabId === null) return 'capture-ended';
   return chrome.tabs.get(tabId).then(
