@@ -120,8 +120,10 @@ describe('stopping', () => {
     expect(play(sharing(), { type: 'stop' }, { type: 'ended', reason: 'tab-closed' })).toEqual({ state: NOT_SHARING, commands: [] });
   });
 
-  it('the call ending ends sharing, with nothing left to release', () => {
-    expect(transitionShare(sharing(), { type: 'call-over' })).toEqual({ state: NOT_SHARING, commands: [] });
+  it('the call ending ends sharing and releases it (closing a screen window still open)', () => {
+    expect(transitionShare(sharing(SCREEN), { type: 'call-over' })).toEqual({ state: NOT_SHARING, commands: [{ type: 'release' }] });
+    const waiting = transitionShare(NOT_SHARING, { type: 'request', source: DOCS, stage: 'connecting' }).state;
+    expect(transitionShare(waiting, { type: 'call-over' })).toEqual({ state: NOT_SHARING, commands: [] });
   });
 });
 

@@ -87,9 +87,11 @@ export function transitionShare(state: ShareState, event: ShareEvent): ShareTran
       };
     }
 
-    case 'call-over':
-      // The call's own teardown stops every track; nothing is left to release.
-      return stay(NOT_SHARING);
+    case 'call-over': {
+      // The call's teardown stops every track; releasing also closes a screen window still open for it.
+      const release: ShareCommand[] = state.status === 'on' || state.status === 'starting' ? [{ type: 'release' }] : [];
+      return { state: NOT_SHARING, commands: release };
+    }
 
     case 'started':
       if (state.status !== 'starting') return stay(state);
