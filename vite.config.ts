@@ -16,6 +16,7 @@ export default defineConfig({
       input: {
         offscreen: 'src/offscreen/index.html',
         permission: 'src/permission/index.html',
+        shareScreen: 'src/share-screen/index.html',
       },
     },
   },

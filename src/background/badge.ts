@@ -2,6 +2,7 @@
  * during a call with the popup closed, it counts the chat messages not yet seen. */
 import browser from 'webextension-polyfill';
 import type { CallState } from '../shared/call-state';
+import { describeShare, type ShareState } from '../shared/share-state';
 
 const BADGES: Record<CallState['phase'], { text: string; color: string; title: string }> = {
   idle: { text: '', color: '#0F766E', title: 'PeerDial' },
@@ -11,10 +12,17 @@ const BADGES: Record<CallState['phase'], { text: string; color: string; title: s
   active: { text: 'LIVE', color: '#16A34A', title: 'PeerDial: in a call' },
 };
 
-/** A badge holds about four characters. */
+/** Four letters at most fit on the badge; the title says it in full. */
+const SHARING = { text: 'SHR', color: '#7C3AED' };
 const MAX_SHOWN_UNREAD = 99;
 
-export async function showCallOnBadge(call: CallState, unread = 0): Promise<void> {
+/** Everything the badge shows, so it is touched only when one of them changes. */
+export function badgeKey(call: CallState, share: ShareState, unread: number): string {
+  return `${call.phase}/${share.status}/${unread}`;
+}
+
+/** Unread messages first (someone is waiting for an answer), then sharing, then the call's phase. */
+export async function showCallOnBadge(call: CallState, share: ShareState, unread = 0): Promise<void> {
   const badge =
     call.phase === 'active' && unread > 0
       ? {
@@ -22,7 +30,9 @@ export async function showCallOnBadge(call: CallState, unread = 0): Promise<void
           color: '#2563EB',
           title: `PeerDial: ${unread} unread ${unread === 1 ? 'message' : 'messages'}`,
         }
-      : BADGES[call.phase];
+      : share.status === 'on'
+        ? { ...SHARING, title: `PeerDial: ${describeShare(share)} in a call` }
+        : BADGES[call.phase];
   await Promise.all([
     browser.action.setBadgeText({ text: badge.text }),
     browser.action.setBadgeBackgroundColor({ color: badge.color }),

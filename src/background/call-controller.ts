@@ -5,6 +5,7 @@
  * to show. The one owner of the call state.
  */
 import { type CallCommand, type CallEvent, nextDeadline, transition } from '../shared/call-state';
+import { type ShareCommand, type ShareEvent, shareEventForCall, transitionShare } from '../shared/share-state';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { type CallRecord, loadCallRecord, saveCallRecord } from './call-store';
 import { type ReplyTo, type RequestEvent, type RequestPayload, type SignalingLink, unreachable } from './signaling-link';
@@ -14,6 +15,8 @@ export interface CallControllerDeps {
   startOffscreen(message: OffscreenMessage): Promise<void>;
   notifyOffscreen(message: OffscreenMessage): Promise<void>;
   closeOffscreen(): Promise<void>;
+  /** Carries out a sharing command; failures come back as share events. */
+  runShare(command: ShareCommand): Promise<void>;
   /** Called after every change, with the state persisted. */
   onChange(record: CallRecord): void;
   log(message: string, error?: unknown): void;
@@ -22,6 +25,7 @@ export interface CallControllerDeps {
 export interface CallController {
   record(): CallRecord;
   dispatch(event: CallEvent): Promise<void>;
+  dispatchShare(event: ShareEvent): Promise<void>;
   setMediaNotice(notice: string | null): Promise<void>;
 }
 
@@ -82,27 +86,45 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
     }
   }
 
+  /** Applies one event in order, then runs its commands outside the queue: they may dispatch follow-up events (a server's answer). */
+  function inQueue(apply: () => Promise<{ commands: CallCommand[]; shareCommands: ShareCommand[] }>): Promise<void> {
+    const step = queue.then(apply);
+    queue = step.then(
+      () => undefined,
+      () => undefined,
+    );
+    return step.then(async ({ commands, shareCommands }) => {
+      for (const command of commands) {
+        await run(command).catch((error: unknown) => deps.log(`Could not ${command.type}`, error));
+      }
+      for (const command of shareCommands) {
+        await deps.runShare(command).catch((error: unknown) => deps.log(`Could not ${command.type} the share`, error));
+      }
+    });
+  }
+
   const controller: CallController = {
     record: () => record,
 
     dispatch(event) {
-      const step = queue.then(async () => {
+      return inQueue(async () => {
         const { state, commands } = transition(record.call, event);
-        if (state !== record.call) {
+        // Sharing follows the call: a share waiting for the call starts when it connects, and ends with it.
+        const follow = shareEventForCall(record.call, state);
+        const shared = follow ? transitionShare(record.share, follow) : { state: record.share, commands: [] };
+        if (state !== record.call || shared.state !== record.share) {
           const callOver = state.phase === 'idle';
-          await commit({ call: state, mediaNotice: callOver ? null : record.mediaNotice });
+          await commit({ call: state, mediaNotice: callOver ? null : record.mediaNotice, share: shared.state });
         }
-        return commands;
+        return { commands, shareCommands: shared.commands };
       });
-      queue = step.then(
-        () => undefined,
-        () => undefined,
-      );
-      // Commands run outside the queue: they may dispatch follow-up events (a server's answer).
-      return step.then(async (commands) => {
-        for (const command of commands) {
-          await run(command).catch((error: unknown) => deps.log(`Could not ${command.type}`, error));
-        }
+    },
+
+    dispatchShare(event) {
+      return inQueue(async () => {
+        const { state, commands } = transitionShare(record.share, event);
+        if (state !== record.share) await commit({ ...record, share: state });
+        return { commands: [], shareCommands: commands };
       });
     },
 

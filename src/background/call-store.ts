@@ -5,17 +5,20 @@
  */
 import browser from 'webextension-polyfill';
 import { type CallState, IDLE } from '../shared/call-state';
+import { NOT_SHARING, type ShareState } from '../shared/share-state';
 
 export interface CallRecord {
   call: CallState;
   mediaNotice: string | null;
+  share: ShareState;
 }
 
 const KEY = 'callRecord';
 
 export async function loadCallRecord(): Promise<CallRecord> {
   const stored = await browser.storage.session.get(KEY);
-  return (stored[KEY] as CallRecord | undefined) ?? { call: IDLE, mediaNotice: null };
+  // Spread over the defaults: a record saved by an older version has no `share`.
+  return { call: IDLE, mediaNotice: null, share: NOT_SHARING, ...(stored[KEY] as Partial<CallRecord> | undefined) };
 }
 
 export async function saveCallRecord(record: CallRecord): Promise<void> {

@@ -6,8 +6,9 @@
  */
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
+import { describeCaptureError } from '../shared/share-state';
 import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
-import { showCallOnBadge } from './badge';
+import { badgeKey, showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
 import { type ChatAndFilesStore, loadChatAndFiles } from './chat-and-files';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
@@ -16,6 +17,8 @@ import { openPermissionPage } from './permission-page';
 import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
 import { saveToDownloads } from './save-file';
 import { loadServerUrl, saveServerUrl } from './settings';
+import { createShareRunner, whyShareEnded } from './share-commands';
+import { createShareMenu, listenForShareShortcuts } from './share-shortcuts';
 import { createSignalRelay, type SignalRelay } from './signal-relay';
 import { connectSignaling, type SignalingLink } from './signaling-link';
 import { handleUserCommand, type UserCommandDeps } from './user-commands';
@@ -26,30 +29,31 @@ let chat: ChatAndFilesStore;
 let serverUrl: string;
 let server: ServerLink = { status: 'connecting' };
 let link: SignalingLink | null = null;
+/** What the badge and ring alert last showed, so they change only when the call or share does. */
 let shownPhase: string | null = null;
 let relay: SignalRelay;
+let shownBadge: string | null = null;
 
 function log(message: string, error?: unknown): void {
   console.warn(`[PeerDial] ${message}`, error ?? '');
 }
 
 function view(calls: CallController): View {
-  const { call, mediaNotice } = calls.record();
-  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice, chatAndFiles: chat.state() };
+  const { call, mediaNotice, share } = calls.record();
+  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice, share, chatAndFiles: chat.state() };
 }
 
 /** Unread messages count only while no popup shows them. */
 const unreadNow = () => (popups.size > 0 ? 0 : chat.unread());
-let shownUnread = 0;
 
+/** Transfers publish progress several times a second; the badge changes only when what it shows does. */
 function showBadge(calls: CallController): Promise<void> {
-  shownUnread = unreadNow();
-  return showCallOnBadge(calls.record().call, shownUnread);
-}
-
-/** Transfers publish progress several times a second; the badge changes only when the count does. */
-function showUnread(calls: CallController): Promise<void> {
-  return unreadNow() === shownUnread ? Promise.resolve() : showBadge(calls);
+  const { call, share } = calls.record();
+  const unread = unreadNow();
+  const key = badgeKey(call, share, unread);
+  if (key === shownBadge) return Promise.resolve();
+  shownBadge = key;
+  return showCallOnBadge(call, share, unread);
 }
 
 function publish(calls: CallController): void {
@@ -87,14 +91,18 @@ async function start(): Promise<CallController> {
     startOffscreen: sendToOffscreen,
     notifyOffscreen,
     closeOffscreen: closeOffscreenDocument,
+    runShare: createShareRunner({
+      toOffscreen: notifyOffscreen,
+      report: (event) => calls.dispatchShare(event),
+    }),
     log,
     onChange(record) {
       publish(calls);
+      void showBadge(calls);
       if (record.call.phase === shownPhase) return;
       shownPhase = record.call.phase;
       // The chat is this call's only: it goes when the call does.
       if (record.call.phase === 'idle') void chat.clear().then(() => publish(calls));
-      void showBadge(calls);
       void showRingAlert(record.call, (on) => {
         if (on) return sendToOffscreen({ target: 'offscreen', type: 'ringtone', on });
         // A ring that ended unanswered leaves nothing for the document it opened to do; an accepted one keeps it for the call.
@@ -161,7 +169,7 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
       await chat.update(message.state);
       if (popups.size > 0) await chat.seen(now);
       publish(calls);
-      await showUnread(calls);
+      await showBadge(calls);
       return;
     case 'save-file':
       // Not awaited: the offscreen document's message is answered now, the verdict follows by message.
@@ -169,6 +177,24 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
         if (error) log(`A received file could not be saved: ${error}`);
         return notifyOffscreen({ target: 'offscreen', type: 'file-saved', id: message.id, error });
       });
+      return;
+    case 'share-started':
+      await calls.dispatchShare({ type: 'started' });
+      return;
+    case 'share-failed':
+      await calls.dispatchShare({ type: 'failed', message: describeCaptureError(message.message) });
+      return;
+    case 'share-ended': {
+      const { share } = calls.record();
+      const tabId = share.status !== 'off' && share.source.kind === 'tab' ? share.source.tabId : null;
+      await calls.dispatchShare({ type: 'ended', reason: await whyShareEnded(tabId) });
+      return;
+    }
+    case 'screen-cancelled':
+      await calls.dispatchShare({ type: 'failed', message: 'Sharing cancelled: no screen or window was chosen.' });
+      return;
+    case 'screen-closed':
+      await calls.dispatchShare({ type: 'ended', reason: 'window-closed' });
       return;
   }
 }
@@ -187,7 +213,7 @@ browser.runtime.onConnect.addListener((port) => {
   if (port.name !== POPUP_PORT) return;
   popups.add(port);
   // What the popup showed until it closed counts as read.
-  const seen = (calls: CallController) => chat.seen(Date.now()).then(() => showUnread(calls));
+  const seen = (calls: CallController) => chat.seen(Date.now()).then(() => showBadge(calls));
   port.onDisconnect.addListener(() => {
     popups.delete(port);
     void ready.then(seen);
@@ -221,6 +247,12 @@ browser.notifications.onButtonClicked.addListener((id, button) => {
   });
 });
 
+listenForShareShortcuts((tab) => ready.then((calls) => handleUserCommand({ type: 'share-tab', tab }, commandDeps(calls))));
+chrome.tabs.onRemoved.addListener((tabId) => void ready.then((calls) => calls.dispatchShare({ type: 'tab-closed', tabId })));
+
 // Waking the worker is enough: start() connects to the server so calls can ring.
 browser.runtime.onStartup.addListener(() => void ready);
-browser.runtime.onInstalled.addListener(() => void ready);
+browser.runtime.onInstalled.addListener(() => {
+  createShareMenu();
+  void ready;
+});

@@ -1,7 +1,8 @@
-/** What a person asked for (popup or notification), checked and turned into call events. */
+/** What a person asked for (popup, notification, keyboard command, context menu), checked and turned into call and share events. */
 import { parseCallCode } from '../shared/call-code';
 import type { CallController } from './call-controller';
-import type { OffscreenMessage, Reply, UserCommand } from '../shared/runtime-messages';
+import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/runtime-messages';
+import { callStage, type ShareSource } from '../shared/share-state';
 import { parseServerUrl } from './settings';
 
 export interface UserCommandDeps {
@@ -25,6 +26,7 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       if (peer === deps.myCode()) return { ok: false, message: 'That is your own code. Enter the code of the person you want to call.' };
       if (calls.record().call.phase !== 'idle') return { ok: false, message: 'Hang up the current call first.' };
       await calls.dispatch({ type: 'dial', peer, now, local: command.dataOnly ? NO_MEDIA : undefined });
+      if (command.shareTab) return share(calls, tabSource(command.shareTab));
       return { ok: true };
     }
     case 'accept':
@@ -56,6 +58,13 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       await deps.setServerUrl(parsed.url);
       return { ok: true };
     }
+    case 'share-tab':
+      return share(calls, tabSource(command.tab));
+    case 'share-screen':
+      return share(calls, { kind: 'screen' });
+    case 'stop-share':
+      await calls.dispatchShare({ type: 'stop' });
+      return { ok: true };
     case 'chat':
     case 'accept-file':
     case 'decline-file':
@@ -78,4 +87,15 @@ function toOffscreen(command: Extract<UserCommand, { type: 'chat' | 'accept-file
     case 'cancel-file':
       return { target: 'offscreen', type: 'cancel-file', id: command.id };
   }
+}
+
+function tabSource(tab: TabRef): ShareSource {
+  return { kind: 'tab', tabId: tab.id, title: tab.title };
+}
+
+/** Refused at once when there is no call; otherwise the outcome shows in the view as it happens. */
+async function share(calls: CallController, source: ShareSource): Promise<Reply> {
+  await calls.dispatchShare({ type: 'request', source, stage: callStage(calls.record().call) });
+  const { share: state } = calls.record();
+  return state.status === 'off' && state.problem ? { ok: false, message: state.problem } : { ok: true };
 }

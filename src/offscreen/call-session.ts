@@ -1,7 +1,7 @@
 /**
  * One call's media in the offscreen document: local capture, the peer
- * connection, and the small control channel that tells the other side when
- * we mute. The caller's offer and candidates wait in an outbox until the callee
+ * connection, sharing a tab or screen, and the small control channel that
+ * tells the other side when we mute and which stream is the share. The caller's offer and candidates wait in an outbox until the callee
  * has accepted (the server relays nothing before that); the callee keeps what
  * arrives before its peer connection exists.
  */
@@ -14,6 +14,9 @@ import { type ChatAndFilesSession, startChatAndFiles } from './chat-and-files';
 import { HEARTBEAT_MS, type IceRecovery, watchIceRecovery } from './ice-recovery';
 import { captureCamera, captureLocalMedia } from './local-media';
 import { createPeer, type Peer } from './peer';
+import { sortRemoteTracks } from './remote-tracks';
+import { captureFailure, captureShare } from './share-capture';
+import { createShareSender, type ShareSender } from './share-sender';
 
 export interface CallSession {
   connect(role: Role, iceServers: IceServer[]): void;
@@ -23,21 +26,32 @@ export interface CallSession {
   retryMedia(): Promise<void>;
   /** Chat and files, once the control channel exists. */
   chatAndFiles(): ChatAndFilesSession | null;
+  /** Shares the tab behind this capture id, replacing whatever was shared; says how it went by `notify`. */
+  shareTab(streamId: string): Promise<void>;
+  /** Shares a capture made elsewhere (the screen picker page, which must stay open while it lasts); true once it is sent. */
+  shareStream(stream: MediaStream): Promise<boolean>;
+  stopShare(): Promise<void>;
   stop(): void;
 }
 
-export function startCallSession(
-  want: MediaFlags,
-  streams: CallStreams,
-  notify: (message: BackgroundMessage) => void,
-  changed: () => void,
-): CallSession {
+export interface CallSessionDeps {
+  notify(message: BackgroundMessage): void;
+  /** A track came or went: visible pages re-render. */
+  changed(): void;
+  /** Plays the shared tab's own sound back to the sharer (capture mutes the tab), or stops it with null. */
+  hearSharedTab(sound: MediaStream | null): void;
+}
+
+export function startCallSession(want: MediaFlags, streams: CallStreams, deps: CallSessionDeps): CallSession {
+  const { notify, changed, hearSharedTab } = deps;
   let local = want;
   let peer: Peer | null = null;
   let recovery: IceRecovery | null = null;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let control: RTCDataChannel | null = null;
   let chatAndFiles: ChatAndFilesSession | null = null;
+  let shareSender: ShareSender | null = null;
+  const remoteTracks = sortRemoteTracks(streams, changed);
   let ready = false;
   let stopped = false;
   const outbox: SignalData[] = [];
@@ -73,11 +87,26 @@ export function startCallSession(
     sendControl({ type: 'media', mic: local.mic && streams.local.getAudioTracks().length > 0, camera: local.camera && hasCamera });
   }
 
+  /** Sent before the tracks are, so the other side knows the share when its tracks arrive. */
+  function sendShareState(): void {
+    const sharing = streams.localShare.getVideoTracks().length > 0;
+    sendControl({ type: 'share', stream: sharing ? streams.localShare.id : null });
+  }
+
+  function releaseShareTracks(): void {
+    for (const track of streams.localShare.getTracks()) {
+      track.onended = null;
+      track.stop();
+      streams.localShare.removeTrack(track);
+    }
+  }
+
   function openControl(pc: RTCPeerConnection): void {
     // Negotiated with a fixed id on both sides: no extra offer for the channel, and no race to create it.
     control = pc.createDataChannel('control', { negotiated: true, id: 0 });
     control.onopen = () => {
       sendMediaState();
+      sendShareState();
       recovery?.heard();
       heartbeat = setInterval(() => sendControl({ type: 'alive' }), HEARTBEAT_MS);
     };
@@ -90,6 +119,7 @@ export function startCallSession(
       const { frame } = parsed;
       if (frame.type === 'alive') return;
       if (frame.type === 'media') notify({ target: 'background', type: 'remote-media', media: { mic: frame.mic, camera: frame.camera } });
+      else if (frame.type === 'share') remoteTracks.announce(frame.stream);
       else chatAndFiles?.receive(frame);
     };
   }
@@ -119,11 +149,7 @@ export function startCallSession(
       });
       const { pc } = peer;
       streams.pc = pc;
-      pc.ontrack = ({ track }) => {
-        streams.remote.addTrack(track);
-        track.onended = () => streams.remote.removeTrack(track);
-        changed();
-      };
+      pc.ontrack = ({ track, streams: [stream] }) => remoteTracks.add(track, stream?.id ?? null);
       recovery = watchIceRecovery(pc, {
         restarts: role === 'caller',
         onPathChange: (state) => notify({ target: 'background', type: 'media-connection', state }),
@@ -182,13 +208,64 @@ export function startCallSession(
 
     chatAndFiles: () => chatAndFiles,
 
+    async shareTab(streamId) {
+      let stream: MediaStream;
+      try {
+        stream = await captureShare('tab', streamId, true);
+      } catch (error) {
+        notify({ target: 'background', type: 'share-failed', message: captureFailure(error) });
+        return;
+      }
+      if (await this.shareStream(stream)) hearSharedTab(new MediaStream(stream.getAudioTracks()));
+    },
+
+    async shareStream(stream) {
+      if (!peer || stopped) {
+        for (const track of stream.getTracks()) track.stop();
+        notify({ target: 'background', type: 'share-failed', message: 'The call is not connected yet.' });
+        return false;
+      }
+      // The old share keeps going until the new one is in place: a switch shows no gap.
+      const old = streams.localShare.getTracks();
+      hearSharedTab(null);
+      for (const track of stream.getTracks()) {
+        streams.localShare.addTrack(track);
+        // Closing the tab ends its tracks; so does Chrome's own "Stop sharing". (Navigating to chrome:// does not, in Chromium 156.)
+        track.onended = () => {
+          if (streams.localShare.getTrackById(track.id)) notify({ target: 'background', type: 'share-ended' });
+        };
+      }
+      shareSender ??= createShareSender(peer.pc, streams.localShare, (what, error) => console.warn(`[PeerDial] ${what}`, error));
+      sendShareState();
+      await shareSender.send(stream);
+      for (const track of old) {
+        track.onended = null;
+        track.stop();
+        streams.localShare.removeTrack(track);
+      }
+      notify({ target: 'background', type: 'share-started' });
+      changed();
+      return true;
+    },
+
+    async stopShare() {
+      hearSharedTab(null);
+      releaseShareTracks();
+      sendShareState();
+      await shareSender?.stop();
+      changed();
+    },
+
     stop() {
       stopped = true;
       chatAndFiles?.stop();
-      for (const track of [...streams.local.getTracks(), ...streams.remote.getTracks()]) {
+      hearSharedTab(null);
+      releaseShareTracks();
+      for (const track of [...streams.local.getTracks(), ...streams.remote.getTracks(), ...streams.remoteShare.getTracks()]) {
         track.stop();
         streams.local.removeTrack(track);
         streams.remote.removeTrack(track);
+        streams.remoteShare.removeTrack(track);
       }
       clearInterval(heartbeat);
       recovery?.stop();
@@ -218,7 +295,9 @@ export function startCallSession(
     else if (peer) peer.pc.addTrack(track, streams.local);
   }
 
+  /** The camera's sender: a video sender that is not the share's. */
   function isVideoSender(sender: RTCRtpSender): boolean {
+    if (shareSender?.owns(sender)) return false;
     const transceiver = peer?.pc.getTransceivers().find((t) => t.sender === sender);
     return transceiver?.receiver.track.kind === 'video';
   }

@@ -11,15 +11,38 @@ import { type CallSession, startCallSession } from './call-session';
 import { clearReceivedFiles } from './received-files';
 import { startRingtone } from './ringtone';
 
-const streams: CallStreams = { local: new MediaStream(), remote: new MediaStream(), pc: null };
+const streams: CallStreams = {
+  local: new MediaStream(),
+  remote: new MediaStream(),
+  localShare: new MediaStream(),
+  remoteShare: new MediaStream(),
+  pc: null,
+};
 window.peerdialStreams = streams;
 
 // The other person is heard from here, not from the popup, so closing the popup never silences the call.
 const remoteAudio = new Audio();
 remoteAudio.autoplay = true;
 remoteAudio.srcObject = streams.remote;
+// Their shared tab's sound, in its own element: one element does not reliably mix two audio tracks.
+const remoteShareAudio = new Audio();
+remoteShareAudio.autoplay = true;
+remoteShareAudio.srcObject = streams.remoteShare;
+// Capturing a tab silences it for the sharer; playing the capture back lets them keep hearing it.
+// (Not a shared screen's sound: the computer still plays that itself, and a replay would echo.)
+const sharedTabAudio = new Audio();
+sharedTabAudio.autoplay = true;
+function hearSharedTab(sound: MediaStream | null): void {
+  sharedTabAudio.srcObject = sound;
+}
 
 let session: CallSession | null = null;
+
+// The screen picker page captures the screen itself (its capture id works nowhere else) and hands the stream over here.
+window.peerdialShareStream = async (stream) => {
+  if (!session) throw new Error('There is no call to share your screen into.');
+  await session.shareStream(stream);
+};
 let stopRingtone: (() => void) | null = null;
 
 // The popup hands picked files straight to this window (see src/shared/file-handoff.ts).
@@ -43,7 +66,7 @@ function handle(message: OffscreenMessage): void {
       return;
     case 'start':
       session?.stop();
-      session = startCallSession(message.local, streams, notify, streamsChanged);
+      session = startCallSession(message.local, streams, { notify, changed: streamsChanged, hearSharedTab });
       return;
     case 'connect':
       session?.connect(message.role, message.iceServers);
@@ -59,6 +82,12 @@ function handle(message: OffscreenMessage): void {
       return;
     case 'retry-media':
       void session?.retryMedia();
+      return;
+    case 'share-tab':
+      void session?.shareTab(message.streamId);
+      return;
+    case 'stop-share':
+      void session?.stopShare();
       return;
     case 'ringtone':
       stopRingtone?.();

@@ -47,7 +47,7 @@ export function App() {
       )}
       {call.phase === 'ringing' && <IncomingCall onReply={report} />}
       {(call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active') && (
-        <CallScreen call={call} onReply={report} />
+        <CallScreen call={call} share={view.share} onReply={report} />
       )}
       {call.phase === 'active' && (
         <>

@@ -1,8 +1,13 @@
-/** A call in progress: the other person large, yourself small, the timer and the controls. */
+/**
+ * A call in progress: the other person large, yourself small, the timer and
+ * the controls. While they share, what they share is large and their camera small.
+ */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CallState } from '../shared/call-state';
 import { displayCode, formatDuration } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
+import type { ShareState } from '../shared/share-state';
+import { ShareControls } from './ShareControls';
 import { sendCommand } from './use-background';
 import { useCallStreams } from './use-call-streams';
 
@@ -31,18 +36,22 @@ function CallTimer({ since }: { since: number }) {
   );
 }
 
-export function CallScreen({ call, onReply }: { call: InCall; onReply(reply: Reply): void }) {
-  const { streams, version } = useCallStreams(call.phase);
+export function CallScreen({ call, share, onReply }: { call: InCall; share: ShareState; onReply(reply: Reply): void }) {
+  const { streams, version } = useCallStreams(`${call.phase}/${share.status}`);
   const send = async (command: Parameters<typeof sendCommand>[0]) => onReply(await sendCommand(command));
   const hasRemoteVideo = (streams?.remote.getVideoTracks().length ?? 0) > 0;
+  const theyShare = (streams?.remoteShare.getVideoTracks().length ?? 0) > 0;
   const remote = call.phase === 'active' ? call.remote : null;
 
   return (
     <section class="call" data-streams={version}>
       {call.phase !== 'calling' && (
-        <div class="stage">
-          <StreamVideo stream={hasRemoteVideo ? streams!.remote : null} label="Remote video" className="remote" />
-          {!hasRemoteVideo && <div class="placeholder">{displayCode(call.peer)}</div>}
+        <div class={theyShare ? 'stage sharing' : 'stage'}>
+          {theyShare && <StreamVideo stream={streams!.remoteShare} label="Shared content" className="shared" />}
+          {(hasRemoteVideo || !theyShare) && (
+            <StreamVideo stream={hasRemoteVideo ? streams!.remote : null} label="Remote video" className="remote" />
+          )}
+          {!hasRemoteVideo && !theyShare && <div class="placeholder">{displayCode(call.peer)}</div>}
           <StreamVideo stream={streams?.local ?? null} label="Your video" className="self" />
           <div class="indicators">
             {call.phase === 'active' && <CallTimer since={call.connectedAt} />}
@@ -66,6 +75,7 @@ export function CallScreen({ call, onReply }: { call: InCall; onReply(reply: Rep
           {call.phase === 'calling' ? 'Cancel' : 'Hang up'}
         </button>
       </div>
+      <ShareControls share={share} onReply={onReply} />
     </section>
   );
 }

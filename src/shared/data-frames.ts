@@ -12,6 +12,7 @@
  *   receiver answers on it with `ack` frames (its write progress).
  */
 import * as v from 'valibot';
+import { ShareAnnouncement } from './share-media';
 
 /** A chat message is a message, not a document; longer text is better sent as a file. */
 export const MAX_CHAT_LENGTH = 4000;
@@ -34,6 +35,8 @@ export const ControlFrame = v.variant('type', [
   v.strictObject({ type: v.literal('media'), mic: v.boolean(), camera: v.boolean() }),
   /** Sent every second: its silence tells a dead peer sooner than ICE does. */
   v.strictObject({ type: v.literal('alive') }),
+  /** Which incoming stream is the shared tab or screen (the rest is the camera). */
+  ShareAnnouncement,
   v.strictObject({ type: v.literal('chat'), id: FrameId, text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CHAT_LENGTH)) }),
   /** The receiver has the chat message: the sender shows "Delivered". */
   v.strictObject({ type: v.literal('delivered'), id: FrameId }),

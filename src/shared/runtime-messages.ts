@@ -10,6 +10,7 @@ import { SignalData } from './protocol';
 import type { CallState } from './call-state';
 import type { ChatAndFiles } from './chat-and-files';
 import { MAX_CHAT_LENGTH } from './data-frames';
+import type { ShareState } from './share-state';
 
 const MediaFlags = v.strictObject({ mic: v.boolean(), camera: v.boolean() });
 const Role = v.picklist(['caller', 'callee']);
@@ -42,10 +43,19 @@ const ChatAndFilesSchema = v.strictObject({
   ),
 }) satisfies v.GenericSchema<unknown, ChatAndFiles>;
 
-/** What a person can ask for, from the popup or a notification button. */
+/** The tab a person asked to share, as the popup, keyboard command or context menu saw it. */
+const TabRef = v.strictObject({
+  id: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  /** Null when Chrome does not tell us (no activeTab grant on that tab). */
+  title: v.nullable(v.pipe(v.string(), v.maxLength(500))),
+});
+export type TabRef = v.InferOutput<typeof TabRef>;
+
+/** What a person can ask for, from the popup, a notification button, the keyboard command or the context menu. */
 export const UserCommand = v.variant('type', [
+  /** With `shareTab`, the call shares that tab as soon as it connects. */
   /** `dataOnly`: "Send a file", a call without camera or microphone. */
-  v.strictObject({ type: v.literal('dial'), code: v.string(), dataOnly: v.optional(v.boolean()) }),
+  v.strictObject({ type: v.literal('dial'), code: v.string(), dataOnly: v.optional(v.boolean()), shareTab: v.optional(TabRef) }),
   v.strictObject({ type: v.literal('accept') }),
   v.strictObject({ type: v.literal('decline') }),
   v.strictObject({ type: v.literal('hangup') }),
@@ -58,6 +68,9 @@ export const UserCommand = v.variant('type', [
   v.strictObject({ type: v.literal('accept-file'), id: TransferId }),
   v.strictObject({ type: v.literal('decline-file'), id: TransferId }),
   v.strictObject({ type: v.literal('cancel-file'), id: TransferId }),
+  v.strictObject({ type: v.literal('share-tab'), tab: TabRef }),
+  v.strictObject({ type: v.literal('share-screen') }),
+  v.strictObject({ type: v.literal('stop-share') }),
 ]);
 export type UserCommand = v.InferOutput<typeof UserCommand>;
 
@@ -85,6 +98,16 @@ export const BackgroundMessage = v.variant('type', [
     url: v.pipe(v.string(), v.startsWith('blob:chrome-extension://')),
     name: v.string(),
   }),
+  /** The offscreen document is sending the shared content. */
+  v.strictObject({ target: v.literal('background'), type: v.literal('share-started') }),
+  /** Capture failed; `message` is Chrome's own, for the worker to put in words. */
+  v.strictObject({ target: v.literal('background'), type: v.literal('share-failed'), message: v.pipe(v.string(), v.maxLength(1000)) }),
+  /** The shared capture ended by itself (tab closed, or Chrome's own "Stop sharing"). */
+  v.strictObject({ target: v.literal('background'), type: v.literal('share-ended') }),
+  /** From the screen picker page: the person closed Chrome's picker without choosing. */
+  v.strictObject({ target: v.literal('background'), type: v.literal('screen-cancelled') }),
+  /** From the screen picker page: its window is closing, which ends the screen capture it holds. */
+  v.strictObject({ target: v.literal('background'), type: v.literal('screen-closed') }),
 ]);
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 
@@ -99,6 +122,9 @@ export const OffscreenMessage = v.variant('type', [
   /** Permission arrived after the call started: capture again and add what is now allowed. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('retry-media') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('ringtone'), on: v.boolean() }),
+  /** Share the tab this tabCapture id names, replacing what is shared. */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('share-tab'), streamId: v.pipe(v.string(), v.maxLength(200)) }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('stop-share') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('stop') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('chat'), text: ChatText }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('answer-file'), id: TransferId, accept: v.boolean() }),
@@ -124,6 +150,8 @@ export interface View {
   mediaNotice: string | null;
   /** This call's chat and file transfers (empty between calls). */
   chatAndFiles: ChatAndFiles;
+  /** What we share, if anything, and the last sharing problem in words. */
+  share: ShareState;
 }
 
 export type PopupMessage = { target: 'popup'; type: 'view'; view: View };

@@ -3,7 +3,8 @@
  * profile holds one instance of the extension). Flags per PLATFORM-NOTES.md.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
@@ -33,6 +34,23 @@ export interface BrowserOptions {
   fakeUi?: boolean;
   /** Where files saved through the downloads API land, so a test can read them from disk. */
   downloadsPath?: string;
+  /** Let tabCapture work without a real toolbar click (automation only); needs `fakeMedia: false` to capture. */
+  allowTabCapture?: boolean;
+  /** A browser window of this size with no emulated viewport, so a captured tab renders at its real size. */
+  windowSize?: { width: number; height: number };
+  /** Chrome's screen picker chooses the source whose title contains this, with no person to click (Chromium's own test switch). */
+  autoPickCaptureSource?: string;
+}
+
+/** Chrome's id for an extension with this manifest `key`: SHA-256 of the key, first 32 hex digits written a–p. */
+export function extensionIdFromKey(base64Key: string): string {
+  const hex = createHash('sha256').update(Buffer.from(base64Key, 'base64')).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+}
+
+async function builtExtensionId(): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(DIST, 'manifest.json'), 'utf8')) as { key: string };
+  return extensionIdFromKey(manifest.key);
 }
 
 export interface ExtensionBrowser {
@@ -53,11 +71,14 @@ export interface ExtensionBrowser {
 }
 
 export async function launchExtensionBrowser(options: BrowserOptions = {}): Promise<ExtensionBrowser> {
-  const { fakeMedia = true, fakeUi = true } = options;
+  const { fakeMedia = true, fakeUi = true, allowTabCapture = false, windowSize, autoPickCaptureSource } = options;
   const profile = await mkdtemp(join(tmpdir(), 'peerdial-profile-'));
   const args = [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...HEADLESS_ARGS];
   if (fakeMedia) args.push('--use-fake-device-for-media-stream');
   if (fakeUi) args.push('--use-fake-ui-for-media-stream');
+  if (allowTabCapture) args.push(`--allowlisted-extension-id=${await builtExtensionId()}`);
+  if (windowSize) args.push(`--window-size=${windowSize.width},${windowSize.height}`);
+  if (autoPickCaptureSource) args.push(`--auto-select-desktop-capture-source=${autoPickCaptureSource}`);
 
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -65,13 +86,16 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
     args,
     // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
     ignoreDefaultArgs: ['--mute-audio'],
-    viewport: { width: 400, height: 720 },
+    viewport: windowSize ? null : { width: 400, height: 720 },
     acceptDownloads: true,
     downloadsPath: options.downloadsPath,
   });
   let worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   context.on('serviceworker', (next) => (worker = next));
   const extensionId = new URL(worker.url()).host;
+  if (allowTabCapture && extensionId !== (await builtExtensionId())) {
+    throw new Error(`The extension loaded as ${extensionId}, not the id its manifest key gives; tab capture would be refused.`);
+  }
   const url = (path: string) => `chrome-extension://${extensionId}/${path}`;
 
   const browser: ExtensionBrowser = {

@@ -79,3 +79,57 @@ export function remoteIceUfrag(page: Page): Promise<string | null> {
     return null;
   });
 }
+
+/** The colour at each point (fractions of width and height) of the frame a video element shows now. */
+export function videoColours(page: Page, label: string, points: [number, number][]): Promise<[number, number, number][]> {
+  return page.getByLabel(label).evaluate((video: HTMLVideoElement, at: [number, number][]) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    context.drawImage(video, 0, 0);
+    return at.map(([x, y]) => {
+      const [r, g, b] = context.getImageData(Math.floor(x * canvas.width), Math.floor(y * canvas.height), 1, 1).data;
+      return [r, g, b] as [number, number, number];
+    });
+  }, points);
+}
+
+export interface ShareReception {
+  videoTracks: number;
+  frameWidth: number;
+  frameHeight: number;
+  framesPerSecond: number;
+  videoBytes: number;
+  /** Sum of squared audio levels received on the shared stream's audio track so far (getStats totalAudioEnergy). */
+  audioEnergy: number;
+  audioLevel: number;
+}
+
+/** What arrives on the other side's shared stream, from the offscreen document's getStats. */
+export function shareReception(page: Page): Promise<ShareReception | null> {
+  return page.evaluate(async () => {
+    for (const view of chrome.extension.getViews()) {
+      const streams = (view as Window).peerdialStreams;
+      if (!streams?.pc) continue;
+      const video = streams.remoteShare.getVideoTracks()[0];
+      const audio = streams.remoteShare.getAudioTracks()[0];
+      const seen: ShareReception = { videoTracks: streams.remoteShare.getVideoTracks().length, frameWidth: 0, frameHeight: 0, framesPerSecond: 0, videoBytes: 0, audioEnergy: 0, audioLevel: 0 };
+      (await streams.pc.getStats()).forEach((report: Record<string, unknown>) => {
+        if (report.type !== 'inbound-rtp') return;
+        if (video && report.trackIdentifier === video.id) {
+          seen.frameWidth = Number(report.frameWidth ?? 0);
+          seen.frameHeight = Number(report.frameHeight ?? 0);
+          seen.framesPerSecond = Number(report.framesPerSecond ?? 0);
+          seen.videoBytes = Number(report.bytesReceived ?? 0);
+        }
+        if (audio && report.trackIdentifier === audio.id) {
+          seen.audioEnergy = Number(report.totalAudioEnergy ?? 0);
+          seen.audioLevel = Number(report.audioLevel ?? 0);
+        }
+      });
+      return seen;
+    }
+    return null;
+  });
+}

@@ -1,0 +1,36 @@
+/** Share this tab, share the screen, stop sharing, and what is shared now, in words. */
+import type { Reply } from '../shared/runtime-messages';
+import { describeShare, type ShareState } from '../shared/share-state';
+import { currentTab, NO_TAB } from './current-tab';
+import { sendCommand } from './use-background';
+
+export function ShareControls({ share, onReply }: { share: ShareState; onReply(reply: Reply): void }) {
+  const send = async (command: Parameters<typeof sendCommand>[0]) => onReply(await sendCommand(command));
+
+  async function shareThisTab() {
+    const tab = await currentTab();
+    if (!tab) return onReply({ ok: false, message: NO_TAB });
+    await send({ type: 'share-tab', tab });
+  }
+
+  const sharing = describeShare(share);
+  return (
+    <div class="share">
+      {sharing && <p class="sharing">{sharing}</p>}
+      {share.problem && <p class="notice">{share.problem}</p>}
+      <div class="row controls">
+        <button type="button" onClick={shareThisTab}>
+          Share this tab
+        </button>
+        <button type="button" onClick={() => send({ type: 'share-screen' })}>
+          Share screen
+        </button>
+        {share.status !== 'off' && (
+          <button type="button" onClick={() => send({ type: 'stop-share' })}>
+            Stop sharing
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

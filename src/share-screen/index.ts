@@ -1,0 +1,45 @@
+/**
+ * Shares a screen or window in the call. This page exists because the worker
+ * may not open Chrome's picker without naming a web tab, the offscreen
+ * document cannot open it at all, and the capture id it returns works only in
+ * the document that asked. So this page asks, captures, and hands the stream
+ * to the offscreen document, which sends it; the capture lives as long as this
+ * page, so the window stays open (minimise it) while the screen is shared.
+ */
+import browser from 'webextension-polyfill';
+import type { BackgroundMessage } from '../shared/runtime-messages';
+import { captureFailure, captureShare } from '../offscreen/share-capture';
+
+const hint = document.getElementById('hint') as HTMLParagraphElement;
+
+function tell(message: BackgroundMessage): Promise<unknown> {
+  return browser.runtime.sendMessage(message);
+}
+
+function offscreenWindow(): Window | null {
+  return (chrome.extension.getViews() as Window[]).find((view) => typeof view.peerdialShareStream === 'function') ?? null;
+}
+
+let sharing = false;
+// Closing the window before choosing cancels; closing it while sharing ends the capture it holds.
+window.addEventListener('pagehide', () => void tell({ target: 'background', type: sharing ? 'screen-closed' : 'screen-cancelled' }));
+
+// Tabs too: Chrome's list is also the way to share a tab other than the one PeerDial was opened on.
+chrome.desktopCapture.chooseDesktopMedia(['screen', 'window', 'tab', 'audio'], async (streamId, options) => {
+  if (!streamId) {
+    window.close();
+    return;
+  }
+  try {
+    const stream = await captureShare('desktop', streamId, options?.canRequestAudioTrack ?? false);
+    const engine = offscreenWindow();
+    if (!engine) throw new Error('There is no call to share your screen into.');
+    await engine.peerdialShareStream!(stream);
+  } catch (error) {
+    await tell({ target: 'background', type: 'share-failed', message: captureFailure(error) });
+    window.close();
+    return;
+  }
+  sharing = true;
+  hint.textContent = 'Your screen is shared in the PeerDial call. Keep this window open (you can minimise it); close it, or press Stop sharing in PeerDial, to stop.';
+});
