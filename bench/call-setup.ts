@@ -44,11 +44,13 @@ export async function measureCallSetup(calls: number): Promise<CallSetupSample[]
       await bobPopup.getByRole('button', { name: 'Accept' }).click();
       const [caller, callee] = await Promise.all([times(alicePopup), times(bobPopup)]);
       const accepted = callee.click!.Accept!;
-      samples.push({
+      const sample = {
         dialToRing: callee.status![INCOMING]! - caller.click!.Call!,
         acceptToCalleeFrame: callee.firstFrame! - accepted,
         acceptToCallerFrame: caller.firstFrame! - accepted,
-      });
+      };
+      samples.push(sample);
+      process.stdout.write(`  PeerDial call ${i + 1}/${calls}: ${JSON.stringify(sample, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
       await alicePopup.getByRole('button', { name: 'Hang up' }).click();
       await Promise.all([alicePopup, bobPopup].map((page) => page.getByLabel('Call code').waitFor()));
       // Let the offscreen documents close, as between two real calls.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST, type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/support/browser';
 import { connectCall } from '../test/e2e/support/calls';
-import { myCode } from '../test/e2e/support/probes';
+import { eventually, myCode } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
 import { PAGE_PRELUDE } from './frame-timing';
 import { cpuMs, extensionProcesses, residentBytes } from './processes';
@@ -22,19 +22,26 @@ export interface Footprint {
   idleCpuMsPer10s: number;
 }
 
-async function popupJsGzip(browser: ExtensionBrowser): Promise<number> {
-  const page = await browser.context.newPage();
-  await page.goto(browser.url('src/popup/index.html'));
-  await page.getByLabel('Your code').waitFor();
-  const paths = await page.evaluate(() =>
-    performance
-      .getEntriesByType('resource')
-      .map((entry) => new URL(entry.name).pathname)
-      .filter((path) => path.endsWith('.js')),
-  );
-  await page.close();
+/**
+ * The popup's JS as it ships: the scripts its page names and every module they
+ * import, gzipped. Read from dist/ because resource timing does not list
+ * chrome-extension:// scripts.
+ */
+async function popupJsGzip(): Promise<number> {
+  const html = await readFile(join(DIST, 'src/popup/index.html'), 'utf8');
+  const pending = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((match) => match[1]!);
+  const seen = new Set<string>();
   let total = 0;
-  for (const path of new Set(paths)) total += gzipSync(await readFile(join(DIST, path))).length;
+  while (pending.length > 0) {
+    const path = pending.pop()!;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const code = await readFile(join(DIST, path));
+    total += gzipSync(code).length;
+    for (const [, imported] of code.toString().matchAll(/(?:from|import)\s*\(?\s*["'](\.{0,2}\/?[^"']+\.js)["']/g)) {
+      pending.push(join('/assets', imported!.replace(/^\.\//, '').replace(/^\/assets\//, '')));
+    }
+  }
   return total;
 }
 
@@ -55,26 +62,24 @@ async function popupFirstRender(browser: ExtensionBrowser): Promise<number> {
   return ms;
 }
 
+/** Stops the worker as Chrome's idle rule would; the open popup's port starts a fresh one, which reports when it registered. */
 async function workerRestartToRegistered(browser: ExtensionBrowser): Promise<number> {
   const page = await browser.context.newPage();
   await page.goto(browser.url('src/popup/index.html'));
+  await browser.worker.evaluate(() => Object.assign(globalThis, { peerdialBeforeStop: true }));
   const cdp = await browser.context.newCDPSession(page);
   await cdp.send('ServiceWorker.enable');
-  const before = browser.worker;
   await cdp.send('ServiceWorker.stopAllWorkers');
-  // The open popup reconnects its port, which starts a fresh worker.
-  for (;;) {
-    if (browser.worker !== before) {
-      const mark = await browser.worker
-        .evaluate(() => performance.getEntriesByName('peerdial:registered')[0]?.startTime ?? null)
-        .catch(() => null);
-      if (mark !== null) {
-        await page.close();
-        return mark;
-      }
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const mark = await eventually(
+    () =>
+      browser.worker
+        .evaluate(() => ('peerdialBeforeStop' in globalThis ? null : (performance.getEntriesByName('peerdial:registered')[0]?.startTime ?? null)))
+        .catch(() => null),
+    (startTime) => startTime !== null,
+    'a fresh worker to register',
+  );
+  await page.close();
+  return mark!;
 }
 
 export async function measureFootprint(samples: number): Promise<Footprint> {
@@ -82,7 +87,8 @@ export async function measureFootprint(samples: number): Promise<Footprint> {
   const [alice, bob] = await Promise.all([launchExtensionBrowser(), launchExtensionBrowser()]);
   try {
     const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
-    const popupJsGzipBytes = await popupJsGzip(alice);
+    const popupJsGzipBytes = await popupJsGzip();
+    console.log('  footprint: popup size measured');
     const popupFirstRenderMs: number[] = [];
     for (let i = 0; i < samples; i++) popupFirstRenderMs.push(await popupFirstRender(alice));
 
@@ -93,9 +99,11 @@ export async function measureFootprint(samples: number): Promise<Footprint> {
     const idleBefore = await cpuMs(idlePids);
     await new Promise((r) => setTimeout(r, 10_000));
     const idleCpuMsPer10s = (await cpuMs(idlePids)) - idleBefore;
+    console.log('  footprint: idle CPU measured');
 
     const workerStartToRegisteredMs: number[] = [];
     for (let i = 0; i < samples; i++) workerStartToRegisteredMs.push(await workerRestartToRegistered(alice));
+    console.log('  footprint: worker restarts measured');
 
     const callerPopup = await alice.context.newPage();
     await callerPopup.goto(alice.url('src/popup/index.html'));

@@ -79,7 +79,9 @@ export async function measurePeerJs(calls: number): Promise<PeerJsSample[]> {
       await callee!.evaluate(() => (window as unknown as { answer(): void }).answer());
       const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller!), frameTimes(callee!)]);
       const answeredAt = await callee!.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
-      samples.push({ answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt, answerToCallerFrame: callerTimes.firstFrame! - answeredAt });
+      const sample = { answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt, answerToCallerFrame: callerTimes.firstFrame! - answeredAt };
+      samples.push(sample);
+      process.stdout.write(`  PeerJS call ${i + 1}/${calls}: ${JSON.stringify(sample, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
       for (const tab of [caller!, callee!]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
       await new Promise((r) => setTimeout(r, 300));
     }

@@ -61,3 +61,5 @@ await mkdir(results, { recursive: true });
 const file = join(results, `call-setup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 await writeFile(file, JSON.stringify({ machine, calls: CALLS, ours, theirs, footprint, tables: { setup, sizes } }, null, 2));
 console.log(`\nFigures written to ${file}`);
+// Browsers and servers are closed; a keep-alive socket of the PeerJS server must not hold the command open.
+process.exit(0);
