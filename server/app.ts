@@ -8,11 +8,14 @@ import { Server } from 'socket.io';
 import { MAX_SDP_LENGTH } from '../src/shared/protocol';
 import { createCallRegistry } from './call-registry';
 import type { Config } from './config';
+import { clientAddress, createConnectionGate } from './connection-gate';
 import type { SignalingContext } from './context';
 import type { Logger } from './logger';
+import { createMetrics } from './metrics';
 import { createPresence } from './presence';
+import { createRateLimits } from './rate-limits';
 import { attachSignaling } from './signaling';
-import type { SignalingServer } from './signaling-server';
+import type { PeerSocket, SignalingServer } from './signaling-server';
 import { createTimers } from './timers';
 
 export interface App {
@@ -20,15 +23,33 @@ export interface App {
   io: SignalingServer;
   context: SignalingContext;
   listen(): Promise<{ port: number }>;
+  /** Stops taking connections and drops the open ones, which then reconnect (to this server's successor). */
   close(): Promise<void>;
 }
 
 export function createApp(config: Config, log: Logger): App {
   let closing = false;
+  const presence = createPresence<PeerSocket>();
+  const calls = createCallRegistry();
+  const metrics = createMetrics({
+    connectedClients: () => io.engine.clientsCount,
+    registeredCodes: () => presence.size(),
+    calls: () => calls.counts(),
+  });
+  const limits = createRateLimits(config.rateLimitFactor);
+  const gate = createConnectionGate(config, limits, metrics, log);
+
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     if (request.method === 'GET' && request.url === '/healthz') {
       response.writeHead(closing ? 503 : 200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ status: closing ? 'closing' : 'ok' }));
+      return;
+    }
+    if (request.method === 'GET' && request.url === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        () => response.writeHead(500).end(),
+      );
       return;
     }
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
@@ -40,14 +61,25 @@ export function createApp(config: Config, log: Logger): App {
     // The largest message is an SDP; anything bigger is not ours.
     maxHttpBufferSize: MAX_SDP_LENGTH + 16 * 1024,
     serveClient: false,
+    allowRequest: (request, decide) => {
+      if (closing) decide('The server is shutting down; connect to another.', false);
+      else gate.allowRequest(request, decide);
+    },
+  });
+  io.engine.on('connection', (raw: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
+    const address = clientAddress(raw.request);
+    gate.opened(address);
+    raw.once('close', () => gate.closed(address));
   });
 
   const context: SignalingContext = {
     config,
     log,
-    presence: createPresence(),
-    calls: createCallRegistry(),
+    presence,
+    calls,
     timers: createTimers(),
+    limits,
+    metrics,
   };
   attachSignaling(io, context);
 
@@ -66,7 +98,8 @@ export function createApp(config: Config, log: Logger): App {
     async close() {
       closing = true;
       context.timers.close();
-      // Disconnecting every client tells each extension to reconnect (to this server's successor).
+      // Socket.IO closes each connection's transport without a "disconnect" packet, so every client
+      // sees a lost link (not a server kick) and its reconnection logic takes it elsewhere.
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -17,6 +17,7 @@ import {
 } from '../src/shared/protocol';
 import { type Call, isParty, otherParty } from './call-registry';
 import { deliver, endCall, ringTimer, type SignalingContext } from './context';
+import { iceServersFor } from './turn-credentials';
 
 /** Offline and nonexistent read the same, so codes cannot be enumerated by ringing them. */
 const UNAVAILABLE = 'Nobody is online with that code.';
@@ -48,7 +49,7 @@ export function ring(context: SignalingContext): Handler<RingRequest, { callId: 
     context.timers.start(ringTimer(call), context.config.ringTimeoutMs, () => endCall(context, call, EndReason.NoAnswer));
     deliver(context, to, 'incoming', { callId: call.id, from: me });
     context.log.info({ event: 'ring', callId: call.id, caller: me, callee: to }, 'ringing');
-    return { ok: true, callId: call.id, iceServers: context.config.iceServers };
+    return { ok: true, callId: call.id, iceServers: iceServersFor(context.config, me) };
   };
 }
 
@@ -61,7 +62,7 @@ export function accept(context: SignalingContext): Handler<CallRef, { iceServers
     context.timers.clear(ringTimer(call));
     deliver(context, call.caller, 'accepted', { callId });
     context.log.info({ event: 'accept', callId }, 'accepted');
-    return { ok: true, iceServers: context.config.iceServers };
+    return { ok: true, iceServers: iceServersFor(context.config, me) };
   };
 }
 

@@ -3,7 +3,9 @@ import type { EndReason, ServerToClientEvents } from '../src/shared/protocol';
 import type { Call, CallRegistry } from './call-registry';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { Presence } from './presence';
+import type { RateLimits } from './rate-limits';
 import type { PeerSocket } from './signaling-server';
 import type { Timers } from './timers';
 
@@ -13,6 +15,8 @@ export interface SignalingContext {
   presence: Presence<PeerSocket>;
   calls: CallRegistry;
   timers: Timers;
+  limits: RateLimits;
+  metrics: Metrics;
 }
 
 /** Sends to whoever holds a code right now; a code offline this instant simply misses it. */
