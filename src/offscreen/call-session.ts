@@ -12,6 +12,7 @@ import type { IceServer, SignalData } from '../shared/protocol';
 import type { BackgroundMessage } from '../shared/runtime-messages';
 import { captureCamera, captureLocalMedia } from './local-media';
 import { createPeer, type Peer } from './peer';
+import { iceTransportPolicy } from './transport-policy';
 
 const ControlMessage = v.strictObject({ type: v.literal('media'), mic: v.boolean(), camera: v.boolean() });
 
@@ -93,6 +94,7 @@ export function startCallSession(
       peer = createPeer({
         polite: role === 'callee',
         iceServers,
+        iceTransportPolicy: iceTransportPolicy(),
         send,
         // The callee adds its tracks to the caller's offered transceivers: one offer, one answer, no second round.
         async beforeAnswer(pc) {
