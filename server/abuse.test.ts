@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../src/shared/protocol';
 import { type Client, closeAll, connect, connectPeer, next, type Peer, setUpCall, startTestServer, type TestServer } from './testing/harness';
 
-const EXTENSION = 'chrome-extension://jifjaicfdkjfbangpfepmellfingegobn';
+const EXTENSION = 'chrome-extension://jifjaicfdkjfbangpfepmellfingegob';
 const OTHER_HOUSEHOLD = '127.0.0.2';
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

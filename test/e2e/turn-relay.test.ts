@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { ownExtensionOrigin } from '../../server/extension-origin';
 import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
 import { type RunningTurn, startCoturn } from './support/coturn';
 import { eventually, inboundBytes, myCode, waitForStatus } from './support/probes';
@@ -60,6 +61,7 @@ function selectedPair(page: Page): Promise<SelectedPair | null> {
 
 describe('a call behind a strict NAT', () => {
   it('connects through the TURN relay with the server-issued credentials', async () => {
+    expect(`chrome-extension://${alice.extensionId}`).toBe(ownExtensionOrigin());
     const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
     for (const popup of [alicePopup, bobPopup]) await popup.evaluate((key) => localStorage.setItem(key, 'relay'), FORCE_RELAY_KEY);
     const [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
