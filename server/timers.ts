@@ -3,6 +3,8 @@ export interface Timers {
   start(name: string, ms: number, fire: () => void): void;
   clear(name: string): void;
   close(): void;
+  /** Timers pending: every one belongs to a ringing call or an absent party, so this is bounded by them. */
+  size(): number;
 }
 
 export function createTimers(): Timers {
@@ -26,5 +28,6 @@ export function createTimers(): Timers {
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
     },
+    size: () => pending.size,
   };
 }
