@@ -13,9 +13,14 @@ import type { SignalingContext } from './context';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { createPresence } from './presence';
+import { createRedisCallRegistry } from './redis/call-registry';
+import { connectRedis } from './redis/connection';
+import { createRedisPresence } from './redis/presence';
+import { createRedisTimers } from './redis/timers';
+import { timerFired } from './registration';
 import { createRateLimits } from './rate-limits';
 import { attachSignaling } from './signaling';
-import type { PeerSocket, SignalingServer } from './signaling-server';
+import type { SignalingServer } from './signaling-server';
 import { createTimers } from './timers';
 
 export interface App {
@@ -29,14 +34,20 @@ export interface App {
 
 export function createApp(config: Config, log: Logger): App {
   let closing = false;
-  const presence = createPresence<PeerSocket>();
-  const calls = createCallRegistry();
+  const redisFailed = (error: unknown) => log.error({ event: 'redis', err: error }, 'Redis request failed');
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, redisFailed) : undefined;
+  const presence = redis ? createRedisPresence(redis.client, redis.processId) : createPresence();
+  const calls = redis ? createRedisCallRegistry(redis.client) : createCallRegistry();
   const metrics = createMetrics({
     connectedClients: () => io.engine.clientsCount,
-    registeredCodes: () => presence.size(),
+    registeredCodes: () => {
+      let registered = 0;
+      for (const socket of io.of('/').sockets.values()) if (socket.data.code) registered++;
+      return registered;
+    },
     calls: () => calls.counts(),
   });
-  const limits = createRateLimits(config.rateLimitFactor);
+  const limits = createRateLimits(config.rateLimitFactor, redis?.client);
   const gate = createConnectionGate(config, limits, metrics, log);
 
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -61,6 +72,7 @@ export function createApp(config: Config, log: Logger): App {
     // The largest message is an SDP; anything bigger is not ours.
     maxHttpBufferSize: MAX_SDP_LENGTH + 16 * 1024,
     serveClient: false,
+    ...(redis && { adapter: redis.adapter }),
     allowRequest: (request, decide) => {
       if (closing) decide('The server is shutting down; connect to another.', false);
       else gate.allowRequest(request, decide);
@@ -72,16 +84,18 @@ export function createApp(config: Config, log: Logger): App {
     raw.once('close', () => gate.closed(address));
   });
 
+  const fire = (name: string) => void timerFired(context)(name).catch((error: unknown) => log.error({ event: 'timer', name, err: error }, 'deadline failed'));
   const context: SignalingContext = {
     config,
     log,
+    io,
     presence,
     calls,
-    timers: createTimers(),
+    timers: redis ? createRedisTimers(redis.client, fire, redisFailed) : createTimers(fire),
     limits,
     metrics,
   };
-  attachSignaling(io, context);
+  const departures = attachSignaling(io, context);
 
   return {
     http,
@@ -97,10 +111,14 @@ export function createApp(config: Config, log: Logger): App {
     },
     async close() {
       closing = true;
-      context.timers.close();
       // Socket.IO closes each connection's transport without a "disconnect" packet, so every client
       // sees a lost link (not a server kick) and its reconnection logic takes it elsewhere.
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Their departures are recorded (in Redis, for the other processes) before the link to it closes.
+      await departures();
+      context.timers.close();
+      await presence.close();
+      await redis?.close();
     },
   };
 }

@@ -139,7 +139,7 @@ describe('a storm of random events', () => {
     const [alice, bob] = await Promise.all([connectPeer(server.url, { localAddress: '127.0.0.2' }), connectPeer(server.url, { localAddress: '127.0.0.3' })]);
     const honestCall = setUpCall(alice, bob);
     await Promise.all([stormDone, honestCall]);
-    expect(server.app.context.calls.of(alice.code)?.phase).toBe('accepted');
+    expect((await server.app.context.calls.of(alice.code))?.phase).toBe('accepted');
     expect((await alice.socket.emitWithAck('hangup', { callId: await honestCall })).ok).toBe(true);
 
     expect(await fetch(`${server.url}/healthz`).then((r) => r.status)).toBe(200);
@@ -149,10 +149,12 @@ describe('a storm of random events', () => {
     expect([...reasons]).toEqual(expect.arrayContaining(['bad-request', 'unknown-event', 'no-such-call', 'no-ack']));
     closeAll(alice, bob, ...storm);
     const { context, io } = server.app;
-    for (let i = 0; i < 100 && (io.engine.clientsCount > 0 || context.presence.size() > 0); i++) await new Promise((r) => setTimeout(r, 50));
+    const online = async () => (await Promise.all([alice, bob, ...storm].map((peer) => context.presence.holderOf(peer.code)))).filter(Boolean).length;
+    for (let i = 0; i < 100 && (io.engine.clientsCount > 0 || (await online()) > 0); i++) await new Promise((r) => setTimeout(r, 50));
     // Everyone gone: nobody online, and only grace timers (one per code that was in a call) left, which expire by themselves.
     expect(io.engine.clientsCount).toBe(0);
-    expect(context.presence.size()).toBe(0);
+    expect(await online()).toBe(0);
+    expect(await context.calls.of(alice.code)).toBeUndefined();
     expect(context.timers.size()).toBeLessThanOrEqual(callIds.length * 2 + 2);
     // Bounded memory: tens of thousands of messages must not leave tens of megabytes behind.
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);

@@ -8,7 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 export interface MetricsSources {
   connectedClients(): number;
   registeredCodes(): number;
-  calls(): { ringing: number; accepted: number };
+  calls(): Promise<{ ringing: number; accepted: number }>;
 }
 
 export interface Metrics {
@@ -42,8 +42,8 @@ export function createMetrics(sources: MetricsSources): Metrics {
     help: 'Calls by phase: ringing (not yet answered) and active (accepted).',
     labelNames: ['phase'],
     registers: [registry],
-    collect() {
-      const { ringing, accepted } = sources.calls();
+    async collect() {
+      const { ringing, accepted } = await sources.calls();
       this.set({ phase: 'ringing' }, ringing);
       this.set({ phase: 'active' }, accepted);
     },

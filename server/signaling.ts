@@ -90,7 +90,7 @@ function bind<E extends keyof ClientToServerEvents, Request>(
 }
 
 /** The registered sender's code, stamped by the server: a handler never trusts a code from the message. */
-function asSender<Request>(handle: (code: string, request: Request) => Result) {
+function asSender<Request>(handle: (code: string, request: Request) => Promise<Result>) {
   return (socket: PeerSocket, request: Request) => handle(socket.data.code!, request);
 }
 
@@ -99,7 +99,7 @@ function asSender<Request>(handle: (code: string, request: Request) => Result) {
  * them: such an address is locked out of ringing for a while. The answer to a
  * miss itself stays exactly the answer for an offline code.
  */
-function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, request: RingRequest) => Result) {
+function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, request: RingRequest) => Promise<Result>) {
   return async (socket: PeerSocket, request: RingRequest): Promise<Result> => {
     const lockout = await context.limits.missLockout(socket.data.address);
     if (lockout) {
@@ -107,7 +107,7 @@ function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, re
       context.log.warn({ event: 'ring', socket: socket.id, code: socket.data.code, address: socket.data.address, scope: 'misses' }, 'rate limited');
       return rateLimited('ring', lockout);
     }
-    const result = ring(socket, request);
+    const result = await ring(socket, request);
     if (!result.ok && result.error === ErrorCode.Unavailable) await context.limits.missed(socket.data.address);
     return result;
   };
@@ -127,7 +127,9 @@ function dropUnknown(context: SignalingContext, socket: PeerSocket): void {
   });
 }
 
-export function attachSignaling(io: SignalingServer, context: SignalingContext): void {
+/** Returns a function that waits for the departures still being recorded (a shutdown waits for them before closing Redis). */
+export function attachSignaling(io: SignalingServer, context: SignalingContext): () => Promise<void> {
+  const departing = new Set<Promise<void>>();
   io.on('connection', (socket) => {
     socket.data.address = socket.handshake.address.replace(/^::ffff:/, '');
     socket.data.challenge = randomBytes(32).toString('base64url');
@@ -146,7 +148,12 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
 
     socket.on('disconnect', () => {
       clearTimeout(registerDeadline);
-      leave(context)(socket);
+      const departure = leave(context)(socket).catch((error: unknown) => context.log.error({ event: 'leave', socket: socket.id, err: error }, 'could not record a departure'));
+      departing.add(departure);
+      void departure.finally(() => departing.delete(departure));
     });
   });
+  return async () => {
+    await Promise.allSettled([...departing]);
+  };
 }

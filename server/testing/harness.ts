@@ -56,10 +56,12 @@ export interface Peer {
   code: string;
 }
 
-/** A connection registered under a fresh code, as the extension registers. */
-export async function connectPeer(url: string, options: ClientOptions = {}): Promise<Peer> {
+export type Identity = Awaited<ReturnType<typeof generateIdentity>>;
+
+/** A connection registered under a fresh code (or the given install's code), as the extension registers. */
+export async function connectPeer(url: string, options: ClientOptions = {}, identity?: Identity): Promise<Peer & { identity: Identity }> {
   const { socket, hello } = await connect(url, options);
-  const identity = await generateIdentity();
+  identity ??= await generateIdentity();
   const signature = await signRegistration(identity.keyPair.privateKey, hello.challenge);
   const reply = await socket.emitWithAck('register', {
     protocol: PROTOCOL_VERSION,
@@ -67,7 +69,7 @@ export async function connectPeer(url: string, options: ClientOptions = {}): Pro
     signature: toBase64(signature),
   });
   if (!reply.ok) throw new Error(`Registration failed: ${reply.message}`);
-  return { socket, code: reply.code };
+  return { socket, code: reply.code, identity };
 }
 
 export function next<E extends keyof ServerToClientEvents>(socket: Client, event: E): Promise<Parameters<ServerToClientEvents[E]>[0]> {
