@@ -29,7 +29,10 @@ export async function deliver<E extends keyof ServerToClientEvents>(
 ): Promise<boolean> {
   const holder = await context.presence.holderOf(code);
   if (!holder) return false;
-  context.io.to(holder).emit(event, ...args);
+  // On this process: straight to the socket, skipping the adapter's room broadcast (the relay's hot path).
+  const local = context.io.sockets.sockets.get(holder);
+  if (local) local.emit(event, ...args);
+  else context.io.to(holder).emit(event, ...args);
   return true;
 }
 

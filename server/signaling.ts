@@ -139,7 +139,13 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     }, REGISTER_TIMEOUT_MS);
 
     dropUnknown(context, socket);
-    bind(context, socket, 'register', RegisterRequest, register(context));
+    const registerCode = register(context);
+    bind(context, socket, 'register', RegisterRequest, async (socket, request) => {
+      const result = await registerCode(socket, request);
+      // Registered: the deadline has nothing left to do, and a timer per idle connection is memory.
+      if (result.ok) clearTimeout(registerDeadline);
+      return result;
+    });
     bind(context, socket, 'ring', RingRequest, countingMisses(context, asSender(calls.ring(context))));
     bind(context, socket, 'accept', CallRef, asSender(calls.accept(context)));
     bind(context, socket, 'decline', CallRef, asSender(calls.decline(context)));
