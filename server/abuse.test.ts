@@ -210,3 +210,24 @@ describe('metrics', () => {
     expect(await metric(server.url, /^peerdial_messages_rejected_total\{reason="busy"\}/)).toBe(1);
   });
 });
+
+describe('logs', () => {
+  it('never carry SDP, candidate addresses or the TURN secret, even at trace level and for refused requests', async () => {
+    const secret = 'log-hygiene-secret-0123456789';
+    server = await startTestServer({ LOG_LEVEL: 'trace', TURN_URLS: 'turn:127.0.0.1:3478', TURN_SECRET: secret });
+    const [alice, bob] = await Promise.all([peer(server.url), peer(server.url)]);
+    const callId = await setUpCall(alice, bob);
+    const sdp = 'v=0\r\no=- 4611 2 IN IP4 198.51.100.23\r\ns=SECRET-SDP-MARKER\r\n';
+    const candidate = { candidate: 'candidate:1 1 udp 2122260223 203.0.113.77 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+    await alice.socket.emitWithAck('signal', { callId, data: { kind: 'description', description: { type: 'offer', sdp } } });
+    await alice.socket.emitWithAck('signal', { callId, data: { kind: 'candidate', candidate } });
+    // Refused ones too: malformed, and from a stranger.
+    await alice.socket.emitWithAck('signal', { callId, data: { kind: 'description', description: { type: 'bogus' as 'offer', sdp } } });
+    const stranger = await peer(server.url);
+    await stranger.socket.emitWithAck('signal', { callId, data: { kind: 'candidate', candidate } });
+
+    const written = JSON.stringify(server.logs);
+    expect(server.logs.length).toBeGreaterThan(5);
+    for (const leak of ['SECRET-SDP-MARKER', '198.51.100.23', '203.0.113.77', secret]) expect(written).not.toContain(leak);
+  });
+});
