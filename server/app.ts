@@ -8,9 +8,17 @@ import { Server } from 'socket.io';
 import { MAX_SDP_LENGTH } from '../src/shared/protocol';
 import { createCallRegistry } from './call-registry';
 import type { Config } from './config';
+import { clientAddress, createConnectionGate } from './connection-gate';
 import type { SignalingContext } from './context';
 import type { Logger } from './logger';
+import { createMetrics } from './metrics';
 import { createPresence } from './presence';
+import { createRedisCallRegistry } from './redis/call-registry';
+import { connectRedis } from './redis/connection';
+import { createRedisPresence } from './redis/presence';
+import { createRedisTimers } from './redis/timers';
+import { timerFired } from './registration';
+import { createRateLimits } from './rate-limits';
 import { attachSignaling } from './signaling';
 import type { SignalingServer } from './signaling-server';
 import { createTimers } from './timers';
@@ -20,15 +28,39 @@ export interface App {
   io: SignalingServer;
   context: SignalingContext;
   listen(): Promise<{ port: number }>;
+  /** Stops taking connections and drops the open ones, which then reconnect (to this server's successor). */
   close(): Promise<void>;
 }
 
 export function createApp(config: Config, log: Logger): App {
   let closing = false;
+  const redisFailed = (error: unknown) => log.error({ event: 'redis', err: error }, 'Redis request failed');
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, redisFailed) : undefined;
+  const presence = redis ? createRedisPresence(redis.client, redis.processId) : createPresence();
+  const calls = redis ? createRedisCallRegistry(redis.client) : createCallRegistry();
+  const metrics = createMetrics({
+    connectedClients: () => io.engine.clientsCount,
+    registeredCodes: () => {
+      let registered = 0;
+      for (const socket of io.of('/').sockets.values()) if (socket.data.code) registered++;
+      return registered;
+    },
+    calls: () => calls.counts(),
+  });
+  const limits = createRateLimits(config.rateLimitFactor, redis?.client);
+  const gate = createConnectionGate(config, limits, metrics, log);
+
   const http = createServer((request: IncomingMessage, response: ServerResponse) => {
     if (request.method === 'GET' && request.url === '/healthz') {
       response.writeHead(closing ? 503 : 200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ status: closing ? 'closing' : 'ok' }));
+      return;
+    }
+    if (request.method === 'GET' && request.url === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        () => response.writeHead(500).end(),
+      );
       return;
     }
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
@@ -40,17 +72,31 @@ export function createApp(config: Config, log: Logger): App {
     // The largest message is an SDP; anything bigger is not ours.
     maxHttpBufferSize: MAX_SDP_LENGTH + 16 * 1024,
     serveClient: false,
+    ...(redis && { adapter: redis.adapter }),
+    allowRequest: (request, decide) => {
+      if (closing) decide('The server is shutting down; connect to another.', false);
+      else gate.allowRequest(request, decide);
+    },
+  });
+  io.engine.on('connection', (raw: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
+    const address = clientAddress(raw.request);
+    gate.opened(address);
+    raw.once('close', () => gate.closed(address));
   });
 
+  const fire = (name: string) => void timerFired(context)(name).catch((error: unknown) => log.error({ event: 'timer', name, err: error }, 'deadline failed'));
   const context: SignalingContext = {
     config,
     log,
-    presence: createPresence(),
-    calls: createCallRegistry(),
-    timers: createTimers(),
+    io,
+    presence,
+    calls,
+    timers: redis ? createRedisTimers(redis.client, fire, redisFailed) : createTimers(fire),
+    limits,
+    metrics,
     claims: new Map(),
   };
-  attachSignaling(io, context);
+  const departures = attachSignaling(io, context);
 
   return {
     http,
@@ -66,9 +112,14 @@ export function createApp(config: Config, log: Logger): App {
     },
     async close() {
       closing = true;
-      context.timers.close();
-      // Disconnecting every client tells each extension to reconnect (to this server's successor).
+      // Socket.IO closes each connection's transport without a "disconnect" packet, so every client
+      // sees a lost link (not a server kick) and its reconnection logic takes it elsewhere.
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Their departures are recorded (in Redis, for the other processes) before the link to it closes.
+      await departures();
+      context.timers.close();
+      await presence.close();
+      await redis?.close();
     },
   };
 }

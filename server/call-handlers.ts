@@ -17,81 +17,81 @@ import {
 } from '../src/shared/protocol';
 import { type Call, isParty, otherParty } from './call-registry';
 import { deliver, endCall, ringTimer, type SignalingContext } from './context';
+import { iceServersFor } from './turn-credentials';
 
 /** Offline and nonexistent read the same, so codes cannot be enumerated by ringing them. */
 const UNAVAILABLE = 'Nobody is online with that code.';
 const NO_SUCH_CALL = 'That call does not exist or is already over.';
 
-type Handler<Request, Reply extends object = object> = (code: string, request: Request) => Result<Reply>;
+type Handler<Request, Reply extends object = object> = (code: string, request: Request) => Promise<Result<Reply>>;
 
-function partyCall(context: SignalingContext, code: string, callId: string): Call | undefined {
-  const call = context.calls.byId(callId);
+async function partyCall(context: SignalingContext, code: string, callId: string): Promise<Call | undefined> {
+  const call = await context.calls.byId(callId);
   return call && isParty(call, code) ? call : undefined;
 }
 
 export function ring(context: SignalingContext): Handler<RingRequest, { callId: string; iceServers: IceServer[] }> {
-  return (me, { to }) => {
+  return async (me, { to }) => {
     if (to === me) return fail(ErrorCode.SelfCall, 'That is your own code.');
-    const current = context.calls.of(me);
+    const current = await context.calls.of(me);
     if (current) {
       // Both dialled each other at once: the first ring stands, and the second caller joins it as callee.
       if (current.phase === 'ringing' && current.callee === me && current.caller === to) {
         return fail(ErrorCode.Busy, 'They are calling you already.');
       }
       // Dialling again means leaving whatever call this code was in (a client that lost track of it).
-      endCall(context, current, current.phase === 'ringing' && current.caller === me ? EndReason.Cancelled : EndReason.HungUp, me);
+      await endCall(context, current, current.phase === 'ringing' && current.caller === me ? EndReason.Cancelled : EndReason.HungUp, me);
     }
-    if (!context.presence.connectionOf(to)) return fail(ErrorCode.Unavailable, UNAVAILABLE);
-    if (context.calls.of(to)) return fail(ErrorCode.Busy, 'They are in another call.');
+    if (!(await context.presence.holderOf(to))) return fail(ErrorCode.Unavailable, UNAVAILABLE);
+    const call = await context.calls.open(me, to);
+    if (!call) return fail(ErrorCode.Busy, 'They are in another call.');
 
-    const call = context.calls.open(me, to);
-    context.timers.start(ringTimer(call), context.config.ringTimeoutMs, () => endCall(context, call, EndReason.NoAnswer));
-    deliver(context, to, 'incoming', { callId: call.id, from: me });
+    await context.timers.start(ringTimer(call), context.config.ringTimeoutMs);
+    await deliver(context, to, 'incoming', { callId: call.id, from: me });
     context.log.info({ event: 'ring', callId: call.id, caller: me, callee: to }, 'ringing');
-    return { ok: true, callId: call.id, iceServers: context.config.iceServers };
+    return { ok: true, callId: call.id, iceServers: iceServersFor(context.config, me) };
   };
 }
 
 export function accept(context: SignalingContext): Handler<CallRef, { iceServers: IceServer[] }> {
-  return (me, { callId }) => {
-    const call = partyCall(context, me, callId);
+  return async (me, { callId }) => {
+    const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
-    if (call.callee !== me || call.phase !== 'ringing') return fail(ErrorCode.OutOfTurn, 'Only the person being called can accept, once.');
-    context.calls.accept(call);
-    context.timers.clear(ringTimer(call));
-    deliver(context, call.caller, 'accepted', { callId });
+    if (call.callee !== me || !(await context.calls.accept(call))) return fail(ErrorCode.OutOfTurn, 'Only the person being called can accept, once.');
+    await context.timers.clear(ringTimer(call));
+    await deliver(context, call.caller, 'accepted', { callId });
     context.log.info({ event: 'accept', callId }, 'accepted');
-    return { ok: true, iceServers: context.config.iceServers };
+    return { ok: true, iceServers: iceServersFor(context.config, me) };
   };
 }
 
 export function decline(context: SignalingContext): Handler<CallRef> {
-  return (me, { callId }) => {
-    const call = partyCall(context, me, callId);
+  return async (me, { callId }) => {
+    const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
     if (call.callee !== me || call.phase !== 'ringing') return fail(ErrorCode.OutOfTurn, 'Only a ringing call can be declined.');
-    endCall(context, call, EndReason.Declined, me);
+    await endCall(context, call, EndReason.Declined, me);
     return { ok: true };
   };
 }
 
 export function hangup(context: SignalingContext): Handler<CallRef> {
-  return (me, { callId }) => {
-    const call = partyCall(context, me, callId);
+  return async (me, { callId }) => {
+    const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
     const reason = call.phase === 'accepted' ? EndReason.HungUp : call.caller === me ? EndReason.Cancelled : EndReason.Declined;
-    endCall(context, call, reason, me);
+    await endCall(context, call, reason, me);
     return { ok: true };
   };
 }
 
 export function signal(context: SignalingContext): Handler<SignalMessage> {
-  return (me, { callId, data }) => {
-    const call = partyCall(context, me, callId);
+  return async (me, { callId, data }) => {
+    const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
     // Nothing about a browser's network reaches the callee before they say yes.
     if (call.phase !== 'accepted') return fail(ErrorCode.OutOfTurn, 'The call has not been accepted yet.');
-    if (!deliver(context, otherParty(call, me), 'signal', { callId, data })) {
+    if (!(await deliver(context, otherParty(call, me), 'signal', { callId, data }))) {
       return fail(ErrorCode.Unavailable, 'The other side is reconnecting to the server.');
     }
     return { ok: true };

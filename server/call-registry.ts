@@ -1,7 +1,10 @@
 /**
  * Who is in which call. A code is in at most one call at a time, so "busy" is
  * one lookup, and a call is found by its id or by either party's code. Pure
- * data: the handlers decide who may do what, and own the timers.
+ * data: the handlers decide who may do what. Steps that read and then write
+ * (open only if nobody is busy, accept only a ringing call, close once) are
+ * single operations here, so two processes sharing the registry through
+ * Redis (server/redis/call-registry.ts) cannot both win.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -15,18 +18,21 @@ export interface Call {
 }
 
 export interface CallRegistry {
-  open(caller: string, callee: string): Call;
-  /** Recreates an accepted call both parties named after a server restart. */
-  restore(callId: string, caller: string, callee: string): Call;
-  byId(callId: string): Call | undefined;
-  of(code: string): Call | undefined;
-  accept(call: Call): void;
-  close(call: Call): void;
-  counts(): Record<CallPhase, number>;
+  /** Opens a ringing call, unless either code is in a call already. */
+  open(caller: string, callee: string): Promise<Call | undefined>;
+  /** Recreates an accepted call both parties named after a restart, unless the id or either code is taken. */
+  restore(callId: string, caller: string, callee: string): Promise<Call | undefined>;
+  byId(callId: string): Promise<Call | undefined>;
+  of(code: string): Promise<Call | undefined>;
+  /** Ringing to accepted; false if it was not ringing (any more). */
+  accept(call: Call): Promise<boolean>;
+  /** Forgets the call; false if it was already gone, so only one closer tells the parties. */
+  close(call: Call): Promise<boolean>;
+  counts(): Promise<Record<CallPhase, number>>;
 }
 
 /** 128 random bits: a call id cannot be guessed, though the server never relies on that alone. */
-function newCallId(): string {
+export function newCallId(): string {
   return randomBytes(16).toString('base64url');
 }
 
@@ -38,37 +44,48 @@ export function isParty(call: Call, code: string): boolean {
   return code === call.caller || code === call.callee;
 }
 
+/** One process: two maps. */
 export function createCallRegistry(): CallRegistry {
   const calls = new Map<string, Call>();
   const callOfCode = new Map<string, string>();
 
-  function add(call: Call): Call {
+  function add(call: Call): Call | undefined {
+    if (calls.has(call.id) || callOfCode.has(call.caller) || callOfCode.has(call.callee)) return undefined;
     calls.set(call.id, call);
     callOfCode.set(call.caller, call.id);
     callOfCode.set(call.callee, call.id);
-    return call;
+    return { ...call };
   }
 
   return {
-    open(caller, callee) {
+    async open(caller, callee) {
       return add({ id: newCallId(), caller, callee, phase: 'ringing' });
     },
-    restore(callId, caller, callee) {
+    async restore(callId, caller, callee) {
       return add({ id: callId, caller, callee, phase: 'accepted' });
     },
-    byId: (callId) => calls.get(callId),
-    of(code) {
+    byId: async (callId) => {
+      const call = calls.get(callId);
+      return call && { ...call };
+    },
+    async of(code) {
       const id = callOfCode.get(code);
-      return id === undefined ? undefined : calls.get(id);
+      const call = id === undefined ? undefined : calls.get(id);
+      return call && { ...call };
     },
-    accept(call) {
+    async accept(call) {
+      const stored = calls.get(call.id);
+      if (stored?.phase !== 'ringing') return false;
+      stored.phase = 'accepted';
       call.phase = 'accepted';
+      return true;
     },
-    close(call) {
-      calls.delete(call.id);
+    async close(call) {
+      if (!calls.delete(call.id)) return false;
       for (const code of [call.caller, call.callee]) if (callOfCode.get(code) === call.id) callOfCode.delete(code);
+      return true;
     },
-    counts() {
+    async counts() {
       const counts = { ringing: 0, accepted: 0 };
       for (const call of calls.values()) counts[call.phase]++;
       return counts;

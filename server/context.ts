@@ -1,44 +1,56 @@
-/** What every handler works with: one server process's view of who is online and in which call. */
+/** What every handler works with: who is online and in which call, whether kept by this process or shared through Redis. */
 import type { EndReason, ServerToClientEvents } from '../src/shared/protocol';
 import type { Call, CallRegistry } from './call-registry';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { Presence } from './presence';
-import type { PeerSocket } from './signaling-server';
+import type { RateLimits } from './rate-limits';
+import type { SignalingServer } from './signaling-server';
 import type { Timers } from './timers';
 
 export interface SignalingContext {
   config: Config;
   log: Logger;
-  presence: Presence<PeerSocket>;
+  io: SignalingServer;
+  presence: Presence;
   calls: CallRegistry;
   timers: Timers;
-  /** Calls a party named after a server restart, waiting for the other party to name the same call. */
-  claims: Map<string, { callId: string; peer: string }>;
+  limits: RateLimits;
+  metrics: Metrics;
+  /**
+   * Calls a party named after a server restart, waiting for the other party
+   * to name the same call (server/rejoin.ts). Kept by the process the party is
+   * connected to: with Redis the calls themselves survive a restart anyway.
+   */
+  claims: Map<string, { callId: string; peer: string; until: number }>;
 }
 
-/** Sends to whoever holds a code right now; a code offline this instant simply misses it. */
-export function deliver<E extends keyof ServerToClientEvents>(
+/** Sends to whoever holds a code right now, on whichever process; a code offline this instant simply misses it. */
+export async function deliver<E extends keyof ServerToClientEvents>(
   context: SignalingContext,
   code: string,
   event: E,
   ...args: Parameters<ServerToClientEvents[E]>
-): boolean {
-  const socket = context.presence.connectionOf(code);
-  if (!socket) return false;
-  socket.emit(event, ...args);
+): Promise<boolean> {
+  const holder = await context.presence.holderOf(code);
+  if (!holder) return false;
+  // On this process: straight to the socket, skipping the adapter's room broadcast (the relay's hot path).
+  const local = context.io.sockets.sockets.get(holder);
+  if (local) local.emit(event, ...args);
+  else context.io.to(holder).emit(event, ...args);
   return true;
 }
 
 export const ringTimer = (call: Call) => `ring:${call.id}`;
 export const graceTimer = (code: string) => `grace:${code}`;
 
-/** Ends a call for good and tells the parties, except the one who ended it (it already knows). */
-export function endCall(context: SignalingContext, call: Call, reason: EndReason, by?: string): void {
-  context.calls.close(call);
-  context.timers.clear(ringTimer(call));
+/** Ends a call for good and tells the parties, except the one who ended it (it already knows). Only the first ending counts. */
+export async function endCall(context: SignalingContext, call: Call, reason: EndReason, by?: string): Promise<void> {
+  if (!(await context.calls.close(call))) return;
+  await context.timers.clear(ringTimer(call));
   for (const code of [call.caller, call.callee]) {
-    if (code !== by) deliver(context, code, 'ended', { callId: call.id, reason });
+    if (code !== by) await deliver(context, code, 'ended', { callId: call.id, reason });
   }
   context.log.info({ event: 'call-ended', callId: call.id, reason }, 'call ended');
 }

@@ -1,14 +1,12 @@
 /** `npm run server`: the signaling server, configured from the environment. */
 import { createApp } from './app';
-import { ConfigError, readConfig } from './config';
+import { type Config, ConfigError, readConfig } from './config';
+import { ownExtensionOrigin } from './extension-origin';
 import { createLogger } from './logger';
 
-/** A shutdown that hangs (a stuck socket) must not keep a deploy waiting. */
-const SHUTDOWN_TIMEOUT_MS = 5_000;
-
-let config;
+let config: Config;
 try {
-  config = readConfig();
+  config = readConfig(process.env, ownExtensionOrigin());
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`PeerDial server: ${error.message}`);
@@ -18,12 +16,25 @@ try {
 const log = createLogger(config.logLevel);
 const app = createApp(config, log);
 const { port } = await app.listen();
-log.info({ event: 'listening', host: config.host, port }, `PeerDial signaling server on http://${config.host}:${port}`);
+log.info({ event: 'listening', host: config.host, port, origins: config.allowedOrigins, turn: Boolean(config.turn), redis: Boolean(config.redisUrl) }, `PeerDial signaling server on http://${config.host}:${port}`);
 
+/**
+ * A deploy's SIGTERM: /healthz turns 503 so a balancer stops sending people
+ * here, every connection is dropped so its extension reconnects (to another
+ * process), and the process exits. A stuck close must not keep the deploy
+ * waiting, so it exits anyway after SHUTDOWN_TIMEOUT_MS, with a failure code.
+ */
 function shutdown(signal: string): void {
-  log.info({ event: 'shutdown', signal }, 'shutting down');
-  setTimeout(() => process.exit(1), SHUTDOWN_TIMEOUT_MS).unref();
-  void app.close().then(() => process.exit(0));
+  log.info({ event: 'shutdown', signal, clients: app.io.engine.clientsCount }, 'shutting down');
+  setTimeout(() => {
+    log.error({ event: 'shutdown-timeout', timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting anyway');
+    process.exit(1);
+  }, config.shutdownTimeoutMs).unref();
+  void app.close().then(() => {
+    log.info({ event: 'stopped' }, 'stopped');
+    log.flush();
+    process.exit(0);
+  });
 }
 process.once('SIGTERM', () => shutdown('SIGTERM'));
 process.once('SIGINT', () => shutdown('SIGINT'));

@@ -5,7 +5,7 @@
  */
 import { fromBase64, verifyRegistration } from '../src/shared/call-code';
 import { EndReason, ErrorCode, fail, PROTOCOL_VERSION, type RegisterRequest, type Result } from '../src/shared/protocol';
-import { type Call, otherParty } from './call-registry';
+import { otherParty } from './call-registry';
 import { deliver, endCall, graceTimer, type SignalingContext } from './context';
 import type { PeerSocket } from './signaling-server';
 
@@ -24,55 +24,64 @@ export function register(context: SignalingContext) {
     if (socket.disconnected) return fail(ErrorCode.BadRequest, 'The connection closed during registration.');
 
     socket.data.code = code;
-    const replaced = context.presence.register(code, socket);
+    const replaced = await context.presence.register(code, socket.id);
     if (replaced) {
-      // The same install, reconnected: the old link stops ringing and is closed so it cannot act for the code.
-      replaced.data.code = undefined;
-      replaced.emit('replaced');
-      replaced.disconnect(true);
+      // The same install, reconnected (perhaps to another process): the old link stops ringing and is closed so it cannot act for the code.
+      context.io.to(replaced).emit('replaced');
+      context.io.in(replaced).disconnectSockets(true);
     }
-    context.timers.clear(graceTimer(code));
+    await context.timers.clear(graceTimer(code));
     context.log.info({ event: 'registered', code, socket: socket.id, replaced: Boolean(replaced) }, 'registered');
 
-    const call = context.calls.of(code);
     // Back before the caller gave up: ring again, so a restarted worker still shows the call.
-    if (call?.phase === 'ringing' && call.callee === code) deliver(context, code, 'incoming', { callId: call.id, from: call.caller });
-    if (call?.phase === 'accepted') deliver(context, otherParty(call, code), 'peer-status', { callId: call.id, online: true });
+    const call = await context.calls.of(code);
+    if (call?.phase === 'ringing' && call.callee === code) await deliver(context, code, 'incoming', { callId: call.id, from: call.caller });
+    if (call?.phase === 'accepted') await deliver(context, otherParty(call, code), 'peer-status', { callId: call.id, online: true });
     return { ok: true, code };
   };
 }
 
 /** A connection that went away. Its call survives a short absence (a worker restart, a blip). */
 export function leave(context: SignalingContext) {
-  return (socket: PeerSocket): void => {
+  return async (socket: PeerSocket): Promise<void> => {
     const code = socket.data.code;
-    if (!code || !context.presence.unregister(code, socket)) return;
+    if (!code || !(await context.presence.unregister(code, socket.id))) return;
     context.log.info({ event: 'offline', code, socket: socket.id }, 'offline');
-    const call = context.calls.of(code);
+    context.claims.delete(code);
+    const call = await context.calls.of(code);
     if (!call) return;
     // The peer's media may well be fine; whether to give up is theirs to judge, with this to go on.
-    if (call.phase === 'accepted') deliver(context, otherParty(call, code), 'peer-status', { callId: call.id, online: false });
-    context.timers.start(graceTimer(code), context.config.reconnectGraceMs, () => {
-      const current = context.calls.of(code);
-      if (!current || context.presence.connectionOf(code)) return;
-      goneFor(context, current, code);
-    });
+    if (call.phase === 'accepted') await deliver(context, otherParty(call, code), 'peer-status', { callId: call.id, online: false });
+    await context.timers.start(graceTimer(code), context.config.reconnectGraceMs);
   };
 }
 
 /**
- * A party gone past the grace period. A ringing call ends (no one is there to
- * answer or be answered). An accepted call's media flows peer to peer without
- * us, so the server never ends it on signaling alone: the peers notice a dead
- * connection themselves. It is only forgotten once neither party is here.
+ * A deadline passed, on whichever process set it or, if that one died, on
+ * another. A ring not answered in time ends. A party gone past the grace
+ * period: a ringing call ends (no one is there to answer or be answered). An
+ * accepted call's media flows peer to peer without us, so the server never
+ * ends it on signaling alone: the peers notice a dead connection themselves.
+ * It is only forgotten once neither party is here.
  */
-function goneFor(context: SignalingContext, call: Call, code: string): void {
-  if (call.phase === 'ringing') {
-    endCall(context, call, EndReason.Gone, code);
-    return;
-  }
-  if (!context.presence.connectionOf(otherParty(call, code))) {
-    context.calls.close(call);
-    context.log.info({ event: 'call-forgotten', callId: call.id }, 'both parties gone');
-  }
+export function timerFired(context: SignalingContext) {
+  return async (name: string): Promise<void> => {
+    const [kind, key] = [name.slice(0, name.indexOf(':')), name.slice(name.indexOf(':') + 1)];
+    if (kind === 'ring') {
+      const call = await context.calls.byId(key);
+      if (call?.phase === 'ringing') await endCall(context, call, EndReason.NoAnswer);
+      return;
+    }
+    if (kind !== 'grace') return;
+    const code = key;
+    const call = await context.calls.of(code);
+    if (!call || (await context.presence.holderOf(code))) return;
+    if (call.phase === 'ringing') {
+      await endCall(context, call, EndReason.Gone, code);
+      return;
+    }
+    if (!(await context.presence.holderOf(otherParty(call, code))) && (await context.calls.close(call))) {
+      context.log.info({ event: 'call-forgotten', callId: call.id }, 'both parties gone');
+    }
+  };
 }

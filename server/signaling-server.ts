@@ -7,6 +7,8 @@ export interface PeerData {
   challenge: string;
   /** Set once the connection has proven the key behind this code. */
   code?: string;
+  /** The client's address, which per-address limits count under. */
+  address: string;
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;

@@ -17,6 +17,7 @@ import { createPeer, type Peer } from './peer';
 import { sortRemoteTracks } from './remote-tracks';
 import { captureFailure, captureShare } from './share-capture';
 import { createShareSender, type ShareSender } from './share-sender';
+import { iceTransportPolicy } from './transport-policy';
 
 export interface CallSession {
   connect(role: Role, iceServers: IceServer[]): void;
@@ -136,6 +137,7 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
       peer = createPeer({
         polite: role === 'callee',
         iceServers,
+        iceTransportPolicy: iceTransportPolicy(),
         send,
         // The callee adds its tracks to the caller's offered transceivers: one offer, one answer, no second round.
         async beforeAnswer(pc) {

@@ -13,7 +13,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   probe.listen(0, '127.0.0.1');
   await once(probe, 'listening');
@@ -43,7 +43,8 @@ export async function startServer(env: Record<string, string> = {}, port?: numbe
     port: chosen,
     process: child,
     async stop() {
-      if (child.exitCode !== null) return;
+      // Already gone (exited, or killed by a signal, which leaves exitCode null): there is no 'exit' left to wait for.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');
     },

@@ -1,0 +1,233 @@
+/**
+ * A public address gets strangers: pages from other origins, floods, code
+ * guessing, events we never defined. Each is refused in words (or at the
+ * handshake), logged, counted, and leaves honest users unaffected.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../src/shared/protocol';
+import { type Client, closeAll, connect, connectPeer, next, type Peer, setUpCall, startTestServer, type TestServer } from './testing/harness';
+
+const EXTENSION = 'chrome-extension://jifjaicfdkjfbangpfepmellfingegob';
+const OTHER_HOUSEHOLD = '127.0.0.2';
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+let server: TestServer | undefined;
+const open: { socket: Client }[] = [];
+
+afterEach(async () => {
+  closeAll(...open.splice(0));
+  await server?.close();
+  server = undefined;
+});
+
+async function peer(url: string, options?: Parameters<typeof connectPeer>[1]): Promise<Peer> {
+  const connected = await connectPeer(url, options);
+  open.push(connected);
+  return connected;
+}
+
+function randomCode(): string {
+  return Array.from({ length: 12 }, () => CODE_ALPHABET[Math.floor(Math.random() * CODE_ALPHABET.length)]).join('');
+}
+
+async function refusedAtHandshake(url: string, options: Parameters<typeof connect>[1]): Promise<boolean> {
+  return connect(url, options).then(
+    ({ socket }) => {
+      open.push({ socket });
+      return false;
+    },
+    () => true,
+  );
+}
+
+async function metric(url: string, line: RegExp): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const found = text.split('\n').find((row) => line.test(row));
+  return found ? Number(found.split(' ').at(-1)) : 0;
+}
+
+describe('origins', () => {
+  it('refuses a web page from another origin at the handshake, and logs it', async () => {
+    server = await startTestServer({}, EXTENSION);
+    expect(await refusedAtHandshake(server.url, { origin: 'https://evil.example' })).toBe(true);
+    expect(server.logs.some((line) => line.event === 'origin-refused' && line.origin === 'https://evil.example')).toBe(true);
+    expect(await metric(server.url, /^peerdial_messages_rejected_total\{reason="origin"\}/)).toBe(1);
+    expect(server.app.io.engine.clientsCount).toBe(0);
+  });
+
+  it('lets the extension itself in, and localhost pages while developing', async () => {
+    server = await startTestServer({}, EXTENSION);
+    expect(await refusedAtHandshake(server.url, { origin: EXTENSION })).toBe(false);
+    expect(await refusedAtHandshake(server.url, { origin: 'http://localhost:5173' })).toBe(false);
+  });
+
+  it('in production allows only the listed origins', async () => {
+    server = await startTestServer({ NODE_ENV: 'production' }, EXTENSION);
+    expect(await refusedAtHandshake(server.url, { origin: 'http://localhost:5173' })).toBe(true);
+    expect(await refusedAtHandshake(server.url, { origin: 'chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' })).toBe(true);
+    expect(await refusedAtHandshake(server.url, { origin: EXTENSION })).toBe(false);
+  });
+
+  it('ALLOWED_ORIGINS replaces the default list', async () => {
+    server = await startTestServer({ ALLOWED_ORIGINS: 'https://app.example' }, EXTENSION);
+    expect(await refusedAtHandshake(server.url, { origin: EXTENSION })).toBe(true);
+    expect(await refusedAtHandshake(server.url, { origin: 'https://app.example' })).toBe(false);
+  });
+});
+
+describe('rate limits', () => {
+  it('stops a connection that keeps ringing, in words, with a log line', async () => {
+    server = await startTestServer();
+    const [alice, bob] = await Promise.all([peer(server.url), peer(server.url)]);
+    const replies = [];
+    for (let i = 0; i < 6; i++) {
+      const reply = await alice.socket.emitWithAck('ring', { to: bob.code });
+      replies.push(reply);
+      if (reply.ok) expect((await alice.socket.emitWithAck('hangup', { callId: reply.callId })).ok).toBe(true);
+    }
+    expect(replies.slice(0, 5).every((reply) => reply.ok)).toBe(true);
+    expect(replies[5]).toMatchObject({ ok: false, error: ErrorCode.RateLimited, message: expect.stringMatching(/^Too many ring requests; try again in \d+ s\.$/) });
+    expect(server.logs.some((line) => line.msg === 'rate limited' && line.event === 'ring' && line.scope === 'connection')).toBe(true);
+    expect(await metric(server.url, /^peerdial_rate_limit_hits_total\{event="ring",scope="connection"\}/)).toBe(1);
+    // Bob was not called a sixth time.
+    expect(await server.app.context.calls.of(bob.code)).toBeUndefined();
+  });
+
+  it('counts an address as a whole, and another address not at all', async () => {
+    // A tenth of the limits: one ring per connection, six per address.
+    server = await startTestServer({ RATE_LIMIT_FACTOR: '0.1' });
+    const bob = await peer(server.url, { localAddress: OTHER_HOUSEHOLD });
+    const results = [];
+    for (let i = 0; i < 7; i++) {
+      const caller = await peer(server.url);
+      const reply = await caller.socket.emitWithAck('ring', { to: bob.code });
+      results.push(reply.ok ? 'rang' : reply.error);
+      if (reply.ok) await caller.socket.emitWithAck('hangup', { callId: reply.callId });
+    }
+    expect(results).toEqual(['rang', 'rang', 'rang', 'rang', 'rang', 'rang', ErrorCode.RateLimited]);
+    const neighbour = await peer(server.url, { localAddress: '127.0.0.3' });
+    expect((await neighbour.socket.emitWithAck('ring', { to: bob.code })).ok).toBe(true);
+  });
+
+  it('caps the connections one address holds, and frees a place when one closes', async () => {
+    server = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '3' });
+    const three = await Promise.all([0, 1, 2].map(() => connect(server!.url)));
+    open.push(...three);
+    expect(await refusedAtHandshake(server.url, {})).toBe(true);
+    expect(await refusedAtHandshake(server.url, { localAddress: OTHER_HOUSEHOLD })).toBe(false);
+    three[0]!.socket.disconnect();
+    await waitFor(() => server!.app.io.engine.clientsCount === 3);
+    expect(await refusedAtHandshake(server.url, {})).toBe(false);
+    expect(await metric(server.url, /^peerdial_messages_rejected_total\{reason="connection-cap"\}/)).toBe(1);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('call codes cannot be enumerated', () => {
+  it('answers a code that never existed exactly as an offline one', async () => {
+    server = await startTestServer();
+    const alice = await peer(server.url);
+    const gone = await peer(server.url);
+    gone.socket.disconnect();
+    while (await server.app.context.presence.holderOf(gone.code)) await new Promise((r) => setTimeout(r, 20));
+    const offline = await alice.socket.emitWithAck('ring', { to: gone.code });
+    const never = await alice.socket.emitWithAck('ring', { to: randomCode() });
+    expect(never).toEqual(offline);
+    expect(never).toMatchObject({ ok: false, error: ErrorCode.Unavailable });
+  });
+
+  it('locks an address out of ringing after many misses, while others still ring', async () => {
+    server = await startTestServer();
+    const bob = await peer(server.url, { localAddress: OTHER_HOUSEHOLD });
+    const guesses = [];
+    // Several connections, so the per-connection ring limit is not what stops the guessing.
+    for (let i = 0; i < 11; i++) {
+      if (i % 5 === 0) open.push(await peer(server.url));
+      const guesser = open.at(-1) as Peer;
+      guesses.push((await guesser.socket.emitWithAck('ring', { to: randomCode() })).ok ? 'rang' : 'missed');
+    }
+    expect(guesses.every((g) => g === 'missed')).toBe(true);
+    const guesser = await peer(server.url);
+    const ringing = next(bob.socket, 'incoming');
+    const refused = await guesser.socket.emitWithAck('ring', { to: bob.code });
+    expect(refused).toMatchObject({ ok: false, error: ErrorCode.RateLimited, message: expect.stringMatching(/^Too many calls to codes that are not online; try again in \d+ s\.$/) });
+    expect(await server.app.context.calls.of(bob.code)).toBeUndefined();
+
+    const friend = await peer(server.url, { localAddress: '127.0.0.3' });
+    expect((await friend.socket.emitWithAck('ring', { to: bob.code })).ok).toBe(true);
+    expect((await ringing).from).toBe(friend.code);
+    expect(await metric(server.url, /^peerdial_rate_limit_hits_total\{event="ring",scope="misses"\}/)).toBe(1);
+  });
+});
+
+describe('events the server does not speak', () => {
+  it('are counted and dropped, and a client that keeps sending them is disconnected', async () => {
+    server = await startTestServer();
+    const [alice, bob] = await Promise.all([peer(server.url), peer(server.url)]);
+    const raw = alice.socket as unknown as { emit(event: string, ...args: unknown[]): void };
+    for (let i = 0; i < 5; i++) raw.emit('list-online', {});
+    await waitFor(() => server!.logs.length > 0);
+    // Still a working client after a few.
+    const callId = await setUpCall(alice, bob);
+    expect(callId).toBeTruthy();
+    const dropped = next(alice.socket, 'disconnect' as never);
+    for (let i = 0; i < 10; i++) raw.emit(`whois-${i}`, { code: bob.code });
+    expect(await dropped).toBe('io server disconnect');
+    expect(await metric(server.url, /^peerdial_messages_rejected_total\{reason="unknown-event"\}/)).toBe(15);
+    expect(bob.socket.connected).toBe(true);
+  });
+
+  it('a payload past the size cap closes only that connection', async () => {
+    server = await startTestServer();
+    const [alice, bob] = await Promise.all([peer(server.url), peer(server.url)]);
+    const dropped = next(alice.socket, 'disconnect' as never);
+    alice.socket.emit('signal', { callId: 'x'.repeat(20), data: { kind: 'description', description: { type: 'offer', sdp: 'a'.repeat(200_000) } } }, () => {});
+    expect(await dropped).toBe('transport close');
+    expect((await bob.socket.emitWithAck('ring', { to: randomCode() })).ok).toBe(false);
+    expect(await fetch(`${server.url}/healthz`).then((r) => r.status)).toBe(200);
+  });
+});
+
+describe('metrics', () => {
+  it('shows connected clients, calls by phase, messages relayed and refusals', async () => {
+    server = await startTestServer();
+    const [alice, bob, carol] = await Promise.all([peer(server.url), peer(server.url), peer(server.url)]);
+    await setUpCall(alice, bob);
+    expect((await carol.socket.emitWithAck('ring', { to: bob.code })).ok).toBe(false);
+    const dave = await peer(server.url);
+    const incoming = next(carol.socket, 'incoming');
+    expect((await dave.socket.emitWithAck('ring', { to: carol.code })).ok).toBe(true);
+    await incoming;
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await metric(server.url, /^peerdial_connected_clients /)).toBe(4);
+    expect(await metric(server.url, /^peerdial_calls\{phase="active"\}/)).toBe(1);
+    expect(await metric(server.url, /^peerdial_calls\{phase="ringing"\}/)).toBe(1);
+    expect(await metric(server.url, /^peerdial_messages_relayed_total /)).toBe(2);
+    expect(await metric(server.url, /^peerdial_messages_rejected_total\{reason="busy"\}/)).toBe(1);
+  });
+});
+
+describe('logs', () => {
+  it('never carry SDP, candidate addresses or the TURN secret, even at trace level and for refused requests', async () => {
+    const secret = 'log-hygiene-secret-0123456789';
+    server = await startTestServer({ LOG_LEVEL: 'trace', TURN_URLS: 'turn:127.0.0.1:3478', TURN_SECRET: secret });
+    const [alice, bob] = await Promise.all([peer(server.url), peer(server.url)]);
+    const callId = await setUpCall(alice, bob);
+    const sdp = 'v=0\r\no=- 4611 2 IN IP4 198.51.100.23\r\ns=SECRET-SDP-MARKER\r\n';
+    const candidate = { candidate: 'candidate:1 1 udp 2122260223 203.0.113.77 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+    await alice.socket.emitWithAck('signal', { callId, data: { kind: 'description', description: { type: 'offer', sdp } } });
+    await alice.socket.emitWithAck('signal', { callId, data: { kind: 'candidate', candidate } });
+    // Refused ones too: malformed, and from a stranger.
+    await alice.socket.emitWithAck('signal', { callId, data: { kind: 'description', description: { type: 'bogus' as 'offer', sdp } } });
+    const stranger = await peer(server.url);
+    await stranger.socket.emitWithAck('signal', { callId, data: { kind: 'candidate', candidate } });
+
+    const written = JSON.stringify(server.logs);
+    expect(server.logs.length).toBeGreaterThan(5);
+    for (const leak of ['SECRET-SDP-MARKER', '198.51.100.23', '203.0.113.77', secret]) expect(written).not.toContain(leak);
+  });
+});

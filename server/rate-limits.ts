@@ -1,0 +1,108 @@
+/**
+ * How often a connection, and an address, may do each thing. Counting is
+ * rate-limiter-flexible's (maintained, atomic, and with a Redis store, so
+ * several server processes count one address together).
+ *
+ * Ringing is the strictest: it wakes a person up, and it is how someone would
+ * try codes. An address whose rings keep missing (codes nobody holds) is
+ * locked out of ringing for a while, so guessing codes slows to a crawl.
+ */
+import type { Redis } from 'ioredis';
+import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+
+export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'unknown'] as const;
+export type LimitedEvent = (typeof LIMITED_EVENTS)[number];
+
+interface Rate {
+  points: number;
+  seconds: number;
+}
+
+/**
+ * Per connection: what one person's extension does at most. Per address: an
+ * office or household behind one NAT, several people at once.
+ */
+const RATES: Record<LimitedEvent, { connection: Rate; address: Rate }> = {
+  // A connection registers once; a worker restart is a new connection.
+  register: { connection: { points: 3, seconds: 60 }, address: { points: 120, seconds: 60 } },
+  // A person redials a busy friend a few times a minute, not dozens.
+  ring: { connection: { points: 5, seconds: 60 }, address: { points: 60, seconds: 60 } },
+  accept: { connection: { points: 20, seconds: 60 }, address: { points: 240, seconds: 60 } },
+  decline: { connection: { points: 20, seconds: 60 }, address: { points: 240, seconds: 60 } },
+  hangup: { connection: { points: 20, seconds: 60 }, address: { points: 240, seconds: 60 } },
+  // Setting up a call is two descriptions and a few dozen candidates; renegotiation adds a few more.
+  signal: { connection: { points: 200, seconds: 10 }, address: { points: 2_000, seconds: 10 } },
+  // Once per reconnection during a call, like register.
+  rejoin: { connection: { points: 3, seconds: 60 }, address: { points: 120, seconds: 60 } },
+  // Events this server does not speak: an old or a broken client, or a probe.
+  unknown: { connection: { points: 10, seconds: 60 }, address: { points: 100, seconds: 60 } },
+};
+
+/** New connections from one address per minute: every extension reconnecting after a server restart, not a flood. */
+const CONNECTIONS_PER_MINUTE = 120;
+/** A person mistyping a code a few times; past this, an address is trying codes. */
+const MISSES_ALLOWED = 10;
+const MISS_WINDOW_SECONDS = 10 * 60;
+/** How long an address that kept missing may not ring. */
+const MISS_LOCKOUT_SECONDS = 15 * 60;
+
+export type Scope = 'connection' | 'address';
+
+export interface Refusal {
+  scope: Scope | 'misses';
+  retryAfterMs: number;
+}
+
+export interface RateLimits {
+  /** Counts one event; resolves to a refusal when it is over a limit. */
+  take(event: LimitedEvent, connectionId: string, address: string): Promise<Refusal | undefined>;
+  /** Counts one new connection from an address. */
+  connect(address: string): Promise<Refusal | undefined>;
+  /** A ring to a code nobody holds. */
+  missed(address: string): Promise<void>;
+  /** Whether this address is locked out of ringing for missing too often. */
+  missLockout(address: string): Promise<Refusal | undefined>;
+}
+
+async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: string, scope: Refusal['scope']): Promise<Refusal | undefined> {
+  try {
+    await limiter.consume(key);
+    return undefined;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return { scope, retryAfterMs: rejection.msBeforeNext };
+    throw rejection;
+  }
+}
+
+export function createRateLimits(factor: number, redis?: Redis): RateLimits {
+  // Per address is shared between processes when there are several; a connection lives on one process.
+  const shared = (name: string, options: IRateLimiterOptions) =>
+    redis
+      ? new RateLimiterRedis({ ...options, storeClient: redis, keyPrefix: `peerdial:limit:${name}` })
+      : new RateLimiterMemory({ ...options, keyPrefix: name });
+  const scaled = (rate: Rate) => ({ points: Math.max(1, Math.round(rate.points * factor)), duration: rate.seconds });
+
+  const perConnection = new Map<LimitedEvent, RateLimiterMemory>();
+  const perAddress = new Map<LimitedEvent, RateLimiterMemory | RateLimiterRedis>();
+  for (const event of LIMITED_EVENTS) {
+    perConnection.set(event, new RateLimiterMemory({ ...scaled(RATES[event].connection), keyPrefix: event }));
+    perAddress.set(event, shared(event, scaled(RATES[event].address)));
+  }
+  const connections = shared('connect', scaled({ points: CONNECTIONS_PER_MINUTE, seconds: 60 }));
+  const misses = shared('misses', { ...scaled({ points: MISSES_ALLOWED, seconds: MISS_WINDOW_SECONDS }), blockDuration: MISS_LOCKOUT_SECONDS });
+
+  return {
+    async take(event, connectionId, address) {
+      return (await consume(perConnection.get(event)!, connectionId, 'connection')) ?? (await consume(perAddress.get(event)!, address, 'address'));
+    },
+    connect: (address) => consume(connections, address, 'address'),
+    async missed(address) {
+      await consume(misses, address, 'misses');
+    },
+    async missLockout(address) {
+      const state = await misses.get(address);
+      if (!state || state.consumedPoints <= misses.points) return undefined;
+      return { scope: 'misses', retryAfterMs: state.msBeforeNext };
+    },
+  };
+}

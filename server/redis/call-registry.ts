@@ -1,0 +1,71 @@
+/**
+ * Calls shared by every server process, so a call rung on one process can be
+ * accepted, relayed and ended on another. A call is a hash, each party's code
+ * points at it, and two sets count calls by phase. Every read-then-write step
+ * is one Lua script: Redis runs it alone, so two processes cannot both open
+ * a call to one callee, or both accept, or both end one call.
+ */
+import type { Redis } from 'ioredis';
+import { type Call, type CallPhase, type CallRegistry, newCallId } from '../call-registry';
+
+const callKey = (id: string) => `peerdial:call:${id}`;
+const codeKey = (code: string) => `peerdial:code-call:${code}`;
+const phaseKey = (phase: CallPhase) => `peerdial:calls:${phase}`;
+
+/** Opens (ringing) or restores (accepted) a call, unless its id or either party is taken. */
+const OPEN = `
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'caller', ARGV[2], 'callee', ARGV[3], 'phase', ARGV[4])
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[3], ARGV[1])
+redis.call('SADD', KEYS[4], ARGV[1])
+return 1`;
+const ACCEPT = `
+if redis.call('HGET', KEYS[1], 'phase') ~= 'ringing' then return 0 end
+redis.call('HSET', KEYS[1], 'phase', 'accepted')
+redis.call('SMOVE', KEYS[2], KEYS[3], ARGV[1])
+return 1`;
+const CLOSE = `
+if redis.call('DEL', KEYS[1]) == 0 then return 0 end
+for i = 2, 3 do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]) end
+end
+redis.call('SREM', KEYS[4], ARGV[1])
+redis.call('SREM', KEYS[5], ARGV[1])
+return 1`;
+
+function asCall(id: string, fields: Record<string, string>): Call | undefined {
+  const { caller, callee, phase } = fields;
+  if (!caller || !callee || (phase !== 'ringing' && phase !== 'accepted')) return undefined;
+  return { id, caller, callee, phase };
+}
+
+export function createRedisCallRegistry(redis: Redis): CallRegistry {
+  const byId = async (id: string) => asCall(id, await redis.hgetall(callKey(id)));
+  async function add(id: string, caller: string, callee: string, phase: CallPhase): Promise<Call | undefined> {
+    const added = await redis.eval(OPEN, 4, callKey(id), codeKey(caller), codeKey(callee), phaseKey(phase), id, caller, callee, phase);
+    return added === 1 ? { id, caller, callee, phase } : undefined;
+  }
+  return {
+    open: (caller, callee) => add(newCallId(), caller, callee, 'ringing'),
+    restore: (callId, caller, callee) => add(callId, caller, callee, 'accepted'),
+    byId,
+    async of(code) {
+      const id = await redis.get(codeKey(code));
+      return id ? byId(id) : undefined;
+    },
+    async accept(call) {
+      const accepted = (await redis.eval(ACCEPT, 3, callKey(call.id), phaseKey('ringing'), phaseKey('accepted'), call.id)) === 1;
+      if (accepted) call.phase = 'accepted';
+      return accepted;
+    },
+    async close(call) {
+      const keys = [callKey(call.id), codeKey(call.caller), codeKey(call.callee), phaseKey('ringing'), phaseKey('accepted')];
+      return (await redis.eval(CLOSE, keys.length, ...keys, call.id)) === 1;
+    },
+    async counts() {
+      const [ringing, accepted] = await Promise.all([redis.scard(phaseKey('ringing')), redis.scard(phaseKey('accepted'))]);
+      return { ringing, accepted };
+    },
+  };
+}

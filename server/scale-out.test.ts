@@ -1,0 +1,131 @@
+/**
+ * Two server processes sharing one real Redis, as behind a load balancer:
+ * people connected to different processes call each other, a code has one
+ * owner across them, and a process killed mid-ring leaves nothing stuck.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EndReason, ErrorCode } from '../src/shared/protocol';
+import { type RunningServer, startServer } from '../test/e2e/support/server';
+import { closeAll, connectPeer, expectOk, next, type Peer, setUpCall } from './testing/harness';
+import { type RunningRedis, startRedis } from './testing/redis';
+
+/** Short, so a ring left by a killed process ends within the test; the server's minimum. */
+const RING_TIMEOUT_MS = 1_000;
+
+let redis: RunningRedis;
+let a: RunningServer;
+let b: RunningServer;
+const peers: Peer[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  const env = { REDIS_URL: redis.url, RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) };
+  [a, b] = await Promise.all([startServer(env), startServer(env)]);
+});
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  await redis?.stop();
+});
+
+afterEach(() => {
+  closeAll(...peers.splice(0));
+});
+
+async function peerOn(server: RunningServer, identity?: Parameters<typeof connectPeer>[2]) {
+  const peer = await connectPeer(server.url, {}, identity);
+  peers.push(peer);
+  return peer;
+}
+
+/** Server processes whose heartbeat key is in Redis. */
+async function liveProcesses(): Promise<number> {
+  const client = new Redis(redis.url);
+  try {
+    return (await client.keys('peerdial:alive:*')).length;
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('several processes behind Redis', () => {
+  it('a caller on one process reaches a callee on another: ring, accept, relay both ways, hang up', async () => {
+    const [alice, bob] = await Promise.all([peerOn(a), peerOn(b)]);
+    const callId = await setUpCall(alice, bob);
+    const candidate = next(alice.socket, 'signal');
+    const data = { kind: 'candidate' as const, candidate: { candidate: 'candidate:1 1 udp 2122260223 192.0.2.7 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
+    expectOk(await bob.socket.emitWithAck('signal', { callId, data }));
+    expect(await candidate).toEqual({ callId, data });
+
+    const ended = next(bob.socket, 'ended');
+    expectOk(await alice.socket.emitWithAck('hangup', { callId }));
+    expect(await ended).toEqual({ callId, reason: EndReason.HungUp });
+    // Both free again, on both processes.
+    const again = next(alice.socket, 'incoming');
+    expectOk(await bob.socket.emitWithAck('ring', { to: alice.code }));
+    expect((await again).from).toBe(bob.code);
+  });
+
+  it('a third party on either process cannot join or ring into a call between processes', async () => {
+    const [alice, bob, mallory] = await Promise.all([peerOn(a), peerOn(b), peerOn(b)]);
+    const callId = await setUpCall(alice, bob);
+    expect(await mallory.socket.emitWithAck('signal', { callId, data: { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } } })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+    expect(await mallory.socket.emitWithAck('ring', { to: alice.code })).toMatchObject({ ok: false, error: ErrorCode.Busy });
+  });
+
+  it('a code registered on one process and again on another has one owner: the newer connection', async () => {
+    const first = await peerOn(a);
+    const replaced = next(first.socket, 'replaced');
+    const dropped = next(first.socket, 'disconnect' as never);
+    const second = await peerOn(b, first.identity);
+    expect(second.code).toBe(first.code);
+    await replaced;
+    expect(await dropped).toBe('io server disconnect');
+
+    const caller = await peerOn(a);
+    const incoming = next(second.socket, 'incoming');
+    expectOk(await caller.socket.emitWithAck('ring', { to: second.code }));
+    expect((await incoming).from).toBe(caller.code);
+  });
+
+  it('a process killed mid-ring leaves no stuck state', { timeout: 60_000 }, async () => {
+    const doomed = await startServer({ REDIS_URL: redis.url, RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) });
+    try {
+      const caller = await peerOn(doomed);
+      const callee = await peerOn(b);
+      const incoming = next(callee.socket, 'incoming');
+      const { callId } = expectOk(await caller.socket.emitWithAck('ring', { to: callee.code }));
+      await incoming;
+      const ended = next(callee.socket, 'ended');
+      doomed.process.kill('SIGKILL');
+
+      // The surviving process ends the ring the dead one started.
+      expect(await ended).toEqual({ callId, reason: EndReason.NoAnswer });
+      // The callee is free: someone else can ring them.
+      const friend = await peerOn(b);
+      const ringing = next(callee.socket, 'incoming');
+      expectOk(await friend.socket.emitWithAck('ring', { to: callee.code }));
+      expect((await ringing).from).toBe(friend.code);
+      // The dead process's connections read as offline once its heartbeat lapses.
+      await eventually(async () => (await liveProcesses()) === 2, "the killed process's heartbeat to lapse");
+      expect(await friend.socket.emitWithAck('ring', { to: caller.code })).toMatchObject({ ok: false, error: ErrorCode.Unavailable });
+      // And the caller, reconnected to a live process, calls as before.
+      const back = await peerOn(a, caller.identity);
+      const other = await peerOn(a);
+      const rung = next(other.socket, 'incoming');
+      expectOk(await back.socket.emitWithAck('ring', { to: other.code }));
+      expect((await rung).from).toBe(caller.code);
+    } finally {
+      await doomed.stop();
+    }
+  });
+});

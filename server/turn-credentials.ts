@@ -1,0 +1,21 @@
+/**
+ * Time-limited TURN credentials, the REST scheme coturn checks with
+ * `--use-auth-secret`: the username is `expiry:code`, the password the base64
+ * HMAC-SHA1 of that username under the secret both servers share. The browser
+ * gets a credential made for it; the secret never leaves this server.
+ */
+import { createHmac } from 'node:crypto';
+import type { IceServer } from '../src/shared/protocol';
+import type { TurnConfig } from './config';
+
+export function turnCredential(turn: TurnConfig, code: string, nowMs: number): IceServer {
+  const expiry = Math.floor(nowMs / 1000) + turn.ttlSeconds;
+  const username = `${expiry}:${code}`;
+  const credential = createHmac('sha1', turn.secret).update(username).digest('base64');
+  return { urls: turn.urls, username, credential };
+}
+
+/** STUN for everyone, plus a relay credential for this code when a TURN server is configured. */
+export function iceServersFor(config: { iceServers: IceServer[]; turn?: TurnConfig }, code: string, nowMs = Date.now()): IceServer[] {
+  return config.turn ? [...config.iceServers, turnCredential(config.turn, code, nowMs)] : config.iceServers;
+}
