@@ -54,6 +54,7 @@ it('keeps media flowing when Chrome stops the service worker mid-call; a fresh w
   await dial(bobPopup, aliceCode);
   await waitForStatus(popup, /Incoming call/);
   await popup.getByRole('button', { name: 'Decline' }).click();
+  await waitForStatus(bobPopup, new RegExp(`${aliceCode} declined the call`));
   await popup.close();
 });
 

@@ -29,7 +29,8 @@ export async function endAnyCall(popup: Page): Promise<void> {
   if (popup.isClosed()) return;
   for (const name of ['Hang up', 'Cancel', 'Decline']) {
     const button = popup.getByRole('button', { name, exact: true });
-    if (await button.isVisible()) await button.click();
+    // The call may end by itself meanwhile, taking the button away: that is as good as the click.
+    if (await button.isVisible()) await button.click({ timeout: 2_000 }).catch(() => undefined);
   }
   await popup.getByLabel('Call code').waitFor();
 }
