@@ -3,12 +3,14 @@
  * through a real coturn, with the time-limited credentials the server hands
  * out on ring and accept. The server runs with its default origin list, so
  * this also proves the extension's id derived from the manifest key is the id
- * Chromium gives it.
+ * Chromium gives it. Then the relay goes away mid-call and comes back: the
+ * network path breaking, for real.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ownExtensionOrigin } from '../../server/extension-origin';
 import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
+import { connectCall, expectVideoFlowing } from './support/calls';
 import { type RunningTurn, startCoturn } from './support/coturn';
 import { eventually, inboundBytes, myCode, waitForStatus } from './support/probes';
 import { type RunningServer, startServer } from './support/server';
@@ -82,6 +84,38 @@ describe('a call behind a strict NAT', () => {
       const bytes = await inboundBytes(popup);
       await eventually(() => inboundBytes(popup), (b) => b > bytes + 10_000, 'media bytes through the relay', 30_000);
     }
+
+    await alicePopup.getByRole('button', { name: 'Hang up' }).click();
+    await waitForStatus(bobPopup, new RegExp(`Call with ${aliceCode} ended`));
+  });
+
+  it('says "Reconnecting…" while the relay is down, and resumes by itself when it is back', async () => {
+    const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
+    const [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
+    await connectCall(alicePopup, bobPopup, bobCode);
+    expect(await selectedPair(alicePopup)).toMatchObject({ local: 'relay', remote: 'relay' });
+
+    await turn.stop();
+    const brokenAt = Date.now();
+    await Promise.all([
+      waitForStatus(alicePopup, new RegExp(`^Reconnecting to ${bobCode}…`)),
+      waitForStatus(bobPopup, new RegExp(`^Reconnecting to ${aliceCode}…`)),
+    ]);
+    console.log(`[fault] relay stopped → "Reconnecting…": ${Date.now() - brokenAt} ms`);
+    // A popup opened now tells the truth too.
+    const fresh = await bob.reopenPopup();
+    await waitForStatus(fresh, /^Reconnecting to/);
+    await fresh.close();
+
+    turn = await startCoturn(SECRET, turn.port);
+    const backAt = Date.now();
+    await Promise.all([
+      waitForStatus(alicePopup, new RegExp(`^In call with ${bobCode}`), 20_000),
+      waitForStatus(bobPopup, new RegExp(`^In call with ${aliceCode}`), 20_000),
+    ]);
+    await Promise.all([expectVideoFlowing(alicePopup), expectVideoFlowing(bobPopup)]);
+    console.log(`[fault] relay back → call whole again (ICE restarted, video flowing): ${Date.now() - backAt} ms`);
+    expect(await selectedPair(alicePopup)).toMatchObject({ local: 'relay', remote: 'relay' });
 
     await alicePopup.getByRole('button', { name: 'Hang up' }).click();
     await waitForStatus(bobPopup, new RegExp(`Call with ${aliceCode} ended`));

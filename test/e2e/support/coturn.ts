@@ -18,8 +18,9 @@ export interface RunningTurn {
   stop(): Promise<void>;
 }
 
-export async function startCoturn(secret: string): Promise<RunningTurn> {
-  const port = await freeUdpPort();
+/** `port` brings a stopped relay back at the address the calls were given. */
+export async function startCoturn(secret: string, port?: number): Promise<RunningTurn> {
+  port ??= await freeUdpPort();
   // Relay ports near the listening port: other coturns on this machine use other ranges.
   const minPort = 20_000 + (port % 20_000);
   const realm = 'peerdial.test';
