@@ -57,8 +57,11 @@ export function accept(context: SignalingContext): Handler<CallRef, { iceServers
   return async (me, { callId }) => {
     const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
-    if (call.callee !== me || !(await context.calls.accept(call))) return fail(ErrorCode.OutOfTurn, 'Only the person being called can accept, once.');
+    const held = call.callee === me ? await context.calls.accept(call) : undefined;
+    if (!held) return fail(ErrorCode.OutOfTurn, 'Only the person being called can accept, once.');
     await context.timers.clear(ringTimer(call));
+    // The caller's offer waited for this yes; it goes now, so the callee can answer without another round trip.
+    for (const data of held) await deliver(context, me, 'signal', { callId, data });
     await deliver(context, call.caller, 'accepted', { callId });
     context.log.info({ event: 'accept', callId }, 'accepted');
     return { ok: true, iceServers: iceServersFor(context.config, me) };
@@ -89,8 +92,13 @@ export function signal(context: SignalingContext): Handler<SignalMessage> {
   return async (me, { callId, data }) => {
     const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
-    // Nothing about a browser's network reaches the callee before they say yes.
-    if (call.phase !== 'accepted') return fail(ErrorCode.OutOfTurn, 'The call has not been accepted yet.');
+    // Nothing about a browser's network reaches the callee before they say yes: the caller's offer waits here until then.
+    if (call.phase !== 'accepted') {
+      if (call.caller !== me) return fail(ErrorCode.OutOfTurn, 'The call has not been accepted yet.');
+      if (await context.calls.hold(call, data)) return { ok: true };
+      // Accepted in the meantime: relay it like any other; otherwise the caller sent far more than an offer.
+      if ((await context.calls.byId(callId))?.phase !== 'accepted') return fail(ErrorCode.OutOfTurn, 'Too much sent before the call was accepted.');
+    }
     if (!(await deliver(context, otherParty(call, me), 'signal', { callId, data }))) {
       return fail(ErrorCode.Unavailable, 'The other side is reconnecting to the server.');
     }

@@ -7,8 +7,12 @@
  * Redis (server/redis/call-registry.ts) cannot both win.
  */
 import { randomBytes } from 'node:crypto';
+import type { SignalData } from '../src/shared/protocol';
 
 export type CallPhase = 'ringing' | 'accepted';
+
+/** The caller's offer and its candidates, held while it rings: one description and a few candidates per network interface. */
+export const MAX_HELD_SIGNALS = 64;
 
 export interface Call {
   id: string;
@@ -24,8 +28,10 @@ export interface CallRegistry {
   restore(callId: string, caller: string, callee: string): Promise<Call | undefined>;
   byId(callId: string): Promise<Call | undefined>;
   of(code: string): Promise<Call | undefined>;
-  /** Ringing to accepted; false if it was not ringing (any more). */
-  accept(call: Call): Promise<boolean>;
+  /** Keeps a caller's signal until the callee accepts; false once the call is not ringing or holds too much. */
+  hold(call: Call, data: SignalData): Promise<boolean>;
+  /** Ringing to accepted, handing over what the caller sent meanwhile; undefined if it was not ringing (any more). */
+  accept(call: Call): Promise<SignalData[] | undefined>;
   /** Forgets the call; false if it was already gone, so only one closer tells the parties. */
   close(call: Call): Promise<boolean>;
   counts(): Promise<Record<CallPhase, number>>;
@@ -48,6 +54,7 @@ export function isParty(call: Call, code: string): boolean {
 export function createCallRegistry(): CallRegistry {
   const calls = new Map<string, Call>();
   const callOfCode = new Map<string, string>();
+  const held = new Map<string, SignalData[]>();
 
   function add(call: Call): Call | undefined {
     if (calls.has(call.id) || callOfCode.has(call.caller) || callOfCode.has(call.callee)) return undefined;
@@ -73,14 +80,24 @@ export function createCallRegistry(): CallRegistry {
       const call = id === undefined ? undefined : calls.get(id);
       return call && { ...call };
     },
-    async accept(call) {
-      const stored = calls.get(call.id);
-      if (stored?.phase !== 'ringing') return false;
-      stored.phase = 'accepted';
-      call.phase = 'accepted';
+    async hold(call, data) {
+      const list = held.get(call.id) ?? [];
+      if (calls.get(call.id)?.phase !== 'ringing' || list.length >= MAX_HELD_SIGNALS) return false;
+      list.push(data);
+      held.set(call.id, list);
       return true;
     },
+    async accept(call) {
+      const stored = calls.get(call.id);
+      if (stored?.phase !== 'ringing') return undefined;
+      stored.phase = 'accepted';
+      call.phase = 'accepted';
+      const signals = held.get(call.id) ?? [];
+      held.delete(call.id);
+      return signals;
+    },
     async close(call) {
+      held.delete(call.id);
       if (!calls.delete(call.id)) return false;
       for (const code of [call.caller, call.callee]) if (callOfCode.get(code) === call.id) callOfCode.delete(code);
       return true;

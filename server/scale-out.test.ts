@@ -75,6 +75,19 @@ describe('several processes behind Redis', () => {
     expect((await again).from).toBe(bob.code);
   });
 
+  it("the caller's offer, held while it rings on one process, reaches a callee accepting on another", async () => {
+    const [alice, bob] = await Promise.all([peerOn(a), peerOn(b)]);
+    const incoming = next(bob.socket, 'incoming');
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    if (!ring.ok) throw new Error(ring.message);
+    const offer = { kind: 'description' as const, description: { type: 'offer' as const, sdp: 'v=0\r\n' } };
+    expectOk(await alice.socket.emitWithAck('signal', { callId: ring.callId, data: offer }));
+    await incoming;
+    const held = next(bob.socket, 'signal');
+    expectOk(await bob.socket.emitWithAck('accept', { callId: ring.callId }));
+    expect(await held).toEqual({ callId: ring.callId, data: offer });
+  });
+
   it('a third party on either process cannot join or ring into a call between processes', async () => {
     const [alice, bob, mallory] = await Promise.all([peerOn(a), peerOn(b), peerOn(b)]);
     const callId = await setUpCall(alice, bob);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateIdentity, signRegistration, toBase64 } from '../src/shared/call-code';
 import { ErrorCode, PROTOCOL_VERSION, type SignalData } from '../src/shared/protocol';
 import { type App, createApp } from './app';
+import { MAX_HELD_SIGNALS } from './call-registry';
 import { readConfig } from './config';
 import { createLogger } from './logger';
 import { connectPeer, type PeerClient, registeredPeer, settle } from './testing/peer-client';
@@ -238,13 +239,36 @@ describe('an accepted call', () => {
     expect(await alice.next('signal')).toEqual({ callId, data: CANDIDATE });
   });
 
-  it('relays nothing before the callee accepts: a caller cannot reach a browser that has not said yes', async () => {
+  it("holds the caller's offer while it rings, and hands it to the callee only on accepting", async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
     const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
     const callId = ring.ok ? ring.callId : '';
-    expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toEqual({ ok: true });
     await settle();
+    // Nothing about the caller's network reaches a browser that has not said yes.
     expect(bob.received.map((r) => r.event)).toEqual(['hello', 'incoming']);
+    // Nor can the callee send anything before accepting.
+    expect(await bob.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+
+    expect(await bob.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: true });
+    // Delivered before the accept's answer, in the order sent, so the callee can answer at once.
+    expect(bob.received.slice(2)).toEqual([
+      { event: 'signal', payload: { callId, data: OFFER } },
+      { event: 'signal', payload: { callId, data: CANDIDATE } },
+    ]);
+  });
+
+  it('holds no more than an offer needs while ringing, and nothing for a declined call', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const callId = ring.ok ? ring.callId : '';
+    for (let i = 0; i < MAX_HELD_SIGNALS; i++) await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+    await bob.next('incoming');
+    await bob.socket.emitWithAck('decline', { callId });
+    await settle();
+    expect(bob.received.filter((r) => r.event === 'signal')).toEqual([]);
   });
 
   it('a third client cannot inject a candidate, accept, or hang up a call it is not in', async () => {
