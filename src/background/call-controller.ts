@@ -76,8 +76,6 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         return deps.startOffscreen({ target: 'offscreen', type: 'start', local: command.local });
       case 'connect-peer':
         return deps.startOffscreen({ target: 'offscreen', type: 'connect', role: command.role, iceServers: command.iceServers });
-      case 'peer-ready':
-        return deps.notifyOffscreen({ target: 'offscreen', type: 'peer-ready' });
       case 'set-local-media':
         return deps.notifyOffscreen({ target: 'offscreen', type: 'set-local-media', local: command.local });
       case 'stop-media':

@@ -12,7 +12,7 @@ import { badgeKey, showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
 import { type ChatAndFilesStore, loadChatAndFiles } from './chat-and-files';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
-import { closeOffscreenDocument, notifyOffscreen, offscreenAnnouncedReady, offscreenExists, sendToOffscreen } from './offscreen-document';
+import { adoptOffscreenPort, closeOffscreenDocument, notifyOffscreen, offscreenExists, sendToOffscreen } from './offscreen-document';
 import { openPermissionPage } from './permission-page';
 import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
 import { saveToDownloads } from './save-file';
@@ -144,9 +144,6 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
   switch (message.type) {
     case 'user':
       return handleUserCommand(message.command, commandDeps(calls));
-    case 'offscreen-ready':
-      offscreenAnnouncedReady();
-      return;
     case 'signal-out':
       relay.send(message.data);
       return;
@@ -226,7 +223,7 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== OFFSCREEN_PORT) return;
-  port.onDisconnect.addListener(() => {
+  adoptOffscreenPort(port, () => {
     void ready.then(async (calls) => {
       // The document closes on purpose only once the call is over; gone mid-call, it crashed or was closed under us.
       const { phase } = calls.record().call;

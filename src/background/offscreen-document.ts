@@ -1,21 +1,33 @@
 /**
- * The offscreen document's lifecycle. It owns capture and the peer connection
- * so a call outlives the popup and the worker; the worker only creates it,
- * talks to it and closes it when the call is over.
+ * The offscreen document's lifecycle and the line to it. It owns capture and
+ * the peer connection so a call outlives the popup and the worker; the worker
+ * only creates it, talks to it and closes it when the call is over.
+ *
+ * The document holds a port to the worker (OFFSCREEN_PORT). Its connecting
+ * says the document's listeners are in place (createDocument resolves
+ * earlier, and a message sent then can be lost), and messages go down it in
+ * order to that document alone: no context lookup and no broadcast to every
+ * extension page per ICE candidate.
  */
+import type browser from 'webextension-polyfill';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 
 const OFFSCREEN_PATH = 'src/offscreen/index.html';
-/** A document that has not said it is ready by then failed to load. */
+/** A document whose port has not connected by then failed to load. */
 const READY_TIMEOUT_MS = 10_000;
 
+let port: browser.Runtime.Port | null = null;
+const portWaiters: (() => void)[] = [];
 let creating: Promise<void> | null = null;
-let markReady: (() => void) | null = null;
 
-/** The document announces itself once its message listener is registered (createDocument resolves earlier). */
-export function offscreenAnnouncedReady(): void {
-  markReady?.();
-  markReady = null;
+/** The document connected (at load, or again after this worker restarted). `onGone` hears when that port breaks. */
+export function adoptOffscreenPort(next: browser.Runtime.Port, onGone: () => void): void {
+  port = next;
+  for (const wake of portWaiters.splice(0)) wake();
+  next.onDisconnect.addListener(() => {
+    if (port === next) port = null;
+    onGone();
+  });
 }
 
 export async function offscreenExists(): Promise<boolean> {
@@ -26,24 +38,31 @@ export async function offscreenExists(): Promise<boolean> {
   return contexts.length > 0;
 }
 
-export async function ensureOffscreenDocument(): Promise<void> {
-  if (creating) return creating;
-  if (await offscreenExists()) return;
-  // Keep the in-flight creation so two callers never create two documents.
-  creating = new Promise<void>((resolve, reject) => {
+function portConnected(): Promise<void> {
+  if (port) return Promise.resolve();
+  return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('The call engine did not start.')), READY_TIMEOUT_MS);
-    markReady = () => {
+    portWaiters.push(() => {
       clearTimeout(timer);
       resolve();
-    };
-    chrome.offscreen
-      .createDocument({
-        url: OFFSCREEN_PATH,
-        reasons: [chrome.offscreen.Reason.USER_MEDIA, chrome.offscreen.Reason.WEB_RTC, chrome.offscreen.Reason.AUDIO_PLAYBACK],
-        justification: 'Keeps the call\'s camera, microphone and peer connection alive while the popup is closed, and plays the ringtone.',
-      })
-      .catch(reject);
-  }).finally(() => {
+    });
+  });
+}
+
+async function ensureOffscreenDocument(): Promise<void> {
+  if (port) return;
+  // Keep the in-flight creation so two callers never create two documents.
+  creating ??= (async () => {
+    if (await offscreenExists()) return portConnected();
+    const created = chrome.offscreen.createDocument({
+      url: OFFSCREEN_PATH,
+      reasons: [chrome.offscreen.Reason.USER_MEDIA, chrome.offscreen.Reason.WEB_RTC, chrome.offscreen.Reason.AUDIO_PLAYBACK],
+      justification: "Keeps the call's camera, microphone and peer connection alive while the popup is closed, and plays the ringtone.",
+    });
+    // Its promise stayed pending for seconds after the document had loaded (Chromium 156 here): only a failure is read from it.
+    const failed = new Promise<never>((_, reject) => void created.catch(reject));
+    await Promise.race([portConnected(), failed]);
+  })().finally(() => {
     creating = null;
   });
   return creating;
@@ -61,21 +80,23 @@ function inOrder(send: () => Promise<void>): Promise<void> {
 export function sendToOffscreen(message: OffscreenMessage): Promise<void> {
   return inOrder(async () => {
     await ensureOffscreenDocument();
-    await chrome.runtime.sendMessage(message);
+    port!.postMessage(message);
   });
 }
 
 /** Tells the document if it exists; never creates one just to say something. */
 export function notifyOffscreen(message: OffscreenMessage): Promise<void> {
   return inOrder(async () => {
-    if (creating) await creating;
-    if (await offscreenExists()) await chrome.runtime.sendMessage(message);
+    if (!port && !creating && !(await offscreenExists())) return;
+    await ensureOffscreenDocument();
+    port!.postMessage(message);
   });
 }
 
 export function closeOffscreenDocument(): Promise<void> {
   return inOrder(async () => {
     if (creating) await creating.catch(() => undefined);
-    if (await offscreenExists()) await chrome.offscreen.closeDocument();
+    if (port || (await offscreenExists())) await chrome.offscreen.closeDocument();
+    port = null;
   });
 }

@@ -35,9 +35,10 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
   let chain: Promise<void> = Promise.resolve();
   const serially = (work: () => Promise<void>) => (chain = chain.then(work, work));
 
+  /** The call signals belong to; a caller's start while it rings (the server holds them until the accept). */
   function currentCallId(): string | null {
     const call = deps.call();
-    return call.phase === 'connecting' || call.phase === 'active' ? call.callId : null;
+    return call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active' ? call.callId : null;
   }
 
   async function deliver(callId: string, data: SignalData): Promise<boolean> {

@@ -1,9 +1,11 @@
 /**
  * One call's media in the offscreen document: local capture, the peer
  * connection, sharing a tab or screen, and the small control channel that
- * tells the other side when we mute and which stream is the share. The caller's offer and candidates wait in an outbox until the callee
- * has accepted (the server relays nothing before that); the callee keeps what
- * arrives before its peer connection exists.
+ * tells the other side when we mute and which stream is the share. The
+ * caller's offer and candidates go out as soon as the ring is acknowledged
+ * (the server holds them until the callee accepts); the callee keeps what
+ * arrives before its peer connection exists, and answers without waiting for
+ * its own camera, whose tracks join the answered transceivers when ready.
  */
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
@@ -21,7 +23,6 @@ import { iceTransportPolicy } from './transport-policy';
 
 export interface CallSession {
   connect(role: Role, iceServers: IceServer[]): void;
-  peerReady(): void;
   receive(data: SignalData): void;
   setLocalMedia(local: MediaFlags): Promise<void>;
   retryMedia(): Promise<void>;
@@ -53,9 +54,7 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
   let chatAndFiles: ChatAndFilesSession | null = null;
   let shareSender: ShareSender | null = null;
   const remoteTracks = sortRemoteTracks(streams, changed);
-  let ready = false;
   let stopped = false;
-  const outbox: SignalData[] = [];
   const inbox: SignalData[] = [];
 
   const capture = captureLocalMedia(want).then((result) => {
@@ -73,8 +72,7 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
   });
 
   function send(data: SignalData): void {
-    if (ready) notify({ target: 'background', type: 'signal-out', data });
-    else outbox.push(data);
+    notify({ target: 'background', type: 'signal-out', data });
   }
 
   function sendControl(frame: ControlFrame): boolean {
@@ -125,9 +123,28 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
     };
   }
 
-  function addLocalTracks(pc: RTCPeerConnection): void {
+  /**
+   * Sends every captured track. An answered transceiver of the same kind that
+   * sends nothing yet takes it by replaceTrack (no renegotiation: the callee
+   * answered before its camera was ready); only a track with no such place
+   * is added, which renegotiates.
+   */
+  function attachLocalTracks(pc: RTCPeerConnection): void {
     const sending = new Set(pc.getSenders().map((sender) => sender.track));
-    for (const track of streams.local.getTracks()) if (!sending.has(track)) pc.addTrack(track, streams.local);
+    for (const track of streams.local.getTracks()) {
+      if (sending.has(track)) continue;
+      const idle = pc
+        .getTransceivers()
+        .find(
+          (t) =>
+            t.receiver.track.kind === track.kind &&
+            !t.sender.track &&
+            (t.direction === 'sendrecv' || t.direction === 'sendonly') &&
+            !shareSender?.owns(t.sender),
+        );
+      if (idle) void idle.sender.replaceTrack(track);
+      else pc.addTrack(track, streams.local);
+    }
   }
 
   return {
@@ -139,13 +156,17 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
         iceServers,
         iceTransportPolicy: iceTransportPolicy(),
         send,
-        // The callee adds its tracks to the caller's offered transceivers: one offer, one answer, no second round.
+        // The callee answers the caller's offered transceivers as send-and-receive at once, camera ready or not:
+        // its tracks join them by replaceTrack when capture is done. One offer, one answer, no second round.
         async beforeAnswer(pc) {
           if (answered) return;
           answered = true;
           openControl(pc);
-          await capture;
-          addLocalTracks(pc);
+          for (const transceiver of pc.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
+          attachLocalTracks(pc);
+          void capture.then(() => {
+            if (!stopped) attachLocalTracks(pc);
+          });
         },
         onError: (error) => console.warn('[PeerDial] negotiation', error),
       });
@@ -156,14 +177,12 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
         restarts: role === 'caller',
         onPathChange: (state) => notify({ target: 'background', type: 'media-connection', state }),
       });
-      if (role === 'callee') {
-        ready = true;
-      } else {
+      if (role === 'caller') {
         // Channel and tracks in one task, so negotiation needs only one offer.
         void capture.then(() => {
           if (stopped) return;
           openControl(pc);
-          addLocalTracks(pc);
+          attachLocalTracks(pc);
           // Without a camera or microphone we still want theirs, in this same offer.
           for (const kind of ['audio', 'video'] as const) {
             if (!pc.getTransceivers().some((t) => t.receiver.track.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
@@ -172,11 +191,6 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
       }
       for (const data of inbox.splice(0)) void peer.receive(data);
       changed();
-    },
-
-    peerReady() {
-      ready = true;
-      for (const data of outbox.splice(0)) notify({ target: 'background', type: 'signal-out', data });
     },
 
     receive(data) {
@@ -203,7 +217,7 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
       const missing = { mic: local.mic && !have.mic, camera: local.camera && !have.camera };
       const more = await captureLocalMedia(missing);
       for (const track of more.stream.getTracks()) streams.local.addTrack(track);
-      if (peer) addLocalTracks(peer.pc);
+      if (peer) attachLocalTracks(peer.pc);
       sendMediaState();
       changed();
     },

@@ -62,17 +62,12 @@ function streamsChanged(): void {
 
 function handle(message: OffscreenMessage): void {
   switch (message.type) {
-    case 'ping':
-      return;
     case 'start':
       session?.stop();
       session = startCallSession(message.local, streams, { notify, changed: streamsChanged, hearSharedTab });
       return;
     case 'connect':
       session?.connect(message.role, message.iceServers);
-      return;
-    case 'peer-ready':
-      session?.peerReady();
       return;
     case 'signal-in':
       session?.receive(message.data);
@@ -116,27 +111,24 @@ function handle(message: OffscreenMessage): void {
   }
 }
 
-browser.runtime.onMessage.addListener((raw: unknown) => {
-  const parsed = v.safeParse(OffscreenMessage, raw);
-  if (!parsed.success) return undefined;
-  handle(parsed.output);
-  // Answer, so the worker's sendMessage resolves once the message is taken.
-  return Promise.resolve(true);
-});
-
 /** Long enough not to spin if the extension is going away; short enough that a stopped worker is back at once. */
 const WORKER_PORT_RETRY_MS = 250;
 
 /**
- * Chrome stops an idle worker even mid-call; the port it held to us breaks
- * then, and connecting again starts a fresh worker, which reconnects to the
- * server so the call can renegotiate and new calls can ring.
+ * The worker's line to this document. Connecting it, once the listener is in
+ * place, is how the worker knows the document is ready. Chrome stops an idle
+ * worker even mid-call; the port breaks then, and connecting again starts a
+ * fresh worker, which reconnects to the server so the call can renegotiate
+ * and new calls can ring.
  */
 function holdWorkerPort(): void {
   const port = browser.runtime.connect({ name: OFFSCREEN_PORT });
+  port.onMessage.addListener((raw: unknown) => {
+    const parsed = v.safeParse(OffscreenMessage, raw);
+    if (parsed.success) handle(parsed.output);
+    else console.warn('[PeerDial] malformed message from the worker', v.flatten(parsed.issues));
+  });
   port.onDisconnect.addListener(() => setTimeout(holdWorkerPort, WORKER_PORT_RETRY_MS));
 }
 
 holdWorkerPort();
-// createDocument resolves before this module runs; say when the listener is really there.
-notify({ target: 'background', type: 'offscreen-ready' });

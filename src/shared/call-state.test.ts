@@ -80,10 +80,10 @@ describe('dialling', () => {
     });
   }
 
-  it('accepted moves the caller to connecting and releases the queued offer', () => {
+  it('accepted moves the caller to connecting, with nothing to send: the offer went with the ring', () => {
     const { state, commands } = transition(calling(), { type: 'accepted', callId: CALL, now: 2_000 });
     expect(state).toEqual({ phase: 'connecting', role: 'caller', peer: BOB, callId: CALL, local: BOTH_ON, since: 2_000 });
-    expect(commands).toEqual([{ type: 'peer-ready' }]);
+    expect(commands).toEqual([]);
   });
 
   it('an accepted for another call id is ignored', () => {
@@ -436,7 +436,7 @@ describe('a whole call', () => {
       state = step.state;
       sent.push(...step.commands.map((command) => command.type));
     }
-    expect(sent).toEqual(['send-ring', 'start-media', 'connect-peer', 'peer-ready', 'send-hangup', 'stop-media']);
+    expect(sent).toEqual(['send-ring', 'start-media', 'connect-peer', 'send-hangup', 'stop-media']);
     expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'hung-up', peer: BOB, duration: 60 } });
   });
 

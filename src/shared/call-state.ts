@@ -93,8 +93,6 @@ export type CallCommand =
   | { type: 'start-media'; role: Role; local: MediaFlags }
   /** The server has said which relays to use: build the peer connection. */
   | { type: 'connect-peer'; role: Role; iceServers: IceServer[] }
-  /** The callee accepted: the caller's queued offer and candidates may now flow. */
-  | { type: 'peer-ready' }
   | { type: 'set-local-media'; local: MediaFlags }
   | { type: 'stop-media' };
 
@@ -192,10 +190,8 @@ export function transition(state: CallState, event: CallEvent): Transition {
 
     case 'accepted': {
       if (state.phase !== 'calling' || state.callId !== event.callId) return stay(state);
-      return {
-        state: { phase: 'connecting', role: 'caller', peer: state.peer, callId: state.callId, local: state.local, since: event.now },
-        commands: [{ type: 'peer-ready' }],
-      };
+      // The offer went out with the ring and the server handed it over with the accept: nothing to send.
+      return stay({ phase: 'connecting', role: 'caller', peer: state.peer, callId: state.callId, local: state.local, since: event.now });
     }
 
     case 'ended': {

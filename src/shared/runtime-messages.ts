@@ -76,7 +76,6 @@ export type UserCommand = v.InferOutput<typeof UserCommand>;
 
 export const BackgroundMessage = v.variant('type', [
   v.strictObject({ target: v.literal('background'), type: v.literal('user'), command: UserCommand }),
-  v.strictObject({ target: v.literal('background'), type: v.literal('offscreen-ready') }),
   v.strictObject({ target: v.literal('background'), type: v.literal('signal-out'), data: SignalData }),
   v.strictObject({ target: v.literal('background'), type: v.literal('media-connection'), state: v.picklist(['connected', 'lost']) }),
   v.strictObject({ target: v.literal('background'), type: v.literal('remote-media'), media: MediaFlags }),
@@ -112,11 +111,9 @@ export const BackgroundMessage = v.variant('type', [
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 
 export const OffscreenMessage = v.variant('type', [
-  v.strictObject({ target: v.literal('offscreen'), type: v.literal('ping') }),
   /** Capture now, while it rings, so the peer connection has tracks the moment it exists. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('start'), local: MediaFlags }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('connect'), role: Role, iceServers: v.array(IceServer) }),
-  v.strictObject({ target: v.literal('offscreen'), type: v.literal('peer-ready') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('signal-in'), data: SignalData }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-local-media'), local: MediaFlags }),
   /** Permission arrived after the call started: capture again and add what is now allowed. */
@@ -157,7 +154,7 @@ export interface View {
 export type PopupMessage = { target: 'popup'; type: 'view'; view: View };
 
 export const POPUP_PORT = 'popup';
-/** Held by the offscreen document: its breaking wakes a stopped worker, and tells the worker the document is gone. */
+/** Held by the offscreen document: the worker's line to it; its breaking wakes a stopped worker, and tells the worker the document is gone. */
 export const OFFSCREEN_PORT = 'offscreen';
 
 /** Shown while one side is still waiting for the other. */
