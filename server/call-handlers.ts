@@ -47,13 +47,13 @@ export function ring(context: SignalingContext): Handler<RingRequest, { callId: 
     if (!call) return fail(ErrorCode.Busy, 'They are in another call.');
 
     await context.timers.start(ringTimer(call), context.config.ringTimeoutMs);
-    await deliver(context, to, 'incoming', { callId: call.id, from: me });
+    await deliver(context, to, 'incoming', { callId: call.id, from: me, iceServers: iceServersFor(context.config, to) });
     context.log.info({ event: 'ring', callId: call.id, caller: me, callee: to }, 'ringing');
     return { ok: true, callId: call.id, iceServers: iceServersFor(context.config, me) };
   };
 }
 
-export function accept(context: SignalingContext): Handler<CallRef, { iceServers: IceServer[] }> {
+export function accept(context: SignalingContext): Handler<CallRef> {
   return async (me, { callId }) => {
     const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
@@ -64,7 +64,7 @@ export function accept(context: SignalingContext): Handler<CallRef, { iceServers
     for (const data of held) await deliver(context, me, 'signal', { callId, data });
     await deliver(context, call.caller, 'accepted', { callId });
     context.log.info({ event: 'accept', callId }, 'accepted');
-    return { ok: true, iceServers: iceServersFor(context.config, me) };
+    return { ok: true };
   };
 }
 

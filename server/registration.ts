@@ -8,6 +8,7 @@ import { EndReason, ErrorCode, fail, PROTOCOL_VERSION, type RegisterRequest, typ
 import { otherParty } from './call-registry';
 import { deliver, endCall, graceTimer, type SignalingContext } from './context';
 import type { PeerSocket } from './signaling-server';
+import { iceServersFor } from './turn-credentials';
 
 export function register(context: SignalingContext) {
   return async (socket: PeerSocket, request: RegisterRequest): Promise<Result<{ code: string }>> => {
@@ -35,7 +36,9 @@ export function register(context: SignalingContext) {
 
     // Back before the caller gave up: ring again, so a restarted worker still shows the call.
     const call = await context.calls.of(code);
-    if (call?.phase === 'ringing' && call.callee === code) await deliver(context, code, 'incoming', { callId: call.id, from: call.caller });
+    if (call?.phase === 'ringing' && call.callee === code) {
+      await deliver(context, code, 'incoming', { callId: call.id, from: call.caller, iceServers: iceServersFor(context.config, code) });
+    }
     if (call?.phase === 'accepted') await deliver(context, otherParty(call, code), 'peer-status', { callId: call.id, online: true });
     return { ok: true, code };
   };

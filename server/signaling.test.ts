@@ -143,7 +143,7 @@ describe('ringing', () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
     const reply = await alice.socket.emitWithAck('ring', { to: bob.code });
     expect(reply).toMatchObject({ ok: true, callId: expect.any(String), iceServers: [] });
-    expect(await bob.next('incoming')).toEqual({ callId: reply.ok && reply.callId, from: alice.code });
+    expect(await bob.next('incoming')).toEqual({ callId: reply.ok && reply.callId, from: alice.code, iceServers: [] });
   });
 
   it('answers an offline code and a code nobody ever had exactly alike', async () => {
@@ -217,7 +217,7 @@ describe('ringing', () => {
     await bob.next('incoming');
     bob.close();
     const back = await peer(identity);
-    expect(await back.next('incoming')).toEqual({ callId: ring.ok && ring.callId, from: alice.code });
+    expect(await back.next('incoming')).toEqual({ callId: ring.ok && ring.callId, from: alice.code, iceServers: [] });
   });
 
   it('ends a ring whose caller vanished and did not come back within the grace period', async () => {

@@ -70,7 +70,7 @@ function connect(calls: CallController): void {
       publish(calls);
     },
     onEvent: {
-      incoming: ({ callId, from }) => void calls.dispatch({ type: 'incoming', callId, from, now: Date.now() }),
+      incoming: ({ callId, from, iceServers }) => void calls.dispatch({ type: 'incoming', callId, from, iceServers, now: Date.now() }),
       accepted: ({ callId }) => void calls.dispatch({ type: 'accepted', callId, now: Date.now() }),
       ended: ({ callId, reason }) => void calls.dispatch({ type: 'ended', callId, reason, now: Date.now() }),
       signal: ({ callId, data }) => {

@@ -32,7 +32,7 @@ function play(state: CallState, ...events: CallEvent[]): Transition {
 const dialled = (peer = BOB) => play(IDLE, { type: 'dial', peer, now: 1_000 }).state;
 const calling = (peer = BOB, callId = CALL) =>
   play(dialled(peer), { type: 'ring-answered', peer, result: { ok: true, callId, iceServers: RELAYS } }).state;
-const ringing = (from = ALICE, callId = CALL) => play(IDLE, { type: 'incoming', callId, from, now: 1_000 }).state;
+const ringing = (from = ALICE, callId = CALL) => play(IDLE, { type: 'incoming', callId, from, now: 1_000, iceServers: RELAYS }).state;
 const connectingAsCaller = () => play(calling(), { type: 'accepted', callId: CALL, now: 2_000 }).state;
 const connectingAsCallee = () => play(ringing(), { type: 'accept', now: 2_000 }).state;
 const active = () => play(connectingAsCaller(), { type: 'media-connected', now: 10_000 }).state;
@@ -174,20 +174,20 @@ describe('cancelling a ring', () => {
 
 describe('being called', () => {
   it('incoming while idle rings, with nothing sent yet', () => {
-    const { state, commands } = transition(IDLE, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000 });
-    expect(state).toEqual({ phase: 'ringing', peer: ALICE, callId: CALL, since: 1_000 });
+    const { state, commands } = transition(IDLE, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: RELAYS });
+    expect(state).toEqual({ phase: 'ringing', peer: ALICE, callId: CALL, since: 1_000, iceServers: RELAYS });
     expect(commands).toEqual([]);
   });
 
   it('incoming while idle after a previous call drops the old outcome', () => {
     const idle = { phase: 'idle' as const, outcome: { kind: 'missed' as const, peer: CAROL } };
-    expect(transition(idle, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000 }).state).not.toHaveProperty('outcome');
+    expect(transition(idle, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: RELAYS }).state).not.toHaveProperty('outcome');
   });
 
   it('incoming during another call is declined automatically and the current call is untouched', () => {
     for (const state of [calling(CAROL), ringing(CAROL, OTHER_CALL), connectingAsCaller(), connectingAsCallee(), active()]) {
       const call = 'call-id-intruder-01';
-      const { state: next, commands } = transition(state, { type: 'incoming', callId: call, from: 'INTRVDER0000', now: 5_000 });
+      const { state: next, commands } = transition(state, { type: 'incoming', callId: call, from: 'INTRVDER0000', now: 5_000, iceServers: RELAYS });
       expect(next).toBe(state);
       expect(commands).toEqual([{ type: 'send-decline', callId: call }]);
     }
@@ -196,23 +196,23 @@ describe('being called', () => {
   it('a repeated incoming for the call already held is not mistaken for another call and declined', () => {
     // The server may announce a call again, e.g. when the worker restarted and registered anew mid-ring.
     for (const state of [ringing(), connectingAsCallee()]) {
-      expect(transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_500 })).toEqual({ state, commands: [] });
+      expect(transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_500, iceServers: RELAYS })).toEqual({ state, commands: [] });
     }
   });
 
-  it('accept moves the callee to connecting: sends accept and starts media as callee', () => {
+  it('accept moves the callee to connecting: sends accept, starts media and builds the peer connection with the relays the ring named', () => {
     const { state, commands } = transition(ringing(), { type: 'accept', now: 2_000 });
     expect(state).toEqual({ phase: 'connecting', role: 'callee', peer: ALICE, callId: CALL, local: BOTH_ON, since: 2_000 });
     expect(commands).toEqual([
       { type: 'send-accept', callId: CALL },
       { type: 'start-media', role: 'callee', local: BOTH_ON },
+      { type: 'connect-peer', role: 'callee', iceServers: RELAYS },
     ]);
   });
 
-  it("the server's accept ack builds the callee's peer connection with the relays it names", () => {
-    const { state, commands } = transition(connectingAsCallee(), { type: 'accept-answered', callId: CALL, result: { ok: true, iceServers: RELAYS } });
-    expect(state).toEqual(connectingAsCallee());
-    expect(commands).toEqual([{ type: 'connect-peer', role: 'callee', iceServers: RELAYS }]);
+  it("the server's acceptance changes nothing: the peer connection is already under way", () => {
+    const state = connectingAsCallee();
+    expect(transition(state, { type: 'accept-answered', callId: CALL, result: { ok: true } })).toEqual({ state, commands: [] });
   });
 
   it('an accept the server refuses (the caller gave up that instant) is a missed call and stops media', () => {
@@ -224,11 +224,11 @@ describe('being called', () => {
 
   it('an accept ack for another call, or reaching a caller, is ignored', () => {
     for (const state of [connectingAsCallee(), connectingAsCaller(), IDLE]) {
-      const stale = transition(state, { type: 'accept-answered', callId: OTHER_CALL, result: { ok: true, iceServers: [] } });
+      const stale = transition(state, { type: 'accept-answered', callId: OTHER_CALL, result: { ok: true } });
       expect(stale).toEqual({ state, commands: [] });
     }
     const caller = connectingAsCaller();
-    expect(transition(caller, { type: 'accept-answered', callId: CALL, result: { ok: true, iceServers: [] } })).toEqual({ state: caller, commands: [] });
+    expect(transition(caller, { type: 'accept-answered', callId: CALL, result: { ok: true } })).toEqual({ state: caller, commands: [] });
   });
 
   it('accept and decline are ignored unless ringing', () => {
@@ -266,21 +266,23 @@ describe('being called', () => {
 describe('both calling each other at once', () => {
   it("incoming from the peer you are calling joins their call as callee and withdraws your own ring", () => {
     const state = calling(ALICE, OTHER_CALL);
-    const { state: next, commands } = transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_200 });
+    const { state: next, commands } = transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: RELAYS });
     expect(next).toEqual({ phase: 'connecting', role: 'callee', peer: ALICE, callId: CALL, local: BOTH_ON, since: 1_200 });
     expect(commands).toEqual([
       { type: 'send-hangup', callId: OTHER_CALL },
       { type: 'send-accept', callId: CALL },
       { type: 'start-media', role: 'callee', local: BOTH_ON },
+      { type: 'connect-peer', role: 'callee', iceServers: RELAYS },
     ]);
   });
 
   it('before your ring is acked there is nothing to withdraw yet; the late ack is withdrawn then', () => {
-    const crossed = play(dialled(ALICE), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200 });
+    const crossed = play(dialled(ALICE), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: RELAYS });
     expect(crossed.state).toMatchObject({ phase: 'connecting', role: 'callee', callId: CALL });
     expect(crossed.commands).toEqual([
       { type: 'send-accept', callId: CALL },
       { type: 'start-media', role: 'callee', local: BOTH_ON },
+      { type: 'connect-peer', role: 'callee', iceServers: RELAYS },
     ]);
     const late = transition(crossed.state, { type: 'ring-answered', peer: ALICE, result: { ok: true, callId: OTHER_CALL, iceServers: RELAYS } });
     expect(late).toEqual({ state: crossed.state, commands: [{ type: 'send-hangup', callId: OTHER_CALL }] });
@@ -288,13 +290,13 @@ describe('both calling each other at once', () => {
 
   it('keeps the mute and camera choices made while calling', () => {
     const muted = play(calling(ALICE, OTHER_CALL), { type: 'set-mic', on: false }).state;
-    const { state, commands } = transition(muted, { type: 'incoming', callId: CALL, from: ALICE, now: 1_200 });
+    const { state, commands } = transition(muted, { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: RELAYS });
     expect(state).toMatchObject({ local: { mic: false, camera: true } });
     expect(commands).toContainEqual({ type: 'start-media', role: 'callee', local: { mic: false, camera: true } });
   });
 
   it('the ended of your withdrawn ring does not end the call you joined', () => {
-    const joined = play(calling(ALICE, OTHER_CALL), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200 }).state;
+    const joined = play(calling(ALICE, OTHER_CALL), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: RELAYS }).state;
     expect(transition(joined, { type: 'ended', callId: OTHER_CALL, reason: EndReason.Cancelled, now: 1_300 })).toEqual({
       state: joined,
       commands: [],

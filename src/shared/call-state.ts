@@ -32,7 +32,8 @@ export type CallState =
   | { phase: 'idle'; outcome?: Outcome }
   /** callId is null until the server has acknowledged the ring. */
   | { phase: 'calling'; peer: string; callId: string | null; local: MediaFlags; since: number }
-  | { phase: 'ringing'; peer: string; callId: string; since: number }
+  /** `iceServers`: the relays the server named with the ring, for the peer connection the moment we accept. */
+  | { phase: 'ringing'; peer: string; callId: string; since: number; iceServers: IceServer[] }
   | (InCall & { phase: 'connecting'; role: Role; since: number })
   | (InCall & {
       phase: 'active';
@@ -62,9 +63,9 @@ export type CallEvent =
   /** `local` for a call without camera or microphone ("Send a file"); both on otherwise. */
   | { type: 'dial'; peer: string; now: number; local?: MediaFlags }
   | { type: 'ring-answered'; peer: string; result: Result<{ callId: string; iceServers: IceServer[] }> }
-  | { type: 'incoming'; callId: string; from: string; now: number }
+  | { type: 'incoming'; callId: string; from: string; now: number; iceServers: IceServer[] }
   | { type: 'accept'; now: number }
-  | { type: 'accept-answered'; callId: string; result: Result<{ iceServers: IceServer[] }> }
+  | { type: 'accept-answered'; callId: string; result: Result }
   | { type: 'decline' }
   | { type: 'accepted'; callId: string; now: number }
   | { type: 'ended'; callId: string; reason: EndReason; now: number }
@@ -156,29 +157,29 @@ export function transition(state: CallState, event: CallEvent): Transition {
             ...withdraw,
             { type: 'send-accept', callId: event.callId },
             { type: 'start-media', role: 'callee', local: state.local },
+            { type: 'connect-peer', role: 'callee', iceServers: event.iceServers },
           ],
         };
       }
       if (state.phase !== 'idle') return { state, commands: [{ type: 'send-decline', callId: event.callId }] };
-      return stay({ phase: 'ringing', peer: event.from, callId: event.callId, since: event.now });
+      return stay({ phase: 'ringing', peer: event.from, callId: event.callId, since: event.now, iceServers: event.iceServers });
     }
 
     case 'accept': {
       if (state.phase !== 'ringing') return stay(state);
       return {
         state: { phase: 'connecting', role: 'callee', peer: state.peer, callId: state.callId, local: BOTH_ON, since: event.now },
+        // The peer connection is built now, while the accept travels: the caller's held offer arrives with its answer.
         commands: [
           { type: 'send-accept', callId: state.callId },
           { type: 'start-media', role: 'callee', local: BOTH_ON },
+          { type: 'connect-peer', role: 'callee', iceServers: state.iceServers },
         ],
       };
     }
 
     case 'accept-answered': {
-      if (state.phase !== 'connecting' || state.role !== 'callee' || state.callId !== event.callId) return stay(state);
-      if (event.result.ok) {
-        return { state, commands: [{ type: 'connect-peer', role: 'callee', iceServers: event.result.iceServers }] };
-      }
+      if (state.phase !== 'connecting' || state.role !== 'callee' || state.callId !== event.callId || event.result.ok) return stay(state);
       // The caller gave up at the moment we answered.
       return { state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } }, commands: [{ type: 'stop-media' }] };
     }

@@ -10,7 +10,7 @@ describe('the call in words', () => {
   it('names the other person by their formatted code in every phase', () => {
     const local = { mic: true, camera: true };
     expect(describeCall({ phase: 'calling', peer: BOB, callId: null, local, since: 0 })).toBe('Calling K7QM-4ZP2-XWA9…');
-    expect(describeCall({ phase: 'ringing', peer: BOB, callId: 'c', since: 0 })).toBe('Incoming call from K7QM-4ZP2-XWA9');
+    expect(describeCall({ phase: 'ringing', peer: BOB, callId: 'c', since: 0, iceServers: [] })).toBe('Incoming call from K7QM-4ZP2-XWA9');
     expect(describeCall({ phase: 'connecting', role: 'caller', peer: BOB, callId: 'c', local, since: 0 })).toBe('Connecting to K7QM-4ZP2-XWA9…');
     const active = { phase: 'active', role: 'callee', peer: BOB, callId: 'c', local, connectedAt: 0, remote: local, peerOfflineAt: null } as const;
     expect(describeCall({ ...active, interruptedAt: null })).toBe('In call with K7QM-4ZP2-XWA9');

@@ -97,7 +97,8 @@ export interface IceServer {
 }
 
 export type Hello = { protocol: number; challenge: string };
-export type Incoming = { callId: string; from: string };
+/** The callee's own relays come with the ring, so accepting can build the peer connection at once. */
+export type Incoming = { callId: string; from: string; iceServers: IceServer[] };
 export type Ended = { callId: string; reason: EndReason };
 /** Whether the other party of an accepted call is connected to the server right now. */
 export type PeerStatus = { callId: string; online: boolean };
@@ -107,7 +108,7 @@ type Ack<T extends object = object> = (result: Result<T>) => void;
 export interface ClientToServerEvents {
   register(request: RegisterRequest, ack: Ack<{ code: string }>): void;
   ring(request: RingRequest, ack: Ack<{ callId: string; iceServers: IceServer[] }>): void;
-  accept(request: CallRef, ack: Ack<{ iceServers: IceServer[] }>): void;
+  accept(request: CallRef, ack: Ack): void;
   decline(request: CallRef, ack: Ack): void;
   /** Ends the call: a cancel while ringing, a hang-up once accepted. */
   hangup(request: CallRef, ack: Ack): void;

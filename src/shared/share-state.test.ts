@@ -142,7 +142,7 @@ describe('following the call', () => {
     interruptedAt: null,
     peerOfflineAt: null,
   };
-  const ringing: CallState = { phase: 'ringing', peer: 'K7QM4ZP2XWA9', callId: 'c', since: 0 };
+  const ringing: CallState = { phase: 'ringing', peer: 'K7QM4ZP2XWA9', callId: 'c', since: 0, iceServers: [] };
 
   it('a share asked for while calling or connecting waits; while ringing or idle there is no call to share into', () => {
     expect([IDLE, ringing, calling, connecting, active].map(callStage)).toEqual(['none', 'none', 'connecting', 'connecting', 'active']);
