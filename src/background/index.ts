@@ -104,10 +104,12 @@ async function start(): Promise<CallController> {
       // The chat is this call's only: it goes when the call does.
       if (record.call.phase === 'idle') void chat.clear().then(() => publish(calls));
       void showRingAlert(record.call, (on) => {
-        if (on) return sendToOffscreen({ target: 'offscreen', type: 'ringtone', on });
+        // The alert shows its notification first; by then a quick Decline may have ended the ring: ask the call as it is now.
+        const { phase } = calls.record().call;
+        if (on && phase === 'ringing') return sendToOffscreen({ target: 'offscreen', type: 'ringtone', on });
         // A ring that ended unanswered leaves nothing for the document it opened to do; an accepted one keeps it for the call.
-        if (record.call.phase === 'idle') return closeOffscreenDocument();
-        return notifyOffscreen({ target: 'offscreen', type: 'ringtone', on });
+        if (phase === 'idle') return closeOffscreenDocument();
+        return notifyOffscreen({ target: 'offscreen', type: 'ringtone', on: false });
       }).catch((error: unknown) => log('Could not show the incoming call', error));
     },
   });
