@@ -1,36 +1,33 @@
 /**
- * A real Socket.IO client that holds a real key and registers the way the
- * extension does, for tests that talk to a real server.
+ * A real client that records every event the server sends it, for tests that
+ * assert what did and did not arrive, and in what order. Connects and
+ * registers through the harness, exactly as the extension does.
  */
-import { once } from 'node:events';
-import { io, type Socket } from 'socket.io-client';
-import { type CallCode, generateIdentity, signRegistration, toBase64 } from '../../src/shared/call-code';
-import { type ClientToServerEvents, type Hello, PROTOCOL_VERSION, type ServerToClientEvents } from '../../src/shared/protocol';
-
-export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import { type CallCode, generateIdentity } from '../../src/shared/call-code';
+import type { ServerToClientEvents } from '../../src/shared/protocol';
+import { type Client, connect, type Identity, register } from './harness';
 
 export interface PeerClient {
-  socket: ClientSocket;
+  socket: Client;
   code: CallCode;
   keyPair: CryptoKeyPair;
   publicKeyRaw: Uint8Array;
   /** The challenge this connection was greeted with. */
   challenge: string;
-  /** Every server event received, in order, for asserting what did (and did not) arrive. */
+  /** Every server event received after the greeting, in order. */
   received: { event: string; payload: unknown }[];
   /** Resolves with the next event of that name (or one already received and not yet taken). */
   next<E extends keyof ServerToClientEvents>(event: E, timeoutMs?: number): Promise<Parameters<ServerToClientEvents[E]>[0]>;
   close(): void;
 }
 
-/** Connects and waits for the hello; does not register. */
-export async function connectPeer(url: string, identity?: Awaited<ReturnType<typeof generateIdentity>>): Promise<PeerClient> {
+/** Connects and waits for the greeting; does not register. */
+export async function connectPeer(url: string, identity?: Identity): Promise<PeerClient> {
   const { keyPair, publicKeyRaw, code } = identity ?? (await generateIdentity());
-  const socket: ClientSocket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  const { socket, hello } = await connect(url);
   const received: PeerClient['received'] = [];
   const taken = new Set<number>();
   socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
-  const [hello] = (await once(socket as never, 'hello')) as [Hello];
 
   return {
     socket,
@@ -56,15 +53,9 @@ export async function connectPeer(url: string, identity?: Awaited<ReturnType<typ
 }
 
 /** Connects and registers with a valid proof, as the extension does. */
-export async function registeredPeer(url: string, identity?: Awaited<ReturnType<typeof generateIdentity>>): Promise<PeerClient> {
+export async function registeredPeer(url: string, identity?: Identity): Promise<PeerClient> {
   const peer = await connectPeer(url, identity);
-  const signature = await signRegistration(peer.keyPair.privateKey, peer.challenge);
-  const reply = await peer.socket.emitWithAck('register', {
-    protocol: PROTOCOL_VERSION,
-    publicKey: toBase64(peer.publicKeyRaw),
-    signature: toBase64(signature),
-  });
-  if (!reply.ok) throw new Error(`Registration refused: ${reply.message}`);
+  await register(peer.socket, peer.challenge, { keyPair: peer.keyPair, publicKeyRaw: peer.publicKeyRaw, code: peer.code });
   return peer;
 }
 
