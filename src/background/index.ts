@@ -29,10 +29,10 @@ let chat: ChatAndFilesStore;
 let serverUrl: string;
 let server: ServerLink = { status: 'connecting' };
 let link: SignalingLink | null = null;
-/** What the badge and ring alert last showed, so they change only when the call or share does. */
+/** The call phase the ring alert last showed, and what the badge last showed: each changes only when that does. */
 let shownPhase: string | null = null;
-let relay: SignalRelay;
 let shownBadge: string | null = null;
+let relay: SignalRelay;
 
 function log(message: string, error?: unknown): void {
   console.warn(`[PeerDial] ${message}`, error ?? '');
