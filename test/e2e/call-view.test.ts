@@ -53,7 +53,14 @@ describe('the call view', () => {
       expect(aliceSees).toBe(bobSees);
       expect(await aliceView.locator('.safety').getAttribute('title')).toMatch(/same number/);
 
-      if (process.env.PEERDIAL_SCREENSHOT) await aliceView.screenshot({ path: process.env.PEERDIAL_SCREENSHOT, fullPage: true });
+      // For a person to look at, outside the repository: PEERDIAL_SCREENSHOT=/tmp/dir gives light.png and dark.png.
+      const shots = process.env.PEERDIAL_SCREENSHOT;
+      if (shots) {
+        for (const colorScheme of ['light', 'dark'] as const) {
+          await aliceView.emulateMedia({ colorScheme });
+          await aliceView.screenshot({ path: `${shots}/${colorScheme}.png`, fullPage: true });
+        }
+      }
 
       // The view's controls are the call's: hanging up there ends the call for both.
       await bobView.getByRole('button', { name: 'Hang up' }).click();
