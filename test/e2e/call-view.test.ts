@@ -6,9 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { connectCall, expectVideoFlowing } from './support/calls';
+import { connectCall, endAnyCall, expectVideoFlowing } from './support/calls';
+import { startCoturn } from './support/coturn';
 import { eventually, waitForStatus } from './support/probes';
+import { startServer } from './support/server';
 import { twoParties } from './support/two-parties';
+
+const TURN_SECRET = 'e2e-call-view-secret';
+/** src/offscreen/transport-policy.ts: the developer switch that forces relay-only calls. */
+const FORCE_RELAY_KEY = 'peerdial.iceTransportPolicy';
 
 const parties = twoParties();
 
@@ -16,6 +22,16 @@ async function openCallView(page: Page, url: string): Promise<Page> {
   const view = await page.context().newPage();
   await view.goto(url);
   return view;
+}
+
+/** The quality reading in words, then the path its details give, once the path is known. */
+async function readPath(view: Page, expected: string): Promise<void> {
+  const quality = view.getByRole('region', { name: 'Connection quality' });
+  await quality.getByText(/^(Good|Fair|Poor) connection$/).waitFor({ timeout: 15_000 });
+  await quality.getByText('Connection details').click();
+  await eventually(() => quality.getByLabel('Path').innerText(), (path) => path === expected, `the path to read ${expected}`, 30_000);
+  await eventually(() => quality.getByLabel('Round trip').innerText(), (rtt) => /^\d+ ms$/.test(rtt), 'a round-trip time');
+  await eventually(() => quality.getByLabel('Bitrate in').innerText(), (rate) => /^\d+ kbit\/s$/.test(rate), 'an incoming bitrate');
 }
 
 async function safetyCode(view: Page): Promise<string> {
@@ -39,15 +55,8 @@ describe('the call view', () => {
       const bobLooksOff = () => aliceView.getByText(new RegExp(`${bobCode} (is muted|turned their camera off)`)).count();
       await eventually(bobLooksOff, (n) => n === 0, "Alice's view to show Bob's camera and microphone on");
 
-      for (const view of [aliceView, bobView]) {
-        const quality = view.getByRole('region', { name: 'Connection quality' });
-        await quality.getByText(/^(Good|Fair|Poor) connection$/).waitFor({ timeout: 15_000 });
-        await quality.getByText('Connection details').click();
-        // Both browsers run on this machine: the candidates pair up directly, no relay.
-        await eventually(() => quality.getByLabel('Path').innerText(), (path) => path === 'direct', 'the path to read direct');
-        await eventually(() => quality.getByLabel('Round trip').innerText(), (rtt) => /^\d+ ms$/.test(rtt), 'a round-trip time');
-        await eventually(() => quality.getByLabel('Bitrate in').innerText(), (rate) => /^\d+ kbit\/s$/.test(rate), 'an incoming bitrate');
-      }
+      // Both browsers run on this machine: the candidates pair up directly, no relay.
+      await Promise.all([readPath(aliceView, 'direct'), readPath(bobView, 'direct')]);
 
       const [aliceSees, bobSees] = await Promise.all([safetyCode(aliceView), safetyCode(bobView)]);
       expect(aliceSees).toBe(bobSees);
@@ -67,6 +76,34 @@ describe('the call view', () => {
       await Promise.all([waitForStatus(aliceView, /ended/), waitForStatus(alicePopup, /ended/)]);
     } finally {
       await Promise.all([aliceView.close(), bobView.close()]);
+    }
+  });
+
+  it('says the path is relayed when the call may only go through the TURN relay', async () => {
+    const { alice, bob, alicePopup, bobPopup, bobCode } = parties;
+    const turn = await startCoturn(TURN_SECRET);
+    const plainServer = parties.server;
+    await plainServer.stop();
+    parties.server = await startServer({ TURN_URLS: turn.url, TURN_SECRET, TURN_TTL: '600' }, plainServer.port);
+    const popups = [alicePopup, bobPopup];
+    try {
+      await Promise.all(popups.map((page) => page.getByText('Online', { exact: true }).waitFor({ timeout: 15_000 })));
+      for (const popup of popups) await popup.evaluate((key) => localStorage.setItem(key, 'relay'), FORCE_RELAY_KEY);
+      await connectCall(alicePopup, bobPopup, bobCode);
+      const views = await Promise.all([openCallView(alicePopup, alice.url('src/side-panel/index.html')), openCallView(bobPopup, bob.url('src/side-panel/index.html'))]);
+      try {
+        await Promise.all(views.map((view) => readPath(view, 'relayed (TURN)')));
+        const [aliceSees, bobSees] = await Promise.all(views.map(safetyCode));
+        expect(aliceSees).toBe(bobSees);
+      } finally {
+        await Promise.all(views.map((view) => view.close()));
+      }
+    } finally {
+      for (const popup of popups) await popup.evaluate((key) => localStorage.removeItem(key), FORCE_RELAY_KEY);
+      await Promise.all(popups.map(endAnyCall));
+      await parties.server.stop();
+      parties.server = await startServer({}, plainServer.port);
+      await turn.stop();
     }
   });
 });
