@@ -9,6 +9,7 @@ import type { Reply } from '../shared/runtime-messages';
 import { CallScreen } from '../popup/CallScreen';
 import { useView } from '../popup/use-background';
 import { useCallStreams } from '../popup/use-call-streams';
+import { BigPicture } from './BigPicture';
 import { QualityReading } from './QualityReading';
 import { SafetyCode } from './SafetyCode';
 import { useCallReadings } from './use-call-quality';
@@ -36,6 +37,7 @@ export function CallView() {
       {inCall && <CallScreen call={call} share={view.share} onReply={report} />}
       {call.phase === 'active' && (
         <>
+          <BigPicture onProblem={setProblem} />
           <QualityReading quality={readings.quality} />
           <SafetyCode code={readings.safetyCode} />
         </>

@@ -39,7 +39,7 @@ async function safetyCode(view: Page): Promise<string> {
 }
 
 describe('the call view', () => {
-  it('shows the other person, a quality reading over a direct path, and the same safety code on both sides', async () => {
+  it('shows the other person, a quality reading over a direct path, the same safety code on both sides, and floats the picture', async () => {
     const { alice, bob, alicePopup, bobPopup, aliceCode, bobCode } = parties;
     await connectCall(alicePopup, bobPopup, bobCode);
 
@@ -70,6 +70,11 @@ describe('the call view', () => {
           await aliceView.screenshot({ path: `${shots}/${colorScheme}.png`, fullPage: true });
         }
       }
+
+      // Their picture floats in its own window, to stay in sight over any tab.
+      await aliceView.getByRole('button', { name: 'Picture in picture' }).click();
+      const floating = () => aliceView.evaluate(() => document.pictureInPictureElement?.getAttribute('aria-label') ?? null);
+      await eventually(floating, (label) => label === 'Remote video', 'the remote video to float picture-in-picture');
 
       // The view's controls are the call's: hanging up there ends the call for both.
       await bobView.getByRole('button', { name: 'Hang up' }).click();
