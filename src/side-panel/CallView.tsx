@@ -12,7 +12,7 @@ import { useCallStreams } from '../popup/use-call-streams';
 import { BigPicture } from './BigPicture';
 import { QualityReading } from './QualityReading';
 import { SafetyCode } from './SafetyCode';
-import { useCallReadings } from './use-call-quality';
+import { useCallReadings } from './use-call-readings';
 
 export function CallView() {
   const view = useView();
