@@ -17,6 +17,7 @@ export default defineConfig({
         offscreen: 'src/offscreen/index.html',
         permission: 'src/permission/index.html',
         shareScreen: 'src/share-screen/index.html',
+        sidePanel: 'src/side-panel/index.html',
       },
     },
   },

@@ -165,7 +165,10 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
           for (const transceiver of pc.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
           attachLocalTracks(pc);
           void capture.then(() => {
-            if (!stopped) attachLocalTracks(pc);
+            if (stopped) return;
+            attachLocalTracks(pc);
+            // The channel may have opened before the camera did, telling the caller "muted, camera off".
+            sendMediaState();
           });
         },
         onError: (error) => console.warn('[PeerDial] negotiation', error),

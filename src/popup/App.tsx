@@ -7,6 +7,7 @@ import { Chat } from './Chat';
 import { DialForm } from './DialForm';
 import { Files } from './Files';
 import { IncomingCall } from './IncomingCall';
+import { OpenCallView } from './OpenCallView';
 import { OwnCode } from './OwnCode';
 import { ServerStatus } from './ServerStatus';
 import { Settings } from './Settings';
@@ -47,7 +48,10 @@ export function App() {
       )}
       {call.phase === 'ringing' && <IncomingCall onReply={report} />}
       {(call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active') && (
-        <CallScreen call={call} share={view.share} onReply={report} />
+        <>
+          <CallScreen call={call} share={view.share} onReply={report} />
+          <OpenCallView onProblem={setProblem} />
+        </>
       )}
       {call.phase === 'active' && (
         <>

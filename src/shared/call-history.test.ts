@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { clearHistory, EMPTY_HISTORY, finishedCall, HISTORY_LIMIT, NICKNAME_MAX_LENGTH, recordCall, setNickname } from './call-history';
+import type { CallState } from './call-state';
+
+const BOB = 'K7QM4ZP2XWA9';
+const local = { mic: true, camera: true };
+const idle: CallState = { phase: 'idle', outcome: { kind: 'ended', reason: 'hung-up', peer: BOB } };
+
+describe('call history', () => {
+  it('writes down a finished call with its direction, start and length in seconds', () => {
+    const active: CallState = { phase: 'active', role: 'caller', peer: BOB, callId: 'c', local, connectedAt: 10_000, remote: local, interruptedAt: null, peerOfflineAt: null };
+    expect(finishedCall(active, idle, 71_400)).toEqual({ peer: BOB, direction: 'outgoing', at: 10_000, duration: 61, missed: false });
+    expect(finishedCall({ ...active, role: 'callee' }, idle, 10_000)?.direction).toBe('incoming');
+  });
+
+  it('marks a ring that stopped unanswered as missed, and one we declined as not', () => {
+    const ringing: CallState = { phase: 'ringing', peer: BOB, callId: 'c', since: 5, iceServers: [] };
+    expect(finishedCall(ringing, { phase: 'idle', outcome: { kind: 'missed', peer: BOB } }, 9)).toEqual({ peer: BOB, direction: 'incoming', at: 5, duration: 0, missed: true });
+    expect(finishedCall(ringing, { phase: 'idle' }, 9)?.missed).toBe(false);
+  });
+
+  it('writes down an unanswered outgoing call with no duration', () => {
+    const calling: CallState = { phase: 'calling', peer: BOB, callId: null, local, since: 3 };
+    expect(finishedCall(calling, { phase: 'idle', outcome: { kind: 'ended', reason: 'no-answer', peer: BOB } }, 40)).toMatchObject({ direction: 'outgoing', duration: 0, missed: false });
+  });
+
+  it('writes nothing for a change that does not end a call', () => {
+    const calling: CallState = { phase: 'calling', peer: BOB, callId: null, local, since: 3 };
+    expect(finishedCall({ phase: 'idle' }, calling, 3)).toBeNull();
+    expect(finishedCall(calling, { ...calling, callId: 'c' }, 4)).toBeNull();
+    expect(finishedCall({ phase: 'idle' }, idle, 4)).toBeNull();
+  });
+
+  it('keeps the newest calls first and forgets beyond the limit', () => {
+    let history = EMPTY_HISTORY;
+    for (let at = 0; at < HISTORY_LIMIT + 5; at++) history = recordCall(history, { peer: BOB, direction: 'outgoing', at, duration: 0, missed: false });
+    expect(history.calls).toHaveLength(HISTORY_LIMIT);
+    expect(history.calls[0]!.at).toBe(HISTORY_LIMIT + 4);
+    expect(history.calls.at(-1)!.at).toBe(5);
+    expect(clearHistory(history).calls).toEqual([]);
+  });
+
+  it('names a code, renames it, and forgets the name when it is emptied', () => {
+    const named = setNickname(EMPTY_HISTORY, BOB, '  Bob   at work ');
+    expect(named).toEqual({ ok: true, history: { calls: [], nicknames: { [BOB]: 'Bob at work' } } });
+    if (!named.ok) return;
+    const cleared = setNickname(named.history, BOB, ' ');
+    expect(cleared.ok && cleared.history.nicknames).toEqual({});
+  });
+
+  it('refuses a nickname too long or with control characters, in words, and changes nothing', () => {
+    const long = setNickname(EMPTY_HISTORY, BOB, 'x'.repeat(NICKNAME_MAX_LENGTH + 1));
+    expect(long).toEqual({ ok: false, message: `A nickname can be at most ${NICKNAME_MAX_LENGTH} characters.` });
+    expect(setNickname(EMPTY_HISTORY, BOB, 'Bob\u0007')).toMatchObject({ ok: false, message: /control characters/ });
+    expect(EMPTY_HISTORY).toEqual({ calls: [], nicknames: {} });
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Call history: the last calls, kept on this device only, and nicknames for
+ * codes. Pure: the background feeds it each state change of the call and
+ * stores what it returns; it never touches storage itself.
+ */
+import type { CallState } from './call-state';
+
+/** Enough to find "the person from this morning" again; a diary it is not. */
+export const HISTORY_LIMIT = 50;
+/** A nickname is a label on a button, not a note. */
+export const NICKNAME_MAX_LENGTH = 40;
+
+export interface HistoryEntry {
+  peer: string;
+  direction: 'outgoing' | 'incoming';
+  /** When the call began: dialled, or started ringing. */
+  at: number;
+  /** Seconds of conversation; 0 for a call that never connected. */
+  duration: number;
+  missed: boolean;
+}
+
+export interface History {
+  calls: HistoryEntry[];
+  nicknames: Record<string, string>;
+}
+
+export const EMPTY_HISTORY: History = { calls: [], nicknames: {} };
+
+/**
+ * The entry a state change closes, if any: a call is written down once, when
+ * it goes back to idle, from what the state held just before.
+ */
+export function finishedCall(before: CallState, after: CallState, now: number): HistoryEntry | null {
+  if (before.phase === 'idle' || after.phase !== 'idle') return null;
+  switch (before.phase) {
+    case 'calling':
+      return { peer: before.peer, direction: 'outgoing', at: before.since, duration: 0, missed: false };
+    case 'ringing':
+      // The reducer decides what counts as missed (a ring nobody answered), so a ring we declined is not.
+      return { peer: before.peer, direction: 'incoming', at: before.since, duration: 0, missed: after.outcome?.kind === 'missed' };
+    case 'connecting':
+      return { peer: before.peer, direction: before.role === 'caller' ? 'outgoing' : 'incoming', at: before.since, duration: 0, missed: false };
+    case 'active':
+      return {
+        peer: before.peer,
+        direction: before.role === 'caller' ? 'outgoing' : 'incoming',
+        at: before.connectedAt,
+        duration: Math.max(0, Math.round((now - before.connectedAt) / 1000)),
+        missed: false,
+      };
+  }
+}
+
+/** Newest first, at most HISTORY_LIMIT. */
+export function recordCall(history: History, entry: HistoryEntry): History {
+  return { ...history, calls: [entry, ...history.calls].slice(0, HISTORY_LIMIT) };
+}
+
+export type NicknameResult = { ok: true; history: History } | { ok: false; message: string };
+
+/** An empty name removes the nickname; a bad one is refused in words and changes nothing. */
+export function setNickname(history: History, peer: string, name: string): NicknameResult {
+  const trimmed = name.trim().replace(/\s+/g, ' ');
+  const nicknames = { ...history.nicknames };
+  if (trimmed === '') {
+    delete nicknames[peer];
+    return { ok: true, history: { ...history, nicknames } };
+  }
+  if (trimmed.length > NICKNAME_MAX_LENGTH) return { ok: false, message: `A nickname can be at most ${NICKNAME_MAX_LENGTH} characters.` };
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return { ok: false, message: 'A nickname cannot contain control characters.' };
+  nicknames[peer] = trimmed;
+  return { ok: true, history: { ...history, nicknames } };
+}
+
+export function clearHistory(history: History): History {
+  return { ...history, calls: [] };
+}

@@ -1,0 +1,175 @@
+/**
+ * Connection quality at a glance, from two getStats() samples taken about a
+ * second apart. Pure: it reads the plain stat objects an RTCStatsReport holds
+ * (`[...report.values()]`), so recorded samples test it without a browser.
+ */
+
+/** The fields of RTCStats entries this module reads; everything else is ignored. */
+export interface StatEntry {
+  id: string;
+  type: string;
+  timestamp: number;
+  kind?: string;
+  state?: string;
+  nominated?: boolean;
+  selected?: boolean;
+  selectedCandidatePairId?: string;
+  localCandidateId?: string;
+  remoteCandidateId?: string;
+  candidateType?: string;
+  currentRoundTripTime?: number;
+  bytesSent?: number;
+  bytesReceived?: number;
+  packetsReceived?: number;
+  packetsLost?: number;
+  jitter?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  framesPerSecond?: number;
+  codecId?: string;
+  mimeType?: string;
+}
+
+export type QualityLevel = 'good' | 'fair' | 'poor';
+
+export interface QualityDetails {
+  /** Round-trip time of the selected candidate pair, in milliseconds. */
+  rttMs: number | null;
+  /** Share of incoming packets lost since the previous sample, 0..1. */
+  loss: number | null;
+  /** Incoming jitter (audio if present, else video), in milliseconds. */
+  jitterMs: number | null;
+  bitrateInKbps: number | null;
+  bitrateOutKbps: number | null;
+  videoIn: VideoFormat | null;
+  videoOut: VideoFormat | null;
+  /** Incoming video codec, e.g. "VP8". */
+  codec: string | null;
+  /** 'relayed' when either end of the selected pair is a TURN relay candidate. */
+  path: 'direct' | 'relayed' | null;
+}
+
+export interface VideoFormat {
+  width: number;
+  height: number;
+  fps: number | null;
+}
+
+export interface Quality {
+  level: QualityLevel;
+  details: QualityDetails;
+}
+
+// Thresholds follow the ITU-T G.114 guidance for conversation (under 150 ms
+// one way feels natural, beyond 400 ms round trip people talk over each other)
+// and what libwebrtc's own quality meters treat as noticeable loss.
+const FAIR_RTT_MS = 300;
+const POOR_RTT_MS = 600;
+const FAIR_LOSS = 0.02; // 2 %: concealment starts to be audible
+const POOR_LOSS = 0.08; // 8 %: words drop out, video freezes
+/** Below this incoming rate a camera picture is a smear; audio alone runs at ~30–50 kbit/s and is not judged by it. */
+const POOR_VIDEO_KBPS = 150;
+
+function byId(entries: readonly StatEntry[]): Map<string, StatEntry> {
+  return new Map(entries.map((entry) => [entry.id, entry]));
+}
+
+function selectedPair(entries: readonly StatEntry[]): StatEntry | undefined {
+  const transport = entries.find((entry) => entry.type === 'transport' && entry.selectedCandidatePairId);
+  if (transport) return entries.find((entry) => entry.id === transport.selectedCandidatePairId);
+  // Firefox marks the pair itself instead of naming it on the transport.
+  return entries.find((entry) => entry.type === 'candidate-pair' && (entry.selected || (entry.nominated && entry.state === 'succeeded')));
+}
+
+function sum(entries: readonly StatEntry[], field: 'bytesSent' | 'bytesReceived' | 'packetsReceived' | 'packetsLost'): number {
+  return entries.reduce((total, entry) => total + (entry[field] ?? 0), 0);
+}
+
+function rate(now: readonly StatEntry[], before: readonly StatEntry[], field: 'bytesSent' | 'bytesReceived', type: string): number | null {
+  const current = now.filter((entry) => entry.type === type);
+  const previous = before.filter((entry) => entry.type === type);
+  if (current.length === 0 || previous.length === 0) return null;
+  const seconds = (Math.max(...current.map((e) => e.timestamp)) - Math.max(...previous.map((e) => e.timestamp))) / 1000;
+  if (seconds <= 0) return null;
+  return Math.max(0, ((sum(current, field) - sum(previous, field)) * 8) / 1000 / seconds);
+}
+
+function videoFormat(entry: StatEntry | undefined): VideoFormat | null {
+  if (!entry?.frameWidth || !entry.frameHeight) return null;
+  return { width: entry.frameWidth, height: entry.frameHeight, fps: entry.framesPerSecond ?? null };
+}
+
+/** What the two samples say about the call; `before` may be empty for the first sample. */
+export function summarizeStats(now: readonly StatEntry[], before: readonly StatEntry[]): QualityDetails {
+  const index = byId(now);
+  const pair = selectedPair(now);
+  const local = pair?.localCandidateId ? index.get(pair.localCandidateId) : undefined;
+  const remote = pair?.remoteCandidateId ? index.get(pair.remoteCandidateId) : undefined;
+  const path = local && remote ? (local.candidateType === 'relay' || remote.candidateType === 'relay' ? 'relayed' : 'direct') : null;
+
+  const inbound = now.filter((entry) => entry.type === 'inbound-rtp');
+  const inboundBefore = before.filter((entry) => entry.type === 'inbound-rtp');
+  const received = sum(inbound, 'packetsReceived') - sum(inboundBefore, 'packetsReceived');
+  const lost = sum(inbound, 'packetsLost') - sum(inboundBefore, 'packetsLost');
+  const loss = inboundBefore.length > 0 && received + lost > 0 ? Math.max(0, lost) / (received + Math.max(0, lost)) : null;
+
+  const audioIn = inbound.find((entry) => entry.kind === 'audio');
+  const videoIn = inbound.find((entry) => entry.kind === 'video');
+  const videoOut = now.find((entry) => entry.type === 'outbound-rtp' && entry.kind === 'video');
+  const jitter = audioIn?.jitter ?? videoIn?.jitter;
+  const codec = videoIn?.codecId ? index.get(videoIn.codecId)?.mimeType?.split('/')[1] : undefined;
+
+  return {
+    rttMs: pair?.currentRoundTripTime === undefined ? null : Math.round(pair.currentRoundTripTime * 1000),
+    loss,
+    jitterMs: jitter === undefined ? null : Math.round(jitter * 1000),
+    bitrateInKbps: rate(now, before, 'bytesReceived', 'inbound-rtp'),
+    bitrateOutKbps: rate(now, before, 'bytesSent', 'outbound-rtp'),
+    videoIn: videoFormat(videoIn),
+    videoOut: videoFormat(videoOut),
+    codec: codec ?? null,
+    path,
+  };
+}
+
+/** Good, fair or poor: the worst of round-trip time, loss and (when video arrives) bitrate decides. */
+export function classifyQuality(details: QualityDetails, receivingVideo: boolean): QualityLevel {
+  const { rttMs, loss, bitrateInKbps } = details;
+  if ((rttMs !== null && rttMs >= POOR_RTT_MS) || (loss !== null && loss >= POOR_LOSS)) return 'poor';
+  if (receivingVideo && bitrateInKbps !== null && bitrateInKbps < POOR_VIDEO_KBPS) return 'poor';
+  if ((rttMs !== null && rttMs >= FAIR_RTT_MS) || (loss !== null && loss >= FAIR_LOSS)) return 'fair';
+  return 'good';
+}
+
+export function assessQuality(now: readonly StatEntry[], before: readonly StatEntry[], receivingVideo: boolean): Quality {
+  const details = summarizeStats(now, before);
+  return { level: classifyQuality(details, receivingVideo), details };
+}
+
+const LEVEL_WORDS: Record<QualityLevel, string> = {
+  good: 'Good connection',
+  fair: 'Fair connection',
+  poor: 'Poor connection',
+};
+
+export function describeQuality(level: QualityLevel): string {
+  return LEVEL_WORDS[level];
+}
+
+/** One line per detail, for the disclosure under the quality reading; unknown values say so. */
+export function describeDetails(details: QualityDetails): Array<[label: string, value: string]> {
+  const or = (value: number | null, unit: string) => (value === null ? '—' : `${Math.round(value)} ${unit}`);
+  const format = (video: VideoFormat | null) =>
+    video ? `${video.width}×${video.height}${video.fps === null ? '' : ` at ${Math.round(video.fps)} fps`}` : '—';
+  return [
+    ['Path', details.path === null ? '—' : details.path === 'direct' ? 'direct' : 'relayed (TURN)'],
+    ['Round trip', or(details.rttMs, 'ms')],
+    ['Packet loss', details.loss === null ? '—' : `${(details.loss * 100).toFixed(1)} %`],
+    ['Jitter', or(details.jitterMs, 'ms')],
+    ['Bitrate in', or(details.bitrateInKbps, 'kbit/s')],
+    ['Bitrate out', or(details.bitrateOutKbps, 'kbit/s')],
+    ['Video in', format(details.videoIn)],
+    ['Video out', format(details.videoOut)],
+    ['Codec', details.codec ?? '—'],
+  ];
+}

@@ -1,0 +1,48 @@
+/**
+ * The call view in the side panel: it stays open while the user browses, so
+ * the call stays in sight. Same view from the background and the same call
+ * screen as the popup, plus the readings that need room: quality and safety code.
+ */
+import { useState } from 'preact/hooks';
+import { describeCall, displayCode } from '../shared/describe-call';
+import type { Reply } from '../shared/runtime-messages';
+import { CallScreen } from '../popup/CallScreen';
+import { useView } from '../popup/use-background';
+import { useCallStreams } from '../popup/use-call-streams';
+import { BigPicture } from './BigPicture';
+import { QualityReading } from './QualityReading';
+import { SafetyCode } from './SafetyCode';
+import { useCallReadings } from './use-call-readings';
+
+export function CallView() {
+  const view = useView();
+  const [problem, setProblem] = useState<string | null>(null);
+  const { streams } = useCallStreams(view ? `${view.call.phase}/${view.share.status}` : 'none');
+  const readings = useCallReadings(view?.call.phase === 'active' ? streams : null);
+
+  if (!view) return <main class="loading" aria-busy="true">Starting PeerDial…</main>;
+  const { call } = view;
+  const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
+  const inCall = call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active';
+
+  return (
+    <main>
+      <header>
+        <img src="/icons/icon-32.png" alt="" width={20} height={20} />
+        <h1>PeerDial call</h1>
+      </header>
+      {inCall && <p class="peer-code" aria-label="Other party's code">{displayCode(call.peer)}</p>}
+      <p role="status" class={`status status-${call.phase}`}>{problem ?? describeCall(call)}</p>
+      {view.mediaNotice && <p class="notice">{view.mediaNotice}</p>}
+      {inCall && <CallScreen call={call} share={view.share} onReply={report} />}
+      {call.phase === 'active' && (
+        <>
+          <BigPicture onProblem={setProblem} />
+          <QualityReading quality={readings.quality} />
+          <SafetyCode code={readings.safetyCode} />
+        </>
+      )}
+      {call.phase === 'idle' && <p class="hint">No call right now. Start or answer one from the PeerDial button in the toolbar.</p>}
+    </main>
+  );
+}

@@ -1,0 +1,4 @@
+import { render } from 'preact';
+import { CallView } from './CallView';
+
+render(<CallView />, document.getElementById('app')!);
