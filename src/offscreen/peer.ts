@@ -32,6 +32,8 @@ export function createPeer(options: PeerOptions): Peer {
   });
   let makingOffer = false;
   let ignoreOffer = false;
+  /** Candidates that arrived before any description (one relayed at the instant the server handed over the held offer). */
+  const early: RTCIceCandidateInit[] = [];
 
   pc.onnegotiationneeded = async () => {
     try {
@@ -53,6 +55,10 @@ export function createPeer(options: PeerOptions): Peer {
 
   async function receive(data: SignalData): Promise<void> {
     if (data.kind === 'candidate') {
+      if (!pc.remoteDescription) {
+        early.push(data.candidate);
+        return;
+      }
       try {
         await pc.addIceCandidate(data.candidate);
       } catch (error) {
@@ -66,6 +72,7 @@ export function createPeer(options: PeerOptions): Peer {
     ignoreOffer = !polite && offerCollision;
     if (ignoreOffer) return;
     await pc.setRemoteDescription(description);
+    for (const candidate of early.splice(0)) await pc.addIceCandidate(candidate).catch(onError);
     if (description.type === 'offer') {
       await options.beforeAnswer?.(pc);
       await pc.setLocalDescription();
