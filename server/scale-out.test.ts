@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EndReason, ErrorCode } from '../src/shared/protocol';
+import { eventually } from '../test/e2e/support/probes';
 import { type RunningServer, startServer } from '../test/e2e/support/server';
 import { closeAll, connectPeer, expectOk, next, type Peer, setUpCall } from './testing/harness';
 import { type RunningRedis, startRedis } from './testing/redis';
@@ -46,14 +47,6 @@ async function liveProcesses(): Promise<number> {
     return (await client.keys('peerdial:alive:*')).length;
   } finally {
     client.disconnect();
-  }
-}
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -129,7 +122,7 @@ describe('several processes behind Redis', () => {
       expectOk(await friend.socket.emitWithAck('ring', { to: callee.code }));
       expect((await ringing).from).toBe(friend.code);
       // The dead process's connections read as offline once its heartbeat lapses.
-      await eventually(async () => (await liveProcesses()) === 2, "the killed process's heartbeat to lapse");
+      await eventually(liveProcesses, (live) => live === 2, "the killed process's heartbeat to lapse", 30_000);
       expect(await friend.socket.emitWithAck('ring', { to: caller.code })).toMatchObject({ ok: false, error: ErrorCode.Unavailable });
       // And the caller, reconnected to a live process, calls as before.
       const back = await peerOn(a, caller.identity);

@@ -11,10 +11,9 @@ import { startCoturn } from './support/coturn';
 import { eventually, waitForStatus } from './support/probes';
 import { startServer } from './support/server';
 import { twoParties } from './support/two-parties';
+import { FORCE_RELAY_KEY } from '../../src/offscreen/transport-policy';
 
 const TURN_SECRET = 'e2e-call-view-secret';
-/** src/offscreen/transport-policy.ts: the developer switch that forces relay-only calls. */
-const FORCE_RELAY_KEY = 'peerdial.iceTransportPolicy';
 
 const parties = twoParties();
 

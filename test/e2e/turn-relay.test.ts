@@ -14,10 +14,9 @@ import { connectCall, expectVideoFlowing } from './support/calls';
 import { type RunningTurn, startCoturn } from './support/coturn';
 import { eventually, inboundBytes, myCode, waitForStatus } from './support/probes';
 import { type RunningServer, startServer } from './support/server';
+import { FORCE_RELAY_KEY } from '../../src/offscreen/transport-policy';
 
 const SECRET = 'e2e-secret-shared-with-coturn';
-/** src/offscreen/transport-policy.ts: the developer switch that forces relay-only calls. */
-const FORCE_RELAY_KEY = 'peerdial.iceTransportPolicy';
 
 let turn: RunningTurn;
 let server: RunningServer;
