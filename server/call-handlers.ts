@@ -16,7 +16,7 @@ import {
   type SignalMessage,
 } from '../src/shared/protocol';
 import { type Call, isParty, otherParty } from './call-registry';
-import { deliver, endCall, ringTimer, type SignalingContext } from './context';
+import { deliver, deliverEach, endCall, ringTimer, type SignalingContext } from './context';
 import { iceServersFor } from './turn-credentials';
 
 /** Offline and nonexistent read the same, so codes cannot be enumerated by ringing them. */
@@ -61,7 +61,7 @@ export function accept(context: SignalingContext): Handler<CallRef> {
     if (!held) return fail(ErrorCode.OutOfTurn, 'Only the person being called can accept, once.');
     await context.timers.clear(ringTimer(call));
     // The caller's offer waited for this yes; it goes now, so the callee can answer without another round trip.
-    for (const data of held) await deliver(context, me, 'signal', { callId, data });
+    await deliverEach(context, me, 'signal', held.map((data) => [{ callId, data }]));
     await deliver(context, call.caller, 'accepted', { callId });
     context.log.info({ event: 'accept', callId }, 'accepted');
     return { ok: true };

@@ -27,18 +27,30 @@ export interface SignalingContext {
 }
 
 /** Sends to whoever holds a code right now, on whichever process; a code offline this instant simply misses it. */
-export async function deliver<E extends keyof ServerToClientEvents>(
+export function deliver<E extends keyof ServerToClientEvents>(
   context: SignalingContext,
   code: string,
   event: E,
   ...args: Parameters<ServerToClientEvents[E]>
 ): Promise<boolean> {
+  return deliverEach(context, code, event, [args]);
+}
+
+/** Several messages to one code: one lookup of its holder, then all of them in order with nothing in between. */
+export async function deliverEach<E extends keyof ServerToClientEvents>(
+  context: SignalingContext,
+  code: string,
+  event: E,
+  messages: Parameters<ServerToClientEvents[E]>[],
+): Promise<boolean> {
   const holder = await context.presence.holderOf(code);
   if (!holder) return false;
   // On this process: straight to the socket, skipping the adapter's room broadcast (the relay's hot path).
   const local = context.io.sockets.sockets.get(holder);
-  if (local) local.emit(event, ...args);
-  else context.io.to(holder).emit(event, ...args);
+  for (const args of messages) {
+    if (local) local.emit(event, ...args);
+    else context.io.to(holder).emit(event, ...args);
+  }
   return true;
 }
 
