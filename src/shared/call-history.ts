@@ -23,6 +23,14 @@ export interface HistoryEntry {
 export interface History {
   calls: HistoryEntry[];
   nicknames: Record<string, string>;
+  /**
+   * The key of the last call written down. The background may be handed the
+   * same finished call again (a worker stopped between storing the call's end
+   * and storing the history replays it at its next start); this is how the
+   * second time is told apart. Kept when the list is cleared, so a replay
+   * cannot bring a cleared call back.
+   */
+  lastRecorded?: string;
 }
 
 export const EMPTY_HISTORY: History = { calls: [], nicknames: {} };
@@ -55,6 +63,18 @@ export function finishedCall(before: CallState, after: CallState, now: number): 
 /** Newest first, at most HISTORY_LIMIT. */
 export function recordCall(history: History, entry: HistoryEntry): History {
   return { ...history, calls: [entry, ...history.calls].slice(0, HISTORY_LIMIT) };
+}
+
+/** One call, one key: who, which way, and when it began (a person cannot start two calls with one code in the same millisecond). */
+export function entryKey(entry: HistoryEntry): string {
+  return `${entry.direction}/${entry.peer}/${entry.at}`;
+}
+
+/** Records the call unless it is the one recorded last; returns the same object when nothing changed, so the caller can skip the write. */
+export function recordCallOnce(history: History, entry: HistoryEntry): History {
+  const key = entryKey(entry);
+  if (history.lastRecorded === key) return history;
+  return { ...recordCall(history, entry), lastRecorded: key };
 }
 
 export type NicknameResult = { ok: true; history: History } | { ok: false; message: string };

@@ -8,6 +8,14 @@ export function displayCode(code: string): string {
   return parsed ? formatCallCode(parsed) : code;
 }
 
+/** Nicknames the person gave to codes (see call-history.ts). */
+export type Nicknames = Readonly<Record<string, string>>;
+
+/** The other party as the person knows them: their nickname if they gave one, else the formatted code. */
+export function peerName(code: string, nicknames: Nicknames = {}): string {
+  return nicknames[code] ?? displayCode(code);
+}
+
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const hours = Math.floor(s / 3600);
@@ -16,8 +24,8 @@ export function formatDuration(seconds: number): string {
   return hours ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-export function describeOutcome(outcome: Outcome): string {
-  const who = displayCode(outcome.peer);
+export function describeOutcome(outcome: Outcome, nicknames: Nicknames = {}): string {
+  const who = peerName(outcome.peer, nicknames);
   switch (outcome.kind) {
     case 'missed':
       return `Missed call from ${who}.`;
@@ -55,17 +63,17 @@ export function describeOutcome(outcome: Outcome): string {
   }
 }
 
-export function describeCall(state: CallState): string {
+export function describeCall(state: CallState, nicknames: Nicknames = {}): string {
+  if (state.phase === 'idle') return state.outcome ? describeOutcome(state.outcome, nicknames) : 'Ready for calls.';
+  const who = peerName(state.peer, nicknames);
   switch (state.phase) {
-    case 'idle':
-      return state.outcome ? describeOutcome(state.outcome) : 'Ready for calls.';
     case 'calling':
-      return `Calling ${displayCode(state.peer)}…`;
+      return `Calling ${who}…`;
     case 'ringing':
-      return `Incoming call from ${displayCode(state.peer)}`;
+      return `Incoming call from ${who}`;
     case 'connecting':
-      return `Connecting to ${displayCode(state.peer)}…`;
+      return `Connecting to ${who}…`;
     case 'active':
-      return state.interruptedAt === null ? `In call with ${displayCode(state.peer)}` : `Reconnecting to ${displayCode(state.peer)}…`;
+      return state.interruptedAt === null ? `In call with ${who}` : `Reconnecting to ${who}…`;
   }
 }
