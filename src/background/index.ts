@@ -6,17 +6,19 @@
  */
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
+import type { HistoryEntry } from '../shared/call-history';
 import { describeCaptureError } from '../shared/share-state';
 import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
 import { badgeKey, showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
+import { type CallHistoryStore, loadCallHistory } from './call-history-store';
 import { type ChatAndFilesStore, loadChatAndFiles } from './chat-and-files';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
 import { adoptOffscreenPort, closeOffscreenDocument, notifyOffscreen, offscreenExists, sendToOffscreen } from './offscreen-document';
 import { openPermissionPage } from './permission-page';
 import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
 import { saveToDownloads } from './save-file';
-import { loadServerUrl, saveServerUrl } from './settings';
+import { loadOpenCallViewOnAccept, loadServerUrl, saveOpenCallViewOnAccept, saveServerUrl } from './settings';
 import { createShareRunner, whyShareEnded } from './share-commands';
 import { createShareMenu, listenForShareShortcuts } from './share-shortcuts';
 import { createSignalRelay, type SignalRelay } from './signal-relay';
@@ -26,7 +28,9 @@ import { handleUserCommand, type UserCommandDeps } from './user-commands';
 const popups = new Set<browser.Runtime.Port>();
 let identity: Identity;
 let chat: ChatAndFilesStore;
+let history: CallHistoryStore;
 let serverUrl: string;
+let openCallViewOnAccept = false;
 let server: ServerLink = { status: 'connecting' };
 let link: SignalingLink | null = null;
 /** The call phase the ring alert last showed, and what the badge last showed: each changes only when that does. */
@@ -40,7 +44,18 @@ function log(message: string, error?: unknown): void {
 
 function view(calls: CallController): View {
   const { call, mediaNotice, share } = calls.record();
-  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice, share, chatAndFiles: chat.state() };
+  const { calls: recent, nicknames } = history.state();
+  return {
+    call,
+    myCode: identity?.code ?? null,
+    server,
+    serverUrl,
+    mediaNotice,
+    share,
+    chatAndFiles: chat.state(),
+    history: { calls: recent, nicknames },
+    openCallViewOnAccept,
+  };
 }
 
 /** Unread messages count only while no popup shows them. */
@@ -85,7 +100,13 @@ function connect(calls: CallController): void {
 }
 
 async function start(): Promise<CallController> {
-  [identity, serverUrl, chat] = await Promise.all([loadIdentity(), loadServerUrl(), loadChatAndFiles()]);
+  [identity, serverUrl, chat, history, openCallViewOnAccept] = await Promise.all([
+    loadIdentity(),
+    loadServerUrl(),
+    loadChatAndFiles(),
+    loadCallHistory(log),
+    loadOpenCallViewOnAccept(),
+  ]);
   const calls = await createCallController({
     signaling: () => link,
     startOffscreen: sendToOffscreen,
@@ -98,12 +119,13 @@ async function start(): Promise<CallController> {
     log,
     onChange(record) {
       publish(calls);
+      if (record.finished) void recordFinished(record.finished, calls);
       void showBadge(calls);
       if (record.call.phase === shownPhase) return;
       shownPhase = record.call.phase;
       // The chat is this call's only: it goes when the call does.
       if (record.call.phase === 'idle') void chat.clear().then(() => publish(calls));
-      void showRingAlert(record.call, (on) => {
+      void showRingAlert(record.call, history.state().nicknames, (on) => {
         // The alert shows its notification first; by then a quick Decline may have ended the ring: ask the call as it is now.
         const { phase } = calls.record().call;
         if (on && phase === 'ringing') return sendToOffscreen({ target: 'offscreen', type: 'ringtone', on });
@@ -115,9 +137,21 @@ async function start(): Promise<CallController> {
   });
   relay = createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log });
   shownPhase = calls.record().call.phase;
+  // A call that ended just before the last worker stopped may not be in the history yet; written twice it is still one entry.
+  const { finished } = calls.record();
+  if (finished) await history.record(finished).catch((error: unknown) => log('Could not write the call history', error));
   void showBadge(calls);
   connect(calls);
   return calls;
+}
+
+function recordFinished(entry: HistoryEntry, calls: CallController): Promise<void> {
+  return history.record(entry).then(
+    (changed) => {
+      if (changed) publish(calls);
+    },
+    (error: unknown) => log('Could not write the call history', error),
+  );
 }
 
 const ready = start();
@@ -138,6 +172,12 @@ function commandDeps(calls: CallController): UserCommandDeps {
       publish(calls);
     },
     notifyOffscreen,
+    history,
+    async setOpenCallViewOnAccept(on) {
+      openCallViewOnAccept = on;
+      await saveOpenCallViewOnAccept(on);
+    },
+    publish: () => publish(calls),
   };
 }
 

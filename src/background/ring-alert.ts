@@ -5,7 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { CallState } from '../shared/call-state';
-import { displayCode } from '../shared/describe-call';
+import { type Nicknames, peerName } from '../shared/describe-call';
 
 const NOTIFICATION_ID = 'incoming-call';
 export const ACCEPT_BUTTON = 0;
@@ -15,13 +15,13 @@ export function isRingNotification(id: string): boolean {
   return id === NOTIFICATION_ID;
 }
 
-export async function showRingAlert(call: CallState, ringtone: (on: boolean) => Promise<void>): Promise<void> {
+export async function showRingAlert(call: CallState, nicknames: Nicknames, ringtone: (on: boolean) => Promise<void>): Promise<void> {
   if (call.phase === 'ringing') {
     await browser.notifications.create(NOTIFICATION_ID, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('icons/icon-128.png'),
       title: 'Incoming PeerDial call',
-      message: `${displayCode(call.peer)} is calling you.`,
+      message: `${peerName(call.peer, nicknames)} is calling you.`,
       buttons: [{ title: 'Accept' }, { title: 'Decline' }],
       requireInteraction: true,
       // The ringtone is ours; a second system sound would clash.

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
 
-export function Settings({ serverUrl, onReply }: { serverUrl: string; onReply(reply: Reply): void }) {
+export function Settings({ serverUrl, openCallViewOnAccept, onReply }: { serverUrl: string; openCallViewOnAccept: boolean; onReply(reply: Reply): void }) {
   const [url, setUrl] = useState(serverUrl);
 
   async function save(event: Event) {
@@ -20,6 +20,14 @@ export function Settings({ serverUrl, onReply }: { serverUrl: string; onReply(re
           <button type="submit">Save</button>
         </div>
       </form>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={openCallViewOnAccept}
+          onChange={async (event) => onReply(await sendCommand({ type: 'set-open-call-view', on: event.currentTarget.checked }))}
+        />
+        Open the call view when I answer
+      </label>
     </details>
   );
 }

@@ -7,6 +7,7 @@
  */
 import * as v from 'valibot';
 import { SignalData } from './protocol';
+import type { HistoryEntry } from './call-history';
 import type { CallState } from './call-state';
 import type { ChatAndFiles } from './chat-and-files';
 import { MAX_CHAT_LENGTH } from './data-frames';
@@ -71,6 +72,10 @@ export const UserCommand = v.variant('type', [
   v.strictObject({ type: v.literal('share-tab'), tab: TabRef }),
   v.strictObject({ type: v.literal('share-screen') }),
   v.strictObject({ type: v.literal('stop-share') }),
+  /** An empty name clears the nickname. Lengths are bounded here; what a nickname may contain is call-history.ts's to say, in words. */
+  v.strictObject({ type: v.literal('set-nickname'), code: v.pipe(v.string(), v.maxLength(64)), name: v.pipe(v.string(), v.maxLength(200)) }),
+  v.strictObject({ type: v.literal('clear-history') }),
+  v.strictObject({ type: v.literal('set-open-call-view'), on: v.boolean() }),
 ]);
 export type UserCommand = v.InferOutput<typeof UserCommand>;
 
@@ -149,6 +154,10 @@ export interface View {
   chatAndFiles: ChatAndFiles;
   /** What we share, if anything, and the last sharing problem in words. */
   share: ShareState;
+  /** The recent calls, newest first, and the nicknames given to codes. */
+  history: { calls: HistoryEntry[]; nicknames: Record<string, string> };
+  /** The setting: accepting a call opens the side panel's call view. */
+  openCallViewOnAccept: boolean;
 }
 
 export type PopupMessage = { target: 'popup'; type: 'view'; view: View };

@@ -22,6 +22,7 @@ export function CallView() {
 
   if (!view) return <main class="loading" aria-busy="true">Starting PeerDial…</main>;
   const { call } = view;
+  const { nicknames } = view.history;
   const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
   const inCall = call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active';
 
@@ -31,10 +32,11 @@ export function CallView() {
         <img src="/icons/icon-32.png" alt="" width={20} height={20} />
         <h1>PeerDial call</h1>
       </header>
+      {inCall && nicknames[call.peer] && <p class="peer-name">{nicknames[call.peer]}</p>}
       {inCall && <p class="peer-code" aria-label="Other party's code">{displayCode(call.peer)}</p>}
-      <p role="status" class={`status status-${call.phase}`}>{problem ?? describeCall(call)}</p>
+      <p role="status" class={`status status-${call.phase}`}>{problem ?? describeCall(call, nicknames)}</p>
       {view.mediaNotice && <p class="notice">{view.mediaNotice}</p>}
-      {inCall && <CallScreen call={call} share={view.share} onReply={report} />}
+      {inCall && <CallScreen call={call} share={view.share} nicknames={nicknames} onReply={report} />}
       {call.phase === 'active' && (
         <>
           <BigPicture onProblem={setProblem} />

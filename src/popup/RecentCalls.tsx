@@ -1,0 +1,94 @@
+/**
+ * "Recent calls": who called whom, when, for how long, missed ones marked;
+ * one click calls back, and a code can be given a nickname that shows
+ * wherever that code would.
+ */
+import { useState } from 'preact/hooks';
+import type { HistoryEntry } from '../shared/call-history';
+import { displayCode, type Nicknames } from '../shared/describe-call';
+import { describeHistoryEntry } from '../shared/describe-history';
+import type { Reply } from '../shared/runtime-messages';
+import { sendCommand } from './use-background';
+
+interface Props {
+  calls: HistoryEntry[];
+  nicknames: Nicknames;
+  /** No calling back while the server is out of reach. */
+  canCall: boolean;
+  onReply(reply: Reply): void;
+}
+
+export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
+  // The one code whose nickname is being edited, if any.
+  const [naming, setNaming] = useState<string | null>(null);
+  if (calls.length === 0) return null;
+  const now = Date.now();
+
+  async function clear() {
+    if (confirm('Clear the list of recent calls? Nicknames stay.')) onReply(await sendCommand({ type: 'clear-history' }));
+  }
+
+  return (
+    <section class="recent" aria-labelledby="recent-calls">
+      <div class="row">
+        <h2 id="recent-calls">Recent calls</h2>
+        <button type="button" class="quiet" onClick={clear}>
+          Clear history
+        </button>
+      </div>
+      <ul aria-labelledby="recent-calls">
+        {calls.map((entry) => {
+          const { name, summary, when } = describeHistoryEntry(entry, nicknames, now);
+          return (
+            <li key={`${entry.direction}/${entry.peer}/${entry.at}`} class={entry.missed ? 'missed' : undefined}>
+              <div class="who">
+                <span aria-hidden="true" class="arrow">
+                  {entry.missed ? '✕' : entry.direction === 'outgoing' ? '↗' : '↙'}
+                </span>
+                <strong>{name}</strong>
+                <span class="summary">{summary}</span>
+                <time dateTime={new Date(entry.at).toISOString()}>{when}</time>
+              </div>
+              <div class="row">
+                <button type="button" disabled={!canCall} aria-label={`Call back ${name}`} onClick={async () => onReply(await sendCommand({ type: 'dial', code: entry.peer }))}>
+                  Call back
+                </button>
+                <button type="button" class="quiet" aria-label={`Set a nickname for ${displayCode(entry.peer)}`} onClick={() => setNaming(naming === entry.peer ? null : entry.peer)}>
+                  Nickname
+                </button>
+              </div>
+              {naming === entry.peer && (
+                <NicknameForm
+                  code={entry.peer}
+                  current={nicknames[entry.peer] ?? ''}
+                  onDone={(reply) => {
+                    onReply(reply);
+                    if (reply.ok) setNaming(null);
+                  }}
+                />
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function NicknameForm({ code, current, onDone }: { code: string; current: string; onDone(reply: Reply): void }) {
+  const [name, setName] = useState(current);
+  const id = `nickname-${code}`;
+  async function save(event: Event) {
+    event.preventDefault();
+    onDone(await sendCommand({ type: 'set-nickname', code, name }));
+  }
+  return (
+    <form class="nickname" onSubmit={save}>
+      <label for={id}>Nickname for {displayCode(code)}</label>
+      <div class="row">
+        <input id={id} value={name} onInput={(event) => setName(event.currentTarget.value)} placeholder="Empty removes it" autoFocus />
+        <button type="submit">Save nickname</button>
+      </div>
+    </form>
+  );
+}
