@@ -12,6 +12,7 @@ import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type 
 import { badgeKey, showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
 import { type CallHistoryStore, loadCallHistory } from './call-history-store';
+import { followFocusedWindow, openCallViewInGesture } from './call-view-on-accept';
 import { type ChatAndFilesStore, loadChatAndFiles } from './chat-and-files';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
 import { adoptOffscreenPort, closeOffscreenDocument, notifyOffscreen, offscreenExists, sendToOffscreen } from './offscreen-document';
@@ -278,14 +279,17 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.notifications.onButtonClicked.addListener((id, button) => {
   if (!isRingNotification(id)) return;
+  const accept = button === ACCEPT_BUTTON;
+  // Before any await: the side panel opens only within the click's gesture. (A worker woken by this very click has not loaded the setting yet; a ringing call keeps it awake, so that is rare.)
+  if (accept && openCallViewOnAccept) openCallViewInGesture(log);
   void ready.then(async (calls) => {
-    const accept = button === ACCEPT_BUTTON;
     await handleUserCommand({ type: accept ? 'accept' : 'decline' }, commandDeps(calls));
     // Show the call: the popup is where the video is.
     if (accept) await chrome.action.openPopup().catch(() => undefined);
   });
 });
 
+followFocusedWindow();
 listenForShareShortcuts((tab) => ready.then((calls) => handleUserCommand({ type: 'share-tab', tab }, commandDeps(calls))));
 chrome.tabs.onRemoved.addListener((tabId) => void ready.then((calls) => calls.dispatchShare({ type: 'tab-closed', tabId })));
 

@@ -4,7 +4,7 @@
  * wherever that code would.
  */
 import { useState } from 'preact/hooks';
-import type { HistoryEntry } from '../shared/call-history';
+import { entryKey, type HistoryEntry } from '../shared/call-history';
 import { displayCode, type Nicknames } from '../shared/describe-call';
 import { describeHistoryEntry } from '../shared/describe-history';
 import type { Reply } from '../shared/runtime-messages';
@@ -19,7 +19,7 @@ interface Props {
 }
 
 export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
-  // The one code whose nickname is being edited, if any.
+  // The one entry whose code is being named, if any (a code may have several entries; one form is enough).
   const [naming, setNaming] = useState<string | null>(null);
   if (calls.length === 0) return null;
   const now = Date.now();
@@ -39,8 +39,9 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
       <ul aria-labelledby="recent-calls">
         {calls.map((entry) => {
           const { name, summary, when } = describeHistoryEntry(entry, nicknames, now);
+          const key = entryKey(entry);
           return (
-            <li key={`${entry.direction}/${entry.peer}/${entry.at}`} class={entry.missed ? 'missed' : undefined}>
+            <li key={key} class={entry.missed ? 'missed' : undefined}>
               <div class="who">
                 <span aria-hidden="true" class="arrow">
                   {entry.missed ? '✕' : entry.direction === 'outgoing' ? '↗' : '↙'}
@@ -53,11 +54,11 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
                 <button type="button" disabled={!canCall} aria-label={`Call back ${name}`} onClick={async () => onReply(await sendCommand({ type: 'dial', code: entry.peer }))}>
                   Call back
                 </button>
-                <button type="button" class="quiet" aria-label={`Set a nickname for ${displayCode(entry.peer)}`} onClick={() => setNaming(naming === entry.peer ? null : entry.peer)}>
+                <button type="button" class="quiet" aria-label={`Set a nickname for ${displayCode(entry.peer)}`} onClick={() => setNaming(naming === key ? null : key)}>
                   Nickname
                 </button>
               </div>
-              {naming === entry.peer && (
+              {naming === key && (
                 <NicknameForm
                   code={entry.peer}
                   current={nicknames[entry.peer] ?? ''}
