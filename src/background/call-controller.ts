@@ -5,6 +5,7 @@
  * to show. The one owner of the call state.
  */
 import { finishedCall } from '../shared/call-history';
+import type { QualityLevel } from '../shared/call-quality';
 import { type CallCommand, type CallEvent, nextDeadline, transition } from '../shared/call-state';
 import { type ShareCommand, type ShareEvent, shareEventForCall, transitionShare } from '../shared/share-state';
 import type { OffscreenMessage } from '../shared/runtime-messages';
@@ -28,6 +29,8 @@ export interface CallController {
   dispatch(event: CallEvent): Promise<void>;
   dispatchShare(event: ShareEvent): Promise<void>;
   setMediaNotice(notice: string | null): Promise<void>;
+  /** Outside an active call there is no quality to show: a late sample is dropped. */
+  setQuality(level: QualityLevel): Promise<void>;
 }
 
 export async function createCallController(deps: CallControllerDeps): Promise<CallController> {
@@ -115,7 +118,8 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
           const callOver = state.phase === 'idle';
           // Only a change of phase ends a call; anything else keeps the last finished call for a replay after a restart.
           const finished = state.phase === record.call.phase ? record.finished : finishedCall(record.call, state, Date.now());
-          await commit({ call: state, mediaNotice: callOver ? null : record.mediaNotice, share: shared.state, finished });
+          const quality = state.phase === 'active' ? record.quality : null;
+          await commit({ call: state, mediaNotice: callOver ? null : record.mediaNotice, share: shared.state, finished, quality });
         }
         return { commands, shareCommands: shared.commands };
       });
@@ -131,6 +135,10 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
 
     async setMediaNotice(notice) {
       await (queue = queue.then(() => commit({ ...record, mediaNotice: notice })));
+    },
+
+    async setQuality(level) {
+      await (queue = queue.then(() => (record.call.phase !== 'active' || record.quality === level ? undefined : commit({ ...record, quality: level }))));
     },
   };
   armDeadline();

@@ -5,6 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { HistoryEntry } from '../shared/call-history';
+import type { QualityLevel } from '../shared/call-quality';
 import { type CallState, IDLE } from '../shared/call-state';
 import { NOT_SHARING, type ShareState } from '../shared/share-state';
 
@@ -18,14 +19,16 @@ export interface CallRecord {
    * finds it here at its next start and writes it then.
    */
   finished: HistoryEntry | null;
+  /** The connected call's quality level as the offscreen document last sent it (it sends only changes, so a restarted worker must not forget it). */
+  quality: QualityLevel | null;
 }
 
 const KEY = 'callRecord';
 
 export async function loadCallRecord(): Promise<CallRecord> {
   const stored = await browser.storage.session.get(KEY);
-  // Spread over the defaults: a record saved by an older version has no `share` or `finished`.
-  return { call: IDLE, mediaNotice: null, share: NOT_SHARING, finished: null, ...(stored[KEY] as Partial<CallRecord> | undefined) };
+  // Spread over the defaults: a record saved by an older version has no `share`, `finished` or `quality`.
+  return { call: IDLE, mediaNotice: null, share: NOT_SHARING, finished: null, quality: null, ...(stored[KEY] as Partial<CallRecord> | undefined) };
 }
 
 export async function saveCallRecord(record: CallRecord): Promise<void> {

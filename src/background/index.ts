@@ -44,7 +44,7 @@ function log(message: string, error?: unknown): void {
 }
 
 function view(calls: CallController): View {
-  const { call, mediaNotice, share } = calls.record();
+  const { call, mediaNotice, share, quality } = calls.record();
   const { calls: recent, nicknames } = history.state();
   return {
     call,
@@ -56,6 +56,7 @@ function view(calls: CallController): View {
     chatAndFiles: chat.state(),
     history: { calls: recent, nicknames },
     openCallViewOnAccept,
+    quality,
   };
 }
 
@@ -64,12 +65,12 @@ const unreadNow = () => (popups.size > 0 ? 0 : chat.unread());
 
 /** Transfers publish progress several times a second; the badge changes only when what it shows does. */
 function showBadge(calls: CallController): Promise<void> {
-  const { call, share } = calls.record();
+  const { call, share, quality } = calls.record();
   const unread = unreadNow();
-  const key = badgeKey(call, share, unread);
+  const key = badgeKey(call, share, unread, quality);
   if (key === shownBadge) return Promise.resolve();
   shownBadge = key;
-  return showCallOnBadge(call, share, unread);
+  return showCallOnBadge(call, share, unread, quality);
 }
 
 function publish(calls: CallController): void {
@@ -235,6 +236,9 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
       return;
     case 'screen-closed':
       await calls.dispatchShare({ type: 'ended', reason: 'window-closed' });
+      return;
+    case 'quality':
+      await calls.setQuality(message.level);
       return;
   }
 }

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { type BackgroundMessage, OFFSCREEN_PORT, OffscreenMessage } from '../shared/runtime-messages';
 import { type CallStreams, STREAMS_CHANGED } from '../shared/call-streams';
 import { type CallSession, startCallSession } from './call-session';
+import { watchQuality } from './quality-watch';
 import { clearReceivedFiles } from './received-files';
 import { startRingtone } from './ringtone';
 
@@ -37,6 +38,8 @@ function hearSharedTab(sound: MediaStream | null): void {
 }
 
 let session: CallSession | null = null;
+/** Stops the once-a-second quality sampling; set only while a call has a peer connection. */
+let stopQuality: (() => void) | null = null;
 
 // The screen picker page captures the screen itself (its capture id works nowhere else) and hands the stream over here.
 window.peerdialShareStream = async (stream) => {
@@ -68,6 +71,8 @@ function handle(message: OffscreenMessage): void {
       return;
     case 'connect':
       session?.connect(message.role, message.iceServers);
+      stopQuality?.();
+      stopQuality = watchQuality(streams, (level) => notify({ target: 'background', type: 'quality', level }));
       return;
     case 'signal-in':
       session?.receive(message.data);
@@ -105,6 +110,8 @@ function handle(message: OffscreenMessage): void {
     case 'stop':
       session?.stop();
       session = null;
+      stopQuality?.();
+      stopQuality = null;
       stopRingtone?.();
       stopRingtone = null;
       return;

@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import { SignalData } from './protocol';
 import type { HistoryEntry } from './call-history';
+import type { QualityLevel as CallQualityLevel } from './call-quality';
 import type { CallState } from './call-state';
 import type { ChatAndFiles } from './chat-and-files';
 import { MAX_CHAT_LENGTH } from './data-frames';
@@ -23,6 +24,8 @@ const IceServer = v.object({
 
 const TransferId = v.pipe(v.string(), v.maxLength(64));
 const ChatText = v.pipe(v.string(), v.maxLength(MAX_CHAT_LENGTH));
+
+const QualityLevel = v.picklist(['good', 'fair', 'poor']) satisfies v.GenericSchema<unknown, CallQualityLevel>;
 
 const Side = v.picklist(['me', 'peer']);
 /** The offscreen document's chat and transfers, as the worker stores and the popup shows them. */
@@ -112,6 +115,8 @@ export const BackgroundMessage = v.variant('type', [
   v.strictObject({ target: v.literal('background'), type: v.literal('screen-cancelled') }),
   /** From the screen picker page: its window is closing, which ends the screen capture it holds. */
   v.strictObject({ target: v.literal('background'), type: v.literal('screen-closed') }),
+  /** The connected call's quality changed level (sent on change only; the offscreen document samples once a second). */
+  v.strictObject({ target: v.literal('background'), type: v.literal('quality'), level: QualityLevel }),
 ]);
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 
@@ -158,6 +163,8 @@ export interface View {
   history: { calls: HistoryEntry[]; nicknames: Record<string, string> };
   /** The setting: accepting a call opens the side panel's call view. */
   openCallViewOnAccept: boolean;
+  /** The connected call's quality level, null outside one (the full reading is the side panel's to borrow from the offscreen document). */
+  quality: CallQualityLevel | null;
 }
 
 export type PopupMessage = { target: 'popup'; type: 'view'; view: View };

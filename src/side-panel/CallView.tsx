@@ -17,8 +17,8 @@ import { useCallReadings } from './use-call-readings';
 export function CallView() {
   const view = useView();
   const [problem, setProblem] = useState<string | null>(null);
-  const { streams } = useCallStreams(view ? `${view.call.phase}/${view.share.status}` : 'none');
-  const readings = useCallReadings(view?.call.phase === 'active' ? streams : null);
+  const { streams, owner } = useCallStreams(view ? `${view.call.phase}/${view.share.status}` : 'none');
+  const readings = useCallReadings(view?.call.phase === 'active' ? streams : null, owner);
 
   if (!view) return <main class="loading" aria-busy="true">Starting PeerDial…</main>;
   const { call } = view;
