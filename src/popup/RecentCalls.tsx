@@ -3,7 +3,7 @@
  * one click calls back, and a code can be given a nickname that shows
  * wherever that code would.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { entryKey, type HistoryEntry } from '../shared/call-history';
 import { displayCode, type Nicknames } from '../shared/describe-call';
 import { describeHistoryEntry } from '../shared/describe-history';
@@ -18,10 +18,29 @@ interface Props {
   onReply(reply: Reply): void;
 }
 
+/**
+ * True from the frame after the popup first painted: the list is up to
+ * HISTORY_LIMIT entries, and the own code and the dial box must not wait for it.
+ */
+function usePainted(): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    // requestAnimationFrame runs just before the paint; the timeout after it lands past the paint.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPainted(true))));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+  return painted;
+}
+
 export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
   // The one entry whose code is being named, if any (a code may have several entries; one form is enough).
   const [naming, setNaming] = useState<string | null>(null);
-  if (calls.length === 0) return null;
+  const painted = usePainted();
+  if (calls.length === 0 || !painted) return null;
   const now = Date.now();
 
   async function clear() {

@@ -17,9 +17,25 @@ export function describeHistoryEntry(entry: HistoryEntry, nicknames: Nicknames, 
   return { name: peerName(entry.peer, nicknames), summary, when: describeWhen(entry.at, now, locale) };
 }
 
+/** Building a formatter costs far more than using one (toLocaleTimeString builds one per call): one pair per locale, for the whole list. */
+const formatters = new Map<string, { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat }>();
+
+function formattersFor(locale: string | undefined) {
+  const key = locale ?? '';
+  let found = formatters.get(key);
+  if (!found) {
+    found = {
+      time: new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }),
+      day: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }),
+    };
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 function describeWhen(at: number, now: number, locale: string | undefined): string {
   const date = new Date(at);
-  const time = date.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
-  if (date.toDateString() === new Date(now).toDateString()) return time;
-  return `${date.toLocaleDateString(locale, { day: 'numeric', month: 'short' })}, ${time}`;
+  const { time, day } = formattersFor(locale);
+  if (date.toDateString() === new Date(now).toDateString()) return time.format(date);
+  return `${day.format(date)}, ${time.format(date)}`;
 }
