@@ -77,6 +77,25 @@ describe('recent calls', () => {
     await popup.close();
   });
 
+  it('writes down, once, a call whose end was stored just before the worker stopped but whose history write never happened', async () => {
+    const { alice, alicePopup } = parties;
+    // The state a worker stopped between its two writes leaves behind: the call's end in storage.session, the history without it.
+    const lost = { peer: 'C3DF4ZP2XWA9', direction: 'incoming', at: Date.now() - 60_000, duration: 42, missed: false };
+    await alice.worker.evaluate(async (finished) => {
+      const { callRecord } = await chrome.storage.session.get('callRecord');
+      await chrome.storage.session.set({ callRecord: { ...(callRecord as object), finished } });
+    }, lost);
+    const before = (await storedCalls(alice)).length;
+
+    for (let restart = 0; restart < 2; restart++) {
+      await stopWorker(alice, alicePopup);
+      await eventually(() => alice.worker.evaluate(() => !('peerdialBeforeStop' in globalThis)).catch(() => false), Boolean, 'a fresh service worker');
+      await newestCall(alicePopup, /C3DF-4ZP2-XWA9[\s\S]*Incoming call, 0:42/);
+    }
+    expect(await storedCalls(alice)).toHaveLength(before + 1);
+    expect((await storedCalls(alice))[0]).toEqual(lost);
+  });
+
   it('shows a nickname in place of the code (list, calling, incoming call), refuses a bad one in words, and clears the list', async () => {
     const { alice, alicePopup, bobPopup, aliceCode, bobCode } = parties;
     await dial(alicePopup, bobCode);
