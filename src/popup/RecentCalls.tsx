@@ -62,14 +62,16 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
           return (
             <li key={key} class={entry.missed ? 'missed' : undefined}>
               <div class="who">
-                <span aria-hidden="true" class="arrow">
-                  {entry.missed ? '✕' : entry.direction === 'outgoing' ? '↗' : '↙'}
-                </span>
-                <strong>{name}</strong>
+                <strong>
+                  <span aria-hidden="true" class="arrow">
+                    {entry.missed ? '✕ ' : entry.direction === 'outgoing' ? '↗ ' : '↙ '}
+                  </span>
+                  {name}
+                </strong>
                 <span class="summary">{summary}</span>
                 <time dateTime={new Date(entry.at).toISOString()}>{when}</time>
               </div>
-              <div class="row">
+              <div class="row actions">
                 <button type="button" disabled={!canCall} aria-label={`Call back ${name}`} onClick={async () => onReply(await sendCommand({ type: 'dial', code: entry.peer }))}>
                   Call back
                 </button>
