@@ -12,7 +12,7 @@ import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type 
 import { badgeKey, showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
 import { type CallHistoryStore, loadCallHistory } from './call-history-store';
-import { followFocusedWindow, openCallViewInGesture } from './call-view-on-accept';
+import { noteRingWindow, openCallViewInGesture } from './call-view-on-accept';
 import { type ChatAndFilesStore, loadChatAndFiles } from './chat-and-files';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
 import { adoptOffscreenPort, closeOffscreenDocument, notifyOffscreen, offscreenExists, sendToOffscreen } from './offscreen-document';
@@ -127,6 +127,7 @@ async function start(): Promise<CallController> {
       shownPhase = record.call.phase;
       // The chat is this call's only: it goes when the call does.
       if (record.call.phase === 'idle') void chat.clear().then(() => publish(calls));
+      if (record.call.phase === 'ringing') noteRingWindow();
       void showRingAlert(record.call, history.state().nicknames, (on) => {
         // The alert shows its notification first; by then a quick Decline may have ended the ring: ask the call as it is now.
         const { phase } = calls.record().call;
@@ -139,6 +140,7 @@ async function start(): Promise<CallController> {
   });
   relay = createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log });
   shownPhase = calls.record().call.phase;
+  if (shownPhase === 'ringing') noteRingWindow();
   // A call that ended just before the last worker stopped may not be in the history yet; written twice it is still one entry.
   const { finished } = calls.record();
   if (finished) await history.record(finished).catch((error: unknown) => log('Could not write the call history', error));
@@ -293,7 +295,6 @@ browser.notifications.onButtonClicked.addListener((id, button) => {
   });
 });
 
-followFocusedWindow();
 listenForShareShortcuts((tab) => ready.then((calls) => handleUserCommand({ type: 'share-tab', tab }, commandDeps(calls))));
 chrome.tabs.onRemoved.addListener((tabId) => void ready.then((calls) => calls.dispatchShare({ type: 'tab-closed', tabId })));
 
