@@ -4,7 +4,7 @@
  * wherever that code would.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { entryKey, type HistoryEntry } from '../shared/call-history';
+import { entryKey, type HistoryEntry, NICKNAME_INPUT_LIMIT } from '../shared/call-history';
 import { displayCode, type Nicknames } from '../shared/describe-call';
 import { describeHistoryEntry } from '../shared/describe-history';
 import type { Reply } from '../shared/runtime-messages';
@@ -108,7 +108,7 @@ function NicknameForm({ code, current, onDone }: { code: string; current: string
     <form class="nickname" onSubmit={save}>
       <label for={id}>Nickname for {displayCode(code)}</label>
       <div class="row">
-        <input id={id} value={name} onInput={(event) => setName(event.currentTarget.value)} placeholder="Empty removes it" autoFocus />
+        <input id={id} value={name} onInput={(event) => setName(event.currentTarget.value)} placeholder="Empty removes it" maxLength={NICKNAME_INPUT_LIMIT} autoFocus />
         <button type="submit">Save nickname</button>
       </div>
     </form>

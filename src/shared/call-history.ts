@@ -9,6 +9,12 @@ import type { CallState } from './call-state';
 export const HISTORY_LIMIT = 50;
 /** A nickname is a label on a button, not a note. */
 export const NICKNAME_MAX_LENGTH = 40;
+/**
+ * What the nickname box accepts and the message schema lets through: well
+ * past NICKNAME_MAX_LENGTH, so a name too long (spaces and all, before
+ * trimming) is refused in words by setNickname, not dropped as malformed.
+ */
+export const NICKNAME_INPUT_LIMIT = 200;
 
 export interface HistoryEntry {
   peer: string;

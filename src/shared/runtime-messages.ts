@@ -7,7 +7,7 @@
  */
 import * as v from 'valibot';
 import { SignalData } from './protocol';
-import type { HistoryEntry } from './call-history';
+import { type HistoryEntry, NICKNAME_INPUT_LIMIT } from './call-history';
 import type { QualityLevel as CallQualityLevel } from './call-quality';
 import type { CallState } from './call-state';
 import type { ChatAndFiles } from './chat-and-files';
@@ -75,8 +75,12 @@ export const UserCommand = v.variant('type', [
   v.strictObject({ type: v.literal('share-tab'), tab: TabRef }),
   v.strictObject({ type: v.literal('share-screen') }),
   v.strictObject({ type: v.literal('stop-share') }),
-  /** An empty name clears the nickname. Lengths are bounded here; what a nickname may contain is call-history.ts's to say, in words. */
-  v.strictObject({ type: v.literal('set-nickname'), code: v.pipe(v.string(), v.maxLength(64)), name: v.pipe(v.string(), v.maxLength(200)) }),
+  /** An empty name clears the nickname. Lengths are bounded here; what a nickname may be is call-history.ts's to say, in words. */
+  v.strictObject({
+    type: v.literal('set-nickname'),
+    code: v.pipe(v.string(), v.maxLength(64)),
+    name: v.pipe(v.string(), v.maxLength(NICKNAME_INPUT_LIMIT)),
+  }),
   v.strictObject({ type: v.literal('clear-history') }),
   v.strictObject({ type: v.literal('set-open-call-view'), on: v.boolean() }),
 ]);
