@@ -22,7 +22,9 @@ export function watchQuality(streams: CallStreams, onLevel: (level: QualityLevel
     // The peer connection is replaced when a call restarts: read it afresh each time.
     const pc = streams.pc;
     if (!pc || pc.connectionState !== 'connected') {
+      // While the path is down (or not up yet) there is nothing to measure: the panel says so, the badge keeps the last level.
       window.peerdialQuality = null;
+      window.dispatchEvent(new Event(QUALITY_SAMPLED));
       return;
     }
     if (pc !== beforePc) [before, beforePc] = [[], pc];
