@@ -4,7 +4,7 @@
  * media) and tells the indicators (popup, badge, notification, ringtone) what
  * to show. The one owner of the call state.
  */
-import { finishedCall } from '../shared/call-history';
+import { pendingFinishedCall } from '../shared/call-history';
 import type { QualityLevel } from '../shared/call-quality';
 import { type CallCommand, type CallEvent, nextDeadline, transition } from '../shared/call-state';
 import { type ShareCommand, type ShareEvent, shareEventForCall, transitionShare } from '../shared/share-state';
@@ -116,8 +116,7 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         const shared = follow ? transitionShare(record.share, follow) : { state: record.share, commands: [] };
         if (state !== record.call || shared.state !== record.share) {
           const callOver = state.phase === 'idle';
-          // Only a change of phase ends a call; anything else keeps the last finished call for a replay after a restart.
-          const finished = state.phase === record.call.phase ? record.finished : finishedCall(record.call, state, Date.now());
+          const finished = pendingFinishedCall(record.finished, record.call, state, Date.now());
           const quality = state.phase === 'active' ? record.quality : null;
           await commit({ call: state, mediaNotice: callOver ? null : record.mediaNotice, share: shared.state, finished, quality });
         }

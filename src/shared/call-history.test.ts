@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearHistory, EMPTY_HISTORY, finishedCall, HISTORY_LIMIT, NICKNAME_MAX_LENGTH, recordCall, recordCallOnce, setNickname } from './call-history';
+import { clearHistory, EMPTY_HISTORY, finishedCall, HISTORY_LIMIT, pendingFinishedCall, NICKNAME_MAX_LENGTH, recordCall, recordCallOnce, setNickname } from './call-history';
 import type { CallState } from './call-state';
 
 const BOB = 'K7QM4ZP2XWA9';
@@ -63,5 +63,14 @@ describe('call history', () => {
     expect(recordCallOnce(clearHistory(once), call).calls).toEqual([]);
     // The same person calling again later is a new call.
     expect(recordCallOnce(once, { ...call, at: 8 }).calls).toHaveLength(2);
+  });
+
+  it('keeps the call just finished with the idle state through later idle changes, and drops it when a new call starts', () => {
+    const calling: CallState = { phase: 'calling', peer: BOB, callId: 'c', local, since: 3 };
+    const ended = pendingFinishedCall(null, calling, idle, 40);
+    expect(ended).toMatchObject({ peer: BOB, direction: 'outgoing', at: 3 });
+    // Dismissing the outcome is a change within idle: the call stays pending for a replay.
+    expect(pendingFinishedCall(ended, idle, { phase: 'idle' }, 50)).toBe(ended);
+    expect(pendingFinishedCall(ended, { phase: 'idle' }, calling, 60)).toBeNull();
   });
 });

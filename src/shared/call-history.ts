@@ -66,6 +66,16 @@ export function finishedCall(before: CallState, after: CallState, now: number): 
   }
 }
 
+/**
+ * The finished call to keep with the state a change leads to: the one this
+ * change ended, if any; across a change that stays in the same phase, the one
+ * kept before, so a worker restarted later can still write it down; none once
+ * a new call starts.
+ */
+export function pendingFinishedCall(kept: HistoryEntry | null, before: CallState, after: CallState, now: number): HistoryEntry | null {
+  return before.phase === after.phase ? kept : finishedCall(before, after, now);
+}
+
 /** Newest first, at most HISTORY_LIMIT. */
 export function recordCall(history: History, entry: HistoryEntry): History {
   return { ...history, calls: [entry, ...history.calls].slice(0, HISTORY_LIMIT) };
