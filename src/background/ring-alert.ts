@@ -6,6 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { CallState } from '../shared/call-state';
 import { type Nicknames, peerName } from '../shared/describe-call';
+import { t } from '../shared/i18n';
 
 const NOTIFICATION_ID = 'incoming-call';
 export const ACCEPT_BUTTON = 0;
@@ -20,9 +21,9 @@ export async function showRingAlert(call: CallState, nicknames: Nicknames, ringt
     await browser.notifications.create(NOTIFICATION_ID, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('icons/icon-128.png'),
-      title: 'Incoming PeerDial call',
-      message: `${peerName(call.peer, nicknames)} is calling you.`,
-      buttons: [{ title: 'Accept' }, { title: 'Decline' }],
+      title: t('ringTitle'),
+      message: t('ringMessage', peerName(call.peer, nicknames)),
+      buttons: [{ title: t('accept') }, { title: t('decline') }],
       requireInteraction: true,
       // The ringtone is ours; a second system sound would clash.
       silent: true,

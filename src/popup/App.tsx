@@ -13,9 +13,10 @@ import { RecentCalls } from './RecentCalls';
 import { ServerStatus } from './ServerStatus';
 import { Settings } from './Settings';
 import { useView } from './use-background';
+import { t } from '../shared/i18n';
 
 function describeServer(server: Exclude<ServerLink, { status: 'online' }>): string {
-  return server.status === 'offline' ? server.message : 'Connecting to the PeerDial server…';
+  return server.status === 'offline' ? server.message : t('serverConnecting');
 }
 
 export function App() {
@@ -23,7 +24,7 @@ export function App() {
   // A refused request (a mistyped code, say) is the popup's own to show; the call itself is the background's.
   const [problem, setProblem] = useState<string | null>(null);
 
-  if (!view) return <main class="loading" aria-busy="true">Starting PeerDial…</main>;
+  if (!view) return <main class="loading" aria-busy="true">{t('starting')}</main>;
   const { call, server } = view;
   const { nicknames } = view.history;
   const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
@@ -32,7 +33,7 @@ export function App() {
     <main>
       <header>
         <img src="/icons/icon-32.png" alt="" width={20} height={20} />
-        <h1>PeerDial</h1>
+        <h1>{t('extName')}</h1>
         <ServerStatus server={view.server} />
       </header>
 

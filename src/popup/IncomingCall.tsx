@@ -1,6 +1,7 @@
 import type { Reply } from '../shared/runtime-messages';
 import { openCallView, useWindowId } from './call-view-panel';
 import { sendCommand } from './use-background';
+import { t } from '../shared/i18n';
 
 export function IncomingCall({ openViewOnAccept, onReply }: { openViewOnAccept: boolean; onReply(reply: Reply): void }) {
   const windowId = useWindowId();
@@ -12,10 +13,10 @@ export function IncomingCall({ openViewOnAccept, onReply }: { openViewOnAccept: 
   return (
     <div class="row incoming">
       <button type="button" class="accept" onClick={accept}>
-        Accept
+        {t('accept')}
       </button>
       <button type="button" class="danger" onClick={async () => onReply(await sendCommand({ type: 'decline' }))}>
-        Decline
+        {t('decline')}
       </button>
     </div>
   );

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { entryKey, type HistoryEntry, NICKNAME_INPUT_LIMIT } from '../shared/call-history';
 import { displayCode, type Nicknames } from '../shared/describe-call';
 import { describeHistoryEntry } from '../shared/describe-history';
+import { t } from '../shared/i18n';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
 
@@ -44,15 +45,15 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
   const now = Date.now();
 
   async function clear() {
-    if (confirm('Clear the list of recent calls? Nicknames stay.')) onReply(await sendCommand({ type: 'clear-history' }));
+    if (confirm(t('clearHistoryConfirm'))) onReply(await sendCommand({ type: 'clear-history' }));
   }
 
   return (
     <section class="recent" aria-labelledby="recent-calls">
       <div class="row">
-        <h2 id="recent-calls">Recent calls</h2>
+        <h2 id="recent-calls">{t('recentCalls')}</h2>
         <button type="button" class="quiet" onClick={clear}>
-          Clear history
+          {t('clearHistory')}
         </button>
       </div>
       <ul aria-labelledby="recent-calls">
@@ -72,11 +73,11 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
                 <time dateTime={new Date(entry.at).toISOString()}>{when}</time>
               </div>
               <div class="row actions">
-                <button type="button" disabled={!canCall} aria-label={`Call back ${name}`} onClick={async () => onReply(await sendCommand({ type: 'dial', code: entry.peer }))}>
-                  Call back
+                <button type="button" disabled={!canCall} aria-label={t('callBackName', name)} onClick={async () => onReply(await sendCommand({ type: 'dial', code: entry.peer }))}>
+                  {t('callBack')}
                 </button>
-                <button type="button" class="quiet" aria-label={`Set a nickname for ${displayCode(entry.peer)}`} onClick={() => setNaming(naming === key ? null : key)}>
-                  Nickname
+                <button type="button" class="quiet" aria-label={t('setNicknameFor', displayCode(entry.peer))} onClick={() => setNaming(naming === key ? null : key)}>
+                  {t('nickname')}
                 </button>
               </div>
               {naming === key && (
@@ -106,10 +107,10 @@ function NicknameForm({ code, current, onDone }: { code: string; current: string
   }
   return (
     <form class="nickname" onSubmit={save}>
-      <label for={id}>Nickname for {displayCode(code)}</label>
+      <label for={id}>{t('nicknameFor', displayCode(code))}</label>
       <div class="row">
-        <input id={id} value={name} onInput={(event) => setName(event.currentTarget.value)} placeholder="Empty removes it" maxLength={NICKNAME_INPUT_LIMIT} autoFocus />
-        <button type="submit">Save nickname</button>
+        <input id={id} value={name} onInput={(event) => setName(event.currentTarget.value)} placeholder={t('nicknamePlaceholder')} maxLength={NICKNAME_INPUT_LIMIT} autoFocus />
+        <button type="submit">{t('saveNickname')}</button>
       </div>
     </form>
   );

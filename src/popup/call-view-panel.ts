@@ -5,6 +5,7 @@
  * id is looked up when the popup opens, and the click calls open() at once.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../shared/i18n';
 
 export function useWindowId(): number | null {
   const [windowId, setWindowId] = useState<number | null>(null);
@@ -16,8 +17,8 @@ export function useWindowId(): number | null {
 
 /** Call synchronously from a click handler; a refusal comes back in words. */
 export function openCallView(windowId: number | null, onProblem: (message: string) => void): void {
-  if (windowId === null) return onProblem('Could not open the call view: the window is not known yet. Try again.');
+  if (windowId === null) return onProblem(t('callViewNoWindow'));
   chrome.sidePanel.open({ windowId }).catch((error: unknown) => {
-    onProblem(`Could not open the call view: ${error instanceof Error ? error.message : String(error)}`);
+    onProblem(t('callViewFailed', error instanceof Error ? error.message : String(error)));
   });
 }

@@ -4,6 +4,7 @@
  * stores what it returns; it never touches storage itself.
  */
 import type { CallState } from './call-state';
+import { t } from './i18n';
 
 /** Enough to find "the person from this morning" again; a diary it is not. */
 export const HISTORY_LIMIT = 50;
@@ -103,8 +104,8 @@ export function setNickname(history: History, peer: string, name: string): Nickn
     delete nicknames[peer];
     return { ok: true, history: { ...history, nicknames } };
   }
-  if (trimmed.length > NICKNAME_MAX_LENGTH) return { ok: false, message: `A nickname can be at most ${NICKNAME_MAX_LENGTH} characters.` };
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return { ok: false, message: 'A nickname cannot contain control characters.' };
+  if (trimmed.length > NICKNAME_MAX_LENGTH) return { ok: false, message: t('nicknameTooLong', NICKNAME_MAX_LENGTH) };
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return { ok: false, message: t('nicknameControlCharacters') };
   nicknames[peer] = trimmed;
   return { ok: true, history: { ...history, nicknames } };
 }

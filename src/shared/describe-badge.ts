@@ -4,6 +4,7 @@
  */
 import type { QualityLevel } from './call-quality';
 import type { CallState } from './call-state';
+import { type MessageKey, t } from './i18n';
 import { describeShare, type ShareState } from './share-state';
 
 export interface Badge {
@@ -13,17 +14,17 @@ export interface Badge {
   title: string;
 }
 
-const BADGES: Record<CallState['phase'], Badge> = {
-  idle: { text: '', color: '#0F766E', title: 'PeerDial' },
-  calling: { text: 'CALL', color: '#2563EB', title: 'PeerDial: calling…' },
-  ringing: { text: 'RING', color: '#DC2626', title: 'PeerDial: incoming call' },
-  connecting: { text: '…', color: '#2563EB', title: 'PeerDial: connecting…' },
-  active: { text: 'LIVE', color: '#16A34A', title: 'PeerDial: in a call' },
+const BADGES: Record<CallState['phase'], { text: string; color: string; title: MessageKey }> = {
+  idle: { text: '', color: '#0F766E', title: 'extName' },
+  calling: { text: 'CALL', color: '#2563EB', title: 'badgeCalling' },
+  ringing: { text: 'RING', color: '#DC2626', title: 'badgeRinging' },
+  connecting: { text: '…', color: '#2563EB', title: 'badgeConnecting' },
+  active: { text: 'LIVE', color: '#16A34A', title: 'badgeActive' },
 };
 
 const SHARING = { text: 'SHR', color: '#7C3AED' };
 /** Amber, not red: the call goes on, it just sounds or looks worse (red is for a ring that wants an answer). */
-const POOR_PATH: Badge = { text: 'POOR', color: '#D97706', title: 'PeerDial: poor connection, the picture and sound may break up' };
+const POOR_PATH = { text: 'POOR', color: '#D97706' };
 const MAX_SHOWN_UNREAD = 99;
 
 /**
@@ -36,10 +37,11 @@ export function describeBadge(call: CallState, share: ShareState, unread: number
     return {
       text: unread > MAX_SHOWN_UNREAD ? `${MAX_SHOWN_UNREAD}+` : String(unread),
       color: '#2563EB',
-      title: `PeerDial: ${unread} unread ${unread === 1 ? 'message' : 'messages'}`,
+      title: unread === 1 ? t('badgeUnreadOne') : t('badgeUnreadMany', unread),
     };
   }
-  if (call.phase === 'active' && quality === 'poor') return POOR_PATH;
-  if (share.status === 'on') return { ...SHARING, title: `PeerDial: ${describeShare(share)} in a call` };
-  return BADGES[call.phase];
+  if (call.phase === 'active' && quality === 'poor') return { ...POOR_PATH, title: t('badgePoor') };
+  if (share.status === 'on') return { ...SHARING, title: t('badgeSharing', describeShare(share) ?? '') };
+  const { title, ...look } = BADGES[call.phase];
+  return { ...look, title: t(title) };
 }

@@ -1,6 +1,7 @@
 /** A line of the "Recent calls" list in words: who, which way, how long, and whether it was missed. */
 import type { HistoryEntry } from './call-history';
 import { formatDuration, type Nicknames, peerName } from './describe-call';
+import { t } from './i18n';
 
 export interface DescribedCall {
   /** Their nickname, or their formatted code. */
@@ -12,8 +13,8 @@ export interface DescribedCall {
 }
 
 export function describeHistoryEntry(entry: HistoryEntry, nicknames: Nicknames, now: number, locale?: string): DescribedCall {
-  const way = entry.direction === 'outgoing' ? 'Outgoing call' : 'Incoming call';
-  const summary = entry.missed ? 'Missed call' : entry.duration > 0 ? `${way}, ${formatDuration(entry.duration)}` : `${way}, not connected`;
+  const way = t(entry.direction === 'outgoing' ? 'historyOutgoing' : 'historyIncoming');
+  const summary = entry.missed ? t('historyMissed') : entry.duration > 0 ? t('historyDuration', way, formatDuration(entry.duration)) : t('historyNotConnected', way);
   return { name: peerName(entry.peer, nicknames), summary, when: describeWhen(entry.at, now, locale) };
 }
 
@@ -37,5 +38,5 @@ function describeWhen(at: number, now: number, locale: string | undefined): stri
   const date = new Date(at);
   const { time, day } = formattersFor(locale);
   if (date.toDateString() === new Date(now).toDateString()) return time.format(date);
-  return `${day.format(date)}, ${time.format(date)}`;
+  return t('historyDayAndTime', day.format(date), time.format(date));
 }
