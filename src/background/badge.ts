@@ -1,39 +1,17 @@
-/** The toolbar badge says what the call is doing, so a glance at the toolbar is enough;
- * during a call with the popup closed, it counts the chat messages not yet seen. */
+/** The toolbar badge, set from what describeBadge says; touched only when that changes. */
 import browser from 'webextension-polyfill';
+import type { QualityLevel } from '../shared/call-quality';
 import type { CallState } from '../shared/call-state';
-import { t, type MessageKey } from '../shared/i18n';
-import { describeShare, type ShareState } from '../shared/share-state';
-
-const BADGES: Record<CallState['phase'], { text: string; color: string; title: MessageKey }> = {
-  idle: { text: '', color: '#0F766E', title: 'extName' },
-  calling: { text: 'CALL', color: '#2563EB', title: 'badgeCalling' },
-  ringing: { text: 'RING', color: '#DC2626', title: 'badgeRinging' },
-  connecting: { text: '…', color: '#2563EB', title: 'badgeConnecting' },
-  active: { text: 'LIVE', color: '#16A34A', title: 'badgeActive' },
-};
-
-/** Four letters at most fit on the badge; the title says it in full. */
-const SHARING = { text: 'SHR', color: '#7C3AED' };
-const MAX_SHOWN_UNREAD = 99;
+import { describeBadge } from '../shared/describe-badge';
+import type { ShareState } from '../shared/share-state';
 
 /** Everything the badge shows, so it is touched only when one of them changes. */
-export function badgeKey(call: CallState, share: ShareState, unread: number): string {
-  return `${call.phase}/${share.status}/${unread}`;
+export function badgeKey(call: CallState, share: ShareState, unread: number, quality: QualityLevel | null): string {
+  return `${call.phase}/${share.status}/${unread}/${quality}`;
 }
 
-/** Unread messages first (someone is waiting for an answer), then sharing, then the call's phase. */
-export async function showCallOnBadge(call: CallState, share: ShareState, unread = 0): Promise<void> {
-  const badge =
-    call.phase === 'active' && unread > 0
-      ? {
-          text: unread > MAX_SHOWN_UNREAD ? `${MAX_SHOWN_UNREAD}+` : String(unread),
-          color: '#2563EB',
-          title: unread === 1 ? t('badgeUnreadOne') : t('badgeUnreadMany', unread),
-        }
-      : share.status === 'on'
-        ? { ...SHARING, title: t('badgeSharing', describeShare(share) ?? '') }
-        : { ...BADGES[call.phase], title: t(BADGES[call.phase].title) };
+export async function showCallOnBadge(call: CallState, share: ShareState, unread: number, quality: QualityLevel | null): Promise<void> {
+  const badge = describeBadge(call, share, unread, quality);
   await Promise.all([
     browser.action.setBadgeText({ text: badge.text }),
     browser.action.setBadgeBackgroundColor({ color: badge.color }),

@@ -4,6 +4,8 @@
  * media) and tells the indicators (popup, badge, notification, ringtone) what
  * to show. The one owner of the call state.
  */
+import { pendingFinishedCall } from '../shared/call-history';
+import type { QualityLevel } from '../shared/call-quality';
 import { type CallCommand, type CallEvent, nextDeadline, transition } from '../shared/call-state';
 import { type ShareCommand, type ShareEvent, shareEventForCall, transitionShare } from '../shared/share-state';
 import type { OffscreenMessage } from '../shared/runtime-messages';
@@ -28,6 +30,8 @@ export interface CallController {
   dispatch(event: CallEvent): Promise<void>;
   dispatchShare(event: ShareEvent): Promise<void>;
   setMediaNotice(notice: string | null): Promise<void>;
+  /** Outside an active call there is no quality to show: a late sample is dropped. */
+  setQuality(level: QualityLevel): Promise<void>;
 }
 
 export async function createCallController(deps: CallControllerDeps): Promise<CallController> {
@@ -113,7 +117,9 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         const shared = follow ? transitionShare(record.share, follow) : { state: record.share, commands: [] };
         if (state !== record.call || shared.state !== record.share) {
           const callOver = state.phase === 'idle';
-          await commit({ call: state, mediaNotice: callOver ? null : record.mediaNotice, share: shared.state });
+          const finished = pendingFinishedCall(record.finished, record.call, state, Date.now());
+          const quality = state.phase === 'active' ? record.quality : null;
+          await commit({ call: state, mediaNotice: callOver ? null : record.mediaNotice, share: shared.state, finished, quality });
         }
         return { commands, shareCommands: shared.commands };
       });
@@ -129,6 +135,10 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
 
     async setMediaNotice(notice) {
       await (queue = queue.then(() => commit({ ...record, mediaNotice: notice })));
+    },
+
+    async setQuality(level) {
+      await (queue = queue.then(() => (record.call.phase !== 'active' || record.quality === level ? undefined : commit({ ...record, quality: level }))));
     },
   };
   armDeadline();

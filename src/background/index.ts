@@ -6,19 +6,22 @@
  */
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
+import type { HistoryEntry } from '../shared/call-history';
 import { describeShortfall } from '../shared/describe-media';
 import { t } from '../shared/i18n';
 import { describeCaptureError } from '../shared/share-state';
 import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
 import { badgeKey, showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
+import { type CallHistoryStore, loadCallHistory } from './call-history-store';
+import { noteRingWindow, openCallViewInGesture } from './call-view-on-accept';
 import { type ChatAndFilesStore, loadChatAndFiles } from './chat-and-files';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
 import { adoptOffscreenPort, closeOffscreenDocument, notifyOffscreen, offscreenExists, sendToOffscreen } from './offscreen-document';
 import { openPermissionPage } from './permission-page';
 import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
 import { saveToDownloads } from './save-file';
-import { loadServerUrl, saveServerUrl } from './settings';
+import { loadOpenCallViewOnAccept, loadServerUrl, saveOpenCallViewOnAccept, saveServerUrl } from './settings';
 import { createShareRunner, whyShareEnded } from './share-commands';
 import { createShareMenu, listenForShareShortcuts } from './share-shortcuts';
 import { createSignalRelay, type SignalRelay } from './signal-relay';
@@ -28,7 +31,9 @@ import { handleUserCommand, type UserCommandDeps } from './user-commands';
 const popups = new Set<browser.Runtime.Port>();
 let identity: Identity;
 let chat: ChatAndFilesStore;
+let history: CallHistoryStore;
 let serverUrl: string;
+let openCallViewOnAccept = false;
 let server: ServerLink = { status: 'connecting' };
 let link: SignalingLink | null = null;
 /** The call phase the ring alert last showed, and what the badge last showed: each changes only when that does. */
@@ -41,8 +46,20 @@ function log(message: string, error?: unknown): void {
 }
 
 function view(calls: CallController): View {
-  const { call, mediaNotice, share } = calls.record();
-  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice, share, chatAndFiles: chat.state() };
+  const { call, mediaNotice, share, quality } = calls.record();
+  const { calls: recent, nicknames } = history.state();
+  return {
+    call,
+    myCode: identity?.code ?? null,
+    server,
+    serverUrl,
+    mediaNotice,
+    share,
+    chatAndFiles: chat.state(),
+    history: { calls: recent, nicknames },
+    openCallViewOnAccept,
+    quality,
+  };
 }
 
 /** Unread messages count only while no popup shows them. */
@@ -50,12 +67,12 @@ const unreadNow = () => (popups.size > 0 ? 0 : chat.unread());
 
 /** Transfers publish progress several times a second; the badge changes only when what it shows does. */
 function showBadge(calls: CallController): Promise<void> {
-  const { call, share } = calls.record();
+  const { call, share, quality } = calls.record();
   const unread = unreadNow();
-  const key = badgeKey(call, share, unread);
+  const key = badgeKey(call, share, unread, quality);
   if (key === shownBadge) return Promise.resolve();
   shownBadge = key;
-  return showCallOnBadge(call, share, unread);
+  return showCallOnBadge(call, share, unread, quality);
 }
 
 function publish(calls: CallController): void {
@@ -87,7 +104,13 @@ function connect(calls: CallController): void {
 }
 
 async function start(): Promise<CallController> {
-  [identity, serverUrl, chat] = await Promise.all([loadIdentity(), loadServerUrl(), loadChatAndFiles()]);
+  [identity, serverUrl, chat, history, openCallViewOnAccept] = await Promise.all([
+    loadIdentity(),
+    loadServerUrl(),
+    loadChatAndFiles(),
+    loadCallHistory(log),
+    loadOpenCallViewOnAccept(),
+  ]);
   const calls = await createCallController({
     signaling: () => link,
     startOffscreen: sendToOffscreen,
@@ -100,12 +123,14 @@ async function start(): Promise<CallController> {
     log,
     onChange(record) {
       publish(calls);
+      if (record.finished) void recordFinished(record.finished, calls);
       void showBadge(calls);
       if (record.call.phase === shownPhase) return;
       shownPhase = record.call.phase;
       // The chat is this call's only: it goes when the call does.
       if (record.call.phase === 'idle') void chat.clear().then(() => publish(calls));
-      void showRingAlert(record.call, (on) => {
+      if (record.call.phase === 'ringing') noteRingWindow();
+      void showRingAlert(record.call, history.state().nicknames, (on) => {
         // The alert shows its notification first; by then a quick Decline may have ended the ring: ask the call as it is now.
         const { phase } = calls.record().call;
         if (on && phase === 'ringing') return sendToOffscreen({ target: 'offscreen', type: 'ringtone', on });
@@ -117,9 +142,22 @@ async function start(): Promise<CallController> {
   });
   relay = createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log });
   shownPhase = calls.record().call.phase;
+  if (shownPhase === 'ringing') noteRingWindow();
+  // A call that ended just before the last worker stopped may not be in the history yet; written twice it is still one entry.
+  const { finished } = calls.record();
+  if (finished) await history.record(finished).catch((error: unknown) => log('Could not write the call history', error));
   void showBadge(calls);
   connect(calls);
   return calls;
+}
+
+function recordFinished(entry: HistoryEntry, calls: CallController): Promise<void> {
+  return history.record(entry).then(
+    (changed) => {
+      if (changed) publish(calls);
+    },
+    (error: unknown) => log('Could not write the call history', error),
+  );
 }
 
 const ready = start();
@@ -140,6 +178,12 @@ function commandDeps(calls: CallController): UserCommandDeps {
       publish(calls);
     },
     notifyOffscreen,
+    history,
+    async setOpenCallViewOnAccept(on) {
+      openCallViewOnAccept = on;
+      await saveOpenCallViewOnAccept(on);
+    },
+    publish: () => publish(calls),
   };
 }
 
@@ -197,6 +241,9 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
     case 'screen-closed':
       await calls.dispatchShare({ type: 'ended', reason: 'window-closed' });
       return;
+    case 'quality':
+      await calls.setQuality(message.level);
+      return;
   }
 }
 
@@ -240,8 +287,10 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.notifications.onButtonClicked.addListener((id, button) => {
   if (!isRingNotification(id)) return;
+  const accept = button === ACCEPT_BUTTON;
+  // Before any await: the side panel opens only within the click's gesture. (A worker woken by this very click has not loaded the setting yet; a ringing call keeps it awake, so that is rare.)
+  if (accept && openCallViewOnAccept) openCallViewInGesture(log);
   void ready.then(async (calls) => {
-    const accept = button === ACCEPT_BUTTON;
     await handleUserCommand({ type: accept ? 'accept' : 'decline' }, commandDeps(calls));
     // Show the call: the popup is where the video is.
     if (accept) await chrome.action.openPopup().catch(() => undefined);

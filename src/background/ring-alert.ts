@@ -5,7 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { CallState } from '../shared/call-state';
-import { displayCode } from '../shared/describe-call';
+import { type Nicknames, peerName } from '../shared/describe-call';
 import { t } from '../shared/i18n';
 
 const NOTIFICATION_ID = 'incoming-call';
@@ -16,13 +16,13 @@ export function isRingNotification(id: string): boolean {
   return id === NOTIFICATION_ID;
 }
 
-export async function showRingAlert(call: CallState, ringtone: (on: boolean) => Promise<void>): Promise<void> {
+export async function showRingAlert(call: CallState, nicknames: Nicknames, ringtone: (on: boolean) => Promise<void>): Promise<void> {
   if (call.phase === 'ringing') {
     await browser.notifications.create(NOTIFICATION_ID, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('icons/icon-128.png'),
       title: t('ringTitle'),
-      message: t('ringMessage', displayCode(call.peer)),
+      message: t('ringMessage', peerName(call.peer, nicknames)),
       buttons: [{ title: t('accept') }, { title: t('decline') }],
       requireInteraction: true,
       // The ringtone is ours; a second system sound would clash.

@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { t } from '../shared/i18n';
 
 const SERVER_URL_KEY = 'serverUrl';
+const OPEN_CALL_VIEW_KEY = 'openCallViewOnAccept';
 
 export async function loadServerUrl(): Promise<string> {
   const stored = await browser.storage.local.get(SERVER_URL_KEY);
@@ -26,4 +27,14 @@ export function parseServerUrl(input: string): { ok: true; url: string } | { ok:
 
 export async function saveServerUrl(url: string): Promise<void> {
   await browser.storage.local.set({ [SERVER_URL_KEY]: url });
+}
+
+/** Off unless the person turns it on: a panel that opens by itself takes room from the page they were reading. */
+export async function loadOpenCallViewOnAccept(): Promise<boolean> {
+  const stored = await browser.storage.local.get(OPEN_CALL_VIEW_KEY);
+  return stored[OPEN_CALL_VIEW_KEY] === true;
+}
+
+export async function saveOpenCallViewOnAccept(on: boolean): Promise<void> {
+  await browser.storage.local.set({ [OPEN_CALL_VIEW_KEY]: on });
 }

@@ -1,6 +1,7 @@
 /** What a person asked for (popup, notification, keyboard command, context menu), checked and turned into call and share events. */
 import { parseCallCode } from '../shared/call-code';
 import type { CallController } from './call-controller';
+import type { CallHistoryStore } from './call-history-store';
 import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/runtime-messages';
 import { t } from '../shared/i18n';
 import { callStage, type ShareSource } from '../shared/share-state';
@@ -13,6 +14,10 @@ export interface UserCommandDeps {
   setServerUrl(url: string): Promise<void>;
   /** Chat and file commands go to the offscreen document, which owns the data channel. */
   notifyOffscreen(message: OffscreenMessage): Promise<void>;
+  history: CallHistoryStore;
+  setOpenCallViewOnAccept(on: boolean): Promise<void>;
+  /** The view changed outside the call (history, nicknames, settings): show it. */
+  publish(): void;
 }
 
 const NO_MEDIA = { mic: false, camera: false };
@@ -65,6 +70,22 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       return share(calls, { kind: 'screen' });
     case 'stop-share':
       await calls.dispatchShare({ type: 'stop' });
+      return { ok: true };
+    case 'set-nickname': {
+      const peer = parseCallCode(command.code);
+      if (!peer) return { ok: false, message: t('nicknameNotACode') };
+      const result = await deps.history.setNickname(peer, command.name);
+      if (!result.ok) return result;
+      deps.publish();
+      return { ok: true };
+    }
+    case 'clear-history':
+      await deps.history.clear();
+      deps.publish();
+      return { ok: true };
+    case 'set-open-call-view':
+      await deps.setOpenCallViewOnAccept(command.on);
+      deps.publish();
       return { ok: true };
     case 'chat':
     case 'accept-file':

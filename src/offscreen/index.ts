@@ -9,6 +9,7 @@ import { type BackgroundMessage, OFFSCREEN_PORT, OffscreenMessage } from '../sha
 import { words } from '../shared/i18n';
 import { type CallStreams, STREAMS_CHANGED } from '../shared/call-streams';
 import { type CallSession, startCallSession } from './call-session';
+import { watchQuality } from './quality-watch';
 import { clearReceivedFiles } from './received-files';
 import { startRingtone } from './ringtone';
 
@@ -38,6 +39,8 @@ function hearSharedTab(sound: MediaStream | null): void {
 }
 
 let session: CallSession | null = null;
+/** Stops the once-a-second quality sampling; set only while a call has a peer connection. */
+let stopQuality: (() => void) | null = null;
 
 // The screen picker page captures the screen itself (its capture id works nowhere else) and hands the stream over here.
 window.peerdialShareStream = async (stream) => {
@@ -69,6 +72,8 @@ function handle(message: OffscreenMessage): void {
       return;
     case 'connect':
       session?.connect(message.role, message.iceServers);
+      stopQuality?.();
+      stopQuality = watchQuality(streams, (level) => notify({ target: 'background', type: 'quality', level }));
       return;
     case 'signal-in':
       session?.receive(message.data);
@@ -106,6 +111,8 @@ function handle(message: OffscreenMessage): void {
     case 'stop':
       session?.stop();
       session = null;
+      stopQuality?.();
+      stopQuality = null;
       stopRingtone?.();
       stopRingtone = null;
       return;

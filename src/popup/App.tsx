@@ -9,6 +9,7 @@ import { Files } from './Files';
 import { IncomingCall } from './IncomingCall';
 import { OpenCallView } from './OpenCallView';
 import { OwnCode } from './OwnCode';
+import { RecentCalls } from './RecentCalls';
 import { ServerStatus } from './ServerStatus';
 import { Settings } from './Settings';
 import { useView } from './use-background';
@@ -25,6 +26,7 @@ export function App() {
 
   if (!view) return <main class="loading" aria-busy="true">{t('starting')}</main>;
   const { call, server } = view;
+  const { nicknames } = view.history;
   const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
 
   return (
@@ -36,7 +38,7 @@ export function App() {
       </header>
 
       <p role="status" class={`status status-${call.phase}`}>
-        {problem ?? (call.phase === 'idle' && !call.outcome && server.status !== 'online' ? describeServer(server) : describeCall(call))}
+        {problem ?? (call.phase === 'idle' && !call.outcome && server.status !== 'online' ? describeServer(server) : describeCall(call, nicknames))}
       </p>
       {view.mediaNotice && <p class="notice">{view.mediaNotice}</p>}
 
@@ -44,13 +46,14 @@ export function App() {
         <>
           <OwnCode code={view.myCode} onReply={report} />
           <DialForm disabled={view.server.status !== 'online'} onReply={report} />
-          <Settings serverUrl={view.serverUrl} onReply={report} />
+          <RecentCalls calls={view.history.calls} nicknames={nicknames} canCall={view.server.status === 'online'} onReply={report} />
+          <Settings serverUrl={view.serverUrl} openCallViewOnAccept={view.openCallViewOnAccept} onReply={report} />
         </>
       )}
-      {call.phase === 'ringing' && <IncomingCall onReply={report} />}
+      {call.phase === 'ringing' && <IncomingCall openViewOnAccept={view.openCallViewOnAccept} onReply={report} />}
       {(call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active') && (
         <>
-          <CallScreen call={call} share={view.share} onReply={report} />
+          <CallScreen call={call} share={view.share} nicknames={nicknames} onReply={report} />
           <OpenCallView onProblem={setProblem} />
         </>
       )}

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CallState } from '../shared/call-state';
-import { displayCode, formatDuration } from '../shared/describe-call';
+import { formatDuration, type Nicknames, peerName } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
 import type { ShareState } from '../shared/share-state';
 import { ShareControls } from './ShareControls';
@@ -37,12 +37,20 @@ function CallTimer({ since }: { since: number }) {
   );
 }
 
-export function CallScreen({ call, share, onReply }: { call: InCall; share: ShareState; onReply(reply: Reply): void }) {
+interface Props {
+  call: InCall;
+  share: ShareState;
+  nicknames: Nicknames;
+  onReply(reply: Reply): void;
+}
+
+export function CallScreen({ call, share, nicknames, onReply }: Props) {
   const { streams, version } = useCallStreams(`${call.phase}/${share.status}`);
   const send = async (command: Parameters<typeof sendCommand>[0]) => onReply(await sendCommand(command));
   const hasRemoteVideo = (streams?.remote.getVideoTracks().length ?? 0) > 0;
   const theyShare = (streams?.remoteShare.getVideoTracks().length ?? 0) > 0;
   const remote = call.phase === 'active' ? call.remote : null;
+  const who = peerName(call.peer, nicknames);
 
   return (
     <section class="call" data-streams={version}>
@@ -52,12 +60,12 @@ export function CallScreen({ call, share, onReply }: { call: InCall; share: Shar
           {(hasRemoteVideo || !theyShare) && (
             <StreamVideo stream={hasRemoteVideo ? streams!.remote : null} label={t('videoRemote')} className="remote" />
           )}
-          {!hasRemoteVideo && !theyShare && <div class="placeholder">{displayCode(call.peer)}</div>}
+          {!hasRemoteVideo && !theyShare && <div class="placeholder">{who}</div>}
           <StreamVideo stream={streams?.local ?? null} label={t('videoSelf')} className="self" />
           <div class="indicators">
             {call.phase === 'active' && <CallTimer since={call.connectedAt} />}
-            {remote && !remote.mic && <span class="indicator">{t('peerMuted', displayCode(call.peer))}</span>}
-            {remote && !remote.camera && <span class="indicator">{t('peerCameraOff', displayCode(call.peer))}</span>}
+            {remote && !remote.mic && <span class="indicator">{t('peerMuted', who)}</span>}
+            {remote && !remote.camera && <span class="indicator">{t('peerCameraOff', who)}</span>}
           </div>
         </div>
       )}

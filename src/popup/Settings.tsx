@@ -3,7 +3,7 @@ import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
 import { t } from '../shared/i18n';
 
-export function Settings({ serverUrl, onReply }: { serverUrl: string; onReply(reply: Reply): void }) {
+export function Settings({ serverUrl, openCallViewOnAccept, onReply }: { serverUrl: string; openCallViewOnAccept: boolean; onReply(reply: Reply): void }) {
   const [url, setUrl] = useState(serverUrl);
 
   async function save(event: Event) {
@@ -21,6 +21,14 @@ export function Settings({ serverUrl, onReply }: { serverUrl: string; onReply(re
           <button type="submit">{t('save')}</button>
         </div>
       </form>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={openCallViewOnAccept}
+          onChange={async (event) => onReply(await sendCommand({ type: 'set-open-call-view', on: event.currentTarget.checked }))}
+        />
+        {t('settingOpenCallView')}
+      </label>
     </details>
   );
 }

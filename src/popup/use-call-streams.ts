@@ -15,7 +15,7 @@ function findStreams(): { streams: CallStreams; owner: Window } | null {
 }
 
 /** `revision` changes whenever the call may have new media (the background pushes a new view). */
-export function useCallStreams(revision: unknown): { streams: CallStreams | null; version: number } {
+export function useCallStreams(revision: unknown): { streams: CallStreams | null; version: number; owner: Window | null } {
   const [found, setFound] = useState(findStreams);
   const [version, setVersion] = useState(0);
 
@@ -28,5 +28,5 @@ export function useCallStreams(revision: unknown): { streams: CallStreams | null
     return () => found.owner.removeEventListener(STREAMS_CHANGED, bump);
   }, [found]);
 
-  return { streams: found?.streams ?? null, version };
+  return { streams: found?.streams ?? null, version, owner: found?.owner ?? null };
 }

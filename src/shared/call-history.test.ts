@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearHistory, EMPTY_HISTORY, finishedCall, HISTORY_LIMIT, NICKNAME_MAX_LENGTH, recordCall, setNickname } from './call-history';
+import { clearHistory, EMPTY_HISTORY, finishedCall, HISTORY_LIMIT, pendingFinishedCall, NICKNAME_MAX_LENGTH, recordCall, recordCallOnce, setNickname } from './call-history';
 import type { CallState } from './call-state';
 
 const BOB = 'K7QM4ZP2XWA9';
@@ -53,5 +53,24 @@ describe('call history', () => {
     expect(long).toEqual({ ok: false, message: `A nickname can be at most ${NICKNAME_MAX_LENGTH} characters.` });
     expect(setNickname(EMPTY_HISTORY, BOB, 'Bob\u0007')).toMatchObject({ ok: false, message: /control characters/ });
     expect(EMPTY_HISTORY).toEqual({ calls: [], nicknames: {} });
+  });
+
+  it('writes a call handed over twice (a replay after a worker restart) only once, even after the list was cleared', () => {
+    const call = { peer: BOB, direction: 'incoming', at: 7, duration: 12, missed: false } as const;
+    const once = recordCallOnce(EMPTY_HISTORY, call);
+    expect(once.calls).toEqual([call]);
+    expect(recordCallOnce(once, call)).toBe(once);
+    expect(recordCallOnce(clearHistory(once), call).calls).toEqual([]);
+    // The same person calling again later is a new call.
+    expect(recordCallOnce(once, { ...call, at: 8 }).calls).toHaveLength(2);
+  });
+
+  it('keeps the call just finished with the idle state through later idle changes, and drops it when a new call starts', () => {
+    const calling: CallState = { phase: 'calling', peer: BOB, callId: 'c', local, since: 3 };
+    const ended = pendingFinishedCall(null, calling, idle, 40);
+    expect(ended).toMatchObject({ peer: BOB, direction: 'outgoing', at: 3 });
+    // Dismissing the outcome is a change within idle: the call stays pending for a replay.
+    expect(pendingFinishedCall(ended, idle, { phase: 'idle' }, 50)).toBe(ended);
+    expect(pendingFinishedCall(ended, { phase: 'idle' }, calling, 60)).toBeNull();
   });
 });

@@ -4,11 +4,18 @@
  * stores what it returns; it never touches storage itself.
  */
 import type { CallState } from './call-state';
+import { t } from './i18n';
 
 /** Enough to find "the person from this morning" again; a diary it is not. */
 export const HISTORY_LIMIT = 50;
 /** A nickname is a label on a button, not a note. */
 export const NICKNAME_MAX_LENGTH = 40;
+/**
+ * What the nickname box accepts and the message schema lets through: well
+ * past NICKNAME_MAX_LENGTH, so a name too long (spaces and all, before
+ * trimming) is refused in words by setNickname, not dropped as malformed.
+ */
+export const NICKNAME_INPUT_LIMIT = 200;
 
 export interface HistoryEntry {
   peer: string;
@@ -23,6 +30,14 @@ export interface HistoryEntry {
 export interface History {
   calls: HistoryEntry[];
   nicknames: Record<string, string>;
+  /**
+   * The key of the last call written down. The background may be handed the
+   * same finished call again (a worker stopped between storing the call's end
+   * and storing the history replays it at its next start); this is how the
+   * second time is told apart. Kept when the list is cleared, so a replay
+   * cannot bring a cleared call back.
+   */
+  lastRecorded?: string;
 }
 
 export const EMPTY_HISTORY: History = { calls: [], nicknames: {} };
@@ -52,9 +67,31 @@ export function finishedCall(before: CallState, after: CallState, now: number): 
   }
 }
 
+/**
+ * The finished call to keep with the state a change leads to: the one this
+ * change ended, if any; across a change that stays in the same phase, the one
+ * kept before, so a worker restarted later can still write it down; none once
+ * a new call starts.
+ */
+export function pendingFinishedCall(kept: HistoryEntry | null, before: CallState, after: CallState, now: number): HistoryEntry | null {
+  return before.phase === after.phase ? kept : finishedCall(before, after, now);
+}
+
 /** Newest first, at most HISTORY_LIMIT. */
 export function recordCall(history: History, entry: HistoryEntry): History {
   return { ...history, calls: [entry, ...history.calls].slice(0, HISTORY_LIMIT) };
+}
+
+/** One call, one key: who, which way, and when it began (a person cannot start two calls with one code in the same millisecond). */
+export function entryKey(entry: HistoryEntry): string {
+  return `${entry.direction}/${entry.peer}/${entry.at}`;
+}
+
+/** Records the call unless it is the one recorded last; returns the same object when nothing changed, so the caller can skip the write. */
+export function recordCallOnce(history: History, entry: HistoryEntry): History {
+  const key = entryKey(entry);
+  if (history.lastRecorded === key) return history;
+  return { ...recordCall(history, entry), lastRecorded: key };
 }
 
 export type NicknameResult = { ok: true; history: History } | { ok: false; message: string };
@@ -67,8 +104,8 @@ export function setNickname(history: History, peer: string, name: string): Nickn
     delete nicknames[peer];
     return { ok: true, history: { ...history, nicknames } };
   }
-  if (trimmed.length > NICKNAME_MAX_LENGTH) return { ok: false, message: `A nickname can be at most ${NICKNAME_MAX_LENGTH} characters.` };
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return { ok: false, message: 'A nickname cannot contain control characters.' };
+  if (trimmed.length > NICKNAME_MAX_LENGTH) return { ok: false, message: t('nicknameTooLong', NICKNAME_MAX_LENGTH) };
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return { ok: false, message: t('nicknameControlCharacters') };
   nicknames[peer] = trimmed;
   return { ok: true, history: { ...history, nicknames } };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallState } from './call-state';
-import { describeCall, displayCode, formatDuration } from './describe-call';
+import { describeCall, displayCode, formatDuration, peerName } from './describe-call';
 import { ErrorCode } from './protocol';
 
 const BOB = 'K7QM4ZP2XWA9';
@@ -45,5 +45,13 @@ describe('the call in words', () => {
 
   it('shows what cannot be parsed as it was given, rather than hiding it', () => {
     expect(displayCode('not-a-code')).toBe('not-a-code');
+  });
+
+  it('names the other person by the nickname given to their code, wherever the call is described', () => {
+    const names = { [BOB]: 'Bob' };
+    expect(peerName(BOB, names)).toBe('Bob');
+    expect(peerName('C3DF4ZP2XWA9', names)).toBe('C3DF-4ZP2-XWA9');
+    expect(describeCall({ phase: 'ringing', peer: BOB, callId: 'c', since: 0, iceServers: [] }, names)).toBe('Incoming call from Bob');
+    expect(describeCall(idleWith({ kind: 'missed', peer: BOB }), names)).toBe('Missed call from Bob.');
   });
 });

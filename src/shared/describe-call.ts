@@ -9,6 +9,14 @@ export function displayCode(code: string): string {
   return parsed ? formatCallCode(parsed) : code;
 }
 
+/** Nicknames the person gave to codes (see call-history.ts). */
+export type Nicknames = Readonly<Record<string, string>>;
+
+/** The other party as the person knows them: their nickname if they gave one, else the formatted code. */
+export function peerName(code: string, nicknames: Nicknames = {}): string {
+  return nicknames[code] ?? displayCode(code);
+}
+
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const hours = Math.floor(s / 3600);
@@ -17,8 +25,8 @@ export function formatDuration(seconds: number): string {
   return hours ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-export function describeOutcome(outcome: Outcome): string {
-  const who = displayCode(outcome.peer);
+export function describeOutcome(outcome: Outcome, nicknames: Nicknames = {}): string {
+  const who = peerName(outcome.peer, nicknames);
   switch (outcome.kind) {
     case 'missed':
       return t('callMissed', who);
@@ -57,17 +65,17 @@ export function describeOutcome(outcome: Outcome): string {
   }
 }
 
-export function describeCall(state: CallState): string {
+export function describeCall(state: CallState, nicknames: Nicknames = {}): string {
+  if (state.phase === 'idle') return state.outcome ? describeOutcome(state.outcome, nicknames) : t('statusReady');
+  const who = peerName(state.peer, nicknames);
   switch (state.phase) {
-    case 'idle':
-      return state.outcome ? describeOutcome(state.outcome) : t('statusReady');
     case 'calling':
-      return t('statusCalling', displayCode(state.peer));
+      return t('statusCalling', who);
     case 'ringing':
-      return t('statusIncoming', displayCode(state.peer));
+      return t('statusIncoming', who);
     case 'connecting':
-      return t('statusConnecting', displayCode(state.peer));
+      return t('statusConnecting', who);
     case 'active':
-      return state.interruptedAt === null ? t('statusInCall', displayCode(state.peer)) : t('statusReconnecting', displayCode(state.peer));
+      return state.interruptedAt === null ? t('statusInCall', who) : t('statusReconnecting', who);
   }
 }

@@ -7,6 +7,8 @@
  */
 import * as v from 'valibot';
 import { SignalData } from './protocol';
+import { type HistoryEntry, NICKNAME_INPUT_LIMIT } from './call-history';
+import type { QualityLevel as CallQualityLevel } from './call-quality';
 import type { CallState } from './call-state';
 import type { ChatAndFiles } from './chat-and-files';
 import { SHORTFALL_REASONS } from './describe-media';
@@ -24,6 +26,8 @@ const IceServer = v.object({
 
 const TransferId = v.pipe(v.string(), v.maxLength(64));
 const ChatText = v.pipe(v.string(), v.maxLength(MAX_CHAT_LENGTH));
+
+const QualityLevel = v.picklist(['good', 'fair', 'poor']) satisfies v.GenericSchema<unknown, CallQualityLevel>;
 
 const Side = v.picklist(['me', 'peer']);
 /** A message key the pages look up; an unknown one shows as itself rather than failing the whole state. */
@@ -78,6 +82,14 @@ export const UserCommand = v.variant('type', [
   v.strictObject({ type: v.literal('share-tab'), tab: TabRef }),
   v.strictObject({ type: v.literal('share-screen') }),
   v.strictObject({ type: v.literal('stop-share') }),
+  /** An empty name clears the nickname. Lengths are bounded here; what a nickname may be is call-history.ts's to say, in words. */
+  v.strictObject({
+    type: v.literal('set-nickname'),
+    code: v.pipe(v.string(), v.maxLength(64)),
+    name: v.pipe(v.string(), v.maxLength(NICKNAME_INPUT_LIMIT)),
+  }),
+  v.strictObject({ type: v.literal('clear-history') }),
+  v.strictObject({ type: v.literal('set-open-call-view'), on: v.boolean() }),
 ]);
 export type UserCommand = v.InferOutput<typeof UserCommand>;
 
@@ -113,6 +125,8 @@ export const BackgroundMessage = v.variant('type', [
   v.strictObject({ target: v.literal('background'), type: v.literal('screen-cancelled') }),
   /** From the screen picker page: its window is closing, which ends the screen capture it holds. */
   v.strictObject({ target: v.literal('background'), type: v.literal('screen-closed') }),
+  /** The connected call's quality changed level (sent on change only; the offscreen document samples once a second). */
+  v.strictObject({ target: v.literal('background'), type: v.literal('quality'), level: QualityLevel }),
 ]);
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 
@@ -155,6 +169,12 @@ export interface View {
   chatAndFiles: ChatAndFiles;
   /** What we share, if anything, and the last sharing problem in words. */
   share: ShareState;
+  /** The recent calls, newest first, and the nicknames given to codes. */
+  history: { calls: HistoryEntry[]; nicknames: Record<string, string> };
+  /** The setting: accepting a call opens the side panel's call view. */
+  openCallViewOnAccept: boolean;
+  /** The connected call's quality level, null outside one (the full reading is the side panel's to borrow from the offscreen document). */
+  quality: CallQualityLevel | null;
 }
 
 export type PopupMessage = { target: 'popup'; type: 'view'; view: View };

@@ -18,11 +18,12 @@ import { t } from '../shared/i18n';
 export function CallView() {
   const view = useView();
   const [problem, setProblem] = useState<string | null>(null);
-  const { streams } = useCallStreams(view ? `${view.call.phase}/${view.share.status}` : 'none');
-  const readings = useCallReadings(view?.call.phase === 'active' ? streams : null);
+  const { streams, owner } = useCallStreams(view ? `${view.call.phase}/${view.share.status}` : 'none');
+  const readings = useCallReadings(view?.call.phase === 'active' ? streams : null, owner);
 
   if (!view) return <main class="loading" aria-busy="true">{t('starting')}</main>;
   const { call } = view;
+  const { nicknames } = view.history;
   const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
   const inCall = call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active';
 
@@ -32,10 +33,11 @@ export function CallView() {
         <img src="/icons/icon-32.png" alt="" width={20} height={20} />
         <h1>{t('callViewTitle')}</h1>
       </header>
+      {inCall && nicknames[call.peer] && <p class="peer-name">{nicknames[call.peer]}</p>}
       {inCall && <p class="peer-code" aria-label={t('otherPartyCode')}>{displayCode(call.peer)}</p>}
-      <p role="status" class={`status status-${call.phase}`}>{problem ?? describeCall(call)}</p>
+      <p role="status" class={`status status-${call.phase}`}>{problem ?? describeCall(call, nicknames)}</p>
       {view.mediaNotice && <p class="notice">{view.mediaNotice}</p>}
-      {inCall && <CallScreen call={call} share={view.share} onReply={report} />}
+      {inCall && <CallScreen call={call} share={view.share} nicknames={nicknames} onReply={report} />}
       {call.phase === 'active' && (
         <>
           <BigPicture onProblem={setProblem} />

@@ -31,7 +31,7 @@ it('opens the permission page on the first call instead of failing silently, and
     predicate: (page) => page.url().endsWith('/src/permission/index.html'),
   });
   await callerPopup.getByLabel('Call code').fill(calleeCode);
-  await callerPopup.getByRole('button', { name: 'Call' }).click();
+  await callerPopup.getByRole('button', { name: 'Call', exact: true }).click();
 
   const page = await permissionPage;
   await page.getByRole('heading', { name: 'PeerDial needs your camera and microphone' }).waitFor();

@@ -68,7 +68,7 @@ describe('a call behind a strict NAT', () => {
     const [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
 
     await alicePopup.getByLabel('Call code').fill(bobCode);
-    await alicePopup.getByRole('button', { name: 'Call' }).click();
+    await alicePopup.getByRole('button', { name: 'Call', exact: true }).click();
     await waitForStatus(bobPopup, new RegExp(`Incoming call from ${aliceCode}`));
     await bobPopup.getByRole('button', { name: 'Accept' }).click();
     await Promise.all([

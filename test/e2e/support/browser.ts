@@ -110,7 +110,7 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
       await page.goto(url('src/popup/index.html'));
       await page.getByText('Settings').click();
       await page.getByLabel('Server URL').fill(serverUrl);
-      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByText('Online', { exact: true }).waitFor();
       return page;
     },

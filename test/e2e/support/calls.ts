@@ -4,7 +4,7 @@ import { eventually, inboundBytes, sampleVideo, waitForStatus } from './probes';
 
 export async function dial(from: Page, code: string): Promise<void> {
   await from.getByLabel('Call code').fill(code);
-  await from.getByRole('button', { name: 'Call' }).click();
+  await from.getByRole('button', { name: 'Call', exact: true }).click();
 }
 
 /** The remote picture moves and bytes keep arriving: what "the call works" looks like. */
