@@ -11,6 +11,7 @@ import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type 
 import { badgeKey, showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
 import { type ChatAndFilesStore, loadChatAndFiles } from './chat-and-files';
+import { type DeviceStore, loadDeviceStore } from './device-store';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
 import { adoptOffscreenPort, closeOffscreenDocument, notifyOffscreen, offscreenExists, sendToOffscreen } from './offscreen-document';
 import { openPermissionPage } from './permission-page';
@@ -26,6 +27,7 @@ import { handleUserCommand, type UserCommandDeps } from './user-commands';
 const popups = new Set<browser.Runtime.Port>();
 let identity: Identity;
 let chat: ChatAndFilesStore;
+let devices: DeviceStore;
 let serverUrl: string;
 let server: ServerLink = { status: 'connecting' };
 let link: SignalingLink | null = null;
@@ -40,7 +42,7 @@ function log(message: string, error?: unknown): void {
 
 function view(calls: CallController): View {
   const { call, mediaNotice, share } = calls.record();
-  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice, share, chatAndFiles: chat.state() };
+  return { call, myCode: identity?.code ?? null, server, serverUrl, mediaNotice, share, chatAndFiles: chat.state(), devices: devices.view() };
 }
 
 /** Unread messages count only while no popup shows them. */
@@ -85,12 +87,19 @@ function connect(calls: CallController): void {
 }
 
 async function start(): Promise<CallController> {
-  [identity, serverUrl, chat] = await Promise.all([loadIdentity(), loadServerUrl(), loadChatAndFiles()]);
+  [identity, serverUrl, chat, devices] = await Promise.all([
+    loadIdentity(),
+    loadServerUrl(),
+    loadChatAndFiles(),
+    // Device changes arrive only from calls, which need `ready`: by then publishing can run.
+    loadDeviceStore(() => void ready.then(publish)),
+  ]);
   const calls = await createCallController({
     signaling: () => link,
     startOffscreen: sendToOffscreen,
     notifyOffscreen,
     closeOffscreen: closeOffscreenDocument,
+    deviceChoice: () => devices.choice(),
     runShare: createShareRunner({
       toOffscreen: notifyOffscreen,
       report: (event) => calls.dispatchShare(event),
@@ -101,8 +110,8 @@ async function start(): Promise<CallController> {
       void showBadge(calls);
       if (record.call.phase === shownPhase) return;
       shownPhase = record.call.phase;
-      // The chat is this call's only: it goes when the call does.
-      if (record.call.phase === 'idle') void chat.clear().then(() => publish(calls));
+      // The chat and the device lists are this call's only: they go when the call does.
+      if (record.call.phase === 'idle') void Promise.all([chat.clear(), devices.clear()]).then(() => publish(calls));
       void showRingAlert(record.call, (on) => {
         // The alert shows its notification first; by then a quick Decline may have ended the ring: ask the call as it is now.
         const { phase } = calls.record().call;
@@ -138,6 +147,7 @@ function commandDeps(calls: CallController): UserCommandDeps {
       publish(calls);
     },
     notifyOffscreen,
+    devices,
   };
 }
 
@@ -194,6 +204,13 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
       return;
     case 'screen-closed':
       await calls.dispatchShare({ type: 'ended', reason: 'window-closed' });
+      return;
+    case 'devices':
+      // A report still on its way when the call ended would show a finished call's devices.
+      if (calls.record().call.phase !== 'idle') await devices.found(message.lists, message.inUse);
+      return;
+    case 'device-notice':
+      if (calls.record().call.phase !== 'idle') await devices.tell(message.message);
       return;
   }
 }

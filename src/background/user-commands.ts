@@ -1,6 +1,7 @@
 /** What a person asked for (popup, notification, keyboard command, context menu), checked and turned into call and share events. */
 import { parseCallCode } from '../shared/call-code';
 import type { CallController } from './call-controller';
+import type { DeviceStore } from './device-store';
 import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/runtime-messages';
 import { callStage, type ShareSource } from '../shared/share-state';
 import { parseServerUrl } from './settings';
@@ -12,6 +13,7 @@ export interface UserCommandDeps {
   setServerUrl(url: string): Promise<void>;
   /** Chat and file commands go to the offscreen document, which owns the data channel. */
   notifyOffscreen(message: OffscreenMessage): Promise<void>;
+  devices: DeviceStore;
 }
 
 const NO_MEDIA = { mic: false, camera: false };
@@ -65,6 +67,14 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
     case 'stop-share':
       await calls.dispatchShare({ type: 'stop' });
       return { ok: true };
+    case 'set-device': {
+      const chosen = await deps.devices.choose(command.kind, command.id);
+      // Remembered either way; a call in progress switches now, without renegotiating.
+      if (chosen.ok && calls.record().call.phase !== 'idle') {
+        await deps.notifyOffscreen({ target: 'offscreen', type: 'set-devices', devices: deps.devices.choice() });
+      }
+      return chosen;
+    }
     case 'chat':
     case 'accept-file':
     case 'decline-file':

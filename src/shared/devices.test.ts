@@ -99,6 +99,7 @@ describe('device changes in words', () => {
       'Your microphone “Headset” was disconnected, so the call switched to “Built-in Microphone”.',
     );
     expect(describeUnplugged('camera', USB_CAMERA, null, false)).toBe('Your camera “USB Camera” was disconnected, and no other camera was found.');
+    expect(describeUnplugged('speaker', null, null, true)).toBe('Your speaker was disconnected, so the call switched to the default speaker.');
   });
 
   it('says why a switch failed and that the call keeps its device', () => {

@@ -97,10 +97,11 @@ export function describeFallback(kind: DeviceKind, wanted: Device, instead: { la
 }
 
 /** The device in use went away mid-call (unplugged, or taken by the system). */
-export function describeUnplugged(kind: DeviceKind, lost: { label: string }, instead: { label: string } | null, found: boolean): string {
+export function describeUnplugged(kind: DeviceKind, lost: { label: string } | null, instead: { label: string } | null, found: boolean): string {
   const noun = DEVICE_NOUN[kind];
-  if (!found) return `Your ${noun} ${quoted(lost)} was disconnected, and no other ${noun} was found.`;
-  return `Your ${noun} ${quoted(lost)} was disconnected, so the call switched to ${using(kind, instead)}.`;
+  const which = lost ? `${noun} ${quoted(lost)}` : noun;
+  if (!found) return `Your ${which} was disconnected, and no other ${noun} was found.`;
+  return `Your ${which} was disconnected, so the call switched to ${using(kind, instead)}.`;
 }
 
 /** A switch the user asked for did not happen; the call keeps what it had. */

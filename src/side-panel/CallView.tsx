@@ -10,6 +10,7 @@ import { CallScreen } from '../popup/CallScreen';
 import { useView } from '../popup/use-background';
 import { useCallStreams } from '../popup/use-call-streams';
 import { BigPicture } from './BigPicture';
+import { DevicePicker } from './DevicePicker';
 import { QualityReading } from './QualityReading';
 import { SafetyCode } from './SafetyCode';
 import { useCallReadings } from './use-call-readings';
@@ -35,6 +36,7 @@ export function CallView() {
       <p role="status" class={`status status-${call.phase}`}>{problem ?? describeCall(call)}</p>
       {view.mediaNotice && <p class="notice">{view.mediaNotice}</p>}
       {inCall && <CallScreen call={call} share={view.share} onReply={report} />}
+      {inCall && <DevicePicker devices={view.devices} onReply={report} />}
       {call.phase === 'active' && (
         <>
           <BigPicture onProblem={setProblem} />

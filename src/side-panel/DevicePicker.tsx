@@ -1,0 +1,42 @@
+/**
+ * Microphone, camera and speaker pickers: plain labelled selects, so the
+ * keyboard and screen readers work as everywhere. They show the lists the
+ * offscreen document reported through the view; a choice goes to the worker,
+ * which remembers it and has the call switch.
+ */
+import { DEVICE_KINDS, DEVICE_PICKER_LABEL, type DeviceKind, type DeviceView } from '../shared/devices';
+import type { Reply } from '../shared/runtime-messages';
+import { sendCommand } from '../popup/use-background';
+
+function Picker({ kind, devices, onReply }: { kind: DeviceKind; devices: DeviceView; onReply(reply: Reply): void }) {
+  const list = devices.lists[kind];
+  const id = `device-${kind}`;
+  const inUse = devices.inUse[kind];
+  const choose = async (deviceId: string) => onReply(await sendCommand({ type: 'set-device', kind, id: deviceId }));
+  return (
+    <div class="device">
+      <label for={id}>{DEVICE_PICKER_LABEL[kind]}</label>
+      <select id={id} value={inUse ?? ''} disabled={list.length === 0} onChange={(event) => void choose(event.currentTarget.value)}>
+        {list.length === 0 && <option value="">None found</option>}
+        {/* In use but not listed (the list is being refreshed): still shown, so the select does not claim another device. */}
+        {inUse && list.length > 0 && !list.some((device) => device.id === inUse) && <option value={inUse}>Current device</option>}
+        {list.map((device) => (
+          <option key={device.id} value={device.id}>
+            {device.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function DevicePicker({ devices, onReply }: { devices: DeviceView; onReply(reply: Reply): void }) {
+  return (
+    <section class="devices" aria-label="Devices">
+      {devices.notice && <p class="notice" role="status">{devices.notice}</p>}
+      {DEVICE_KINDS.map((kind) => (
+        <Picker key={kind} kind={kind} devices={devices} onReply={onReply} />
+      ))}
+    </section>
+  );
+}
