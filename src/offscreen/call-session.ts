@@ -69,7 +69,11 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
     pc: () => peer?.pc ?? null,
     wants: () => local,
     notify,
-    changed,
+    // A microphone unplugged with none to take over is a microphone off, for the other side too.
+    changed: () => {
+      sendMediaState();
+      changed();
+    },
   });
 
   const capture = devices.ids().then((ids) => captureLocalMedia(want, ids)).then((result) => {
@@ -295,8 +299,6 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
     async setDevices(next) {
       await capture;
       await devices.choose(next);
-      // A new microphone or camera track: the other side hears whether it is on.
-      sendMediaState();
     },
 
     stop() {

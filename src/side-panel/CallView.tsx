@@ -36,7 +36,6 @@ export function CallView() {
       <p role="status" class={`status status-${call.phase}`}>{problem ?? describeCall(call)}</p>
       {view.mediaNotice && <p class="notice">{view.mediaNotice}</p>}
       {inCall && <CallScreen call={call} share={view.share} onReply={report} />}
-      {inCall && <DevicePicker devices={view.devices} onReply={report} />}
       {call.phase === 'active' && (
         <>
           <BigPicture onProblem={setProblem} />
@@ -44,6 +43,8 @@ export function CallView() {
           <SafetyCode code={readings.safetyCode} />
         </>
       )}
+      {/* Below the readings: chosen once in a while, not watched. */}
+      {inCall && <DevicePicker devices={view.devices} onReply={report} />}
       {call.phase === 'idle' && <p class="hint">No call right now. Start or answer one from the PeerDial button in the toolbar.</p>}
     </main>
   );
