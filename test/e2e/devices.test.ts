@@ -151,6 +151,17 @@ describe('choosing devices in the call view', () => {
       await view.getByText('The camera you chose, “USB Camera”, is not connected, so this call uses “fake_device_0”.').waitFor();
       await expectCameraSent(alicePopup, bobPopup, 'fake_device_0');
 
+      // A device the offscreen document did not list is refused in words, and the remembered choice stays as it was.
+      const choose = (command: unknown) => view.evaluate((sent) => chrome.runtime.sendMessage({ target: 'background', type: 'user', command: sent }), command);
+      expect(await choose({ type: 'set-device', kind: 'camera', id: 'usb-camera-that-is-gone' })).toEqual({
+        ok: false,
+        message: 'That camera is not connected any more. Pick one from the list.',
+      });
+      // Not a device kind at all: the message is dropped unanswered.
+      expect(await choose({ type: 'set-device', kind: 'printer', id: 'x' })).toBeUndefined();
+      const stored = await alice.worker.evaluate(() => chrome.storage.local.get('deviceChoice'));
+      expect(stored.deviceChoice).toEqual({ mic: null, camera: { id: 'usb-camera-that-is-gone', label: 'USB Camera' }, speaker: null });
+
       await view.getByLabel('Camera', { exact: true }).selectOption({ label: 'fake_device_2' });
       await expectCameraSent(alicePopup, bobPopup, 'fake_device_2');
       // Chromium's fake camera cannot be unplugged; the track's own 'ended' event is what an unplug fires.
