@@ -119,6 +119,9 @@ describe('choosing devices in the call view', () => {
       expect(after).toEqual(before);
       expect(bobAfter).toEqual(bobBefore);
       expect(await view.locator('.devices .notice').count()).toBe(0);
+      // The popup renders the same view: its folded pickers show what the call view chose.
+      await alicePopup.getByText('Devices', { exact: true }).click();
+      await eventually(() => selectedText(alicePopup, 'Camera'), (text) => text === 'fake_device_2', 'the popup to show the camera chosen in the call view');
 
       await view.getByRole('button', { name: 'Hang up' }).click();
       await waitForStatus(bobPopup, /ended/);

@@ -1,12 +1,13 @@
 /**
- * Microphone, camera and speaker pickers: plain labelled selects, so the
- * keyboard and screen readers work as everywhere. They show the lists the
+ * Microphone, camera and speaker pickers, in the call view and (folded) in
+ * the popup: plain labelled selects, so the keyboard and screen readers work
+ * as everywhere. They show the lists the
  * offscreen document reported through the view; a choice goes to the worker,
  * which remembers it and has the call switch.
  */
 import { DEVICE_KINDS, DEVICE_PICKER_LABEL, type DeviceKind, type DeviceView } from '../shared/devices';
 import type { Reply } from '../shared/runtime-messages';
-import { sendCommand } from '../popup/use-background';
+import { sendCommand } from './use-background';
 
 function Picker({ kind, devices, onReply }: { kind: DeviceKind; devices: DeviceView; onReply(reply: Reply): void }) {
   const list = devices.lists[kind];
