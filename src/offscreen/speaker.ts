@@ -28,8 +28,8 @@ export function createSpeaker(elements: HTMLMediaElement[], log: (error: unknown
   let output = DEFAULT_SPEAKER;
 
   const silent = (element: HTMLMediaElement) => {
-    const source = element.srcObject;
-    return source === null || (source instanceof MediaStream && source.getAudioTracks().length === 0);
+    const source = element.srcObject as MediaStream | null;
+    return source === null || source.getAudioTracks().length === 0;
   };
   const playsOn = (element: HTMLMediaElement) => element.sinkId || DEFAULT_SPEAKER;
 
