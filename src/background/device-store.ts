@@ -14,11 +14,11 @@ import {
   type DeviceLists,
   type DevicesInUse,
   type DeviceView,
-  DEVICE_NOUN,
   findDevice,
   NO_CHOICE,
   NO_DEVICE_VIEW,
 } from '../shared/devices';
+import { t } from '../shared/i18n';
 import { DeviceChoiceSchema, type Reply } from '../shared/runtime-messages';
 
 const CHOICE_KEY = 'deviceChoice';
@@ -63,11 +63,8 @@ export async function loadDeviceStore(onChange: () => void): Promise<DeviceStore
 
     async choose(kind, id) {
       const device = findDevice(view.lists, kind, id);
-      if (!device) {
-        const noun = DEVICE_NOUN[kind];
-        if (view.lists[kind].length === 0) return { ok: false, message: `Devices can be chosen during a call, once PeerDial can see your ${noun}.` };
-        return { ok: false, message: `That ${noun} is not connected any more. Pick one from the list.` };
-      }
+      // Not a device the offscreen document listed (the list changed meanwhile, or there is none between calls).
+      if (!device) return { ok: false, message: t(view.lists[kind].length === 0 ? 'devicesNotYetListed' : 'deviceNotListed') };
       choice = { ...choice, [kind]: device };
       await browser.storage.local.set({ [CHOICE_KEY]: choice });
       // The picker already shows the choice; what the call really uses comes with the offscreen document's next report.

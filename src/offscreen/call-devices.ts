@@ -9,11 +9,11 @@
  */
 import {
   chooseDevice,
+  type Device,
   type DeviceChoice,
   type DeviceKind,
   type DeviceLists,
   type DevicesInUse,
-  describeDeviceError,
   describeFallback,
   describeSwitchFailure,
   describeUnplugged,
@@ -21,6 +21,7 @@ import {
   listDevices,
   NO_DEVICES,
 } from '../shared/devices';
+import type { Wording } from '../shared/i18n';
 import type { BackgroundMessage } from '../shared/runtime-messages';
 import { captureDevice, type DeviceIds } from './local-media';
 import { DEFAULT_SPEAKER, type Speaker } from './speaker';
@@ -61,8 +62,11 @@ export function startCallDevices(initial: DeviceChoice, deps: CallDevicesDeps): 
   let stopped = false;
   const listening = new AbortController();
 
-  const tell = (message: string) => notify({ target: 'background', type: 'device-notice', message });
+  const tell = (wording: Wording) => notify({ target: 'background', type: 'device-notice', wording });
   const track = (kind: CaptureKind) => (kind === 'mic' ? local.getAudioTracks()[0] : local.getVideoTracks()[0]);
+
+  /** The system's output as the list names it ("Default - Speakers"). */
+  const defaultSpeaker = () => lists.speaker.find((device) => device.id === DEFAULT_SPEAKER) ?? { id: DEFAULT_SPEAKER, label: '' };
 
   function inUse(): DevicesInUse {
     const mic = track('mic')?.getSettings().deviceId ?? null;
@@ -122,12 +126,12 @@ export function startCallDevices(initial: DeviceChoice, deps: CallDevicesDeps): 
     }
     if (!track(kind)) return;
     const result = await swap(kind, wanted.id);
-    if (result instanceof DOMException) tell(describeSwitchFailure(kind, wanted, describeDeviceError(result.name)));
+    if (result instanceof DOMException) tell(describeSwitchFailure(wanted, result.name));
   }
 
   async function switchSpeaker(wanted: NonNullable<DeviceChoice['speaker']>): Promise<void> {
     await speaker.use(wanted.id).catch((error: unknown) => {
-      tell(describeSwitchFailure('speaker', wanted, describeDeviceError(error instanceof DOMException ? error.name : '')));
+      tell(describeSwitchFailure(wanted, error instanceof DOMException ? error.name : ''));
     });
   }
 
@@ -141,9 +145,9 @@ export function startCallDevices(initial: DeviceChoice, deps: CallDevicesDeps): 
       local.removeTrack(gone);
       await deps.pc()?.getSenders().find((sender) => sender.track === gone)?.replaceTrack(null);
       deps.changed();
-      tell(describeUnplugged(kind, gone, null, false));
+      tell(describeUnplugged(kind, asDevice(gone), null));
     } else if (replacement) {
-      tell(describeUnplugged(kind, gone, replacement, true));
+      tell(describeUnplugged(kind, asDevice(gone), asDevice(replacement)));
     }
     report();
   }
@@ -155,7 +159,8 @@ export function startCallDevices(initial: DeviceChoice, deps: CallDevicesDeps): 
     const output = speaker.current();
     if (speaker.supported && output !== DEFAULT_SPEAKER && !lists.speaker.some((device) => device.id === output)) {
       await speaker.use(DEFAULT_SPEAKER).catch(() => undefined);
-      tell(describeUnplugged('speaker', before.speaker.find((device) => device.id === output) ?? null, null, true));
+      const lost = before.speaker.find((device) => device.id === output) ?? { id: output, label: '' };
+      tell(describeUnplugged('speaker', lost, defaultSpeaker()));
     }
     for (const kind of kindsToSwitch(choice, inUse())) {
       const wanted = choice[kind]!;
@@ -186,14 +191,14 @@ export function startCallDevices(initial: DeviceChoice, deps: CallDevicesDeps): 
         // A remembered device that is missing (or failed to start) gave the default, which the user should hear about.
         if (wanted && captured.getSettings().deviceId !== wanted.id && !reported.has(kind)) {
           reported.add(kind);
-          tell(describeFallback(kind, wanted, captured));
+          tell(describeFallback(wanted, asDevice(captured)));
         }
       }
       if (speaker.supported && choice.speaker && !reported.has('speaker')) {
         reported.add('speaker');
         const { id } = chooseDevice(choice.speaker, lists.speaker);
         if (id) await switchSpeaker(choice.speaker);
-        else tell(describeFallback('speaker', choice.speaker, null));
+        else tell(describeFallback(choice.speaker, defaultSpeaker()));
       }
       report();
     },
@@ -213,6 +218,10 @@ export function startCallDevices(initial: DeviceChoice, deps: CallDevicesDeps): 
       listening.abort();
     },
   };
+}
+
+function asDevice(track: MediaStreamTrack): Device {
+  return { id: track.getSettings().deviceId ?? '', label: track.label };
 }
 
 function warn(error: unknown): void {

@@ -85,7 +85,7 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
       if (track.kind === 'audio') track.enabled = local.mic;
       streams.local.addTrack(track);
     }
-    if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', ...result.shortfall, got: result.got });
+    if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', reason: result.shortfall, got: result.got });
     changed();
     void devices.adopt();
     return result;

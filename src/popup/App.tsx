@@ -1,6 +1,7 @@
 /** The popup: renders the view the background pushes; every button sends a command back. */
 import { useState } from 'preact/hooks';
 import { describeCall } from '../shared/describe-call';
+import { t } from '../shared/i18n';
 import type { Reply, ServerLink } from '../shared/runtime-messages';
 import { CallScreen } from './CallScreen';
 import { Chat } from './Chat';
@@ -54,7 +55,7 @@ export function App() {
           <OpenCallView onProblem={setProblem} />
           {/* Folded: the popup is small, and the call view has them open. */}
           <details class="device-settings" open={view.devices.notice !== null}>
-            <summary>Devices</summary>
+            <summary>{t('devicesHeading')}</summary>
             <DevicePicker devices={view.devices} onReply={report} />
           </details>
         </>

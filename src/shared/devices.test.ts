@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { say } from './i18n';
 import {
   chooseDevice,
-  describeDeviceError,
+  DEVICE_KINDS,
   describeFallback,
+  devicePickerLabel,
   describeSwitchFailure,
   describeUnplugged,
   findDevice,
@@ -34,7 +36,7 @@ describe('the device lists', () => {
     expect(lists.speaker.map((d) => d.label)).toEqual(['Fake Default Audio Output', 'Fake Audio Output 1']);
   });
 
-  it('leaves out entries without an id (no permission yet) and the "communications" alias, and names unlabelled devices', () => {
+  it('leaves out entries without an id (no permission yet) and the "communications" alias, and keeps unnamed devices unnamed', () => {
     const lists = listDevices([
       { kind: 'audioinput', deviceId: '', label: '' },
       { kind: 'audioinput', deviceId: 'communications', label: 'Communications - Headset' },
@@ -45,8 +47,8 @@ describe('the device lists', () => {
     ]);
     expect(lists.mic).toEqual([]);
     expect(lists.camera).toEqual([
-      { id: 'v0', label: 'Camera 1' },
-      { id: 'v1', label: 'Camera 2' },
+      { id: 'v0', label: '' },
+      { id: 'v1', label: '' },
     ]);
     expect(lists.speaker).toEqual([]);
   });
@@ -85,28 +87,37 @@ describe('which device a call uses', () => {
 });
 
 describe('device changes in words', () => {
-  it('says which remembered device is missing and what the call uses instead', () => {
-    expect(describeFallback('camera', USB_CAMERA, { label: 'fake_device_0' })).toBe(
-      'The camera you chose, “USB Camera”, is not connected, so this call uses “fake_device_0”.',
+  const DEFAULT_OUT = { id: 'default', label: 'Default - Speakers' };
+
+  it('names the remembered device that is missing and the one the call uses instead', () => {
+    expect(say(describeFallback(USB_CAMERA, { id: 'v0', label: 'fake_device_0' }))).toBe(
+      'The device you chose, “USB Camera”, is not connected, so this call uses “fake_device_0”.',
     );
-    expect(describeFallback('speaker', { id: 'o9', label: 'Headphones' }, null)).toBe(
-      'The speaker you chose, “Headphones”, is not connected, so this call uses the default speaker.',
+    expect(say(describeFallback({ id: 'o9', label: 'Headphones' }, DEFAULT_OUT))).toBe(
+      'The device you chose, “Headphones”, is not connected, so this call uses “Default - Speakers”.',
     );
   });
 
   it('says a device was unplugged, and what took over or that nothing could', () => {
-    expect(describeUnplugged('mic', { label: 'Headset' }, { label: 'Built-in Microphone' }, true)).toBe(
-      'Your microphone “Headset” was disconnected, so the call switched to “Built-in Microphone”.',
+    expect(say(describeUnplugged('mic', { id: 'h', label: 'Headset' }, { id: 'b', label: 'Built-in Microphone' }))).toBe(
+      '“Headset” was disconnected, so the call switched to “Built-in Microphone”.',
     );
-    expect(describeUnplugged('camera', USB_CAMERA, null, false)).toBe('Your camera “USB Camera” was disconnected, and no other camera was found.');
-    expect(describeUnplugged('speaker', null, null, true)).toBe('Your speaker was disconnected, so the call switched to the default speaker.');
+    expect(say(describeUnplugged('camera', USB_CAMERA, null))).toBe('“USB Camera” was disconnected, and no other camera was found.');
+    expect(say(describeUnplugged('mic', { id: 'h', label: 'Headset' }, null))).toBe('“Headset” was disconnected, and no other microphone was found.');
+    // A device the system never named is called by its id rather than by nothing.
+    expect(say(describeUnplugged('speaker', { id: 'o7', label: '' }, DEFAULT_OUT))).toBe('“o7” was disconnected, so the call switched to “Default - Speakers”.');
   });
 
-  it('says why a switch failed and that the call keeps its device', () => {
-    expect(describeSwitchFailure('camera', USB_CAMERA, describeDeviceError('NotReadableError'))).toBe(
-      'Could not switch to the camera “USB Camera”: another program is using it. The call keeps the one it had.',
+  it("says why a switch failed, from the browser's error, and that the call keeps its device", () => {
+    expect(say(describeSwitchFailure(USB_CAMERA, 'NotReadableError'))).toBe(
+      'Could not switch to “USB Camera”: another program is using it. The call keeps the device it had.',
     );
-    expect(describeDeviceError('OverconstrainedError')).toBe('it is no longer connected.');
-    expect(describeDeviceError('TypeError')).toBe('the browser could not start it.');
+    expect(say(describeSwitchFailure(USB_CAMERA, 'OverconstrainedError'))).toMatch(/: it is no longer connected\./);
+    expect(say(describeSwitchFailure(USB_CAMERA, 'NotAllowedError'))).toMatch(/: the browser did not allow it\./);
+    expect(say(describeSwitchFailure(USB_CAMERA, 'TypeError'))).toMatch(/: the browser could not start it\./);
+  });
+
+  it('labels the pickers with the words the tests and screen readers use', () => {
+    expect(DEVICE_KINDS.map(devicePickerLabel)).toEqual(['Microphone', 'Camera', 'Speaker']);
   });
 });

@@ -2,8 +2,11 @@
  * Choosing the microphone, camera and speaker: the lists the offscreen
  * document reads from enumerateDevices(), the choice the worker remembers,
  * which device a call uses given both, and what to tell the user when a
- * device is not there. Pure: no browser API.
+ * device is not there. Pure: no browser API. The offscreen document, which
+ * finds out what changed, has no i18n: it chooses the words (a Wording) and
+ * the worker says them.
  */
+import { type MessageKey, t, type Wording, words } from './i18n';
 
 export const DEVICE_KINDS = ['mic', 'camera', 'speaker'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
@@ -37,11 +40,12 @@ export const NO_DEVICES: DeviceLists = { mic: [], camera: [], speaker: [] };
 export const NONE_IN_USE: DevicesInUse = { mic: null, camera: null, speaker: null };
 export const NO_DEVICE_VIEW: DeviceView = { lists: NO_DEVICES, inUse: NONE_IN_USE, notice: null };
 
-/** What a person calls each kind, in a sentence. */
-export const DEVICE_NOUN: Record<DeviceKind, string> = { mic: 'microphone', camera: 'camera', speaker: 'speaker' };
+/** The pickers' accessible names (the same English words the end-to-end tests use). */
+export function devicePickerLabel(kind: DeviceKind): string {
+  return t(PICKER_KEY[kind]);
+}
 
-/** The accessible names of the three pickers. */
-export const DEVICE_PICKER_LABEL: Record<DeviceKind, string> = { mic: 'Microphone', camera: 'Camera', speaker: 'Speaker' };
+const PICKER_KEY = { mic: 'deviceMicrophone', camera: 'deviceCamera', speaker: 'deviceSpeaker' } as const satisfies Record<DeviceKind, MessageKey>;
 
 /** A machine with more than this many devices of one kind is not one we could list in a picker anyway. */
 export const MAX_DEVICES_PER_KIND = 50;
@@ -58,8 +62,8 @@ export interface DeviceInfo {
 /**
  * enumerateDevices() grouped by kind. Entries without an id (the page has no
  * permission yet) are left out, as is Windows' "communications" alias, which
- * repeats a device already listed. A device without a label is named by its
- * place, so the picker never shows an empty line.
+ * repeats a device already listed. A device without a name keeps an empty
+ * label: the picker names it by its place, in the user's language.
  */
 export function listDevices(infos: readonly DeviceInfo[]): DeviceLists {
   const lists: DeviceLists = { mic: [], camera: [], speaker: [] };
@@ -68,7 +72,7 @@ export function listDevices(infos: readonly DeviceInfo[]): DeviceLists {
     if (!kind || info.deviceId === '' || info.deviceId === 'communications') continue;
     const list = lists[kind];
     if (list.length === MAX_DEVICES_PER_KIND || list.some((device) => device.id === info.deviceId)) continue;
-    list.push({ id: info.deviceId, label: info.label.trim() || `${capitalize(DEVICE_NOUN[kind])} ${list.length + 1}` });
+    list.push({ id: info.deviceId, label: info.label.trim() });
   }
   return lists;
 }
@@ -85,44 +89,34 @@ export function findDevice(lists: DeviceLists, kind: DeviceKind, id: string): De
   return lists[kind].find((device) => device.id === id) ?? null;
 }
 
-const quoted = (device: Device | { label: string }) => `“${device.label}”`;
+/** A device as a sentence names it: its label, or its id when the system gave it none. */
+const named = (device: { id: string; label: string }) => device.label || device.id;
 
-function using(kind: DeviceKind, device: { label: string } | null): string {
-  return device ? quoted(device) : `the default ${DEVICE_NOUN[kind]}`;
+/** A remembered device was not there when the call started; `instead` is what the call uses. */
+export function describeFallback(wanted: Device, instead: { id: string; label: string }): Wording {
+  return words('deviceMissing', named(wanted), named(instead));
 }
 
-/** A remembered device was not there when the call started. */
-export function describeFallback(kind: DeviceKind, wanted: Device, instead: { label: string } | null): string {
-  return `The ${DEVICE_NOUN[kind]} you chose, ${quoted(wanted)}, is not connected, so this call uses ${using(kind, instead)}.`;
+/** The device in use went away mid-call (unplugged, or taken by the system); null `instead`: none could take over. */
+export function describeUnplugged(kind: DeviceKind, lost: { id: string; label: string }, instead: { id: string; label: string } | null): Wording {
+  if (instead) return words('deviceUnplugged', named(lost), named(instead));
+  return words(kind === 'camera' ? 'deviceUnpluggedNoCamera' : 'deviceUnpluggedNoMicrophone', named(lost));
 }
 
-/** The device in use went away mid-call (unplugged, or taken by the system). */
-export function describeUnplugged(kind: DeviceKind, lost: { label: string } | null, instead: { label: string } | null, found: boolean): string {
-  const noun = DEVICE_NOUN[kind];
-  const which = lost ? `${noun} ${quoted(lost)}` : noun;
-  if (!found) return `Your ${which} was disconnected, and no other ${noun} was found.`;
-  return `Your ${which} was disconnected, so the call switched to ${using(kind, instead)}.`;
-}
-
-/** A switch the user asked for did not happen; the call keeps what it had. */
-export function describeSwitchFailure(kind: DeviceKind, wanted: Device, reason: string): string {
-  return `Could not switch to the ${DEVICE_NOUN[kind]} ${quoted(wanted)}: ${reason} The call keeps the one it had.`;
-}
-
-/** getUserMedia's and setSinkId's errors, as the end of a sentence. */
-export function describeDeviceError(name: string): string {
-  switch (name) {
+/** A switch the user asked for did not happen, said by the browser's error name; the call keeps what it had. */
+export function describeSwitchFailure(wanted: Device, errorName: string): Wording {
+  switch (errorName) {
     case 'NotReadableError':
     case 'AbortError':
-      return 'another program is using it.';
+      return words('deviceSwitchBusy', named(wanted));
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return 'it is no longer connected.';
+      return words('deviceSwitchGone', named(wanted));
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'the browser did not allow it.';
+      return words('deviceSwitchRefused', named(wanted));
     default:
-      return 'the browser could not start it.';
+      return words('deviceSwitchFailed', named(wanted));
   }
 }
 
@@ -132,8 +126,4 @@ export function kindsToSwitch(choice: DeviceChoice, inUse: DevicesInUse): Device
     const wanted = choice[kind];
     return wanted !== null && wanted.id !== inUse[kind];
   });
-}
-
-function capitalize(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }

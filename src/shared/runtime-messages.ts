@@ -9,6 +9,8 @@ import * as v from 'valibot';
 import { SignalData } from './protocol';
 import type { CallState } from './call-state';
 import type { ChatAndFiles } from './chat-and-files';
+import { SHORTFALL_REASONS } from './describe-media';
+import type { MessageKey } from './i18n';
 import { MAX_CHAT_LENGTH } from './data-frames';
 import { DEVICE_KINDS, MAX_DEVICES_PER_KIND, type DeviceChoice, type DeviceLists, type DevicesInUse, type DeviceView } from './devices';
 import type { ShareState } from './share-state';
@@ -25,6 +27,11 @@ const TransferId = v.pipe(v.string(), v.maxLength(64));
 const ChatText = v.pipe(v.string(), v.maxLength(MAX_CHAT_LENGTH));
 
 const Side = v.picklist(['me', 'peer']);
+/** A message key the pages look up; an unknown one shows as itself rather than failing the whole state. */
+const WordingSchema = v.strictObject({
+  key: v.custom<MessageKey>((key) => typeof key === 'string' && /^\w{1,64}$/.test(key), 'not a message key'),
+  values: v.pipe(v.array(v.pipe(v.string(), v.maxLength(1000))), v.maxLength(9)),
+});
 /** The offscreen document's chat and transfers, as the worker stores and the popup shows them. */
 const ChatAndFilesSchema = v.strictObject({
   messages: v.array(v.strictObject({ id: v.string(), from: Side, text: v.string(), at: v.number(), delivered: v.boolean() })),
@@ -39,7 +46,7 @@ const ChatAndFilesSchema = v.strictObject({
       bytes: v.number(),
       speed: v.number(),
       sampledAt: v.number(),
-      detail: v.optional(v.string()),
+      detail: v.optional(WordingSchema),
     }),
   ),
 }) satisfies v.GenericSchema<unknown, ChatAndFiles>;
@@ -95,8 +102,7 @@ export const BackgroundMessage = v.variant('type', [
   v.strictObject({
     target: v.literal('background'),
     type: v.literal('media-shortfall'),
-    reason: v.picklist(['permission', 'no-device', 'busy', 'other']),
-    message: v.string(),
+    reason: v.picklist(SHORTFALL_REASONS),
     got: MediaFlags,
   }),
   v.strictObject({ target: v.literal('background'), type: v.literal('permission-granted'), media: MediaFlags }),
@@ -121,8 +127,8 @@ export const BackgroundMessage = v.variant('type', [
   v.strictObject({ target: v.literal('background'), type: v.literal('screen-closed') }),
   /** The devices the offscreen document can use (it has the permission to read their names) and those it uses. */
   v.strictObject({ target: v.literal('background'), type: v.literal('devices'), lists: DeviceListsSchema, inUse: DevicesInUseSchema }),
-  /** A device was missing, unplugged or could not be switched to, in words. */
-  v.strictObject({ target: v.literal('background'), type: v.literal('device-notice'), message: v.pipe(v.string(), v.maxLength(1000)) }),
+  /** A device was missing, unplugged or could not be switched to: the words for the worker to say (this document has no i18n). */
+  v.strictObject({ target: v.literal('background'), type: v.literal('device-notice'), wording: WordingSchema }),
 ]);
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 

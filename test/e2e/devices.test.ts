@@ -151,14 +151,14 @@ describe('choosing devices in the call view', () => {
     await connectCall(alicePopup, bobPopup, bobCode);
     const view = await openCallView(alicePopup, alice.url('src/side-panel/index.html'));
     try {
-      await view.getByText('The camera you chose, “USB Camera”, is not connected, so this call uses “fake_device_0”.').waitFor();
+      await view.getByText('The device you chose, “USB Camera”, is not connected, so this call uses “fake_device_0”.').waitFor();
       await expectCameraSent(alicePopup, bobPopup, 'fake_device_0');
 
       // A device the offscreen document did not list is refused in words, and the remembered choice stays as it was.
       const choose = (command: unknown) => view.evaluate((sent) => chrome.runtime.sendMessage({ target: 'background', type: 'user', command: sent }), command);
       expect(await choose({ type: 'set-device', kind: 'camera', id: 'usb-camera-that-is-gone' })).toEqual({
         ok: false,
-        message: 'That camera is not connected any more. Pick one from the list.',
+        message: 'That device is not connected any more. Pick one from the list.',
       });
       // Not a device kind at all: the message is dropped unanswered.
       expect(await choose({ type: 'set-device', kind: 'printer', id: 'x' })).toBeUndefined();
@@ -171,7 +171,7 @@ describe('choosing devices in the call view', () => {
       await alicePopup.evaluate(() => {
         for (const view of chrome.extension.getViews()) view.peerdialStreams?.local.getVideoTracks()[0]?.dispatchEvent(new Event('ended'));
       });
-      await view.getByText('Your camera “fake_device_2” was disconnected, so the call switched to “fake_device_0”.').waitFor();
+      await view.getByText('“fake_device_2” was disconnected, so the call switched to “fake_device_0”.').waitFor();
       await expectCameraSent(alicePopup, bobPopup, 'fake_device_0');
     } finally {
       await view.close();
