@@ -1,7 +1,6 @@
 /** The popup: renders the view the background pushes; every button sends a command back. */
 import { useState } from 'preact/hooks';
 import { describeCall } from '../shared/describe-call';
-import { t } from '../shared/i18n';
 import type { Reply, ServerLink } from '../shared/runtime-messages';
 import { CallScreen } from './CallScreen';
 import { Chat } from './Chat';
@@ -14,9 +13,10 @@ import { OwnCode } from './OwnCode';
 import { ServerStatus } from './ServerStatus';
 import { Settings } from './Settings';
 import { useView } from './use-background';
+import { t } from '../shared/i18n';
 
 function describeServer(server: Exclude<ServerLink, { status: 'online' }>): string {
-  return server.status === 'offline' ? server.message : 'Connecting to the PeerDial server…';
+  return server.status === 'offline' ? server.message : t('serverConnecting');
 }
 
 export function App() {
@@ -24,7 +24,7 @@ export function App() {
   // A refused request (a mistyped code, say) is the popup's own to show; the call itself is the background's.
   const [problem, setProblem] = useState<string | null>(null);
 
-  if (!view) return <main class="loading" aria-busy="true">Starting PeerDial…</main>;
+  if (!view) return <main class="loading" aria-busy="true">{t('starting')}</main>;
   const { call, server } = view;
   const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
 
@@ -32,7 +32,7 @@ export function App() {
     <main>
       <header>
         <img src="/icons/icon-32.png" alt="" width={20} height={20} />
-        <h1>PeerDial</h1>
+        <h1>{t('extName')}</h1>
         <ServerStatus server={view.server} />
       </header>
 
