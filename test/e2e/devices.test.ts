@@ -142,7 +142,7 @@ describe('choosing devices in the call view', () => {
     }
   });
 
-  it('says so in words, and uses the default, when the remembered camera is not connected or is unplugged mid-call', async () => {
+  it('says so in words, and uses the default, when the remembered camera is not connected or is unplugged mid-call; a camera chosen while off is the one that comes on', async () => {
     const { alice, alicePopup, bobPopup, bobCode } = parties;
     // As if chosen on a day a USB camera was plugged in.
     await alice.worker.evaluate(() =>
@@ -173,6 +173,14 @@ describe('choosing devices in the call view', () => {
       });
       await view.getByText('“fake_device_2” was disconnected, so the call switched to “fake_device_0”.').waitFor();
       await expectCameraSent(alicePopup, bobPopup, 'fake_device_0');
+
+      // Chosen while the camera is off: nothing is captured then, and it is the camera that comes back on.
+      await view.getByRole('button', { name: 'Camera off' }).click();
+      await eventually(() => sentCamera(alicePopup), (camera) => camera === null, 'no camera to be sent');
+      await view.getByLabel('Camera', { exact: true }).selectOption({ label: 'fake_device_2' });
+      expect(await sentCamera(alicePopup)).toBeNull();
+      await view.getByRole('button', { name: 'Camera on' }).click();
+      await expectCameraSent(alicePopup, bobPopup, 'fake_device_2');
     } finally {
       await view.close();
     }
