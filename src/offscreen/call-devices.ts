@@ -15,6 +15,7 @@ import {
   type DeviceLists,
   type DevicesInUse,
   describeFallback,
+  describeReturn,
   describeSwitchFailure,
   describeUnplugged,
   kindsToSwitch,
@@ -118,22 +119,30 @@ export function startCallDevices(initial: DeviceChoice, deps: CallDevicesDeps): 
     return next;
   }
 
-  async function switchCapture(kind: CaptureKind, wanted: NonNullable<DeviceChoice[CaptureKind]>): Promise<void> {
+  /** True once the call uses the wanted device (or will, when the camera comes back on). */
+  async function switchCapture(kind: CaptureKind, wanted: NonNullable<DeviceChoice[CaptureKind]>): Promise<boolean> {
     if (kind === 'camera' && !track('camera')) {
       // The camera is off: the choice applies when it turns on.
       cameraId = wanted.id;
-      return;
+      return true;
     }
-    if (!track(kind)) return;
+    if (!track(kind)) return false;
     const result = await swap(kind, wanted.id);
     if (result instanceof DOMException) tell(describeSwitchFailure(wanted, result.name));
+    return result instanceof MediaStreamTrack;
   }
 
-  async function switchSpeaker(wanted: NonNullable<DeviceChoice['speaker']>): Promise<void> {
-    await speaker.use(wanted.id).catch((error: unknown) => {
+  async function switchSpeaker(wanted: NonNullable<DeviceChoice['speaker']>): Promise<boolean> {
+    try {
+      await speaker.use(wanted.id);
+      return true;
+    } catch (error) {
       tell(describeSwitchFailure(wanted, error instanceof DOMException ? error.name : ''));
-    });
+      return false;
+    }
   }
+
+  const switchTo = (kind: DeviceKind, wanted: Device) => (kind === 'speaker' ? switchSpeaker(wanted) : switchCapture(kind, wanted));
 
   async function unplugged(gone: MediaStreamTrack): Promise<void> {
     if (stopped || !local.getTrackById(gone.id)) return;
@@ -165,8 +174,7 @@ export function startCallDevices(initial: DeviceChoice, deps: CallDevicesDeps): 
     for (const kind of kindsToSwitch(choice, inUse())) {
       const wanted = choice[kind]!;
       if (!chooseDevice(wanted, lists[kind]).id) continue;
-      if (kind === 'speaker') await switchSpeaker(wanted);
-      else await switchCapture(kind, wanted);
+      if (await switchTo(kind, wanted)) tell(describeReturn(wanted));
     }
     report();
   }
@@ -205,11 +213,7 @@ export function startCallDevices(initial: DeviceChoice, deps: CallDevicesDeps): 
 
     async choose(next) {
       choice = next;
-      for (const kind of kindsToSwitch(choice, inUse())) {
-        const wanted = choice[kind]!;
-        if (kind === 'speaker') await switchSpeaker(wanted);
-        else await switchCapture(kind, wanted);
-      }
+      for (const kind of kindsToSwitch(choice, inUse())) await switchTo(kind, choice[kind]!);
       report();
     },
 

@@ -4,6 +4,7 @@ import {
   chooseDevice,
   DEVICE_KINDS,
   describeFallback,
+  describeReturn,
   devicePickerLabel,
   describeSwitchFailure,
   describeUnplugged,
@@ -104,6 +105,7 @@ describe('device changes in words', () => {
     );
     expect(say(describeUnplugged('camera', USB_CAMERA, null))).toBe('“USB Camera” was disconnected, and no other camera was found.');
     expect(say(describeUnplugged('mic', { id: 'h', label: 'Headset' }, null))).toBe('“Headset” was disconnected, and no other microphone was found.');
+    expect(say(describeReturn({ id: 'h', label: 'Headset' }))).toBe('“Headset” is connected again, so the call uses it.');
     // A device the system never named is called by its id rather than by nothing.
     expect(say(describeUnplugged('speaker', { id: 'o7', label: '' }, DEFAULT_OUT))).toBe('“o7” was disconnected, so the call switched to “Default - Speakers”.');
   });

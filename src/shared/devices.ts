@@ -103,6 +103,11 @@ export function describeUnplugged(kind: DeviceKind, lost: { id: string; label: s
   return words(kind === 'camera' ? 'deviceUnpluggedNoCamera' : 'deviceUnpluggedNoMicrophone', named(lost));
 }
 
+/** A remembered device is connected again (plugged back in), and the call has gone back to it. */
+export function describeReturn(device: Device): Wording {
+  return words('deviceBack', named(device));
+}
+
 /** A switch the user asked for did not happen, said by the browser's error name; the call keeps what it had. */
 export function describeSwitchFailure(wanted: Device, errorName: string): Wording {
   switch (errorName) {

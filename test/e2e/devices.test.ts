@@ -142,7 +142,7 @@ describe('choosing devices in the call view', () => {
     }
   });
 
-  it('says so in words, and uses the default, when the remembered camera is not connected or is unplugged mid-call; a camera chosen while off is the one that comes on', async () => {
+  it('says so in words, and uses the default, when the remembered camera is not connected or is unplugged mid-call, goes back to it when it returns; a camera chosen while off is the one that comes on', async () => {
     const { alice, alicePopup, bobPopup, bobCode } = parties;
     // As if chosen on a day a USB camera was plugged in.
     await alice.worker.evaluate(() =>
@@ -173,14 +173,20 @@ describe('choosing devices in the call view', () => {
       });
       await view.getByText('“fake_device_2” was disconnected, so the call switched to “fake_device_0”.').waitFor();
       await expectCameraSent(alicePopup, bobPopup, 'fake_device_0');
+      // Plugged back in: Chrome says the device list changed, and the call goes back to the camera the user chose.
+      await alicePopup.evaluate(() => {
+        for (const view of chrome.extension.getViews()) if (view.peerdialStreams) view.navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
+      });
+      await view.getByText('“fake_device_2” is connected again, so the call uses it.').waitFor();
+      await expectCameraSent(alicePopup, bobPopup, 'fake_device_2');
 
       // Chosen while the camera is off: nothing is captured then, and it is the camera that comes back on.
       await view.getByRole('button', { name: 'Camera off' }).click();
       await eventually(() => sentCamera(alicePopup), (camera) => camera === null, 'no camera to be sent');
-      await view.getByLabel('Camera', { exact: true }).selectOption({ label: 'fake_device_2' });
+      await view.getByLabel('Camera', { exact: true }).selectOption({ label: 'fake_device_0' });
       expect(await sentCamera(alicePopup)).toBeNull();
       await view.getByRole('button', { name: 'Camera on' }).click();
-      await expectCameraSent(alicePopup, bobPopup, 'fake_device_2');
+      await expectCameraSent(alicePopup, bobPopup, 'fake_device_0');
     } finally {
       await view.close();
     }
