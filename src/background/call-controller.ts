@@ -8,6 +8,7 @@ import { pendingFinishedCall } from '../shared/call-history';
 import type { QualityLevel } from '../shared/call-quality';
 import { type CallCommand, type CallEvent, nextDeadline, transition } from '../shared/call-state';
 import { type ShareCommand, type ShareEvent, shareEventForCall, transitionShare } from '../shared/share-state';
+import type { DeviceChoice } from '../shared/devices';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { t } from '../shared/i18n';
 import { type CallRecord, loadCallRecord, saveCallRecord } from './call-store';
@@ -18,6 +19,8 @@ export interface CallControllerDeps {
   startOffscreen(message: OffscreenMessage): Promise<void>;
   notifyOffscreen(message: OffscreenMessage): Promise<void>;
   closeOffscreen(): Promise<void>;
+  /** The remembered microphone, camera and speaker, which capture starts with. */
+  deviceChoice(): DeviceChoice;
   /** Carries out a sharing command; failures come back as share events. */
   runShare(command: ShareCommand): Promise<void>;
   /** Called after every change, with the state persisted. */
@@ -78,7 +81,7 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         return;
       }
       case 'start-media':
-        return deps.startOffscreen({ target: 'offscreen', type: 'start', local: command.local });
+        return deps.startOffscreen({ target: 'offscreen', type: 'start', local: command.local, devices: deps.deviceChoice() });
       case 'connect-peer':
         return deps.startOffscreen({ target: 'offscreen', type: 'connect', role: command.role, iceServers: command.iceServers });
       case 'set-local-media':

@@ -8,7 +8,7 @@ import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import type { HistoryEntry } from '../shared/call-history';
 import { describeShortfall } from '../shared/describe-media';
-import { t } from '../shared/i18n';
+import { say, t } from '../shared/i18n';
 import { describeCaptureError } from '../shared/share-state';
 import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
 import { badgeKey, showCallOnBadge } from './badge';
@@ -16,6 +16,7 @@ import { type CallController, createCallController } from './call-controller';
 import { type CallHistoryStore, loadCallHistory } from './call-history-store';
 import { noteRingWindow, openCallViewInGesture } from './call-view-on-accept';
 import { type ChatAndFilesStore, loadChatAndFiles } from './chat-and-files';
+import { type DeviceStore, loadDeviceStore } from './device-store';
 import { type Identity, loadIdentity, replaceIdentity } from './identity';
 import { adoptOffscreenPort, closeOffscreenDocument, notifyOffscreen, offscreenExists, sendToOffscreen } from './offscreen-document';
 import { openPermissionPage } from './permission-page';
@@ -32,6 +33,7 @@ const popups = new Set<browser.Runtime.Port>();
 let identity: Identity;
 let chat: ChatAndFilesStore;
 let history: CallHistoryStore;
+let devices: DeviceStore;
 let serverUrl: string;
 let openCallViewOnAccept = false;
 let server: ServerLink = { status: 'connecting' };
@@ -59,6 +61,7 @@ function view(calls: CallController): View {
     history: { calls: recent, nicknames },
     openCallViewOnAccept,
     quality,
+    devices: devices.view(),
   };
 }
 
@@ -104,18 +107,21 @@ function connect(calls: CallController): void {
 }
 
 async function start(): Promise<CallController> {
-  [identity, serverUrl, chat, history, openCallViewOnAccept] = await Promise.all([
+  [identity, serverUrl, chat, history, openCallViewOnAccept, devices] = await Promise.all([
     loadIdentity(),
     loadServerUrl(),
     loadChatAndFiles(),
     loadCallHistory(log),
     loadOpenCallViewOnAccept(),
+    // Device changes arrive only from calls, which need `ready`: by then publishing can run.
+    loadDeviceStore(() => void ready.then(publish)),
   ]);
   const calls = await createCallController({
     signaling: () => link,
     startOffscreen: sendToOffscreen,
     notifyOffscreen,
     closeOffscreen: closeOffscreenDocument,
+    deviceChoice: () => devices.choice(),
     runShare: createShareRunner({
       toOffscreen: notifyOffscreen,
       report: (event) => calls.dispatchShare(event),
@@ -127,8 +133,8 @@ async function start(): Promise<CallController> {
       void showBadge(calls);
       if (record.call.phase === shownPhase) return;
       shownPhase = record.call.phase;
-      // The chat is this call's only: it goes when the call does.
-      if (record.call.phase === 'idle') void chat.clear().then(() => publish(calls));
+      // The chat and the device lists are this call's only: they go when the call does.
+      if (record.call.phase === 'idle') void Promise.all([chat.clear(), devices.clear()]).then(() => publish(calls));
       if (record.call.phase === 'ringing') noteRingWindow();
       void showRingAlert(record.call, history.state().nicknames, (on) => {
         // The alert shows its notification first; by then a quick Decline may have ended the ring: ask the call as it is now.
@@ -184,6 +190,7 @@ function commandDeps(calls: CallController): UserCommandDeps {
       await saveOpenCallViewOnAccept(on);
     },
     publish: () => publish(calls),
+    devices,
   };
 }
 
@@ -243,6 +250,13 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
       return;
     case 'quality':
       await calls.setQuality(message.level);
+      return;
+    case 'devices':
+      // A report still on its way when the call ended would show a finished call's devices.
+      if (calls.record().call.phase !== 'idle') await devices.found(message.lists, message.inUse);
+      return;
+    case 'device-notice':
+      if (calls.record().call.phase !== 'idle') await devices.tell(say(message.wording));
       return;
   }
 }

@@ -2,6 +2,7 @@
 import { parseCallCode } from '../shared/call-code';
 import type { CallController } from './call-controller';
 import type { CallHistoryStore } from './call-history-store';
+import type { DeviceStore } from './device-store';
 import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/runtime-messages';
 import { t } from '../shared/i18n';
 import { callStage, type ShareSource } from '../shared/share-state';
@@ -18,6 +19,7 @@ export interface UserCommandDeps {
   setOpenCallViewOnAccept(on: boolean): Promise<void>;
   /** The view changed outside the call (history, nicknames, settings): show it. */
   publish(): void;
+  devices: DeviceStore;
 }
 
 const NO_MEDIA = { mic: false, camera: false };
@@ -87,6 +89,14 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       await deps.setOpenCallViewOnAccept(command.on);
       deps.publish();
       return { ok: true };
+    case 'set-device': {
+      const chosen = await deps.devices.choose(command.kind, command.id);
+      // Remembered either way; a call in progress switches now, without renegotiating.
+      if (chosen.ok && calls.record().call.phase !== 'idle') {
+        await deps.notifyOffscreen({ target: 'offscreen', type: 'set-devices', devices: deps.devices.choice() });
+      }
+      return chosen;
+    }
     case 'chat':
     case 'accept-file':
     case 'decline-file':

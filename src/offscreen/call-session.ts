@@ -11,7 +11,9 @@ import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
 import { type ControlFrame, parseControlFrame } from '../shared/data-frames';
 import type { IceServer, SignalData } from '../shared/protocol';
+import type { DeviceChoice } from '../shared/devices';
 import type { BackgroundMessage } from '../shared/runtime-messages';
+import { startCallDevices } from './call-devices';
 import { type ChatAndFilesSession, startChatAndFiles } from './chat-and-files';
 import { HEARTBEAT_MS, type IceRecovery, watchIceRecovery } from './ice-recovery';
 import { captureCamera, captureLocalMedia } from './local-media';
@@ -19,6 +21,7 @@ import { createPeer, type Peer } from './peer';
 import { sortRemoteTracks } from './remote-tracks';
 import { captureFailure, captureShare } from './share-capture';
 import { createShareSender, type ShareSender } from './share-sender';
+import type { Speaker } from './speaker';
 import { iceTransportPolicy } from './transport-policy';
 
 export interface CallSession {
@@ -33,6 +36,8 @@ export interface CallSession {
   /** Shares a capture made elsewhere (the screen picker page, which must stay open while it lasts); true once it is sent. */
   shareStream(stream: MediaStream): Promise<boolean>;
   stopShare(): Promise<void>;
+  /** The user chose another microphone, camera or speaker: switch now, mute and share untouched. */
+  setDevices(choice: DeviceChoice): Promise<void>;
   stop(): void;
 }
 
@@ -42,9 +47,11 @@ export interface CallSessionDeps {
   changed(): void;
   /** Plays the shared tab's own sound back to the sharer (capture mutes the tab), or stops it with null. */
   hearSharedTab(sound: MediaStream | null): void;
+  /** Where the call is heard. */
+  speaker: Speaker;
 }
 
-export function startCallSession(want: MediaFlags, streams: CallStreams, deps: CallSessionDeps): CallSession {
+export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams: CallStreams, deps: CallSessionDeps): CallSession {
   const { notify, changed, hearSharedTab } = deps;
   let local = want;
   let peer: Peer | null = null;
@@ -56,8 +63,20 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
   const remoteTracks = sortRemoteTracks(streams, changed);
   let stopped = false;
   const inbox: SignalData[] = [];
+  const devices = startCallDevices(choice, {
+    local: streams.local,
+    speaker: deps.speaker,
+    pc: () => peer?.pc ?? null,
+    wants: () => local,
+    notify,
+    // A microphone unplugged with none to take over is a microphone off, for the other side too.
+    changed: () => {
+      sendMediaState();
+      changed();
+    },
+  });
 
-  const capture = captureLocalMedia(want).then((result) => {
+  const capture = devices.ids().then((ids) => captureLocalMedia(want, ids)).then((result) => {
     if (stopped) {
       for (const track of result.stream.getTracks()) track.stop();
       return result;
@@ -68,6 +87,7 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
     }
     if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', reason: result.shortfall, got: result.got });
     changed();
+    void devices.adopt();
     return result;
   });
 
@@ -218,8 +238,9 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
       await capture;
       const have = { mic: streams.local.getAudioTracks().length > 0, camera: streams.local.getVideoTracks().length > 0 };
       const missing = { mic: local.mic && !have.mic, camera: local.camera && !have.camera };
-      const more = await captureLocalMedia(missing);
+      const more = await captureLocalMedia(missing, await devices.ids());
       for (const track of more.stream.getTracks()) streams.local.addTrack(track);
+      void devices.adopt();
       if (peer) attachLocalTracks(peer.pc);
       sendMediaState();
       changed();
@@ -275,8 +296,14 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
       changed();
     },
 
+    async setDevices(next) {
+      await capture;
+      await devices.choose(next);
+    },
+
     stop() {
       stopped = true;
+      devices.stop();
       chatAndFiles?.stop();
       hearSharedTab(null);
       releaseShareTracks();
@@ -305,9 +332,10 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
   }
 
   async function turnCameraOn(): Promise<void> {
-    const track = await captureCamera();
+    const track = await captureCamera((await devices.ids()).camera);
     if (!track || stopped) return;
     streams.local.addTrack(track);
+    void devices.adopt();
     const sender = peer?.pc.getSenders().find(isVideoSender);
     // Same transceiver, new track: the other side sees the picture return without renegotiation.
     if (sender) await sender.replaceTrack(track);

@@ -12,6 +12,7 @@ import { type CallSession, startCallSession } from './call-session';
 import { watchQuality } from './quality-watch';
 import { clearReceivedFiles } from './received-files';
 import { startRingtone } from './ringtone';
+import { createSpeaker } from './speaker';
 
 const streams: CallStreams = {
   local: new MediaStream(),
@@ -34,9 +35,13 @@ remoteShareAudio.srcObject = streams.remoteShare;
 // (Not a shared screen's sound: the computer still plays that itself, and a replay would echo.)
 const sharedTabAudio = new Audio();
 sharedTabAudio.autoplay = true;
+const speaker = createSpeaker([remoteAudio, remoteShareAudio, sharedTabAudio], (error) => console.warn('[PeerDial] speaker', error));
 function hearSharedTab(sound: MediaStream | null): void {
   sharedTabAudio.srcObject = sound;
+  void speaker.refresh();
 }
+// In the document rather than detached, so inspecting the page (DevTools, a test) shows where the call is heard.
+document.body.append(remoteAudio, remoteShareAudio, sharedTabAudio);
 
 let session: CallSession | null = null;
 /** Stops the once-a-second quality sampling; set only while a call has a peer connection. */
@@ -62,13 +67,15 @@ function notify(message: BackgroundMessage): void {
 
 function streamsChanged(): void {
   window.dispatchEvent(new Event(STREAMS_CHANGED));
+  // Their voice or their share's sound may just have arrived: it plays where the call is heard.
+  void speaker.refresh();
 }
 
 function handle(message: OffscreenMessage): void {
   switch (message.type) {
     case 'start':
       session?.stop();
-      session = startCallSession(message.local, streams, { notify, changed: streamsChanged, hearSharedTab });
+      session = startCallSession(message.local, message.devices, streams, { notify, changed: streamsChanged, hearSharedTab, speaker });
       return;
     case 'connect':
       session?.connect(message.role, message.iceServers);
@@ -80,6 +87,9 @@ function handle(message: OffscreenMessage): void {
       return;
     case 'set-local-media':
       void session?.setLocalMedia(message.local);
+      return;
+    case 'set-devices':
+      void session?.setDevices(message.devices);
       return;
     case 'retry-media':
       void session?.retryMedia();

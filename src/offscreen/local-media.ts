@@ -30,16 +30,28 @@ async function tryCapture(constraints: MediaStreamConstraints): Promise<MediaStr
   }
 }
 
-/** Captures as much of `want` as the browser allows. */
-export async function captureLocalMedia(want: MediaFlags): Promise<Capture> {
+/** The device to ask for, per kind; null leaves the choice to the browser (the default). */
+export interface DeviceIds {
+  mic: string | null;
+  camera: string | null;
+}
+
+const DEFAULT_DEVICES: DeviceIds = { mic: null, camera: null };
+
+/** Captures as much of `want` as the browser allows, from these devices (which must be connected: see CallDevices.ids). */
+export async function captureLocalMedia(want: MediaFlags, devices: DeviceIds = DEFAULT_DEVICES): Promise<Capture> {
   if (!want.mic && !want.camera) return { stream: new MediaStream(), got: want, shortfall: null };
-  const both = await tryCapture({ audio: want.mic, video: want.camera && cameraConstraints() });
+  const audio = micConstraints(devices.mic);
+  const video = cameraConstraints(devices.camera);
+  const both = await tryCapture({ audio: want.mic && audio, video: want.camera && video });
   if (both instanceof MediaStream) return { stream: both, got: want, shortfall: null };
   const reason = classify(both);
+  // A chosen device busy or unplugged since it was listed: the default beats none (CallDevices says which one is used).
+  if (reason !== 'permission' && (devices.mic || devices.camera)) return captureLocalMedia(want);
   // Permission refused covers both devices; anything else may be one device at fault.
   if (reason !== 'permission' && want.mic && want.camera) {
     for (const only of [{ mic: true, camera: false }, { mic: false, camera: true }]) {
-      const single = await tryCapture({ audio: only.mic, video: only.camera && cameraConstraints() });
+      const single = await tryCapture({ audio: only.mic && audio, video: only.camera && video });
       if (single instanceof MediaStream) return { stream: single, got: only, shortfall: reason };
     }
   }
@@ -47,12 +59,32 @@ export async function captureLocalMedia(want: MediaFlags): Promise<Capture> {
   return { stream: new MediaStream(), got: none, shortfall: reason };
 }
 
-/** 640x480 is what a popup or side panel shows; more would cost the uplink for nothing. */
-export function cameraConstraints(): MediaTrackConstraints {
-  return { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 } };
+/**
+ * `exact`: Chromium 156 ignores an `ideal` device id and gives the default
+ * (checked with its fake cameras), so a device is asked for only once it is
+ * known to be connected, and by name.
+ */
+function deviceConstraint(deviceId: string | null): MediaTrackConstraints {
+  return deviceId ? { deviceId: { exact: deviceId } } : {};
 }
 
-export async function captureCamera(): Promise<MediaStreamTrack | null> {
-  const stream = await tryCapture({ video: cameraConstraints() });
+export function micConstraints(deviceId: string | null): MediaTrackConstraints {
+  return deviceConstraint(deviceId);
+}
+
+/** 640x480 is what a popup or side panel shows; more would cost the uplink for nothing. */
+export function cameraConstraints(deviceId: string | null = null): MediaTrackConstraints {
+  return { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 30 }, ...deviceConstraint(deviceId) };
+}
+
+export async function captureCamera(deviceId: string | null): Promise<MediaStreamTrack | null> {
+  const stream = await tryCapture({ video: cameraConstraints(deviceId) });
   return stream instanceof MediaStream ? (stream.getVideoTracks()[0] ?? null) : null;
+}
+
+/** One device, for a switch mid-call; the browser's error comes back for the user to read. */
+export async function captureDevice(kind: 'mic' | 'camera', deviceId: string | null): Promise<MediaStreamTrack | DOMException> {
+  const stream = await tryCapture(kind === 'mic' ? { audio: micConstraints(deviceId) } : { video: cameraConstraints(deviceId) });
+  if (!(stream instanceof MediaStream)) return stream;
+  return stream.getTracks()[0] ?? new DOMException('The browser gave no track.', 'NotFoundError');
 }

@@ -4,6 +4,7 @@ import { describeCall } from '../shared/describe-call';
 import type { Reply, ServerLink } from '../shared/runtime-messages';
 import { CallScreen } from './CallScreen';
 import { Chat } from './Chat';
+import { DevicePicker } from './DevicePicker';
 import { DialForm } from './DialForm';
 import { Files } from './Files';
 import { IncomingCall } from './IncomingCall';
@@ -55,6 +56,11 @@ export function App() {
         <>
           <CallScreen call={call} share={view.share} nicknames={nicknames} onReply={report} />
           <OpenCallView onProblem={setProblem} />
+          {/* Folded: the popup is small, and the call view has them open. */}
+          <details class="device-settings" open={view.devices.notice !== null}>
+            <summary>{t('devicesHeading')}</summary>
+            <DevicePicker devices={view.devices} onReply={report} />
+          </details>
         </>
       )}
       {call.phase === 'active' && (

@@ -14,6 +14,7 @@ import type { ChatAndFiles } from './chat-and-files';
 import { SHORTFALL_REASONS } from './describe-media';
 import type { MessageKey } from './i18n';
 import { MAX_CHAT_LENGTH } from './data-frames';
+import { DEVICE_KINDS, MAX_DEVICES_PER_KIND, type DeviceChoice, type DeviceLists, type DevicesInUse, type DeviceView } from './devices';
 import type { ShareState } from './share-state';
 
 const MediaFlags = v.strictObject({ mic: v.boolean(), camera: v.boolean() });
@@ -54,6 +55,15 @@ const ChatAndFilesSchema = v.strictObject({
   ),
 }) satisfies v.GenericSchema<unknown, ChatAndFiles>;
 
+/** Chrome's device ids are 64 hex digits, or a word such as "default". */
+const DeviceId = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const Device = v.strictObject({ id: DeviceId, label: v.pipe(v.string(), v.maxLength(300)) });
+const perKind = <S extends v.GenericSchema>(schema: S) => v.strictObject({ mic: schema, camera: schema, speaker: schema });
+/** The remembered microphone, camera and speaker; also what the worker reads back from storage.local. */
+export const DeviceChoiceSchema = perKind(v.nullable(Device)) satisfies v.GenericSchema<unknown, DeviceChoice>;
+const DeviceListsSchema = perKind(v.pipe(v.array(Device), v.maxLength(MAX_DEVICES_PER_KIND))) satisfies v.GenericSchema<unknown, DeviceLists>;
+const DevicesInUseSchema = perKind(v.nullable(DeviceId)) satisfies v.GenericSchema<unknown, DevicesInUse>;
+
 /** The tab a person asked to share, as the popup, keyboard command or context menu saw it. */
 const TabRef = v.strictObject({
   id: v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -90,6 +100,8 @@ export const UserCommand = v.variant('type', [
   }),
   v.strictObject({ type: v.literal('clear-history') }),
   v.strictObject({ type: v.literal('set-open-call-view'), on: v.boolean() }),
+  /** Use this microphone, camera or speaker now and in later calls. */
+  v.strictObject({ type: v.literal('set-device'), kind: v.picklist(DEVICE_KINDS), id: DeviceId }),
 ]);
 export type UserCommand = v.InferOutput<typeof UserCommand>;
 
@@ -127,12 +139,19 @@ export const BackgroundMessage = v.variant('type', [
   v.strictObject({ target: v.literal('background'), type: v.literal('screen-closed') }),
   /** The connected call's quality changed level (sent on change only; the offscreen document samples once a second). */
   v.strictObject({ target: v.literal('background'), type: v.literal('quality'), level: QualityLevel }),
+  /** The devices the offscreen document can use (it has the permission to read their names) and those it uses. */
+  v.strictObject({ target: v.literal('background'), type: v.literal('devices'), lists: DeviceListsSchema, inUse: DevicesInUseSchema }),
+  /** A device was missing, unplugged or could not be switched to: the words for the worker to say (this document has no i18n). */
+  v.strictObject({ target: v.literal('background'), type: v.literal('device-notice'), wording: WordingSchema }),
 ]);
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 
 export const OffscreenMessage = v.variant('type', [
   /** Capture now, while it rings, so the peer connection has tracks the moment it exists. */
-  v.strictObject({ target: v.literal('offscreen'), type: v.literal('start'), local: MediaFlags }),
+  /** `devices`: the remembered choice; a device that is not connected falls back to the default. */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('start'), local: MediaFlags, devices: DeviceChoiceSchema }),
+  /** The user chose another device mid-call: switch without renegotiating. */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-devices'), devices: DeviceChoiceSchema }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('connect'), role: Role, iceServers: v.array(IceServer) }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('signal-in'), data: SignalData }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-local-media'), local: MediaFlags }),
@@ -175,6 +194,8 @@ export interface View {
   openCallViewOnAccept: boolean;
   /** The connected call's quality level, null outside one (the full reading is the side panel's to borrow from the offscreen document). */
   quality: CallQualityLevel | null;
+  /** The devices this call can use and uses (empty between calls: only the offscreen document can list them). */
+  devices: DeviceView;
 }
 
 export type PopupMessage = { target: 'popup'; type: 'view'; view: View };

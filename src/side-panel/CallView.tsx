@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { describeCall, displayCode } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
 import { CallScreen } from '../popup/CallScreen';
+import { DevicePicker } from '../popup/DevicePicker';
 import { useView } from '../popup/use-background';
 import { useCallStreams } from '../popup/use-call-streams';
 import { BigPicture } from './BigPicture';
@@ -45,6 +46,8 @@ export function CallView() {
           <SafetyCode code={readings.safetyCode} />
         </>
       )}
+      {/* Below the readings: chosen once in a while, not watched. */}
+      {inCall && <DevicePicker devices={view.devices} onReply={report} />}
       {call.phase === 'idle' && <p class="hint">{t('callViewIdle')}</p>}
     </main>
   );

@@ -30,6 +30,13 @@ export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fak
 export interface BrowserOptions {
   /** The fake camera and microphone (a test pattern and a beep). */
   fakeMedia?: boolean;
+  /**
+   * How many fake cameras (Chromium's `device-count`, up to 10), named
+   * fake_device_0, 1, 2…. The second is a depth camera (Y16) whose frames a
+   * peer connection does not send; the others send the same test pattern.
+   * There are always three fake microphones and three fake speakers.
+   */
+  cameras?: number;
   /** Grant every media prompt without showing it; off to see the real permission path. */
   fakeUi?: boolean;
   /** Where files saved through the downloads API land, so a test can read them from disk. */
@@ -71,10 +78,10 @@ export interface ExtensionBrowser {
 }
 
 export async function launchExtensionBrowser(options: BrowserOptions = {}): Promise<ExtensionBrowser> {
-  const { fakeMedia = true, fakeUi = true, allowTabCapture = false, windowSize, autoPickCaptureSource } = options;
+  const { fakeMedia = true, fakeUi = true, allowTabCapture = false, windowSize, autoPickCaptureSource, cameras = 1 } = options;
   const profile = await mkdtemp(join(tmpdir(), 'peerdial-profile-'));
   const args = [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...HEADLESS_ARGS];
-  if (fakeMedia) args.push('--use-fake-device-for-media-stream');
+  if (fakeMedia) args.push(cameras > 1 ? `--use-fake-device-for-media-stream=device-count=${cameras}` : '--use-fake-device-for-media-stream');
   if (fakeUi) args.push('--use-fake-ui-for-media-stream');
   if (allowTabCapture) args.push(`--allowlisted-extension-id=${await builtExtensionId()}`);
   if (windowSize) args.push(`--window-size=${windowSize.width},${windowSize.height}`);

@@ -133,3 +133,46 @@ export function shareReception(page: Page): Promise<ShareReception | null> {
     return null;
   });
 }
+
+export interface SentCamera {
+  label: string;
+  deviceId: string;
+  /** Frames of this track the peer connection has taken to encode (getStats media-source). */
+  frames: number;
+}
+
+/** The camera the offscreen document sends now: its track on the peer connection, or null when none is sent. */
+export function sentCamera(page: Page): Promise<SentCamera | null> {
+  return page.evaluate(async () => {
+    for (const view of chrome.extension.getViews()) {
+      const streams = (view as Window).peerdialStreams;
+      const pc = streams?.pc;
+      if (!pc) continue;
+      const track = streams.local.getVideoTracks()[0];
+      if (!track || !pc.getSenders().some((sender) => sender.track === track)) return null;
+      let frames = 0;
+      (await pc.getStats()).forEach((report: { type: string; trackIdentifier?: string; frames?: number }) => {
+        if (report.type === 'media-source' && report.trackIdentifier === track.id) frames = report.frames ?? 0;
+      });
+      return { label: track.label, deviceId: track.getSettings().deviceId ?? '', frames };
+    }
+    return null;
+  });
+}
+
+/** Frames decoded so far from the other side's camera (not their share). */
+export function cameraFramesDecoded(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    for (const view of chrome.extension.getViews()) {
+      const streams = (view as Window).peerdialStreams;
+      const track = streams?.remote.getVideoTracks()[0];
+      if (!streams?.pc || !track) continue;
+      let frames = 0;
+      (await streams.pc.getStats()).forEach((report: { type: string; trackIdentifier?: string; framesDecoded?: number }) => {
+        if (report.type === 'inbound-rtp' && report.trackIdentifier === track.id) frames = report.framesDecoded ?? 0;
+      });
+      return frames;
+    }
+    return -1;
+  });
+}

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { type ExtensionBrowser, launchExtensionBrowser } from './browser';
+import { type BrowserOptions, type ExtensionBrowser, launchExtensionBrowser } from './browser';
 import { endAnyCall } from './calls';
 import { eventually, liveLocalTracks, myCode, offscreenDocuments } from './probes';
 import { type RunningServer, startServer } from './server';
@@ -22,12 +22,12 @@ export interface TwoParties {
   bobCode: string;
 }
 
-export function twoParties(): TwoParties {
+export function twoParties(options: BrowserOptions = {}): TwoParties {
   const parties = {} as TwoParties;
 
   beforeAll(async () => {
     parties.server = await startServer();
-    [parties.alice, parties.bob] = await Promise.all([launchExtensionBrowser(), launchExtensionBrowser()]);
+    [parties.alice, parties.bob] = await Promise.all([launchExtensionBrowser(options), launchExtensionBrowser(options)]);
   });
 
   afterAll(async () => {
