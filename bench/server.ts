@@ -220,6 +220,7 @@ async function measure(protocol: Protocol, urls: string[], pids: number[]): Prom
     latencies = [];
     const sentBefore = seq;
     const cpuBefore = await cpuMs(pids);
+    const ownCpuBefore = process.cpuUsage();
     const stepEnd = performance.now() + STEP_SECONDS * 1000;
     const started = performance.now();
     while (performance.now() < stepEnd) {
@@ -239,8 +240,11 @@ async function measure(protocol: Protocol, urls: string[], pids: number[]): Prom
     sentAt.clear();
     latencies.sort((a, b) => a - b);
     const cpuUs = ((await cpuMs(pids)) - cpuBefore) * 1000 / sent;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
+    // The clients' side shares the cores: if it is near a whole core, the latencies are partly its own.
+    const loadShare = (ownCpu.user + ownCpu.system) / 1e6 / (STEP_SECONDS + 1);
     const step = { rate, p50: percentile(latencies, 50), p99: lost > sent * 0.01 ? Infinity : percentile(latencies, 99), lost, cpuUs };
-    console.error(`  ${protocol.name}: ${rate}/s offered${label}, p50 ${step.p50.toFixed(2)} ms, p99 ${step.p99.toFixed(2)} ms, lost ${lost}, server CPU ${cpuUs.toFixed(1)} µs per message`);
+    console.error(`  ${protocol.name}: ${rate}/s offered${label}, p50 ${step.p50.toFixed(2)} ms, p99 ${step.p99.toFixed(2)} ms, lost ${lost}, server CPU ${cpuUs.toFixed(1)} µs per message, load generator ${(loadShare * 100).toFixed(0)}% of a core`);
     return step;
   };
   await offer(WARM_UP_RATE, ' (warm-up)');
