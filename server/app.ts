@@ -78,6 +78,9 @@ export function createApp(config: Config, log: Logger): App {
     transports: ['websocket'],
     // The largest message is an SDP; anything bigger is not ours.
     maxHttpBufferSize: MAX_SDP_LENGTH + 16 * 1024,
+    // Engine.IO's default, said out loud: compression keeps zlib contexts (hundreds of KB) per connection, for
+    // messages of a few hundred bytes.
+    perMessageDeflate: false,
     serveClient: false,
     ...(redis && { adapter: redis.adapter }),
     allowRequest: (request, decide) => {
