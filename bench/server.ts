@@ -18,6 +18,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRedis } from '../server/testing/redis';
@@ -273,6 +274,8 @@ function cpuAt(figures: Figures, rate: number): number {
   return figures.relay.find((s) => s.rate === rate)?.cpuUs ?? NaN;
 }
 
+/** How busy the machine was with other work: on a shared machine, latencies mean little without it. */
+const LOAD_AT_START = loadavg()[0]!;
 const results: Figures[] = [];
 const only = args.only?.split(',');
 
@@ -297,7 +300,9 @@ if (!only || only.includes('peerjs')) {
   await stop([server]);
 }
 
-console.log(`\n${CLIENTS} connected clients, ${Math.min(PAIRS, CLIENTS / 2)} calls relaying, ${STEP_SECONDS} s per load step, on ${(await import('node:os')).cpus().length} cores\n`);
+console.log(
+  `\n${CLIENTS} connected clients, ${Math.min(PAIRS, CLIENTS / 2)} calls relaying, ${STEP_SECONDS} s per load step, on ${cpus().length} cores; load average at the start ${LOAD_AT_START.toFixed(1)}, at the end ${loadavg()[0]!.toFixed(1)}\n`,
+);
 console.log('| server | memory per client | ring p50 / p99 (ms) | relay p50 / p99 at 1,000/s | at 10,000/s | server CPU per relayed message at 10,000/s | highest relay rate with p99 ≤ 50 ms |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const f of results) {
