@@ -80,6 +80,9 @@ export async function peerdialClient(baseUrl: string, index: number): Promise<Si
   return client;
 }
 
+/** peerjs 1.5's default `pingInterval`: how often its client tells the server it is still there. */
+const PEERJS_HEARTBEAT_MS = 5_000;
+
 /** A PeerJS client: JSON messages {type, dst, payload}; the server stamps src. */
 export async function peerjsClient(baseUrl: string, index: number): Promise<SimClient> {
   const id = `peer${index}x${Math.random().toString(36).slice(2, 8)}`;
@@ -92,6 +95,9 @@ export async function peerjsClient(baseUrl: string, index: number): Promise<SimC
     else client.onEvent(message.type as string, message);
   });
   if (!(await openMessage)) throw new Error('PeerJS refused the connection');
+  // As the PeerJS client library does: its server has no pings of its own (PeerDial's clients answer Engine.IO's).
+  const heartbeat = setInterval(() => ws.send('{"type":"HEARTBEAT"}'), PEERJS_HEARTBEAT_MS);
+  heartbeat.unref();
   const client: SimClient = {
     id,
     send: (type, payload) => ws.send(JSON.stringify({ type, ...(payload as object) })),
@@ -100,7 +106,10 @@ export async function peerjsClient(baseUrl: string, index: number): Promise<SimC
       throw new Error('PeerJS has no requests');
     },
     onEvent: () => {},
-    close: () => ws.terminate(),
+    close: () => {
+      clearInterval(heartbeat);
+      ws.terminate();
+    },
   };
   return client;
 }
