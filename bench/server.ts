@@ -3,13 +3,14 @@
  * behind Redis) and the PeerJS server, each started as its own process and
  * loaded from this one with the same simulated clients, printing:
  * memory per connected client, ring latency, relay latency at steady offered
- * loads, and the highest relay rate whose p99 stays under 50 ms.
+ * loads, the servers' CPU time per relayed message, and the highest relay
+ * rate whose p99 stays under 50 ms.
  *
  *   npm run bench:server -- --clients 10000 --pairs 500 --seconds 3
  *
- * `--rounds 2` measures every server twice, taking turns; `--only one,redis,peerjs`
- * runs some of the servers, `--rates 20000,40000`
- * offers only those relay rates, and `--profile DIR` has each server process
+ * `--rounds 2` measures every server twice, taking turns;
+ * `--only one,redis,peerjs` runs some of the servers; `--rates 20000,40000`
+ * offers only those relay rates; `--profile DIR` has each server process
  * write a V8 CPU profile there when it stops.
  *
  * Figures are from one machine with everything on it (servers, Redis and this
