@@ -14,6 +14,8 @@ export interface SimClient {
   id: string;
   send(event: string, payload: unknown): void;
   request(event: string, payload: unknown): Promise<Record<string, unknown>>;
+  /** A request whose answer nobody reads: the server does all the work of one (the answer included), the client skips reading it. */
+  post(event: string, payload: unknown): void;
   onEvent: Receive;
   close(): void;
 }
@@ -45,6 +47,9 @@ export async function peerdialClient(baseUrl: string, index: number): Promise<Si
       ws.send(`42${id}${JSON.stringify([event, payload])}`);
       return new Promise((resolve) => acks.set(id, resolve));
     },
+    post(event, payload) {
+      ws.send(`42${nextAck++}${JSON.stringify([event, payload])}`);
+    },
     onEvent: () => {},
     close: () => ws.terminate(),
   };
@@ -54,8 +59,10 @@ export async function peerdialClient(baseUrl: string, index: number): Promise<Si
     if (text.startsWith('43')) {
       const bracket = text.indexOf('[');
       const id = Number(text.slice(2, bracket));
-      acks.get(id)?.((JSON.parse(text.slice(bracket)) as [Record<string, unknown>])[0]);
+      const waiting = acks.get(id);
+      if (!waiting) return;
       acks.delete(id);
+      waiting((JSON.parse(text.slice(bracket)) as [Record<string, unknown>])[0]);
       return;
     }
     if (text.startsWith('42')) {
@@ -73,6 +80,9 @@ export async function peerdialClient(baseUrl: string, index: number): Promise<Si
   return client;
 }
 
+/** peerjs 1.5's default `pingInterval`: how often its client tells the server it is still there. */
+const PEERJS_HEARTBEAT_MS = 5_000;
+
 /** A PeerJS client: JSON messages {type, dst, payload}; the server stamps src. */
 export async function peerjsClient(baseUrl: string, index: number): Promise<SimClient> {
   const id = `peer${index}x${Math.random().toString(36).slice(2, 8)}`;
@@ -85,12 +95,21 @@ export async function peerjsClient(baseUrl: string, index: number): Promise<SimC
     else client.onEvent(message.type as string, message);
   });
   if (!(await openMessage)) throw new Error('PeerJS refused the connection');
+  // As the PeerJS client library does: its server has no pings of its own (PeerDial's clients answer Engine.IO's).
+  const heartbeat = setInterval(() => ws.send('{"type":"HEARTBEAT"}'), PEERJS_HEARTBEAT_MS);
+  heartbeat.unref();
   const client: SimClient = {
     id,
     send: (type, payload) => ws.send(JSON.stringify({ type, ...(payload as object) })),
     request: () => Promise.reject(new Error('PeerJS has no requests')),
+    post: () => {
+      throw new Error('PeerJS has no requests');
+    },
     onEvent: () => {},
-    close: () => ws.terminate(),
+    close: () => {
+      clearInterval(heartbeat);
+      ws.terminate();
+    },
   };
   return client;
 }

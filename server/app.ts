@@ -8,7 +8,7 @@ import { Server } from 'socket.io';
 import { MAX_SDP_LENGTH } from '../src/shared/protocol';
 import { createCallRegistry } from './call-registry';
 import type { Config } from './config';
-import { clientAddress, createConnectionGate } from './connection-gate';
+import { createConnectionGate, plainAddress } from './connection-gate';
 import type { SignalingContext } from './context';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -30,6 +30,13 @@ export interface App {
   listen(): Promise<{ port: number }>;
   /** Stops taking connections and drops the open ones, which then reconnect (to this server's successor). */
   close(): Promise<void>;
+}
+
+/** What this file uses of an Engine.IO connection. */
+interface EngineConnection {
+  remoteAddress: string;
+  request: IncomingMessage | null;
+  on(event: 'close', listener: (this: EngineConnection) => void): void;
 }
 
 export function createApp(config: Config, log: Logger): App {
@@ -71,6 +78,9 @@ export function createApp(config: Config, log: Logger): App {
     transports: ['websocket'],
     // The largest message is an SDP; anything bigger is not ours.
     maxHttpBufferSize: MAX_SDP_LENGTH + 16 * 1024,
+    // Engine.IO's default, said out loud: compression keeps zlib contexts (hundreds of KB) per connection, for
+    // messages of a few hundred bytes.
+    perMessageDeflate: false,
     serveClient: false,
     ...(redis && { adapter: redis.adapter }),
     allowRequest: (request, decide) => {
@@ -78,10 +88,16 @@ export function createApp(config: Config, log: Logger): App {
       else gate.allowRequest(request, decide);
     },
   });
-  io.engine.on('connection', (raw: { request: IncomingMessage; once(event: 'close', listener: () => void): void }) => {
-    const address = clientAddress(raw.request);
-    gate.opened(address);
-    raw.once('close', () => gate.closed(address));
+  // One function for every connection's close, called with the connection as `this`: no closure per connection.
+  function closed(this: EngineConnection): void {
+    gate.closed(plainAddress(this.remoteAddress));
+  }
+  io.engine.on('connection', (raw: EngineConnection) => {
+    gate.opened(plainAddress(raw.remoteAddress));
+    raw.on('close', closed);
+    // Engine.IO keeps the upgrade request (its headers, its parser state) for the connection's whole life; nothing
+    // here reads it again (the handshake's address comes from the connection), and an idle client is cheaper without it.
+    raw.request = null;
   });
 
   const fire = (name: string) => void timerFired(context)(name).catch((error: unknown) => log.error({ event: 'timer', name, err: error }, 'deadline failed'));

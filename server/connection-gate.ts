@@ -24,7 +24,10 @@ export function originAllowed(origin: string, allowed: readonly string[]): boole
 
 /** IPv4 clients reach a dual-stack socket as ::ffff:a.b.c.d; count them under their plain address. */
 export function clientAddress(request: IncomingMessage): string {
-  const address = request.socket.remoteAddress ?? 'unknown';
+  return plainAddress(request.socket.remoteAddress);
+}
+
+export function plainAddress(address = 'unknown'): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 

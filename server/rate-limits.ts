@@ -1,7 +1,9 @@
 /**
- * How often a connection, and an address, may do each thing. Counting is
- * rate-limiter-flexible's (maintained, atomic, and with a Redis store, so
- * several server processes count one address together).
+ * How often a connection, and an address, may do each thing. Counting per
+ * address (and new connections, and missed rings) is rate-limiter-flexible's
+ * (maintained, atomic, and with a Redis store, so several server processes
+ * count one address together); a connection's own counts live on the
+ * connection (server/connection-budget.ts), which only its process sees.
  *
  * Ringing is the strictest: it wakes a person up, and it is how someone would
  * try codes. An address whose rings keep missing (codes nobody holds) is
@@ -9,14 +11,10 @@
  */
 import type { Redis } from 'ioredis';
 import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { type ConnectionBudget, type Rate, spend } from './connection-budget';
 
 export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'unknown'] as const;
 export type LimitedEvent = (typeof LIMITED_EVENTS)[number];
-
-interface Rate {
-  points: number;
-  seconds: number;
-}
 
 /**
  * Per connection: what one person's extension does at most. Per address: an
@@ -54,8 +52,8 @@ export interface Refusal {
 }
 
 export interface RateLimits {
-  /** Counts one event; resolves to a refusal when it is over a limit. */
-  take(event: LimitedEvent, connectionId: string, address: string): Promise<Refusal | undefined>;
+  /** Counts one event against the connection's budget, then its address's; resolves to a refusal when it is over a limit. */
+  take(event: LimitedEvent, connection: ConnectionBudget, address: string): Promise<Refusal | undefined>;
   /** Counts one new connection from an address. */
   connect(address: string): Promise<Refusal | undefined>;
   /** A ring to a code nobody holds. */
@@ -82,18 +80,21 @@ export function createRateLimits(factor: number, redis?: Redis): RateLimits {
       : new RateLimiterMemory({ ...options, keyPrefix: name });
   const scaled = (rate: Rate) => ({ points: Math.max(1, Math.round(rate.points * factor)), duration: rate.seconds });
 
-  const perConnection = new Map<LimitedEvent, RateLimiterMemory>();
+  const perConnection = new Map<LimitedEvent, Rate>();
   const perAddress = new Map<LimitedEvent, RateLimiterMemory | RateLimiterRedis>();
   for (const event of LIMITED_EVENTS) {
-    perConnection.set(event, new RateLimiterMemory({ ...scaled(RATES[event].connection), keyPrefix: event }));
+    const { points, duration } = scaled(RATES[event].connection);
+    perConnection.set(event, { points, seconds: duration });
     perAddress.set(event, shared(event, scaled(RATES[event].address)));
   }
   const connections = shared('connect', scaled({ points: CONNECTIONS_PER_MINUTE, seconds: 60 }));
   const misses = shared('misses', { ...scaled({ points: MISSES_ALLOWED, seconds: MISS_WINDOW_SECONDS }), blockDuration: MISS_LOCKOUT_SECONDS });
 
   return {
-    async take(event, connectionId, address) {
-      return (await consume(perConnection.get(event)!, connectionId, 'connection')) ?? (await consume(perAddress.get(event)!, address, 'address'));
+    async take(event, connection, address) {
+      const wait = spend(connection, event, perConnection.get(event)!, Date.now());
+      if (wait !== undefined) return { scope: 'connection', retryAfterMs: wait };
+      return consume(perAddress.get(event)!, address, 'address');
     },
     connect: (address) => consume(connections, address, 'address'),
     async missed(address) {

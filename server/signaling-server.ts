@@ -1,6 +1,7 @@
 /** The typed Socket.IO server and socket: one protocol module gives both sides their event types. */
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/protocol';
+import type { ConnectionBudget } from './connection-budget';
 
 export interface PeerData {
   /** The fresh random string this connection must sign to register. */
@@ -9,6 +10,10 @@ export interface PeerData {
   code?: string;
   /** The client's address, which per-address limits count under. */
   address: string;
+  /** This connection's own rate-limit counts. */
+  budget: ConnectionBudget;
+  /** Until the connection registers: when it is dropped for not doing so. */
+  registerDeadline?: ReturnType<typeof setTimeout>;
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;

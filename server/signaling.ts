@@ -1,8 +1,8 @@
 /**
  * Binds event names to handlers. Every event is counted against its rate
- * limits first, then its payload is parsed at this edge (types do not stop a
- * stranger's socket); a limited, malformed or unregistered request is
- * answered with an error and changes nothing.
+ * limits first, then its payload is parsed at this edge; a limited,
+ * malformed or unregistered request is answered with an error and changes
+ * nothing.
  */
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
@@ -19,15 +19,16 @@ import {
   SignalMessage,
 } from '../src/shared/protocol';
 import * as calls from './call-handlers';
+import { plainAddress } from './connection-gate';
 import type { SignalingContext } from './context';
-import type { Refusal } from './rate-limits';
+import type { LimitedEvent, Refusal } from './rate-limits';
 import { leave, register } from './registration';
 import { rejoin } from './rejoin';
 import type { PeerSocket, SignalingServer } from './signaling-server';
 
-const KNOWN_EVENTS = new Set<string>(['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin']);
-
 type Ack = (result: Result) => void;
+/** A known event's payload parsed and handled, or the reason why not. */
+type Route = (socket: PeerSocket, payload: unknown) => Result | Promise<Result>;
 
 function describeIssues(issues: v.GenericIssue[]): string {
   // The path and the kind of problem only: never echo the value, which may be an SDP.
@@ -42,50 +43,18 @@ function rateLimited(event: string, refusal: Refusal): Result {
   return fail(ErrorCode.RateLimited, `${what}; try again in ${seconds} s.`);
 }
 
-function bind<E extends keyof ClientToServerEvents, Request>(
-  context: SignalingContext,
-  socket: PeerSocket,
-  event: E,
+/** Parses a payload at this edge (types do not stop a stranger's socket), then lets only a registered connection past, except to register. */
+function route<Request>(
+  event: keyof ClientToServerEvents,
   schema: v.GenericSchema<unknown, Request>,
   handle: (socket: PeerSocket, request: Request) => Result | Promise<Result>,
-): void {
-  const { log, metrics } = context;
-  const listener = async (payload: unknown, ack: unknown) => {
-    const refusal = await context.limits.take(event, socket.id, socket.data.address);
-    if (refusal) {
-      metrics.rateLimited.inc({ event, scope: refusal.scope });
-      log.warn({ event, socket: socket.id, code: socket.data.code, address: socket.data.address, scope: refusal.scope }, 'rate limited');
-    }
-    if (typeof ack !== 'function') {
-      metrics.rejected.inc({ reason: 'no-ack' });
-      log.warn({ event, socket: socket.id, reason: 'no-ack' }, 'request without acknowledgement dropped');
-      return;
-    }
-    const reply = ack as Ack;
-    let result: Result;
-    if (refusal) result = rateLimited(event, refusal);
-    else {
-      const parsed = v.safeParse(schema, payload);
-      if (!parsed.success) result = fail(ErrorCode.BadRequest, `Malformed ${event}: ${describeIssues(parsed.issues)}.`);
-      else if (event !== 'register' && !socket.data.code) result = fail(ErrorCode.NotRegistered, 'Register a code before anything else.');
-      else {
-        try {
-          result = await handle(socket, parsed.output);
-        } catch (error) {
-          log.error({ event, socket: socket.id, err: error }, 'handler failed');
-          result = fail(ErrorCode.BadRequest, 'The server could not handle that request.');
-        }
-      }
-    }
-    if (result.ok) {
-      if (event === 'signal') metrics.relayed.inc();
-    } else {
-      if (!refusal) metrics.rejected.inc({ reason: result.error });
-      log.info({ event, socket: socket.id, code: socket.data.code, error: result.error }, 'request refused');
-    }
-    reply(result);
+): Route {
+  return (socket, payload) => {
+    const parsed = v.safeParse(schema, payload);
+    if (!parsed.success) return fail(ErrorCode.BadRequest, `Malformed ${event}: ${describeIssues(parsed.issues)}.`);
+    if (event !== 'register' && !socket.data.code) return fail(ErrorCode.NotRegistered, 'Register a code before anything else.');
+    return handle(socket, parsed.output);
   };
-  socket.on(event, listener as never);
 }
 
 /** The registered sender's code, stamped by the server: a handler never trusts a code from the message. */
@@ -112,52 +81,111 @@ function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, re
   };
 }
 
-/** Events this server does not speak are counted, limited like the rest, and dropped unanswered. */
-function dropUnknown(context: SignalingContext, socket: PeerSocket): void {
-  socket.onAny(async (event: unknown) => {
-    if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
-    context.metrics.rejected.inc({ reason: 'unknown-event' });
-    const refusal = await context.limits.take('unknown', socket.id, socket.data.address);
-    if (!refusal) return;
-    context.metrics.rateLimited.inc({ event: 'unknown', scope: refusal.scope });
-    // Not our client: nothing it says is worth reading further.
-    context.log.warn({ event: 'unknown', socket: socket.id, address: socket.data.address, scope: refusal.scope }, 'unknown events past the limit; disconnecting');
-    socket.disconnect(true);
-  });
+/** An event this server does not speak: counted, limited like the rest, and dropped unanswered. */
+async function dropUnknown(context: SignalingContext, socket: PeerSocket): Promise<void> {
+  context.metrics.rejected.inc({ reason: 'unknown-event' });
+  const refusal = await context.limits.take('unknown', socket.data.budget, socket.data.address);
+  if (!refusal) return;
+  context.metrics.rateLimited.inc({ event: 'unknown', scope: refusal.scope });
+  // Not our client: nothing it says is worth reading further.
+  context.log.warn({ event: 'unknown', socket: socket.id, address: socket.data.address, scope: refusal.scope }, 'unknown events past the limit; disconnecting');
+  socket.disconnect(true);
 }
 
-/** Returns a function that waits for the departures still being recorded (a shutdown waits for them before closing Redis). */
+/** Counts a known event against its rate limits, then routes it; a limited or unacknowledged request changes nothing. */
+async function answer(context: SignalingContext, socket: PeerSocket, event: LimitedEvent, handle: Route, payload: unknown, ack: unknown): Promise<void> {
+  const { log, metrics } = context;
+  const refusal = await context.limits.take(event, socket.data.budget, socket.data.address);
+  if (refusal) {
+    metrics.rateLimited.inc({ event, scope: refusal.scope });
+    log.warn({ event, socket: socket.id, code: socket.data.code, address: socket.data.address, scope: refusal.scope }, 'rate limited');
+  }
+  if (typeof ack !== 'function') {
+    metrics.rejected.inc({ reason: 'no-ack' });
+    log.warn({ event, socket: socket.id, reason: 'no-ack' }, 'request without acknowledgement dropped');
+    return;
+  }
+  let result: Result;
+  if (refusal) result = rateLimited(event, refusal);
+  else {
+    try {
+      result = await handle(socket, payload);
+    } catch (error) {
+      log.error({ event, socket: socket.id, err: error }, 'handler failed');
+      result = fail(ErrorCode.BadRequest, 'The server could not handle that request.');
+    }
+  }
+  if (result.ok) {
+    if (event === 'signal') metrics.relayed.inc();
+  } else {
+    if (!refusal) metrics.rejected.inc({ reason: result.error });
+    log.info({ event, socket: socket.id, code: socket.data.code, error: result.error }, 'request refused');
+  }
+  (ack as Ack)(result);
+}
+
+/** A connection that has not registered in time is not a client of ours. */
+function registerDeadlinePassed(socket: PeerSocket): void {
+  if (!socket.data.code) socket.disconnect(true);
+}
+
+/**
+ * Binds event names to handlers once for every connection: each connection
+ * holds only its own data and two references to shared functions (called
+ * with the connection as `this`), not a set of closures of its own, since
+ * memory per idle connection is what limits how many one process holds.
+ *
+ * Returns a function that waits for the departures still being recorded (a
+ * shutdown waits for them before closing Redis).
+ */
 export function attachSignaling(io: SignalingServer, context: SignalingContext): () => Promise<void> {
   const departing = new Set<Promise<void>>();
+  const registerCode = register(context);
+  const routes = new Map<string, Route>([
+    [
+      'register',
+      route('register', RegisterRequest, async (socket, request) => {
+        const result = await registerCode(socket, request);
+        if (result.ok) {
+          // The deadline and the challenge have nothing left to do, and each idle connection's bytes add up.
+          clearTimeout(socket.data.registerDeadline);
+          socket.data.registerDeadline = undefined;
+          socket.data.challenge = '';
+        }
+        return result;
+      }),
+    ],
+    ['ring', route('ring', RingRequest, countingMisses(context, asSender(calls.ring(context))))],
+    ['accept', route('accept', CallRef, asSender(calls.accept(context)))],
+    ['decline', route('decline', CallRef, asSender(calls.decline(context)))],
+    ['hangup', route('hangup', CallRef, asSender(calls.hangup(context)))],
+    ['signal', route('signal', SignalMessage, asSender(calls.signal(context)))],
+    ['rejoin', route('rejoin', RejoinRequest, asSender(rejoin(context)))],
+  ]);
+  const depart = leave(context);
+  const failed = (error: unknown) => context.log.error({ event: 'request', err: error }, 'could not answer a request');
+
+  function onEvent(this: PeerSocket, event: unknown, payload?: unknown, ack?: unknown): void {
+    const handle = typeof event === 'string' ? routes.get(event) : undefined;
+    if (handle) answer(context, this, event as LimitedEvent, handle, payload, ack).catch(failed);
+    else dropUnknown(context, this).catch(failed);
+  }
+
+  function onDisconnect(this: PeerSocket): void {
+    clearTimeout(this.data.registerDeadline);
+    const departure = depart(this).catch((error: unknown) => context.log.error({ event: 'leave', socket: this.id, err: error }, 'could not record a departure'));
+    departing.add(departure);
+    void departure.finally(() => departing.delete(departure));
+  }
+
   io.on('connection', (socket) => {
-    socket.data.address = socket.handshake.address.replace(/^::ffff:/, '');
+    socket.data.address = plainAddress(socket.handshake.address);
     socket.data.challenge = randomBytes(32).toString('base64url');
+    socket.data.budget = {};
+    socket.data.registerDeadline = setTimeout(registerDeadlinePassed, context.config.registerTimeoutMs, socket);
     socket.emit('hello', { protocol: PROTOCOL_VERSION, challenge: socket.data.challenge });
-    const registerDeadline = setTimeout(() => {
-      if (!socket.data.code) socket.disconnect(true);
-    }, context.config.registerTimeoutMs);
-
-    dropUnknown(context, socket);
-    const registerCode = register(context);
-    bind(context, socket, 'register', RegisterRequest, async (socket, request) => {
-      const result = await registerCode(socket, request);
-      // Registered: the deadline has nothing left to do, and a timer per idle connection is memory.
-      if (result.ok) clearTimeout(registerDeadline);
-      return result;
-    });
-    bind(context, socket, 'ring', RingRequest, countingMisses(context, asSender(calls.ring(context))));
-    bind(context, socket, 'accept', CallRef, asSender(calls.accept(context)));
-    bind(context, socket, 'decline', CallRef, asSender(calls.decline(context)));
-    bind(context, socket, 'hangup', CallRef, asSender(calls.hangup(context)));
-    bind(context, socket, 'signal', SignalMessage, asSender(calls.signal(context)));
-    bind(context, socket, 'rejoin', RejoinRequest, asSender(rejoin(context)));
-
-    socket.on('disconnect', () => {
-      clearTimeout(registerDeadline);
-      const departure = leave(context)(socket).catch((error: unknown) => context.log.error({ event: 'leave', socket: socket.id, err: error }, 'could not record a departure'));
-      departing.add(departure);
-      void departure.finally(() => departing.delete(departure));
-    });
+    socket.onAny(onEvent);
+    socket.on('disconnect', onDisconnect);
   });
   return async () => {
     await Promise.allSettled([...departing]);
