@@ -7,9 +7,9 @@ import { execSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { measureCallSetup } from './call-setup';
+import { type CallSetupSample, startCallSetupBench } from './call-setup';
 import { measureFootprint } from './footprint';
-import { measurePeerJs } from './peerjs-baseline';
+import { type PeerJsSample, startPeerJsBench } from './peerjs-baseline';
 import { printTable, round, summarize } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -21,8 +21,18 @@ console.log(`PeerDial benchmark: ${CALLS} calls each, on ${machine}\n`);
 
 execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit' });
 
-const ours = await measureCallSetup(CALLS);
-const theirs = await measurePeerJs(CALLS);
+// Interleaved, one call of each in turn: load from others on a shared machine then weighs on both alike.
+const [peerdial, peerjs] = await Promise.all([startCallSetupBench(), startPeerJsBench()]);
+const ours: CallSetupSample[] = [];
+const theirs: PeerJsSample[] = [];
+try {
+  for (let i = 0; i < CALLS; i++) {
+    ours.push(await peerdial.call());
+    theirs.push(await peerjs.call());
+  }
+} finally {
+  await Promise.all([peerdial.close(), peerjs.close()]);
+}
 const footprint = await measureFootprint(5);
 
 const dialToRing = summarize(ours.map((s) => s.dialToRing));
@@ -39,6 +49,17 @@ const setup = printTable(
     ['Accept → first remote frame, caller', callerFrame.p50, callerFrame.p95, peerCaller.p50, peerCaller.p95, round(callerFrame.p50 / peerCaller.p50, 2)],
     ['Dial → callee ringing', dialToRing.p50, dialToRing.p95, '—', '—', '—'],
   ],
+);
+
+console.log('\nWhere the time goes: each set-up step in the offscreen document, ms from the callee\'s Accept (p50; negative is while it rang)\n');
+const STEPS = ['accept-received', 'accept-sent', 'accept-taken', 'pc-created', 'offer-applied', 'answer-created', 'answer-sent', 'connected', 'first-audio', 'first-video'];
+const stepAt = (side: 'callee' | 'caller', step: string) => {
+  const values = ours.map((s) => s.steps[side][step]).filter((v): v is number => v !== undefined);
+  return values.length ? summarize(values).p50 : '—';
+};
+const breakdown = printTable(
+  ['step', 'callee', 'caller'],
+  [...STEPS.map((step) => [step, stepAt('callee', step), stepAt('caller', step)]), ['first frame on screen', calleeFrame.p50, callerFrame.p50]],
 );
 
 console.log('\nFootprint\n');
@@ -59,7 +80,7 @@ const sizes = printTable(
 const results = join(ROOT, 'bench/results');
 await mkdir(results, { recursive: true });
 const file = join(results, `call-setup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-await writeFile(file, JSON.stringify({ machine, calls: CALLS, ours, theirs, footprint, tables: { setup, sizes } }, null, 2));
+await writeFile(file, JSON.stringify({ machine, calls: CALLS, ours, theirs, footprint, tables: { setup, breakdown, sizes } }, null, 2));
 console.log(`\nFigures written to ${file}`);
 // Browsers and servers are closed; a keep-alive socket of the PeerJS server must not hold the command open.
 process.exit(0);

@@ -7,6 +7,7 @@
 import { type CallCommand, type CallEvent, nextDeadline, transition } from '../shared/call-state';
 import { type ShareCommand, type ShareEvent, shareEventForCall, transitionShare } from '../shared/share-state';
 import type { OffscreenMessage } from '../shared/runtime-messages';
+import { clearSetupMarks, markSetupStep } from '../shared/setup-marks';
 import { type CallRecord, loadCallRecord, saveCallRecord } from './call-store';
 import { type ReplyTo, type RequestEvent, type RequestPayload, type SignalingLink, unreachable } from './signaling-link';
 
@@ -60,9 +61,11 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         );
         return;
       case 'send-accept':
-        void request(link, 'accept', { callId: command.callId }).then((result) =>
-          controller.dispatch({ type: 'accept-answered', callId: command.callId, result }),
-        );
+        markSetupStep('accept-sent');
+        void request(link, 'accept', { callId: command.callId }).then((result) => {
+          markSetupStep('accept-taken');
+          return controller.dispatch({ type: 'accept-answered', callId: command.callId, result });
+        });
         return;
       case 'send-decline':
       case 'send-hangup': {
@@ -76,6 +79,10 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         return deps.startOffscreen({ target: 'offscreen', type: 'start', local: command.local });
       case 'connect-peer':
         return deps.startOffscreen({ target: 'offscreen', type: 'connect', role: command.role, iceServers: command.iceServers });
+      case 'prepare-peer':
+        return deps.startOffscreen({ target: 'offscreen', type: 'prepare', iceServers: command.iceServers });
+      case 'release-peer':
+        return deps.notifyOffscreen({ target: 'offscreen', type: 'release' });
       case 'set-local-media':
         return deps.notifyOffscreen({ target: 'offscreen', type: 'set-local-media', local: command.local });
       case 'stop-media':
@@ -105,6 +112,10 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
     record: () => record,
 
     dispatch(event) {
+      if (event.type === 'accept') {
+        clearSetupMarks();
+        markSetupStep('accept-received');
+      }
       return inQueue(async () => {
         const { state, commands } = transition(record.call, event);
         // Sharing follows the call: a share waiting for the call starts when it connects, and ends with it.

@@ -3,9 +3,11 @@
  * connection, sharing a tab or screen, and the small control channel that
  * tells the other side when we mute and which stream is the share. The
  * caller's offer and candidates go out as soon as the ring is acknowledged
- * (the server holds them until the callee accepts); the callee keeps what
- * arrives before its peer connection exists, and answers without waiting for
- * its own camera, whose tracks join the answered transceivers when ready.
+ * (the server holds them until the callee accepts, all but an offer naming no
+ * address). The callee builds its peer connection while it rings and answers
+ * that offer at once, keeping the answer and its candidates here until the
+ * server has taken the accept; its camera starts only on Accept, and its
+ * tracks join the answered transceivers when ready.
  */
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
@@ -19,10 +21,18 @@ import { createPeer, type Peer } from './peer';
 import { sortRemoteTracks } from './remote-tracks';
 import { captureFailure, captureShare } from './share-capture';
 import { createShareSender, type ShareSender } from './share-sender';
+import { markSetupStep } from '../shared/setup-marks';
 import { iceTransportPolicy } from './transport-policy';
 
 export interface CallSession {
-  connect(role: Role, iceServers: IceServer[]): void;
+  /** Starts the camera and microphone: on dialling, or for a callee on Accept. Once per session. */
+  startMedia(want: MediaFlags): void;
+  /** A callee's session prepared while it rang, its camera not started yet. */
+  awaitingMedia(): boolean;
+  /** Builds the peer connection; with `holdBack`, what it would send stays here until `release()`. */
+  connect(role: Role, iceServers: IceServer[], options?: { holdBack?: boolean }): void;
+  /** Sends what the connection held back, in order, and everything after it at once. */
+  release(): void;
   receive(data: SignalData): void;
   setLocalMedia(local: MediaFlags): Promise<void>;
   retryMedia(): Promise<void>;
@@ -44,9 +54,15 @@ export interface CallSessionDeps {
   hearSharedTab(sound: MediaStream | null): void;
 }
 
-export function startCallSession(want: MediaFlags, streams: CallStreams, deps: CallSessionDeps): CallSession {
+export function startCallSession(streams: CallStreams, deps: CallSessionDeps): CallSession {
   const { notify, changed, hearSharedTab } = deps;
-  let local = want;
+  let local: MediaFlags = { mic: false, camera: false };
+  let mediaStarted = false;
+  let markCaptured: () => void = () => {};
+  /** Capture is done (whatever it got); never settles for a prepared ring that is declined, which is then dropped whole. */
+  const captured = new Promise<void>((resolve) => (markCaptured = resolve));
+  /** What the peer connection sends while held back (a callee not yet accepted); null once it may send. */
+  let heldBack: SignalData[] | null = null;
   let peer: Peer | null = null;
   let recovery: IceRecovery | null = null;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -57,22 +73,33 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
   let stopped = false;
   const inbox: SignalData[] = [];
 
-  const capture = captureLocalMedia(want).then((result) => {
-    if (stopped) {
-      for (const track of result.stream.getTracks()) track.stop();
-      return result;
-    }
-    for (const track of result.stream.getTracks()) {
-      if (track.kind === 'audio') track.enabled = local.mic;
-      streams.local.addTrack(track);
-    }
-    if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', ...result.shortfall, got: result.got });
-    changed();
-    return result;
-  });
+  function capture(want: MediaFlags): void {
+    void captureLocalMedia(want).then((result) => {
+      if (stopped) {
+        for (const track of result.stream.getTracks()) track.stop();
+        return;
+      }
+      for (const track of result.stream.getTracks()) {
+        if (track.kind === 'audio') track.enabled = local.mic;
+        streams.local.addTrack(track);
+      }
+      if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', ...result.shortfall, got: result.got });
+      changed();
+      markCaptured();
+    });
+  }
+
+  const isAnswer = (data: SignalData) => data.kind === 'description' && data.description.type === 'answer';
+
+  function transmit(data: SignalData): void {
+    if (isAnswer(data)) markSetupStep('answer-sent');
+    notify({ target: 'background', type: 'signal-out', data });
+  }
 
   function send(data: SignalData): void {
-    notify({ target: 'background', type: 'signal-out', data });
+    if (isAnswer(data)) markSetupStep('answer-created');
+    if (heldBack) heldBack.push(data);
+    else transmit(data);
   }
 
   function sendControl(frame: ControlFrame): boolean {
@@ -148,8 +175,18 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
   }
 
   return {
-    connect(role, iceServers) {
+    startMedia(want) {
+      if (mediaStarted || stopped) return;
+      mediaStarted = true;
+      local = want;
+      capture(want);
+    },
+
+    awaitingMedia: () => !mediaStarted && !stopped,
+
+    connect(role, iceServers, options = {}) {
       if (peer || stopped) return;
+      if (options.holdBack) heldBack = [];
       let answered = false;
       peer = createPeer({
         polite: role === 'callee',
@@ -159,12 +196,13 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
         // The callee answers the caller's offered transceivers as send-and-receive at once, camera ready or not:
         // its tracks join them by replaceTrack when capture is done. One offer, one answer, no second round.
         async beforeAnswer(pc) {
+          markSetupStep('offer-applied');
           if (answered) return;
           answered = true;
           openControl(pc);
           for (const transceiver of pc.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
           attachLocalTracks(pc);
-          void capture.then(() => {
+          void captured.then(() => {
             if (stopped) return;
             attachLocalTracks(pc);
             // The channel may have opened before the camera did, telling the caller "muted, camera off".
@@ -174,15 +212,22 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
         onError: (error) => console.warn('[PeerDial] negotiation', error),
       });
       const { pc } = peer;
+      markSetupStep('pc-created');
       streams.pc = pc;
-      pc.ontrack = ({ track, streams: [stream] }) => remoteTracks.add(track, stream?.id ?? null);
+      pc.ontrack = ({ track, streams: [stream] }) => {
+        track.addEventListener('unmute', () => markSetupStep(track.kind === 'video' ? 'first-video' : 'first-audio'), { once: true });
+        remoteTracks.add(track, stream?.id ?? null);
+      };
+      pc.addEventListener('connectionstatechange', () => {
+        if (pc.connectionState === 'connected') markSetupStep('connected');
+      });
       recovery = watchIceRecovery(pc, {
         restarts: role === 'caller',
         onPathChange: (state) => notify({ target: 'background', type: 'media-connection', state }),
       });
       if (role === 'caller') {
         // Channel and tracks in one task, so negotiation needs only one offer.
-        void capture.then(() => {
+        void captured.then(() => {
           if (stopped) return;
           openControl(pc);
           attachLocalTracks(pc);
@@ -196,6 +241,12 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
       changed();
     },
 
+    release() {
+      const held = heldBack ?? [];
+      heldBack = null;
+      for (const data of held) transmit(data);
+    },
+
     receive(data) {
       if (peer) void peer.receive(data);
       else inbox.push(data);
@@ -206,7 +257,7 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
       local = next;
       for (const track of streams.local.getAudioTracks()) track.enabled = next.mic;
       if (cameraChanged) {
-        await capture;
+        await captured;
         if (next.camera) await turnCameraOn();
         else turnCameraOff();
       }
@@ -215,7 +266,7 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
     },
 
     async retryMedia() {
-      await capture;
+      await captured;
       const have = { mic: streams.local.getAudioTracks().length > 0, camera: streams.local.getVideoTracks().length > 0 };
       const missing = { mic: local.mic && !have.mic, camera: local.camera && !have.camera };
       const more = await captureLocalMedia(missing);
@@ -277,6 +328,8 @@ export function startCallSession(want: MediaFlags, streams: CallStreams, deps: C
 
     stop() {
       stopped = true;
+      // A declined ring's answer and candidates never leave.
+      heldBack = null;
       chatAndFiles?.stop();
       hearSharedTab(null);
       releaseShareTracks();

@@ -60,14 +60,30 @@ function streamsChanged(): void {
   window.dispatchEvent(new Event(STREAMS_CHANGED));
 }
 
+function newSession(): CallSession {
+  return startCallSession(streams, { notify, changed: streamsChanged, hearSharedTab });
+}
+
 function handle(message: OffscreenMessage): void {
   switch (message.type) {
-    case 'start':
+    case 'prepare':
       session?.stop();
-      session = startCallSession(message.local, streams, { notify, changed: streamsChanged, hearSharedTab });
+      session = newSession();
+      session.connect('callee', message.iceServers, { holdBack: true });
+      return;
+    case 'start':
+      // A callee's session prepared while it rang is this call's: its camera starts now, on Accept.
+      if (!session?.awaitingMedia()) {
+        session?.stop();
+        session = newSession();
+      }
+      session.startMedia(message.local);
       return;
     case 'connect':
       session?.connect(message.role, message.iceServers);
+      return;
+    case 'release':
+      session?.release();
       return;
     case 'signal-in':
       session?.receive(message.data);

@@ -94,6 +94,14 @@ export type CallCommand =
   | { type: 'start-media'; role: Role; local: MediaFlags }
   /** The server has said which relays to use: build the peer connection. */
   | { type: 'connect-peer'; role: Role; iceServers: IceServer[] }
+  /**
+   * While it rings: build the callee's peer connection, so the caller's offer
+   * (which the server lets through) is answered before Accept. No capture,
+   * and the answer and candidates stay in the offscreen document.
+   */
+  | { type: 'prepare-peer'; iceServers: IceServer[] }
+  /** The server took the accept: what the prepared peer connection kept back may go to the caller now. */
+  | { type: 'release-peer' }
   | { type: 'set-local-media'; local: MediaFlags }
   | { type: 'stop-media' };
 
@@ -162,7 +170,10 @@ export function transition(state: CallState, event: CallEvent): Transition {
         };
       }
       if (state.phase !== 'idle') return { state, commands: [{ type: 'send-decline', callId: event.callId }] };
-      return stay({ phase: 'ringing', peer: event.from, callId: event.callId, since: event.now, iceServers: event.iceServers });
+      return {
+        state: { phase: 'ringing', peer: event.from, callId: event.callId, since: event.now, iceServers: event.iceServers },
+        commands: [{ type: 'prepare-peer', iceServers: event.iceServers }],
+      };
     }
 
     case 'accept': {
@@ -179,14 +190,16 @@ export function transition(state: CallState, event: CallEvent): Transition {
     }
 
     case 'accept-answered': {
-      if (state.phase !== 'connecting' || state.role !== 'callee' || state.callId !== event.callId || event.result.ok) return stay(state);
+      if (state.phase !== 'connecting' || state.role !== 'callee' || state.callId !== event.callId) return stay(state);
+      // Only now may the callee's answer go: the server refuses a callee's signals until it has taken the accept.
+      if (event.result.ok) return { state, commands: [{ type: 'release-peer' }] };
       // The caller gave up at the moment we answered.
       return { state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } }, commands: [{ type: 'stop-media' }] };
     }
 
     case 'decline': {
       if (state.phase !== 'ringing') return stay(state);
-      return { state: IDLE, commands: [{ type: 'send-decline', callId: state.callId }] };
+      return { state: IDLE, commands: [{ type: 'send-decline', callId: state.callId }, { type: 'stop-media' }] };
     }
 
     case 'accepted': {
@@ -202,7 +215,8 @@ export function transition(state: CallState, event: CallEvent): Transition {
           event.reason === EndReason.Cancelled || event.reason === EndReason.NoAnswer || event.reason === EndReason.Gone
             ? { kind: 'missed', peer: state.peer }
             : { kind: 'ended', reason: event.reason, peer: state.peer };
-        return stay({ phase: 'idle', outcome });
+        // The connection prepared while it rang goes with the ring.
+        return { state: { phase: 'idle', outcome }, commands: [{ type: 'stop-media' }] };
       }
       const duration = state.phase === 'calling' ? undefined : endedAt(state, event.now);
       return {
@@ -259,7 +273,10 @@ export function transition(state: CallState, event: CallEvent): Transition {
           };
         }
         case 'ringing':
-          return { state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } }, commands: [{ type: 'send-decline', callId: state.callId }] };
+          return {
+            state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } },
+            commands: [{ type: 'send-decline', callId: state.callId }, { type: 'stop-media' }],
+          };
         case 'connecting':
           return endWithoutPeer(state, 'connection-failed');
         case 'active':

@@ -114,6 +114,10 @@ export const OffscreenMessage = v.variant('type', [
   /** Capture now, while it rings, so the peer connection has tracks the moment it exists. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('start'), local: MediaFlags }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('connect'), role: Role, iceServers: v.array(IceServer) }),
+  /** While it rings: the callee's peer connection, answering the caller's offer but sending nothing until 'release'. */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('prepare'), iceServers: v.array(IceServer) }),
+  /** The server took the accept: the prepared connection's answer and candidates may go. */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('release') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('signal-in'), data: SignalData }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-local-media'), local: MediaFlags }),
   /** Permission arrived after the call started: capture again and add what is now allowed. */
