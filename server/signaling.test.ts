@@ -270,6 +270,20 @@ describe('an accepted call', () => {
     ]);
   });
 
+  it("the callee's answer sent right behind its accept, without waiting for the accept's reply, is relayed", async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const callId = ring.ok ? ring.callId : '';
+    await bob.next('incoming');
+    const [accepted, answered] = await Promise.all([
+      bob.socket.emitWithAck('accept', { callId }),
+      bob.socket.emitWithAck('signal', { callId, data: ANSWER }),
+    ]);
+    expect([accepted, answered]).toEqual([{ ok: true }, { ok: true }]);
+    await alice.next('accepted');
+    expect(await alice.next('signal')).toEqual({ callId, data: ANSWER });
+  });
+
   it('a stranger gets nothing of a ringing call and cannot put anything into it', async () => {
     const [alice, bob, mallory] = await Promise.all([peer(), peer(), peer()]);
     const ring = await alice.socket.emitWithAck('ring', { to: bob.code });

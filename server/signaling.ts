@@ -42,8 +42,23 @@ function rateLimited(event: string, refusal: Refusal): Result {
   return fail(ErrorCode.RateLimited, `${what}; try again in ${seconds} s.`);
 }
 
+type InOrder = (work: () => Promise<void>) => void;
+
+/**
+ * One connection's requests are handled one after another, in the order sent,
+ * though each may await Redis: a callee's answer sent right behind its accept
+ * is judged after that accept, never before it.
+ */
+function oneAtATime(onError: (error: unknown) => void): InOrder {
+  let last: Promise<void> = Promise.resolve();
+  return (work) => {
+    last = last.then(work).catch(onError);
+  };
+}
+
 function bind<E extends keyof ClientToServerEvents, Request>(
   context: SignalingContext,
+  inOrder: InOrder,
   socket: PeerSocket,
   event: E,
   schema: v.GenericSchema<unknown, Request>,
@@ -85,7 +100,7 @@ function bind<E extends keyof ClientToServerEvents, Request>(
     }
     reply(result);
   };
-  socket.on(event, listener as never);
+  socket.on(event, ((payload: unknown, ack: unknown) => inOrder(() => listener(payload, ack))) as never);
 }
 
 /** The registered sender's code, stamped by the server: a handler never trusts a code from the message. */
@@ -138,19 +153,20 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     }, context.config.registerTimeoutMs);
 
     dropUnknown(context, socket);
+    const inOrder = oneAtATime((error) => context.log.error({ socket: socket.id, err: error }, 'request failed'));
     const registerCode = register(context);
-    bind(context, socket, 'register', RegisterRequest, async (socket, request) => {
+    bind(context, inOrder, socket, 'register', RegisterRequest, async (socket, request) => {
       const result = await registerCode(socket, request);
       // Registered: the deadline has nothing left to do, and a timer per idle connection is memory.
       if (result.ok) clearTimeout(registerDeadline);
       return result;
     });
-    bind(context, socket, 'ring', RingRequest, countingMisses(context, asSender(calls.ring(context))));
-    bind(context, socket, 'accept', CallRef, asSender(calls.accept(context)));
-    bind(context, socket, 'decline', CallRef, asSender(calls.decline(context)));
-    bind(context, socket, 'hangup', CallRef, asSender(calls.hangup(context)));
-    bind(context, socket, 'signal', SignalMessage, asSender(calls.signal(context)));
-    bind(context, socket, 'rejoin', RejoinRequest, asSender(rejoin(context)));
+    bind(context, inOrder, socket, 'ring', RingRequest, countingMisses(context, asSender(calls.ring(context))));
+    bind(context, inOrder, socket, 'accept', CallRef, asSender(calls.accept(context)));
+    bind(context, inOrder, socket, 'decline', CallRef, asSender(calls.decline(context)));
+    bind(context, inOrder, socket, 'hangup', CallRef, asSender(calls.hangup(context)));
+    bind(context, inOrder, socket, 'signal', SignalMessage, asSender(calls.signal(context)));
+    bind(context, inOrder, socket, 'rejoin', RejoinRequest, asSender(rejoin(context)));
 
     socket.on('disconnect', () => {
       clearTimeout(registerDeadline);
