@@ -16,6 +16,10 @@ export interface CallControllerDeps {
   startOffscreen(message: OffscreenMessage): Promise<void>;
   notifyOffscreen(message: OffscreenMessage): Promise<void>;
   closeOffscreen(): Promise<void>;
+  /** The callee's signals for this ringing call are kept, not sent (see SignalRelay.hold). */
+  holdSignals(callId: string): void;
+  /** The accept has gone: the kept signals follow it. */
+  releaseSignals(): void;
   /** Carries out a sharing command; failures come back as share events. */
   runShare(command: ShareCommand): Promise<void>;
   /** Called after every change, with the state persisted. */
@@ -80,8 +84,10 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
       case 'connect-peer':
         return deps.startOffscreen({ target: 'offscreen', type: 'connect', role: command.role, iceServers: command.iceServers });
       case 'prepare-peer':
+        deps.holdSignals(command.callId);
         return deps.startOffscreen({ target: 'offscreen', type: 'prepare', iceServers: command.iceServers });
       case 'release-peer':
+        deps.releaseSignals();
         return deps.notifyOffscreen({ target: 'offscreen', type: 'release' });
       case 'set-local-media':
         return deps.notifyOffscreen({ target: 'offscreen', type: 'set-local-media', local: command.local });

@@ -91,6 +91,8 @@ async function start(): Promise<CallController> {
     startOffscreen: sendToOffscreen,
     notifyOffscreen,
     closeOffscreen: closeOffscreenDocument,
+    holdSignals: (callId) => relay.hold(callId),
+    releaseSignals: () => relay.release(),
     runShare: createShareRunner({
       toOffscreen: notifyOffscreen,
       report: (event) => calls.dispatchShare(event),
@@ -114,6 +116,9 @@ async function start(): Promise<CallController> {
     },
   });
   relay = createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log });
+  // A fresh worker mid-ring: the offscreen document sends its prepared answer again on reconnecting, to be kept here.
+  const { call } = calls.record();
+  if (call.phase === 'ringing') relay.hold(call.callId);
   shownPhase = calls.record().call.phase;
   void showBadge(calls);
   connect(calls);

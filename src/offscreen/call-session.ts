@@ -5,9 +5,10 @@
  * caller's offer and candidates go out as soon as the ring is acknowledged
  * (the server holds them until the callee accepts, all but an offer naming no
  * address). The callee builds its peer connection while it rings and answers
- * that offer at once, keeping the answer and its candidates here until the
- * server has taken the accept; its camera starts only on Accept, and its
- * tracks join the answered transceivers when ready.
+ * that offer at once; the worker keeps the answer and its candidates until
+ * the accept has gone, and this document keeps a copy for a worker restarted
+ * meanwhile. Its camera starts only on Accept, and its tracks join the
+ * answered transceivers when ready.
  */
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
@@ -29,9 +30,11 @@ export interface CallSession {
   startMedia(want: MediaFlags): void;
   /** A callee's session prepared while it rang, its camera not started yet. */
   awaitingMedia(): boolean;
-  /** Builds the peer connection; with `holdBack`, what it would send stays here until `release()`. */
-  connect(role: Role, iceServers: IceServer[], options?: { holdBack?: boolean }): void;
-  /** Sends what the connection held back, in order, and everything after it at once. */
+  /** Builds the peer connection; `prepared` (a callee while it rings) keeps a copy of what it sends until `release()`. */
+  connect(role: Role, iceServers: IceServer[], options?: { prepared?: boolean }): void;
+  /** Sends the prepared copy again: a restarted worker lost what the old one kept. */
+  resendPrepared(): void;
+  /** The accept has gone and the worker sent what it kept: the copy is no longer needed. */
   release(): void;
   receive(data: SignalData): void;
   setLocalMedia(local: MediaFlags): Promise<void>;
@@ -61,8 +64,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   let markCaptured: () => void = () => {};
   /** Capture is done (whatever it got); never settles for a prepared ring that is declined, which is then dropped whole. */
   const captured = new Promise<void>((resolve) => (markCaptured = resolve));
-  /** What the peer connection sends while held back (a callee not yet accepted); null once it may send. */
-  let heldBack: SignalData[] | null = null;
+  /** What a callee's peer connection sent while it rang, kept until the accept has gone; null otherwise. */
+  let preparedCopy: SignalData[] | null = null;
   let peer: Peer | null = null;
   let recovery: IceRecovery | null = null;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -75,6 +78,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
 
   function capture(want: MediaFlags): void {
     void captureLocalMedia(want).then((result) => {
+      markSetupStep('captured');
       if (stopped) {
         for (const track of result.stream.getTracks()) track.stop();
         return;
@@ -98,8 +102,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
 
   function send(data: SignalData): void {
     if (isAnswer(data)) markSetupStep('answer-created');
-    if (heldBack) heldBack.push(data);
-    else transmit(data);
+    preparedCopy?.push(data);
+    transmit(data);
   }
 
   function sendControl(frame: ControlFrame): boolean {
@@ -186,7 +190,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
 
     connect(role, iceServers, options = {}) {
       if (peer || stopped) return;
-      if (options.holdBack) heldBack = [];
+      if (options.prepared) preparedCopy = [];
       let answered = false;
       peer = createPeer({
         polite: role === 'callee',
@@ -241,10 +245,12 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       changed();
     },
 
+    resendPrepared() {
+      for (const data of preparedCopy ?? []) transmit(data);
+    },
+
     release() {
-      const held = heldBack ?? [];
-      heldBack = null;
-      for (const data of held) transmit(data);
+      preparedCopy = null;
     },
 
     receive(data) {
@@ -328,8 +334,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
 
     stop() {
       stopped = true;
-      // A declined ring's answer and candidates never leave.
-      heldBack = null;
+      preparedCopy = null;
       chatAndFiles?.stop();
       hearSharedTab(null);
       releaseShareTracks();

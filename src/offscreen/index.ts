@@ -69,7 +69,7 @@ function handle(message: OffscreenMessage): void {
     case 'prepare':
       session?.stop();
       session = newSession();
-      session.connect('callee', message.iceServers, { holdBack: true });
+      session.connect('callee', message.iceServers, { prepared: true });
       return;
     case 'start':
       // A callee's session prepared while it rang is this call's: its camera starts now, on Accept.
@@ -139,6 +139,8 @@ const WORKER_PORT_RETRY_MS = 250;
  */
 function holdWorkerPort(): void {
   const port = browser.runtime.connect({ name: OFFSCREEN_PORT });
+  // A worker that replaced a stopped one knows nothing of the answer prepared for a ringing call.
+  session?.resendPrepared();
   port.onMessage.addListener((raw: unknown) => {
     const parsed = v.safeParse(OffscreenMessage, raw);
     if (parsed.success) handle(parsed.output);

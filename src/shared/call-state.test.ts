@@ -176,7 +176,7 @@ describe('being called', () => {
   it('incoming while idle rings, sends nothing, and prepares the peer connection with the relays the ring named', () => {
     const { state, commands } = transition(IDLE, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: RELAYS });
     expect(state).toEqual({ phase: 'ringing', peer: ALICE, callId: CALL, since: 1_000, iceServers: RELAYS });
-    expect(commands).toEqual([{ type: 'prepare-peer', iceServers: RELAYS }]);
+    expect(commands).toEqual([{ type: 'prepare-peer', callId: CALL, iceServers: RELAYS }]);
   });
 
   it('incoming while idle after a previous call drops the old outcome', () => {
@@ -200,20 +200,20 @@ describe('being called', () => {
     }
   });
 
-  it('accept moves the callee to connecting: sends accept, starts media and builds the peer connection with the relays the ring named', () => {
+  it('accept moves the callee to connecting: sends accept, lets the prepared answer follow it, starts media and builds the peer connection if none was prepared', () => {
     const { state, commands } = transition(ringing(), { type: 'accept', now: 2_000 });
     expect(state).toEqual({ phase: 'connecting', role: 'callee', peer: ALICE, callId: CALL, local: BOTH_ON, since: 2_000 });
     expect(commands).toEqual([
       { type: 'send-accept', callId: CALL },
+      { type: 'release-peer' },
       { type: 'start-media', role: 'callee', local: BOTH_ON },
       { type: 'connect-peer', role: 'callee', iceServers: RELAYS },
     ]);
   });
 
-  it("the server's acceptance releases what the prepared peer connection kept back, and nothing before it does", () => {
+  it("the server's acceptance changes nothing: the peer connection is already under way", () => {
     const state = connectingAsCallee();
-    expect(transition(state, { type: 'accept-answered', callId: CALL, result: { ok: true } })).toEqual({ state, commands: [{ type: 'release-peer' }] });
-    expect(transition(ringing(), { type: 'accept', now: 2_000 }).commands).not.toContainEqual({ type: 'release-peer' });
+    expect(transition(state, { type: 'accept-answered', callId: CALL, result: { ok: true } })).toEqual({ state, commands: [] });
   });
 
   it('an accept the server refuses (the caller gave up that instant) is a missed call and stops media', () => {

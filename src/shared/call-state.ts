@@ -97,10 +97,10 @@ export type CallCommand =
   /**
    * While it rings: build the callee's peer connection, so the caller's offer
    * (which the server lets through) is answered before Accept. No capture,
-   * and the answer and candidates stay in the offscreen document.
+   * and its answer and candidates are kept in this browser.
    */
-  | { type: 'prepare-peer'; iceServers: IceServer[] }
-  /** The server took the accept: what the prepared peer connection kept back may go to the caller now. */
+  | { type: 'prepare-peer'; callId: string; iceServers: IceServer[] }
+  /** The accept has gone to the server: what the prepared peer connection made may follow it. */
   | { type: 'release-peer' }
   | { type: 'set-local-media'; local: MediaFlags }
   | { type: 'stop-media' };
@@ -172,7 +172,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
       if (state.phase !== 'idle') return { state, commands: [{ type: 'send-decline', callId: event.callId }] };
       return {
         state: { phase: 'ringing', peer: event.from, callId: event.callId, since: event.now, iceServers: event.iceServers },
-        commands: [{ type: 'prepare-peer', iceServers: event.iceServers }],
+        commands: [{ type: 'prepare-peer', callId: event.callId, iceServers: event.iceServers }],
       };
     }
 
@@ -180,9 +180,11 @@ export function transition(state: CallState, event: CallEvent): Transition {
       if (state.phase !== 'ringing') return stay(state);
       return {
         state: { phase: 'connecting', role: 'callee', peer: state.peer, callId: state.callId, local: BOTH_ON, since: event.now },
-        // The peer connection is built now, while the accept travels: the caller's held offer arrives with its answer.
+        // The answer prepared while it rang follows the accept at once (the server handles a connection's requests in
+        // order); a connection not prepared is built now, and answers the offer the server hands over with the accept.
         commands: [
           { type: 'send-accept', callId: state.callId },
+          { type: 'release-peer' },
           { type: 'start-media', role: 'callee', local: BOTH_ON },
           { type: 'connect-peer', role: 'callee', iceServers: state.iceServers },
         ],
@@ -190,9 +192,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
     }
 
     case 'accept-answered': {
-      if (state.phase !== 'connecting' || state.role !== 'callee' || state.callId !== event.callId) return stay(state);
-      // Only now may the callee's answer go: the server refuses a callee's signals until it has taken the accept.
-      if (event.result.ok) return { state, commands: [{ type: 'release-peer' }] };
+      if (state.phase !== 'connecting' || state.role !== 'callee' || state.callId !== event.callId || event.result.ok) return stay(state);
       // The caller gave up at the moment we answered.
       return { state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } }, commands: [{ type: 'stop-media' }] };
     }

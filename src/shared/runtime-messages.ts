@@ -114,9 +114,9 @@ export const OffscreenMessage = v.variant('type', [
   /** Capture now, while it rings, so the peer connection has tracks the moment it exists. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('start'), local: MediaFlags }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('connect'), role: Role, iceServers: v.array(IceServer) }),
-  /** While it rings: the callee's peer connection, answering the caller's offer but sending nothing until 'release'. */
+  /** While it rings: the callee's peer connection, answering the caller's offer (the worker keeps the answer until the accept). */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('prepare'), iceServers: v.array(IceServer) }),
-  /** The server took the accept: the prepared connection's answer and candidates may go. */
+  /** The accept has gone, and with it the prepared answer: the document's copy of it can go. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('release') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('signal-in'), data: SignalData }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-local-media'), local: MediaFlags }),

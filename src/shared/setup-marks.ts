@@ -7,11 +7,13 @@
  * marks are cleared when a call starts.
  */
 export type SetupStep =
-  // The worker: the user's Accept arrived, went to the server, and the server took it.
+  // The worker: the user's Accept arrived, went to the server (the prepared answer right behind it), and the server took it.
   | 'accept-received'
   | 'accept-sent'
+  | 'answer-released'
   | 'accept-taken'
   // The offscreen document.
+  | 'captured'
   | 'pc-created'
   | 'offer-applied'
   | 'answer-created'

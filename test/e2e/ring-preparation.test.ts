@@ -38,6 +38,32 @@ describe('while a call rings', () => {
     await alicePopup.getByRole('button', { name: 'Hang up' }).click();
   });
 
+  it("a worker Chrome stops mid-ring gets the prepared answer again from the offscreen document, and Accept still connects", async () => {
+    const { bob, alicePopup, bobPopup } = parties;
+    await ringUntilPrepared();
+    await bob.worker.evaluate(() => Object.assign(globalThis, { peerdialBeforeStop: true }));
+    const cdp = await bob.context.newCDPSession(bobPopup);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await eventually(
+      () => bob.worker.evaluate(() => !('peerdialBeforeStop' in globalThis)).catch(() => false),
+      (fresh) => fresh,
+      'a fresh service worker',
+    );
+    const popup = await bob.context.newPage();
+    await popup.goto(bob.url('src/popup/index.html'));
+    await waitForStatus(popup, /Incoming call/);
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    expect(await peerState(alicePopup)).toMatchObject({ remote: null, remoteCandidates: 0 });
+
+    await popup.getByRole('button', { name: 'Accept' }).click();
+    await Promise.all([waitForStatus(alicePopup, /^In call with/), waitForStatus(popup, /^In call with/)]);
+    await Promise.all([expectVideoFlowing(alicePopup), expectVideoFlowing(popup)]);
+    await alicePopup.getByRole('button', { name: 'Hang up' }).click();
+    await popup.getByLabel('Call code').waitFor();
+    await popup.close();
+  });
+
   it('a declined ring takes the prepared connection with it, and the caller never hears from the callee', async () => {
     const { alice, bob, alicePopup, bobPopup, bobCode } = parties;
     await ringUntilPrepared();
