@@ -254,6 +254,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     },
 
     receive(data) {
+      if (isAnswer(data)) markSetupStep('answer-received');
       if (peer) void peer.receive(data);
       else inbox.push(data);
     },

@@ -18,6 +18,7 @@ export type SetupStep =
   | 'offer-applied'
   | 'answer-created'
   | 'answer-sent'
+  | 'answer-received'
   | 'connected'
   | 'first-audio'
   | 'first-video';
