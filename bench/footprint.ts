@@ -40,7 +40,8 @@ async function popupJsGzip(): Promise<number> {
     seen.add(path);
     const code = await readFile(join(DIST, path));
     total += gzipSync(code).length;
-    for (const [, imported] of code.toString().matchAll(/(?:from|import)\s*\(?\s*["'](\.{0,2}\/?[^"']+\.js)["']/g)) {
+    // Static imports and dynamic ones (the minifier writes those with backticks): the popup loads both.
+    for (const [, imported] of code.toString().matchAll(/(?:from|import)\s*\(?\s*["'`](\.{0,2}\/?[^"'`]+\.js)["'`]/g)) {
       pending.push(join('/assets', imported!.replace(/^\.\//, '').replace(/^\/assets\//, '')));
     }
   }
