@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'server/**/*.test.ts'],
+          // Chrome's i18n over the real English catalog, for modules that word things.
+          setupFiles: ['test/unit/i18n-setup.ts'],
           testTimeout: 15_000,
         },
       },

@@ -2,14 +2,15 @@
  * during a call with the popup closed, it counts the chat messages not yet seen. */
 import browser from 'webextension-polyfill';
 import type { CallState } from '../shared/call-state';
+import { t, type MessageKey } from '../shared/i18n';
 import { describeShare, type ShareState } from '../shared/share-state';
 
-const BADGES: Record<CallState['phase'], { text: string; color: string; title: string }> = {
-  idle: { text: '', color: '#0F766E', title: 'PeerDial' },
-  calling: { text: 'CALL', color: '#2563EB', title: 'PeerDial: calling…' },
-  ringing: { text: 'RING', color: '#DC2626', title: 'PeerDial: incoming call' },
-  connecting: { text: '…', color: '#2563EB', title: 'PeerDial: connecting…' },
-  active: { text: 'LIVE', color: '#16A34A', title: 'PeerDial: in a call' },
+const BADGES: Record<CallState['phase'], { text: string; color: string; title: MessageKey }> = {
+  idle: { text: '', color: '#0F766E', title: 'extName' },
+  calling: { text: 'CALL', color: '#2563EB', title: 'badgeCalling' },
+  ringing: { text: 'RING', color: '#DC2626', title: 'badgeRinging' },
+  connecting: { text: '…', color: '#2563EB', title: 'badgeConnecting' },
+  active: { text: 'LIVE', color: '#16A34A', title: 'badgeActive' },
 };
 
 /** Four letters at most fit on the badge; the title says it in full. */
@@ -28,11 +29,11 @@ export async function showCallOnBadge(call: CallState, share: ShareState, unread
       ? {
           text: unread > MAX_SHOWN_UNREAD ? `${MAX_SHOWN_UNREAD}+` : String(unread),
           color: '#2563EB',
-          title: `PeerDial: ${unread} unread ${unread === 1 ? 'message' : 'messages'}`,
+          title: unread === 1 ? t('badgeUnreadOne') : t('badgeUnreadMany', unread),
         }
       : share.status === 'on'
-        ? { ...SHARING, title: `PeerDial: ${describeShare(share)} in a call` }
-        : BADGES[call.phase];
+        ? { ...SHARING, title: t('badgeSharing', describeShare(share) ?? '') }
+        : { ...BADGES[call.phase], title: t(BADGES[call.phase].title) };
   await Promise.all([
     browser.action.setBadgeText({ text: badge.text }),
     browser.action.setBadgeBackgroundColor({ color: badge.color }),

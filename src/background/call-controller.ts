@@ -8,6 +8,7 @@ import { type CallCommand, type CallEvent, nextDeadline, transition } from '../s
 import { type ShareCommand, type ShareEvent, shareEventForCall, transitionShare } from '../shared/share-state';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { clearSetupMarks, markSetupStep } from '../shared/setup-marks';
+import { t } from '../shared/i18n';
 import { type CallRecord, loadCallRecord, saveCallRecord } from './call-store';
 import { type ReplyTo, type RequestEvent, type RequestPayload, type SignalingLink, unreachable } from './signaling-link';
 
@@ -152,5 +153,5 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
 }
 
 function request<E extends RequestEvent>(link: SignalingLink | null, event: E, payload: RequestPayload<E>): Promise<ReplyTo<E>> {
-  return link ? link.request(event, payload) : Promise.resolve(unreachable('Not connected to the server.'));
+  return link ? link.request(event, payload) : Promise.resolve(unreachable(t('serverNotConnected')));
 }

@@ -6,6 +6,8 @@
  */
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
+import { describeShortfall } from '../shared/describe-media';
+import { t } from '../shared/i18n';
 import { describeCaptureError } from '../shared/share-state';
 import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
 import { badgeKey, showCallOnBadge } from './badge';
@@ -161,7 +163,7 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
       await calls.dispatch({ type: 'remote-media', media: message.media });
       return;
     case 'media-shortfall':
-      await calls.setMediaNotice(message.message);
+      await calls.setMediaNotice(describeShortfall(message.reason, message.got));
       if (message.reason === 'permission') await openPermissionPage();
       return;
     case 'permission-granted':
@@ -195,7 +197,7 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
       return;
     }
     case 'screen-cancelled':
-      await calls.dispatchShare({ type: 'failed', message: 'Sharing cancelled: no screen or window was chosen.' });
+      await calls.dispatchShare({ type: 'failed', message: t('shareScreenCancelled') });
       return;
     case 'screen-closed':
       await calls.dispatchShare({ type: 'ended', reason: 'window-closed' });

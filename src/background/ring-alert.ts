@@ -6,6 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { CallState } from '../shared/call-state';
 import { displayCode } from '../shared/describe-call';
+import { t } from '../shared/i18n';
 
 const NOTIFICATION_ID = 'incoming-call';
 export const ACCEPT_BUTTON = 0;
@@ -20,9 +21,9 @@ export async function showRingAlert(call: CallState, ringtone: (on: boolean) => 
     await browser.notifications.create(NOTIFICATION_ID, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('icons/icon-128.png'),
-      title: 'Incoming PeerDial call',
-      message: `${displayCode(call.peer)} is calling you.`,
-      buttons: [{ title: 'Accept' }, { title: 'Decline' }],
+      title: t('ringTitle'),
+      message: t('ringMessage', displayCode(call.peer)),
+      buttons: [{ title: t('accept') }, { title: t('decline') }],
       requireInteraction: true,
       // The ringtone is ours; a second system sound would clash.
       silent: true,

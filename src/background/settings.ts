@@ -1,5 +1,6 @@
 /** The user's settings, in storage.local so they outlive the browser. */
 import browser from 'webextension-polyfill';
+import { t } from '../shared/i18n';
 
 const SERVER_URL_KEY = 'serverUrl';
 
@@ -15,10 +16,10 @@ export function parseServerUrl(input: string): { ok: true; url: string } | { ok:
   try {
     url = new URL(input.trim());
   } catch {
-    return { ok: false, message: 'That is not a web address. Example: https://signal.example.com' };
+    return { ok: false, message: t('serverUrlInvalid') };
   }
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol)) {
-    return { ok: false, message: 'The server address must start with https:// (or http:// for a local server).' };
+    return { ok: false, message: t('serverUrlScheme') };
   }
   return { ok: true, url: url.origin };
 }

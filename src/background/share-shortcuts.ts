@@ -5,6 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { Reply, TabRef } from '../shared/runtime-messages';
+import { t } from '../shared/i18n';
 
 /** The manifest's `commands` key. */
 export const SHARE_TAB_COMMAND = 'share-tab';
@@ -13,7 +14,7 @@ const PROBLEM_NOTIFICATION = 'share-problem';
 
 /** Context menu items outlive the worker; they are made once per install or update. */
 export function createShareMenu(): void {
-  chrome.contextMenus.create({ id: SHARE_TAB_MENU, title: 'Share this tab in call', contexts: ['page'] }, () => {
+  chrome.contextMenus.create({ id: SHARE_TAB_MENU, title: t('menuShareTab'), contexts: ['page'] }, () => {
     // Already there from an earlier start: nothing to do.
     void chrome.runtime.lastError;
   });
@@ -29,7 +30,7 @@ async function sayProblem(reply: Reply): Promise<void> {
   await browser.notifications.create(PROBLEM_NOTIFICATION, {
     type: 'basic',
     iconUrl: browser.runtime.getURL('icons/icon-128.png'),
-    title: 'PeerDial cannot share this tab',
+    title: t('shareTabRefusedTitle'),
     message: reply.message,
   });
 }

@@ -15,6 +15,7 @@ import {
   ErrorCode,
 } from '../shared/protocol';
 import type { ServerLink } from '../shared/runtime-messages';
+import { t } from '../shared/i18n';
 import type { Identity } from './identity';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -56,8 +57,7 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
 
   socket.on('hello', async ({ protocol, challenge }) => {
     if (protocol !== PROTOCOL_VERSION) {
-      const older = protocol > PROTOCOL_VERSION ? 'this extension is older than the server' : 'the server is older than this extension';
-      handlers.onStatus({ status: 'offline', message: `Cannot use this server: ${older}. Update PeerDial.` });
+      handlers.onStatus({ status: 'offline', message: protocol > PROTOCOL_VERSION ? t('serverProtocolNewer') : t('serverProtocolOlder') });
       return;
     }
     const signature = await signRegistration(identity.privateKey, challenge);
@@ -68,7 +68,7 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
         publicKey: toBase64(identity.publicKeyRaw),
         signature: toBase64(signature),
       })
-      .catch((): Result => unreachable('The server did not answer the registration.'));
+      .catch((): Result => unreachable(t('serverNoRegistration')));
     registered = reply.ok;
     // A User Timing mark costs nothing and lets the benchmark read worker start → registered.
     if (reply.ok) performance.mark('peerdial:registered');
@@ -80,11 +80,11 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
     if (reason !== 'io client disconnect') handlers.onStatus({ status: 'connecting' });
   });
   socket.on('connect_error', () => {
-    handlers.onStatus({ status: 'offline', message: `Cannot reach the server at ${url}. Retrying…` });
+    handlers.onStatus({ status: 'offline', message: t('serverUnreachable', url) });
   });
   socket.on('replaced', () => {
     registered = false;
-    handlers.onStatus({ status: 'offline', message: 'PeerDial signed in from another window of this profile.' });
+    handlers.onStatus({ status: 'offline', message: t('serverReplaced') });
   });
 
   socket.on('incoming', handlers.onEvent.incoming);
@@ -95,10 +95,10 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
 
   return {
     request(event, payload) {
-      if (!registered) return Promise.resolve(unreachable('Not connected to the server.'));
+      if (!registered) return Promise.resolve(unreachable(t('serverNotConnected')));
       // Socket.IO's typed emitWithAck cannot see through the generic event name; the cast keeps it a method call.
       const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: typeof event, p: typeof payload): Promise<never> };
-      return timed.emitWithAck(event, payload).catch(() => unreachable('The server did not answer in time.'));
+      return timed.emitWithAck(event, payload).catch(() => unreachable(t('serverNoAnswer')));
     },
     close() {
       socket.removeAllListeners();

@@ -2,6 +2,7 @@
 import { parseCallCode } from '../shared/call-code';
 import type { CallController } from './call-controller';
 import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/runtime-messages';
+import { t } from '../shared/i18n';
 import { callStage, type ShareSource } from '../shared/share-state';
 import { parseServerUrl } from './settings';
 
@@ -22,9 +23,9 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
   switch (command.type) {
     case 'dial': {
       const peer = parseCallCode(command.code);
-      if (!peer) return { ok: false, message: 'A call code has 12 letters and digits, like K7QM-4ZP2-XWA9.' };
-      if (peer === deps.myCode()) return { ok: false, message: 'That is your own code. Enter the code of the person you want to call.' };
-      if (calls.record().call.phase !== 'idle') return { ok: false, message: 'Hang up the current call first.' };
+      if (!peer) return { ok: false, message: t('dialBadCode') };
+      if (peer === deps.myCode()) return { ok: false, message: t('callRefusedOwnCode') };
+      if (calls.record().call.phase !== 'idle') return { ok: false, message: t('dialInCall') };
       await calls.dispatch({ type: 'dial', peer, now, local: command.dataOnly ? NO_MEDIA : undefined });
       if (command.shareTab) return share(calls, tabSource(command.shareTab));
       return { ok: true };
@@ -48,13 +49,13 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       await calls.dispatch({ type: 'dismiss' });
       return { ok: true };
     case 'new-code':
-      if (calls.record().call.phase !== 'idle') return { ok: false, message: 'You can change your code after the call.' };
+      if (calls.record().call.phase !== 'idle') return { ok: false, message: t('newCodeInCall') };
       await deps.newCode();
       return { ok: true };
     case 'set-server-url': {
       const parsed = parseServerUrl(command.url);
       if (!parsed.ok) return parsed;
-      if (calls.record().call.phase !== 'idle') return { ok: false, message: 'You can change the server after the call.' };
+      if (calls.record().call.phase !== 'idle') return { ok: false, message: t('serverUrlInCall') };
       await deps.setServerUrl(parsed.url);
       return { ok: true };
     }
@@ -69,8 +70,8 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
     case 'accept-file':
     case 'decline-file':
     case 'cancel-file': {
-      if (calls.record().call.phase !== 'active') return { ok: false, message: 'Chat and files work once the call is connected.' };
-      if (command.type === 'chat' && command.text.trim() === '') return { ok: false, message: 'Type a message first.' };
+      if (calls.record().call.phase !== 'active') return { ok: false, message: t('chatNotConnected') };
+      if (command.type === 'chat' && command.text.trim() === '') return { ok: false, message: t('chatEmpty') };
       await deps.notifyOffscreen(toOffscreen(command));
       return { ok: true };
     }

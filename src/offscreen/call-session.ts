@@ -87,7 +87,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
         if (track.kind === 'audio') track.enabled = local.mic;
         streams.local.addTrack(track);
       }
-      if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', ...result.shortfall, got: result.got });
+      if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', reason: result.shortfall, got: result.got });
       changed();
       markCaptured();
     });

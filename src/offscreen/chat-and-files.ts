@@ -13,6 +13,8 @@
  */
 import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, isFinal, MAX_TRANSFERS, reduceChatAndFiles, type Transfer } from '../shared/chat-and-files';
 import { type ControlFrame, MAX_CHAT_LENGTH, MAX_FILE_SIZE, transferIdOf } from '../shared/data-frames';
+import type { HandoffReply } from '../shared/file-handoff';
+import { type Wording, words } from '../shared/i18n';
 import type { BackgroundMessage, Reply } from '../shared/runtime-messages';
 import { safeFileName } from '../shared/safe-file-name';
 import { receiveFile } from './file-receiver';
@@ -34,7 +36,7 @@ export interface ChatAndFilesSession {
   /** A control frame other than media state, already validated. */
   receive(frame: ControlFrame): void;
   sendChat(text: string): Reply;
-  offerFiles(files: readonly File[]): Reply;
+  offerFiles(files: readonly File[]): HandoffReply;
   answer(id: string, accept: boolean): Promise<void>;
   cancel(id: string): void;
   saved(id: string, error: string | null): void;
@@ -81,8 +83,8 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
     void run.received?.discard();
   }
 
-  function fail(id: string, error: string): void {
-    log(`Transfer ${id} failed: ${error}`);
+  function fail(id: string, error: Wording): void {
+    log(`Transfer ${id} failed: ${error.key} ${error.values.join(' ')}`);
     apply({ type: 'failed', id, error });
     release(id);
   }
@@ -97,7 +99,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
     sendFile({ pc, id, file, signal: controller.signal, onAcked: (bytes) => (run.bytes = bytes), log })
       .then(() => apply({ type: 'sent-all', id }))
       .catch((error: unknown) => {
-        if (!controller.signal.aborted) fail(id, error instanceof Error ? error.message : String(error));
+        if (!controller.signal.aborted) fail(id, words('transferSendFailed', error instanceof Error ? error.message : String(error)));
       });
   }
 
@@ -128,7 +130,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
     id: string,
     name: string,
     received: ReceivedFile,
-    error: string | null,
+    error: Wording | null,
     mismatch: boolean,
     channel: RTCDataChannel,
   ): Promise<void> {
@@ -157,7 +159,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
       channel.close();
       notify({ target: 'background', type: 'save-file', id, url: run.url, name: safeFileName(name) });
     } catch (cause) {
-      fail(id, `The file could not be finished on disk: ${String(cause)}`);
+      fail(id, words('fileWriteFailed', String(cause)));
     }
   }
 
@@ -213,16 +215,16 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
     },
 
     offerFiles(files) {
-      if (files.length === 0) return { ok: false, message: 'Pick a file to send.' };
+      if (files.length === 0) return { ok: false, words: words('filesNonePicked') };
       const tooLarge = files.find((f) => f.size > MAX_FILE_SIZE);
-      if (tooLarge) return { ok: false, message: `${tooLarge.name} is larger than PeerDial can send.` };
-      if (state.transfers.length + files.length > MAX_TRANSFERS) return { ok: false, message: `One call can carry up to ${MAX_TRANSFERS} files.` };
+      if (tooLarge) return { ok: false, words: words('filesTooLarge', tooLarge.name) };
+      if (state.transfers.length + files.length > MAX_TRANSFERS) return { ok: false, words: words('filesTooMany', MAX_TRANSFERS) };
       for (const picked of files) {
         // Re-made in this document: the popup's File would die with the popup, its bytes would not.
         const file = new File([picked], picked.name, { type: picked.type, lastModified: picked.lastModified });
         const id = crypto.randomUUID();
         const offer = { type: 'file-offer', id, name: file.name || 'file', size: file.size, mime: file.type.slice(0, 255) } as const;
-        if (!sendControl(offer)) return { ok: false, message: 'The call is not connected yet; try again in a moment.' };
+        if (!sendControl(offer)) return { ok: false, words: words('filesNotConnected') };
         outgoing.set(id, file);
         apply({ type: 'offer', direction: 'send', id, name: offer.name, size: file.size, mime: offer.mime, at: Date.now() });
       }
@@ -239,7 +241,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
       }
       // The place on disk is ready before the sender may start.
       const received = await createReceivedFile(id).catch((error: unknown) => {
-        fail(id, `There is no room to receive the file: ${String(error)}`);
+        fail(id, words('fileNoRoom', String(error)));
         return null;
       });
       if (!received) return;
@@ -260,7 +262,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
     saved(id, error) {
       // The downloads API has its copy (or gave up): the private one and its URL go either way.
       if (error === null) apply({ type: 'saved', id });
-      else apply({ type: 'failed', id, error: `The file was verified but could not be saved: ${error}` });
+      else apply({ type: 'failed', id, error: words('fileNotSaved', error) });
       release(id);
     },
 

@@ -4,6 +4,7 @@ import type { Verdict } from '../shared/file-reassembly';
 import { FakeChannel, settle } from './fake-channel.test-support';
 import { receiveFile } from './file-receiver';
 import type { ReceivedFile } from './received-files';
+import { words } from '../shared/i18n';
 
 const CHUNK = 64 * 1024;
 
@@ -51,7 +52,7 @@ describe('receiving a file', () => {
     sendChunks(bytes);
     channel.deliver(JSON.stringify({ type: 'end', sha256: sha256(randomBytes(10)) }));
     await settle();
-    expect(verdicts).toEqual([{ ok: false, error: "The file arrived damaged: its SHA-256 does not match the sender's.", mismatch: true }]);
+    expect(verdicts).toEqual([{ ok: false, error: words('fileDamaged'), mismatch: true }]);
   });
 
   it('drops an oversized chunk with an error, closes the channel and writes nothing more', async () => {
@@ -60,7 +61,7 @@ describe('receiving a file', () => {
     channel.deliver(new ArrayBuffer(300 * 1024));
     channel.deliver(new ArrayBuffer(CHUNK));
     await settle();
-    expect(verdicts).toEqual([{ ok: false, error: `A chunk of ${300 * 1024} bytes is over the limit of ${256 * 1024}.` }]);
+    expect(verdicts).toEqual([{ ok: false, error: words('fileChunkTooLarge', 300 * 1024, 256 * 1024) }]);
     expect(channel.readyState).toBe('closed');
     expect(memory.total()).toBe(0);
   });
@@ -68,11 +69,11 @@ describe('receiving a file', () => {
   it('drops bytes beyond the offered size, and a malformed text frame, with an error', async () => {
     const more = start(100);
     more.channel.deliver(new ArrayBuffer(101));
-    expect(more.verdicts).toEqual([{ ok: false, error: 'The sender sent more than the 100 bytes it announced.' }]);
+    expect(more.verdicts).toEqual([{ ok: false, error: words('fileTooManyBytes', 100) }]);
 
     const garbled = start(100);
     garbled.channel.deliver('{"type":"end","sha256":"<script>"}');
-    expect(garbled.verdicts).toMatchObject([{ ok: false, error: expect.stringMatching(/^A file frame is malformed/) }]);
+    expect(garbled.verdicts).toMatchObject([{ ok: false, error: { key: 'fileMalformedFrame', values: [expect.stringMatching(/^A file frame is malformed/)] } }]);
   });
 
   it('counts a channel closed before the end as a failed transfer, and stops writing', async () => {
@@ -81,7 +82,7 @@ describe('receiving a file', () => {
     sendChunks(bytes);
     channel.close();
     await settle();
-    expect(verdicts).toEqual([{ ok: false, error: 'The connection closed before the file arrived.' }]);
+    expect(verdicts).toEqual([{ ok: false, error: words('fileConnectionClosed') }]);
     // Writes queued before the close are skipped once the transfer is over.
     expect(memory.total()).toBeLessThan(bytes.length);
   });

@@ -6,6 +6,7 @@
  */
 import { parseFileChannelFrame } from '../shared/data-frames';
 import { createReassembly, type Verdict } from '../shared/file-reassembly';
+import { type Wording, words } from '../shared/i18n';
 import type { ReceivedFile } from './received-files';
 
 /** Acknowledge after this much more is on disk: often enough to keep the sender's 16 MiB window
@@ -40,7 +41,7 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
     over = true;
     onDone(verdict);
   };
-  const fail = (error: string) => {
+  const fail = (error: Wording) => {
     finish({ ok: false, error });
     channel.close();
   };
@@ -67,28 +68,28 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
           channel.send(JSON.stringify({ type: 'ack', bytes: written }));
         }
       })
-      .catch((error: unknown) => fail(`The file could not be written to disk: ${String(error)}`));
+      .catch((error: unknown) => fail(words('fileWriteFailed', String(error))));
   }
 
   channel.binaryType = 'arraybuffer';
   channel.onclose = () => {
     // Writes still queued decide the outcome once the end frame is in; before it, a close is a loss.
-    if (!over && !ended) finish({ ok: false, error: 'The connection closed before the file arrived.' });
+    if (!over && !ended) finish({ ok: false, error: words('fileConnectionClosed') });
   };
 
   channel.onmessage = ({ data }) => {
     if (over || ended) return;
     if (typeof data === 'string') {
       const parsed = parseFileChannelFrame(data);
-      if (!parsed.ok) return fail(parsed.error);
-      if (parsed.frame.type !== 'end') return fail('The sender sent an ack frame.');
+      if (!parsed.ok) return fail(words('fileMalformedFrame', parsed.error));
+      if (parsed.frame.type !== 'end') return fail(words('fileMalformedFrame', 'ack'));
       ended = true;
       const { sha256 } = parsed.frame;
       flush();
       writing = writing.then(() => finish(reassembly.finish(sha256)));
       return;
     }
-    if (!(data instanceof ArrayBuffer)) return fail('A file chunk arrived in an unknown form.');
+    if (!(data instanceof ArrayBuffer)) return fail(words('fileMalformedFrame', typeof data));
     const bytes = new Uint8Array(data);
     const taken = reassembly.take(bytes);
     if (!taken.ok) return fail(taken.error);

@@ -6,6 +6,7 @@
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import { type BackgroundMessage, OFFSCREEN_PORT, OffscreenMessage } from '../shared/runtime-messages';
+import { words } from '../shared/i18n';
 import { type CallStreams, STREAMS_CHANGED } from '../shared/call-streams';
 import { type CallSession, startCallSession } from './call-session';
 import { clearReceivedFiles } from './received-files';
@@ -47,7 +48,7 @@ let stopRingtone: (() => void) | null = null;
 
 // The popup hands picked files straight to this window (see src/shared/file-handoff.ts).
 window.peerdialFiles = {
-  offerFiles: (files) => session?.chatAndFiles()?.offerFiles(files) ?? { ok: false, message: 'Files can be sent once the call is connected.' },
+  offerFiles: (files) => session?.chatAndFiles()?.offerFiles(files) ?? { ok: false, words: words('filesNotConnected') },
 };
 // A document closed mid-transfer leaves its half-received files; the next one starts clean.
 void clearReceivedFiles();

@@ -1,16 +1,17 @@
 /**
  * Camera and microphone capture. Asks for both, and when that fails falls back
  * to what is available, so a call still works with only a microphone, only a
- * camera, or nothing (receive only). Says in words what was missing and why.
+ * camera, or nothing (receive only). Says what was missing and why.
  */
 import type { MediaFlags } from '../shared/call-state';
 
-export type ShortfallReason = 'permission' | 'no-device' | 'busy' | 'other';
+import type { ShortfallReason } from '../shared/describe-media';
 
 export interface Capture {
   stream: MediaStream;
   got: MediaFlags;
-  shortfall: { reason: ShortfallReason; message: string } | null;
+  /** What kept capture from getting everything; the worker puts it in words (this document has no i18n). */
+  shortfall: ShortfallReason | null;
 }
 
 function classify(error: unknown): ShortfallReason {
@@ -19,20 +20,6 @@ function classify(error: unknown): ShortfallReason {
   if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'no-device';
   if (name === 'NotReadableError' || name === 'AbortError') return 'busy';
   return 'other';
-}
-
-function explain(reason: ShortfallReason, got: MediaFlags): string {
-  const still = got.mic ? 'The call continues with your microphone only.' : got.camera ? 'The call continues with your camera only.' : 'You can still see and hear the other person.';
-  switch (reason) {
-    case 'permission':
-      return `PeerDial may not use your camera and microphone yet. Allow them in the PeerDial tab that just opened. ${still}`;
-    case 'no-device':
-      return `No camera or microphone was found. ${still}`;
-    case 'busy':
-      return `Your camera or microphone is in use by another program. ${still}`;
-    case 'other':
-      return `Your camera or microphone could not be started. ${still}`;
-  }
 }
 
 async function tryCapture(constraints: MediaStreamConstraints): Promise<MediaStream | DOMException> {
@@ -53,11 +40,11 @@ export async function captureLocalMedia(want: MediaFlags): Promise<Capture> {
   if (reason !== 'permission' && want.mic && want.camera) {
     for (const only of [{ mic: true, camera: false }, { mic: false, camera: true }]) {
       const single = await tryCapture({ audio: only.mic, video: only.camera && cameraConstraints() });
-      if (single instanceof MediaStream) return { stream: single, got: only, shortfall: { reason, message: explain(reason, only) } };
+      if (single instanceof MediaStream) return { stream: single, got: only, shortfall: reason };
     }
   }
   const none = { mic: false, camera: false };
-  return { stream: new MediaStream(), got: none, shortfall: { reason, message: explain(reason, none) } };
+  return { stream: new MediaStream(), got: none, shortfall: reason };
 }
 
 /** 640x480 is what a popup or side panel shows; more would cost the uplink for nothing. */

@@ -5,7 +5,10 @@
  */
 import browser from 'webextension-polyfill';
 import type { BackgroundMessage } from '../shared/runtime-messages';
+import { t } from '../shared/i18n';
+import { localizePage } from '../shared/localize-page';
 
+localizePage();
 const allow = document.getElementById('allow') as HTMLButtonElement;
 const result = document.getElementById('result') as HTMLParagraphElement;
 
@@ -26,13 +29,9 @@ allow.addEventListener('click', async () => {
   const media = both ? { mic: true, camera: true } : { mic: await capture({ audio: true }), camera: await capture({ video: true }) };
   allow.disabled = false;
   if (!media.mic && !media.camera) {
-    result.textContent =
-      'The browser blocked the camera and microphone for PeerDial. Click the camera icon at the right of the address bar ' +
-      '(or open chrome://settings/content/camera and chrome://settings/content/microphone), allow PeerDial, then press the button again. ' +
-      'Until then you can still see and hear the other person.';
+    result.textContent = t('permissionBlocked');
     return;
   }
-  const granted = media.mic && media.camera ? 'camera and microphone' : media.mic ? 'microphone (no camera)' : 'camera (no microphone)';
-  result.textContent = `Thank you: PeerDial can use your ${granted}. Your call continues; you can close this tab.`;
+  result.textContent = t(media.mic && media.camera ? 'permissionGrantedBoth' : media.mic ? 'permissionGrantedMic' : 'permissionGrantedCamera');
   await browser.runtime.sendMessage({ target: 'background', type: 'permission-granted', media } satisfies BackgroundMessage);
 });

@@ -14,9 +14,10 @@ import { ServerStatus } from './ServerStatus';
 import { Settings } from './Settings';
 import { Starting } from './Starting';
 import { useView } from './use-background';
+import { t } from '../shared/i18n';
 
 function describeServer(server: Exclude<ServerLink, { status: 'online' }>): string {
-  return server.status === 'offline' ? server.message : 'Connecting to the PeerDial server…';
+  return server.status === 'offline' ? server.message : t('serverConnecting');
 }
 
 export function App() {
@@ -37,7 +38,7 @@ export function App() {
     <main>
       <header>
         <img src="/icons/icon-32.png" alt="" width={20} height={20} />
-        <h1>PeerDial</h1>
+        <h1>{t('extName')}</h1>
         <ServerStatus server={view.server} />
       </header>
 

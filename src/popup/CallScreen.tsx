@@ -10,6 +10,7 @@ import type { ShareState } from '../shared/share-state';
 import { ShareControls } from './ShareControls';
 import { sendCommand } from './use-background';
 import { useCallStreams } from './use-call-streams';
+import { t } from '../shared/i18n';
 
 type InCall = Extract<CallState, { phase: 'calling' | 'connecting' | 'active' }>;
 
@@ -30,7 +31,7 @@ function CallTimer({ since }: { since: number }) {
     return () => clearInterval(timer);
   }, []);
   return (
-    <span class="timer" role="timer" aria-label="Call duration">
+    <span class="timer" role="timer" aria-label={t('callDuration')}>
       {formatDuration((now - since) / 1000)}
     </span>
   );
@@ -47,16 +48,16 @@ export function CallScreen({ call, share, onReply }: { call: InCall; share: Shar
     <section class="call" data-streams={version}>
       {call.phase !== 'calling' && (
         <div class={theyShare ? 'stage sharing' : 'stage'}>
-          {theyShare && <StreamVideo stream={streams!.remoteShare} label="Shared content" className="shared" />}
+          {theyShare && <StreamVideo stream={streams!.remoteShare} label={t('videoShared')} className="shared" />}
           {(hasRemoteVideo || !theyShare) && (
-            <StreamVideo stream={hasRemoteVideo ? streams!.remote : null} label="Remote video" className="remote" />
+            <StreamVideo stream={hasRemoteVideo ? streams!.remote : null} label={t('videoRemote')} className="remote" />
           )}
           {!hasRemoteVideo && !theyShare && <div class="placeholder">{displayCode(call.peer)}</div>}
-          <StreamVideo stream={streams?.local ?? null} label="Your video" className="self" />
+          <StreamVideo stream={streams?.local ?? null} label={t('videoSelf')} className="self" />
           <div class="indicators">
             {call.phase === 'active' && <CallTimer since={call.connectedAt} />}
-            {remote && !remote.mic && <span class="indicator">{displayCode(call.peer)} is muted</span>}
-            {remote && !remote.camera && <span class="indicator">{displayCode(call.peer)} turned their camera off</span>}
+            {remote && !remote.mic && <span class="indicator">{t('peerMuted', displayCode(call.peer))}</span>}
+            {remote && !remote.camera && <span class="indicator">{t('peerCameraOff', displayCode(call.peer))}</span>}
           </div>
         </div>
       )}
@@ -64,15 +65,15 @@ export function CallScreen({ call, share, onReply }: { call: InCall; share: Shar
         {call.phase !== 'calling' && (
           <>
             <button type="button" onClick={() => send({ type: 'set-mic', on: !call.local.mic })}>
-              {call.local.mic ? 'Mute' : 'Unmute'}
+              {call.local.mic ? t('mute') : t('unmute')}
             </button>
             <button type="button" onClick={() => send({ type: 'set-camera', on: !call.local.camera })}>
-              {call.local.camera ? 'Camera off' : 'Camera on'}
+              {call.local.camera ? t('cameraOff') : t('cameraOn')}
             </button>
           </>
         )}
         <button type="button" class="danger" onClick={() => send({ type: 'hangup' })}>
-          {call.phase === 'calling' ? 'Cancel' : 'Hang up'}
+          {call.phase === 'calling' ? t('cancel') : t('hangUp')}
         </button>
       </div>
       <ShareControls share={share} onReply={onReply} />

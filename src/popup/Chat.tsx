@@ -5,6 +5,7 @@ import { splitLinks } from '../shared/chat-links';
 import { MAX_CHAT_LENGTH } from '../shared/data-frames';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
+import { t } from '../shared/i18n';
 
 function MessageText({ text }: { text: string }) {
   // Text nodes and <a> elements only: whatever they type is shown, never run.
@@ -40,35 +41,35 @@ export function Chat({ messages, onReply }: { messages: ChatMessage[]; onReply(r
   }
 
   return (
-    <section class="chat" aria-label="Chat">
-      <div ref={log} class="messages" role="log" aria-label="Chat messages">
+    <section class="chat" aria-label={t('chat')}>
+      <div ref={log} class="messages" role="log" aria-label={t('chatMessages')}>
         <ol>
         {messages.map((m) => (
           <li key={`${m.from}-${m.id}`} class={`message from-${m.from}`}>
-            <span class="who">{m.from === 'me' ? 'You' : 'Them'}</span>
+            <span class="who">{m.from === 'me' ? t('chatYou') : t('chatThem')}</span>
             <span class="text">
               <MessageText text={m.text} />
             </span>
-            {m.from === 'me' && <span class="receipt">{m.delivered ? 'Delivered' : 'Sending…'}</span>}
+            {m.from === 'me' && <span class="receipt">{m.delivered ? t('chatDelivered') : t('chatSending')}</span>}
           </li>
         ))}
         </ol>
       </div>
       <form class="row" onSubmit={send}>
         <label for="chat-message" class="visually-hidden">
-          Message
+          {t('chatMessage')}
         </label>
         <input
           id="chat-message"
           class="text-input"
           value={text}
           maxLength={MAX_CHAT_LENGTH}
-          placeholder="Message"
+          placeholder={t('chatMessage')}
           autocomplete="off"
           onInput={(event) => setText(event.currentTarget.value)}
         />
         <button type="submit" disabled={text.trim() === ''}>
-          Send
+          {t('chatSend')}
         </button>
       </form>
     </section>

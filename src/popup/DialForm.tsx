@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { Reply } from '../shared/runtime-messages';
-import { currentTab, NO_TAB } from './current-tab';
+import { currentTab } from './current-tab';
 import { sendCommand } from './use-background';
+import { t } from '../shared/i18n';
 
 export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(reply: Reply): void }) {
   const [code, setCode] = useState('');
@@ -15,7 +16,7 @@ export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(rep
   /** Calls, and shows this tab as soon as the other person is connected. */
   async function callAndShare() {
     const tab = await currentTab();
-    if (!tab) return onReply({ ok: false, message: NO_TAB });
+    if (!tab) return onReply({ ok: false, message: t('noTabToShare') });
     onReply(await sendCommand({ type: 'dial', code, shareTab: tab }));
   }
 
@@ -26,7 +27,7 @@ export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(rep
 
   return (
     <form class="dial" onSubmit={call}>
-      <label for="call-code">Call code</label>
+      <label for="call-code">{t('callCode')}</label>
       <div class="row">
         <input
           id="call-code"
@@ -38,15 +39,15 @@ export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(rep
           autoFocus
         />
         <button type="submit" class="primary" disabled={cannotDial}>
-          Call
+          {t('call')}
         </button>
       </div>
       <div class="row">
         <button type="button" disabled={cannotDial} onClick={callAndShare}>
-          Share this tab
+          {t('shareThisTab')}
         </button>
         <button type="button" disabled={cannotDial} onClick={sendFile}>
-          Send a file
+          {t('sendAFile')}
         </button>
       </div>
     </form>

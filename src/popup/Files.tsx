@@ -2,43 +2,44 @@
 import { useState } from 'preact/hooks';
 import { isFinal, type Transfer } from '../shared/chat-and-files';
 import { describeTransfer } from '../shared/describe-transfer';
+import { t } from '../shared/i18n';
 import type { Reply } from '../shared/runtime-messages';
 import { offerFiles } from './offer-files';
 import { sendCommand } from './use-background';
 
-function TransferRow({ transfer: t, onReply }: { transfer: Transfer; onReply(reply: Reply): void }) {
+function TransferRow({ transfer, onReply }: { transfer: Transfer; onReply(reply: Reply): void }) {
   const send = async (command: Parameters<typeof sendCommand>[0]) => onReply(await sendCommand(command));
-  const deciding = t.direction === 'receive' && t.status === 'offered';
-  const moving = t.status === 'transferring' || t.status === 'verifying';
-  const cancellable = !isFinal(t) && !deciding && t.status !== 'saving';
+  const deciding = transfer.direction === 'receive' && transfer.status === 'offered';
+  const moving = transfer.status === 'transferring' || transfer.status === 'verifying';
+  const cancellable = !isFinal(transfer) && !deciding && transfer.status !== 'saving';
 
   return (
-    <li class={`transfer transfer-${t.status}`} aria-label={`${t.direction === 'send' ? 'Sending' : 'Receiving'} ${t.name}`}>
+    <li class={`transfer transfer-${transfer.status}`} aria-label={t(transfer.direction === 'send' ? 'fileSending' : 'fileReceiving', transfer.name)}>
       <div class="row">
         <span class="arrow" aria-hidden="true">
-          {t.direction === 'send' ? '↑' : '↓'}
+          {transfer.direction === 'send' ? '↑' : '↓'}
         </span>
-        <strong class="name" title={t.name}>
-          {t.name}
+        <strong class="name" title={transfer.name}>
+          {transfer.name}
         </strong>
       </div>
-      {moving && <progress aria-label={`${t.name} progress`} max={t.size || 1} value={t.status === 'verifying' ? t.size || 1 : t.bytes} />}
+      {moving && <progress aria-label={t('fileProgress', transfer.name)} max={transfer.size || 1} value={transfer.status === 'verifying' ? transfer.size || 1 : transfer.bytes} />}
       <span class="detail">
-        {describeTransfer(t)}
+        {describeTransfer(transfer)}
       </span>
       {deciding && (
         <div class="row">
-          <button type="button" class="accept" aria-label={`Accept ${t.name}`} onClick={() => send({ type: 'accept-file', id: t.id })}>
-            Accept
+          <button type="button" class="accept" aria-label={t('fileAccept', transfer.name)} onClick={() => send({ type: 'accept-file', id: transfer.id })}>
+            {t('accept')}
           </button>
-          <button type="button" aria-label={`Decline ${t.name}`} onClick={() => send({ type: 'decline-file', id: t.id })}>
-            Decline
+          <button type="button" aria-label={t('fileDecline', transfer.name)} onClick={() => send({ type: 'decline-file', id: transfer.id })}>
+            {t('decline')}
           </button>
         </div>
       )}
       {cancellable && (
-        <button type="button" class="quiet" aria-label={`Cancel ${t.name}`} onClick={() => send({ type: 'cancel-file', id: t.id })}>
-          Cancel
+        <button type="button" class="quiet" aria-label={t('fileCancel', transfer.name)} onClick={() => send({ type: 'cancel-file', id: transfer.id })}>
+          {t('cancel')}
         </button>
       )}
     </li>
@@ -53,7 +54,7 @@ export function Files({ transfers, onReply }: { transfers: Transfer[]; onReply(r
   }
 
   return (
-    <section class="files" aria-label="Files">
+    <section class="files" aria-label={t('files')}>
       <div
         class={`drop${dragging ? ' dragging' : ''}`}
         onDragOver={(event) => {
@@ -67,7 +68,7 @@ export function Files({ transfers, onReply }: { transfers: Transfer[]; onReply(r
           offer(event.dataTransfer?.files);
         }}
       >
-        <label for="send-files">Send files</label>
+        <label for="send-files">{t('sendFiles')}</label>
         <input
           id="send-files"
           type="file"
@@ -77,12 +78,12 @@ export function Files({ transfers, onReply }: { transfers: Transfer[]; onReply(r
             event.currentTarget.value = '';
           }}
         />
-        <span class="hint">or drop them here</span>
+        <span class="hint">{t('dropFilesHere')}</span>
       </div>
       {transfers.length > 0 && (
         <ul class="transfers">
-          {transfers.map((t) => (
-            <TransferRow key={t.id} transfer={t} onReply={onReply} />
+          {transfers.map((transfer) => (
+            <TransferRow key={transfer.id} transfer={transfer} onReply={onReply} />
           ))}
         </ul>
       )}

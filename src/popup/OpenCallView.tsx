@@ -3,6 +3,7 @@
  * side panel stays beside the page they browse, so the call stays in sight.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../shared/i18n';
 
 export function OpenCallView({ onProblem }: { onProblem(message: string): void }) {
   // sidePanel.open() must run inside the click's user gesture, so the window id is known before the click.
@@ -14,12 +15,12 @@ export function OpenCallView({ onProblem }: { onProblem(message: string): void }
   const open = () => {
     if (windowId === null) return;
     chrome.sidePanel.open({ windowId }).catch((error: unknown) => {
-      onProblem(`Could not open the call view: ${error instanceof Error ? error.message : String(error)}`);
+      onProblem(t('callViewFailed', error instanceof Error ? error.message : String(error)));
     });
   };
   return (
     <button type="button" class="quiet" disabled={windowId === null} onClick={open}>
-      Open call view
+      {t('openCallView')}
     </button>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { displayCode } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
+import { t } from '../shared/i18n';
 
 /** How long "Copied" stays: long enough to read, short enough not to linger. */
 const COPIED_FEEDBACK_MS = 1500;
@@ -17,21 +18,21 @@ export function OwnCode({ code, onReply }: { code: string | null; onReply(reply:
   }
 
   async function newCode() {
-    const sure = confirm('Get a new code? Your current code stops working for good, and people will need your new one.');
+    const sure = confirm(t('newCodeConfirm'));
     if (sure) onReply(await sendCommand({ type: 'new-code' }));
   }
 
   return (
     <section class="own-code">
-      <label for="own-code">Your code</label>
+      <label for="own-code">{t('yourCode')}</label>
       <input id="own-code" class="code" readOnly value={shown} onFocus={(event) => event.currentTarget.select()} />
       <div class="row">
         <button type="button" onClick={copy} disabled={!code}>
-          Copy
+          {t('copy')}
         </button>
-        <span class="copied" aria-live="polite">{copied ? 'Copied' : ''}</span>
+        <span class="copied" aria-live="polite">{copied ? t('copied') : ''}</span>
         <button type="button" class="quiet" onClick={newCode}>
-          New code
+          {t('newCode')}
         </button>
       </div>
     </section>

@@ -1,17 +1,19 @@
+import { type MessageKey, t } from '../shared/i18n';
 import type { ServerLink } from '../shared/runtime-messages';
 
-const LABELS: Record<ServerLink['status'], string> = {
-  online: 'Online',
-  connecting: 'Connecting…',
-  offline: 'Offline',
+const LABELS: Record<ServerLink['status'], MessageKey> = {
+  online: 'serverOnline',
+  connecting: 'serverStatusConnecting',
+  offline: 'serverOffline',
 };
 
 export function ServerStatus({ server }: { server: ServerLink }) {
-  const detail = server.status === 'offline' ? server.message : LABELS[server.status];
+  const label = t(LABELS[server.status]);
+  const detail = server.status === 'offline' ? server.message : label;
   return (
-    <span class={`server server-${server.status}`} title={detail} aria-label={`Server: ${detail}`}>
+    <span class={`server server-${server.status}`} title={detail} aria-label={t('serverLabel', detail)}>
       <span class="dot" aria-hidden="true" />
-      {LABELS[server.status]}
+      {label}
     </span>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
+import { t } from '../shared/i18n';
 
 export function Settings({ serverUrl, onReply }: { serverUrl: string; onReply(reply: Reply): void }) {
   const [url, setUrl] = useState(serverUrl);
@@ -12,12 +13,12 @@ export function Settings({ serverUrl, onReply }: { serverUrl: string; onReply(re
 
   return (
     <details class="settings">
-      <summary>Settings</summary>
+      <summary>{t('settings')}</summary>
       <form onSubmit={save}>
-        <label for="server-url">Server URL</label>
+        <label for="server-url">{t('serverUrl')}</label>
         <div class="row">
           <input id="server-url" type="url" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />
-          <button type="submit">Save</button>
+          <button type="submit">{t('save')}</button>
         </div>
       </form>
     </details>

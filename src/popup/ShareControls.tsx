@@ -1,15 +1,16 @@
 /** Share this tab, share the screen, stop sharing, and what is shared now, in words. */
 import type { Reply } from '../shared/runtime-messages';
 import { describeShare, type ShareState } from '../shared/share-state';
-import { currentTab, NO_TAB } from './current-tab';
+import { currentTab } from './current-tab';
 import { sendCommand } from './use-background';
+import { t } from '../shared/i18n';
 
 export function ShareControls({ share, onReply }: { share: ShareState; onReply(reply: Reply): void }) {
   const send = async (command: Parameters<typeof sendCommand>[0]) => onReply(await sendCommand(command));
 
   async function shareThisTab() {
     const tab = await currentTab();
-    if (!tab) return onReply({ ok: false, message: NO_TAB });
+    if (!tab) return onReply({ ok: false, message: t('noTabToShare') });
     await send({ type: 'share-tab', tab });
   }
 
@@ -20,14 +21,14 @@ export function ShareControls({ share, onReply }: { share: ShareState; onReply(r
       {share.problem && <p class="notice">{share.problem}</p>}
       <div class="row controls">
         <button type="button" onClick={shareThisTab}>
-          Share this tab
+          {t('shareThisTab')}
         </button>
         <button type="button" onClick={() => send({ type: 'share-screen' })}>
-          Share screen
+          {t('shareScreen')}
         </button>
         {share.status !== 'off' && (
           <button type="button" onClick={() => send({ type: 'stop-share' })}>
-            Stop sharing
+            {t('stopSharing')}
           </button>
         )}
       </div>

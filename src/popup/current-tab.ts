@@ -6,5 +6,3 @@ export async function currentTab(): Promise<TabRef | null> {
   // Title is there when the person clicked the toolbar icon on this tab (activeTab); otherwise the popup says "a tab".
   return tab?.id !== undefined && tab.id >= 0 ? { id: tab.id, title: tab.title ?? null } : null;
 }
-
-export const NO_TAB = 'There is no tab here to share. Open PeerDial from the tab you want to show.';

@@ -1,10 +1,13 @@
 /** Hands picked or dropped files to the offscreen document's window directly (see src/shared/file-handoff.ts). */
+import { say, t } from '../shared/i18n';
 import type { Reply } from '../shared/runtime-messages';
 
 export function offerFiles(files: readonly File[]): Reply {
   for (const view of chrome.extension.getViews()) {
     const handoff = (view as Window).peerdialFiles;
-    if (handoff) return handoff.offerFiles(files);
+    if (!handoff) continue;
+    const reply = handoff.offerFiles(files);
+    return reply.ok ? reply : { ok: false, message: say(reply.words) };
   }
-  return { ok: false, message: 'Files can be sent once the call is connected.' };
+  return { ok: false, message: t('filesNotConnected') };
 }

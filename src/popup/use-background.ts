@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { POPUP_PORT, type PopupMessage, type Reply, type UserCommand, type View } from '../shared/runtime-messages';
+import { t } from '../shared/i18n';
 
 /** A stopped worker breaks the port; connecting again starts a fresh one, which pushes the true state. */
 const RECONNECT_DELAY_MS = 100;
@@ -38,8 +39,8 @@ export function useView(): View | null {
 export async function sendCommand(command: UserCommand): Promise<Reply> {
   try {
     const reply = (await browser.runtime.sendMessage({ target: 'background', type: 'user', command })) as Reply | undefined;
-    return reply ?? { ok: false, message: 'PeerDial did not answer. Try again.' };
+    return reply ?? { ok: false, message: t('workerNoAnswer') };
   } catch (error) {
-    return { ok: false, message: `PeerDial did not answer: ${String(error)}` };
+    return { ok: false, message: t('workerError', String(error)) };
   }
 }

@@ -8,8 +8,11 @@
  */
 import browser from 'webextension-polyfill';
 import type { BackgroundMessage } from '../shared/runtime-messages';
+import { t } from '../shared/i18n';
+import { localizePage } from '../shared/localize-page';
 import { captureFailure, captureShare } from '../offscreen/share-capture';
 
+localizePage();
 const hint = document.getElementById('hint') as HTMLParagraphElement;
 
 function tell(message: BackgroundMessage): Promise<unknown> {
@@ -33,7 +36,7 @@ chrome.desktopCapture.chooseDesktopMedia(['screen', 'window', 'tab', 'audio'], a
   try {
     const stream = await captureShare('desktop', streamId, options?.canRequestAudioTrack ?? false);
     const engine = offscreenWindow();
-    if (!engine) throw new Error('There is no call to share your screen into.');
+    if (!engine) throw new Error(t('shareScreenNoCall'));
     await engine.peerdialShareStream!(stream);
   } catch (error) {
     await tell({ target: 'background', type: 'share-failed', message: captureFailure(error) });
@@ -41,5 +44,5 @@ chrome.desktopCapture.chooseDesktopMedia(['screen', 'window', 'tab', 'audio'], a
     return;
   }
   sharing = true;
-  hint.textContent = 'Your screen is shared in the PeerDial call. Keep this window open (you can minimise it); close it, or press Stop sharing in PeerDial, to stop.';
+  hint.textContent = t('shareScreenSharing');
 });

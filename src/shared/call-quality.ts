@@ -3,6 +3,7 @@
  * second apart. Pure: it reads the plain stat objects an RTCStatsReport holds
  * (`[...report.values()]`), so recorded samples test it without a browser.
  */
+import { t, type MessageKey } from './i18n';
 
 /** The fields of RTCStats entries this module reads; everything else is ignored. */
 export interface StatEntry {
@@ -146,30 +147,30 @@ export function assessQuality(now: readonly StatEntry[], before: readonly StatEn
   return { level: classifyQuality(details, receivingVideo), details };
 }
 
-const LEVEL_WORDS: Record<QualityLevel, string> = {
-  good: 'Good connection',
-  fair: 'Fair connection',
-  poor: 'Poor connection',
+const LEVEL_WORDS: Record<QualityLevel, MessageKey> = {
+  good: 'qualityGood',
+  fair: 'qualityFair',
+  poor: 'qualityPoor',
 };
 
 export function describeQuality(level: QualityLevel): string {
-  return LEVEL_WORDS[level];
+  return t(LEVEL_WORDS[level]);
 }
 
 /** One line per detail, for the disclosure under the quality reading; unknown values say so. */
 export function describeDetails(details: QualityDetails): Array<[label: string, value: string]> {
-  const or = (value: number | null, unit: string) => (value === null ? '—' : `${Math.round(value)} ${unit}`);
+  const or = (value: number | null, unit: MessageKey) => (value === null ? '—' : t(unit, Math.round(value)));
   const format = (video: VideoFormat | null) =>
-    video ? `${video.width}×${video.height}${video.fps === null ? '' : ` at ${Math.round(video.fps)} fps`}` : '—';
+    video ? (video.fps === null ? `${video.width}×${video.height}` : t('qualityVideoFormat', video.width, video.height, Math.round(video.fps))) : '—';
   return [
-    ['Path', details.path === null ? '—' : details.path === 'direct' ? 'direct' : 'relayed (TURN)'],
-    ['Round trip', or(details.rttMs, 'ms')],
-    ['Packet loss', details.loss === null ? '—' : `${(details.loss * 100).toFixed(1)} %`],
-    ['Jitter', or(details.jitterMs, 'ms')],
-    ['Bitrate in', or(details.bitrateInKbps, 'kbit/s')],
-    ['Bitrate out', or(details.bitrateOutKbps, 'kbit/s')],
-    ['Video in', format(details.videoIn)],
-    ['Video out', format(details.videoOut)],
-    ['Codec', details.codec ?? '—'],
+    [t('qualityPath'), details.path === null ? '—' : details.path === 'direct' ? t('qualityPathDirect') : t('qualityPathRelayed')],
+    [t('qualityRoundTrip'), or(details.rttMs, 'unitMs')],
+    [t('qualityPacketLoss'), details.loss === null ? '—' : t('unitPercent', (details.loss * 100).toFixed(1))],
+    [t('qualityJitter'), or(details.jitterMs, 'unitMs')],
+    [t('qualityBitrateIn'), or(details.bitrateInKbps, 'unitKbps')],
+    [t('qualityBitrateOut'), or(details.bitrateOutKbps, 'unitKbps')],
+    [t('qualityVideoIn'), format(details.videoIn)],
+    [t('qualityVideoOut'), format(details.videoOut)],
+    [t('qualityCodec'), details.codec ?? '—'],
   ];
 }

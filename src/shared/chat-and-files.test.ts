@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, MAX_CHAT_HISTORY, MAX_TRANSFERS, reduceChatAndFiles, type TransferStatus, unreadCount } from './chat-and-files';
+import { words } from './i18n';
 
 const play = (...events: ChatAndFilesEvent[]): ChatAndFiles => events.reduce(reduceChatAndFiles, EMPTY_CHAT_AND_FILES);
 const MB = 1_000_000;
@@ -65,7 +66,7 @@ describe('a file transfer', () => {
     expect(only(verified).status).toBe('saving');
     expect(only(reduceChatAndFiles(verified, { type: 'saved', id: 'file-0001' })).status).toBe('done');
     const damaged = reduceChatAndFiles(received, { type: 'verified', id: 'file-0001', ok: false, at: 1 });
-    expect(only(damaged)).toMatchObject({ status: 'failed', detail: expect.stringMatching(/SHA-256 did not match/) });
+    expect(only(damaged)).toMatchObject({ status: 'failed', detail: words('transferDamaged') });
     expect(only(reduceChatAndFiles(damaged, { type: 'saved', id: 'file-0001' })).status).toBe('failed');
   });
 
@@ -83,7 +84,7 @@ describe('a file transfer', () => {
     done: [offer('send'), { type: 'accepted', id: 'file-0001', at: 0 }, { type: 'sent-all', id: 'file-0001' }, { type: 'verified', id: 'file-0001', ok: true, at: 1 }],
     declined: [offer('send'), { type: 'declined', id: 'file-0001' }],
     cancelled: [offer('send'), { type: 'cancelled', id: 'file-0001', by: 'peer' }],
-    failed: [offer('send'), { type: 'failed', id: 'file-0001', error: 'The connection closed.' }],
+    failed: [offer('send'), { type: 'failed', id: 'file-0001', error: words('fileConnectionClosed') }],
   };
 
   for (const [status, events] of Object.entries(paths)) {
@@ -94,7 +95,7 @@ describe('a file transfer', () => {
       for (const by of ['me', 'peer'] as const) {
         const after = reduceChatAndFiles(before, { type: 'cancelled', id: 'file-0001', by });
         if (final) expect(after).toBe(before);
-        else expect(only(after)).toMatchObject({ status: 'cancelled', detail: by === 'me' ? 'You cancelled.' : 'They cancelled.' });
+        else expect(only(after)).toMatchObject({ status: 'cancelled', detail: words(by === 'me' ? 'transferCancelledByMe' : 'transferCancelledByPeer') });
         // Nothing that arrives late revives it.
         const late = reduceChatAndFiles(after, { type: 'verified', id: 'file-0001', ok: true, at: 9 });
         expect(only(late).status).toBe(only(after).status);

@@ -4,6 +4,8 @@
  * pushes the result to the popup, which renders it. It lives as long as the
  * call: history is for this call only.
  */
+import { type Wording, words } from './i18n';
+
 
 export type Side = 'me' | 'peer';
 
@@ -41,8 +43,8 @@ export interface Transfer {
   speed: number;
   /** When `bytes` last changed, for the next speed sample. */
   sampledAt: number;
-  /** Who cancelled, or why it failed, in words. */
-  detail?: string;
+  /** Who cancelled, or why it failed: words for the page that shows it. */
+  detail?: Wording;
 }
 
 export interface ChatAndFiles {
@@ -71,7 +73,7 @@ export type ChatAndFilesEvent =
   | { type: 'verified'; id: string; ok: boolean; at: number }
   | { type: 'saved'; id: string }
   | { type: 'cancelled'; id: string; by: Side }
-  | { type: 'failed'; id: string; error: string };
+  | { type: 'failed'; id: string; error: Wording };
 
 const FINAL: ReadonlySet<TransferStatus> = new Set(['done', 'declined', 'cancelled', 'failed']);
 
@@ -104,13 +106,13 @@ export function reduceChatAndFiles(state: ChatAndFiles, event: ChatAndFilesEvent
     case 'verified':
       return update(state, event.id, (t) => {
         if (t.status !== 'verifying' && t.status !== 'transferring') return t;
-        if (!event.ok) return { ...t, status: 'failed', detail: 'The file arrived damaged: its SHA-256 did not match, so it was not saved.' };
+        if (!event.ok) return { ...t, status: 'failed', detail: words('transferDamaged') };
         return { ...t, status: t.direction === 'receive' ? 'saving' : 'done', bytes: t.size };
       });
     case 'saved':
       return update(state, event.id, (t) => (t.status === 'saving' ? { ...t, status: 'done' } : t));
     case 'cancelled':
-      return update(state, event.id, (t) => ({ ...t, status: 'cancelled', detail: event.by === 'me' ? 'You cancelled.' : 'They cancelled.' }));
+      return update(state, event.id, (t) => ({ ...t, status: 'cancelled', detail: words(event.by === 'me' ? 'transferCancelledByMe' : 'transferCancelledByPeer') }));
     case 'failed':
       return update(state, event.id, (t) => ({ ...t, status: 'failed', detail: event.error }));
   }

@@ -1,6 +1,7 @@
 /** The call's state in words, as the popup's status line and notifications say it. */
 import { formatCallCode, parseCallCode } from './call-code';
 import type { CallState, Outcome } from './call-state';
+import { t } from './i18n';
 import { ErrorCode } from './protocol';
 
 export function displayCode(code: string): string {
@@ -20,36 +21,37 @@ export function describeOutcome(outcome: Outcome): string {
   const who = displayCode(outcome.peer);
   switch (outcome.kind) {
     case 'missed':
-      return `Missed call from ${who}.`;
+      return t('callMissed', who);
     case 'refused':
       switch (outcome.error) {
         case ErrorCode.Unavailable:
-          return `${who} is offline or does not exist.`;
+          return t('callRefusedOffline', who);
         case ErrorCode.Busy:
-          return `${who} is in another call.`;
+          return t('callRefusedBusy', who);
         case ErrorCode.SelfCall:
-          return 'That is your own code. Enter the code of the person you want to call.';
+          return t('callRefusedOwnCode');
         default:
-          return `Could not call ${who}: ${outcome.message}`;
+          return t('callRefusedOther', who, outcome.message);
       }
     case 'ended': {
-      const after = outcome.duration !== undefined ? ` after ${formatDuration(outcome.duration)}` : '';
+      // With a duration when the call had connected: "…ended after 2:14."
+      const after = outcome.duration === undefined ? null : formatDuration(outcome.duration);
       switch (outcome.reason) {
         case 'declined':
-          return `${who} declined the call.`;
+          return t('callDeclined', who);
         case 'no-answer':
-          return `${who} did not answer.`;
+          return t('callNoAnswer', who);
         case 'cancelled':
-          return `Call to ${who} cancelled.`;
+          return t('callCancelled', who);
         case 'hung-up':
-          return `Call with ${who} ended${after}.`;
+          return after === null ? t('callEnded', who) : t('callEndedAfter', who, after);
         case 'gone':
         case 'connection-lost':
-          return `Call ended: connection lost${after}.`;
+          return after === null ? t('callLost') : t('callLostAfter', after);
         case 'connection-failed':
-          return `Could not connect to ${who}. Check your network and try again.`;
+          return t('callConnectFailed', who);
         case 'engine-stopped':
-          return `Call with ${who} ended: PeerDial's media engine stopped unexpectedly${after}. Call again to carry on.`;
+          return after === null ? t('callEngineStopped', who) : t('callEngineStoppedAfter', who, after);
       }
     }
   }
@@ -58,14 +60,14 @@ export function describeOutcome(outcome: Outcome): string {
 export function describeCall(state: CallState): string {
   switch (state.phase) {
     case 'idle':
-      return state.outcome ? describeOutcome(state.outcome) : 'Ready for calls.';
+      return state.outcome ? describeOutcome(state.outcome) : t('statusReady');
     case 'calling':
-      return `Calling ${displayCode(state.peer)}…`;
+      return t('statusCalling', displayCode(state.peer));
     case 'ringing':
-      return `Incoming call from ${displayCode(state.peer)}`;
+      return t('statusIncoming', displayCode(state.peer));
     case 'connecting':
-      return `Connecting to ${displayCode(state.peer)}…`;
+      return t('statusConnecting', displayCode(state.peer));
     case 'active':
-      return state.interruptedAt === null ? `In call with ${displayCode(state.peer)}` : `Reconnecting to ${displayCode(state.peer)}…`;
+      return state.interruptedAt === null ? t('statusInCall', displayCode(state.peer)) : t('statusReconnecting', displayCode(state.peer));
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Transfer } from './chat-and-files';
 import { describeTransfer, formatBytes, formatTimeLeft } from './describe-transfer';
+import { words } from './i18n';
 
 const base: Transfer = { id: 'file-0001', direction: 'receive', name: 'a.bin', size: 50_000_000, mime: 'application/zip', status: 'offered', bytes: 0, speed: 0, sampledAt: 0 };
 
@@ -25,6 +26,6 @@ describe('a transfer in words', () => {
     expect(describeTransfer({ ...base, status: 'transferring', bytes: 10_000_000, speed: 20_000_000 })).toBe('10 MB of 50 MB · 20 MB/s · 2 s left');
     expect(describeTransfer({ ...base, status: 'done' })).toBe('50 MB · verified and saved to Downloads');
     expect(describeTransfer({ ...base, direction: 'send', status: 'declined' })).toBe('Declined: nothing was sent.');
-    expect(describeTransfer({ ...base, status: 'cancelled', detail: 'They cancelled.' })).toBe('Cancelled. They cancelled.');
+    expect(describeTransfer({ ...base, status: 'cancelled', detail: words('transferCancelledByPeer') })).toBe('Cancelled. They cancelled.');
   });
 });

@@ -1,49 +1,50 @@
 /** A transfer in words, as both sides' popups show it ("12 MB of 50 MB · 31 MB/s · 2 s left"). */
 import type { Transfer } from './chat-and-files';
+import { say, t } from './i18n';
 
-const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+const UNITS = ['KB', 'MB', 'GB', 'TB'] as const;
 
 /** Decimal units, as file managers and download bars show them. */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
+  while (value >= 1000 && unit < UNITS.length) {
     value /= 1000;
     unit += 1;
   }
-  if (unit === 0) return `${value} ${value === 1 ? 'byte' : 'bytes'}`;
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${UNITS[unit]}`;
+  if (unit === 0) return t(value === 1 ? 'sizeByte' : 'sizeBytes', value);
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1).replace(/\.0$/, '')} ${UNITS[unit - 1]}`;
 }
 
 export function formatTimeLeft(seconds: number): string {
-  if (!Number.isFinite(seconds)) return 'time left unknown';
+  if (!Number.isFinite(seconds)) return t('timeLeftUnknown');
   const s = Math.max(1, Math.ceil(seconds));
-  if (s < 60) return `${s} s left`;
+  if (s < 60) return t('timeLeftSeconds', s);
   const m = Math.ceil(s / 60);
-  return m < 60 ? `${m} min left` : `${Math.floor(m / 60)} h ${m % 60} min left`;
+  return m < 60 ? t('timeLeftMinutes', m) : t('timeLeftHours', Math.floor(m / 60), m % 60);
 }
 
-export function describeTransfer(t: Transfer): string {
-  const total = formatBytes(t.size);
-  switch (t.status) {
+export function describeTransfer(transfer: Transfer): string {
+  const total = formatBytes(transfer.size);
+  switch (transfer.status) {
     case 'offered':
-      return t.direction === 'send' ? `${total} · waiting for them to accept` : `${total} · ${t.mime || 'unknown type'}`;
+      return transfer.direction === 'send' ? t('transferOfferedSend', total) : t('transferOfferedReceive', total, transfer.mime || t('transferUnknownType'));
     case 'transferring': {
-      const progress = `${formatBytes(t.bytes)} of ${total}`;
-      if (t.speed <= 0) return `${progress} · starting…`;
-      return `${progress} · ${formatBytes(t.speed)}/s · ${formatTimeLeft((t.size - t.bytes) / t.speed)}`;
+      const progress = t('transferProgress', formatBytes(transfer.bytes), total);
+      if (transfer.speed <= 0) return t('transferStarting', progress);
+      return t('transferRunning', progress, formatBytes(transfer.speed), formatTimeLeft((transfer.size - transfer.bytes) / transfer.speed));
     }
     case 'verifying':
-      return `${total} sent · checking SHA-256…`;
+      return t('transferVerifying', total);
     case 'saving':
-      return `${total} · verified · saving…`;
+      return t('transferSaving', total);
     case 'done':
-      return t.direction === 'send' ? `${total} · sent and verified` : `${total} · verified and saved to Downloads`;
+      return transfer.direction === 'send' ? t('transferDoneSend', total) : t('transferDoneReceive', total);
     case 'declined':
-      return t.direction === 'send' ? 'Declined: nothing was sent.' : 'Declined.';
+      return transfer.direction === 'send' ? t('transferDeclinedSend') : t('transferDeclinedReceive');
     case 'cancelled':
-      return `Cancelled. ${t.detail ?? ''}`.trim();
+      return t('transferCancelled', transfer.detail ? say(transfer.detail) : '').trim();
     case 'failed':
-      return `Failed: ${t.detail ?? 'unknown error.'}`;
+      return t('transferFailed', transfer.detail ? say(transfer.detail) : t('transferUnknownError'));
   }
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createIncrementalHash, readChunks } from './file-chunks';
 import { createReassembly } from './file-reassembly';
+import { words } from './i18n';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -80,28 +81,28 @@ describe('reassembling a file', () => {
     const damaged = Buffer.from(bytes);
     damaged[50_000] = (damaged[50_000]! + 1) % 256;
     receiver.take(damaged);
-    expect(receiver.finish(sha256(bytes))).toEqual({ ok: false, error: "The file arrived damaged: its SHA-256 does not match the sender's.", mismatch: true });
+    expect(receiver.finish(sha256(bytes))).toEqual({ ok: false, error: words('fileDamaged'), mismatch: true });
   });
 
   it('reports a short file, even with the right hash', async () => {
     const bytes = randomBytes(1000);
     const receiver = createReassembly(2000);
     receiver.take(bytes);
-    expect(receiver.finish(sha256(bytes))).toEqual({ ok: false, error: 'The file ended after 1000 of 2000 bytes.' });
+    expect(receiver.finish(sha256(bytes))).toEqual({ ok: false, error: words('fileEndedEarly', 1000, 2000) });
   });
 
   it('refuses bytes beyond the announced size and chunks over the limit, without counting them', () => {
     const receiver = createReassembly(100, 64);
-    expect(receiver.take(new Uint8Array(65))).toEqual({ ok: false, error: 'A chunk of 65 bytes is over the limit of 64.' });
+    expect(receiver.take(new Uint8Array(65))).toEqual({ ok: false, error: words('fileChunkTooLarge', 65, 64) });
     expect(receiver.take(new Uint8Array(64))).toEqual({ ok: true });
-    expect(receiver.take(new Uint8Array(40))).toEqual({ ok: false, error: 'The sender sent more than the 100 bytes it announced.' });
+    expect(receiver.take(new Uint8Array(40))).toEqual({ ok: false, error: words('fileTooManyBytes', 100) });
     expect(receiver.received).toBe(64);
   });
 
   it('refuses data after the end', () => {
     const receiver = createReassembly(0);
     expect(receiver.finish(sha256(new Uint8Array()))).toMatchObject({ ok: true });
-    expect(receiver.take(new Uint8Array(1))).toEqual({ ok: false, error: 'Data arrived after the end of the file.' });
+    expect(receiver.take(new Uint8Array(1))).toEqual({ ok: false, error: words('fileDataAfterEnd') });
     expect(receiver.finish(sha256(new Uint8Array()))).toMatchObject({ ok: false });
   });
 });

@@ -7,15 +7,16 @@
  */
 import { MAX_CHUNK_SIZE } from './data-frames';
 import { createIncrementalHash } from './file-chunks';
+import { type Wording, words } from './i18n';
 
 /** `mismatch`: every byte arrived but the hashes differ (the sender is told, to show the same verdict). */
-export type Verdict = { ok: true; sha256: string } | { ok: false; error: string; mismatch?: true };
+export type Verdict = { ok: true; sha256: string } | { ok: false; error: Wording; mismatch?: true };
 
 export interface Reassembly {
   /** Bytes taken so far. */
   readonly received: number;
   /** Takes the next chunk, or says in words why it must not be written (the transfer is then over). */
-  take(chunk: Uint8Array): { ok: true } | { ok: false; error: string };
+  take(chunk: Uint8Array): { ok: true } | { ok: false; error: Wording };
   /** The sender's `end` frame: all bytes there, and the same hash? */
   finish(senderSha256: string): Verdict;
 }
@@ -30,19 +31,19 @@ export function createReassembly(size: number, maxChunk = MAX_CHUNK_SIZE): Reass
       return received;
     },
     take(chunk) {
-      if (finished) return { ok: false, error: 'Data arrived after the end of the file.' };
-      if (chunk.length > maxChunk) return { ok: false, error: `A chunk of ${chunk.length} bytes is over the limit of ${maxChunk}.` };
-      if (received + chunk.length > size) return { ok: false, error: `The sender sent more than the ${size} bytes it announced.` };
+      if (finished) return { ok: false, error: words('fileDataAfterEnd') };
+      if (chunk.length > maxChunk) return { ok: false, error: words('fileChunkTooLarge', chunk.length, maxChunk) };
+      if (received + chunk.length > size) return { ok: false, error: words('fileTooManyBytes', size) };
       hash.update(chunk);
       received += chunk.length;
       return { ok: true };
     },
     finish(senderSha256) {
-      if (finished) return { ok: false, error: 'The file was already finished.' };
+      if (finished) return { ok: false, error: words('fileAlreadyFinished') };
       finished = true;
-      if (received !== size) return { ok: false, error: `The file ended after ${received} of ${size} bytes.` };
+      if (received !== size) return { ok: false, error: words('fileEndedEarly', received, size) };
       const ours = hash.hex();
-      if (ours !== senderSha256) return { ok: false, error: 'The file arrived damaged: its SHA-256 does not match the sender\'s.', mismatch: true };
+      if (ours !== senderSha256) return { ok: false, error: words('fileDamaged'), mismatch: true };
       return { ok: true, sha256: ours };
     },
   };

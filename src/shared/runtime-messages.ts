@@ -9,6 +9,8 @@ import * as v from 'valibot';
 import { SignalData } from './protocol';
 import type { CallState } from './call-state';
 import type { ChatAndFiles } from './chat-and-files';
+import { SHORTFALL_REASONS } from './describe-media';
+import type { MessageKey } from './i18n';
 import { MAX_CHAT_LENGTH } from './data-frames';
 import type { ShareState } from './share-state';
 
@@ -24,6 +26,11 @@ const TransferId = v.pipe(v.string(), v.maxLength(64));
 const ChatText = v.pipe(v.string(), v.maxLength(MAX_CHAT_LENGTH));
 
 const Side = v.picklist(['me', 'peer']);
+/** A message key the pages look up; an unknown one shows as itself rather than failing the whole state. */
+const WordingSchema = v.strictObject({
+  key: v.custom<MessageKey>((key) => typeof key === 'string' && /^\w{1,64}$/.test(key), 'not a message key'),
+  values: v.pipe(v.array(v.pipe(v.string(), v.maxLength(1000))), v.maxLength(9)),
+});
 /** The offscreen document's chat and transfers, as the worker stores and the popup shows them. */
 const ChatAndFilesSchema = v.strictObject({
   messages: v.array(v.strictObject({ id: v.string(), from: Side, text: v.string(), at: v.number(), delivered: v.boolean() })),
@@ -38,7 +45,7 @@ const ChatAndFilesSchema = v.strictObject({
       bytes: v.number(),
       speed: v.number(),
       sampledAt: v.number(),
-      detail: v.optional(v.string()),
+      detail: v.optional(WordingSchema),
     }),
   ),
 }) satisfies v.GenericSchema<unknown, ChatAndFiles>;
@@ -83,8 +90,7 @@ export const BackgroundMessage = v.variant('type', [
   v.strictObject({
     target: v.literal('background'),
     type: v.literal('media-shortfall'),
-    reason: v.picklist(['permission', 'no-device', 'busy', 'other']),
-    message: v.string(),
+    reason: v.picklist(SHORTFALL_REASONS),
     got: MediaFlags,
   }),
   v.strictObject({ target: v.literal('background'), type: v.literal('permission-granted'), media: MediaFlags }),

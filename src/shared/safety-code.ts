@@ -43,7 +43,3 @@ export async function deriveSafetyCode(localSdp: string, remoteSdp: string): Pro
 export function displaySafetyCode(code: string): string {
   return `${code.slice(0, 3)} ${code.slice(3)}`;
 }
-
-/** The one sentence shown on hover. */
-export const SAFETY_CODE_EXPLANATION =
-  'Read this code aloud to each other: if both screens show the same number, nobody, not even the server, can listen in on this call.';

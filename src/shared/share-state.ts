@@ -6,6 +6,7 @@
  * out: get a capture id, hand it to the offscreen document, or release it.
  */
 import type { CallState } from './call-state';
+import { t, type MessageKey } from './i18n';
 
 export type ShareSource = { kind: 'tab'; tabId: number; title: string | null } | { kind: 'screen' };
 
@@ -48,10 +49,10 @@ export interface ShareTransition {
 
 export const NOT_SHARING: ShareState = { status: 'off', problem: null };
 
-const SHARE_END_WORDS: Record<ShareEnd, string> = {
-  'tab-closed': 'Sharing stopped: the shared tab was closed.',
-  'capture-ended': 'Sharing stopped: the shared tab can no longer be captured.',
-  'window-closed': 'Sharing stopped: the screen sharing window was closed.',
+const SHARE_END_WORDS: Record<ShareEnd, MessageKey> = {
+  'tab-closed': 'shareEndedTabClosed',
+  'capture-ended': 'shareEndedCaptureEnded',
+  'window-closed': 'shareEndedWindowClosed',
 };
 
 const stay = (state: ShareState): ShareTransition => ({ state, commands: [] });
@@ -69,7 +70,7 @@ function sharedTabId(state: ShareState): number | null {
 export function transitionShare(state: ShareState, event: ShareEvent): ShareTransition {
   switch (event.type) {
     case 'request': {
-      if (event.stage === 'none') return stay(off('You are not in a call. Call someone first, then share.'));
+      if (event.stage === 'none') return stay(off(t('shareNotInCall')));
       if (event.stage === 'connecting') return stay({ status: 'waiting', source: event.source, problem: null });
       if (state.status === 'on' && sameSource(state.source, event.source)) return stay({ ...state, problem: null });
       const previous = state.status === 'on' ? state.source : state.status === 'starting' ? state.previous : null;
@@ -107,7 +108,7 @@ export function transitionShare(state: ShareState, event: ShareEvent): ShareTran
       if (state.status !== 'on' && state.status !== 'starting') return stay(state);
       // The screen window closes when a tab replaces the screen, too; only a shared screen ends with it.
       if (event.reason === 'window-closed' && state.source.kind !== 'screen') return stay(state);
-      const problem = SHARE_END_WORDS[event.reason];
+      const problem = t(SHARE_END_WORDS[event.reason]);
       return { state: off(problem), commands: [{ type: 'release' }] };
     }
 
@@ -120,7 +121,7 @@ export function transitionShare(state: ShareState, event: ShareEvent): ShareTran
     case 'tab-closed': {
       if (sharedTabId(state) !== event.tabId) return stay(state);
       const release: ShareCommand[] = state.status === 'waiting' ? [] : [{ type: 'release' }];
-      return { state: off(SHARE_END_WORDS['tab-closed']), commands: release };
+      return { state: off(t(SHARE_END_WORDS['tab-closed'])), commands: release };
     }
   }
 }
@@ -142,28 +143,28 @@ export function shareEventForCall(previous: CallState, next: CallState): ShareEv
 export function describeCaptureError(raw: string): string {
   const message = raw.toLowerCase();
   // Checked first: Chrome says "Cannot capture a tab with an active stream", which the next test would misread.
-  if (/active stream|already/.test(message)) return 'This tab is already being shared by another program or extension.';
+  if (/active stream|already/.test(message)) return t('shareErrorAlreadyShared');
   if (/chrome pages|chrome:\/\/|webstore|web store|cannot be captured/.test(message)) {
-    return 'This page cannot be shared: Chrome does not allow sharing its own pages (chrome://) or the Web Store. Open the page you want to show in a normal tab.';
+    return t('shareErrorChromePage');
   }
   if (/not been invoked|activetab|permission|notallowed|denied|dismissed/.test(message)) {
-    return 'Chrome did not allow PeerDial to share this tab. Click the PeerDial icon on the tab you want to share, then press Share this tab.';
+    return t('shareErrorNotAllowed');
   }
-  if (/no tab|tab.*(closed|not found|removed)|invalid tab/.test(message)) return 'The tab to share was closed.';
-  return `Sharing could not start: ${raw}`;
+  if (/no tab|tab.*(closed|not found|removed)|invalid tab/.test(message)) return t('shareErrorTabClosed');
+  return t('shareErrorOther', raw);
 }
 
 export function describeShare(state: ShareState): string | null {
   const what = (source: ShareSource) =>
-    source.kind === 'screen' ? 'your screen' : source.title ? `the tab “${source.title}”` : 'a tab';
+    source.kind === 'screen' ? t('shareWhatScreen') : source.title ? t('shareWhatNamedTab', source.title) : t('shareWhatTab');
   switch (state.status) {
     case 'off':
       return null;
     case 'waiting':
-      return `You will share ${what(state.source)} when the call connects.`;
+      return t('shareWaiting', what(state.source));
     case 'starting':
-      return `Starting to share ${what(state.source)}…`;
+      return t('shareStarting', what(state.source));
     case 'on':
-      return `Sharing ${what(state.source)}`;
+      return t('shareOn', what(state.source));
   }
 }

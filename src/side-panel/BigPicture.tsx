@@ -3,6 +3,7 @@
  * picture floats over any tab, or fills the screen. The video element is the
  * call screen's own, so nothing is decoded twice.
  */
+import { t } from '../shared/i18n';
 
 /** The large picture on the stage: what they share while they share, else their camera. */
 function stageVideo(): HTMLVideoElement | null {
@@ -10,20 +11,22 @@ function stageVideo(): HTMLVideoElement | null {
 }
 
 export function BigPicture({ onProblem }: { onProblem(message: string): void }) {
-  const run = (what: string, action: (video: HTMLVideoElement) => Promise<unknown>) => () => {
+  const run = (mode: 'pip' | 'fullscreen', action: (video: HTMLVideoElement) => Promise<unknown>) => () => {
     const video = stageVideo();
-    if (!video?.srcObject) return onProblem(`There is no picture to show ${what} yet.`);
-    action(video).catch((error: unknown) => onProblem(`Could not show the picture ${what}: ${error instanceof Error ? error.message : String(error)}`));
+    if (!video?.srcObject) return onProblem(t('pictureNone'));
+    action(video).catch((error: unknown) =>
+      onProblem(t(mode === 'pip' ? 'pictureInPictureFailed' : 'fullScreenFailed', error instanceof Error ? error.message : String(error))),
+    );
   };
   return (
     <div class="row controls">
       {document.pictureInPictureEnabled && (
-        <button type="button" class="quiet" onClick={run('in its own window', (video) => video.requestPictureInPicture())}>
-          Picture in picture
+        <button type="button" class="quiet" onClick={run('pip', (video) => video.requestPictureInPicture())}>
+          {t('pictureInPicture')}
         </button>
       )}
-      <button type="button" class="quiet" onClick={run('full screen', (video) => video.requestFullscreen())}>
-        Full screen
+      <button type="button" class="quiet" onClick={run('fullscreen', (video) => video.requestFullscreen())}>
+        {t('fullScreen')}
       </button>
     </div>
   );

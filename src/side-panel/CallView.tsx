@@ -13,6 +13,7 @@ import { BigPicture } from './BigPicture';
 import { QualityReading } from './QualityReading';
 import { SafetyCode } from './SafetyCode';
 import { useCallReadings } from './use-call-readings';
+import { t } from '../shared/i18n';
 
 export function CallView() {
   const view = useView();
@@ -20,7 +21,7 @@ export function CallView() {
   const { streams } = useCallStreams(view ? `${view.call.phase}/${view.share.status}` : 'none');
   const readings = useCallReadings(view?.call.phase === 'active' ? streams : null);
 
-  if (!view) return <main class="loading" aria-busy="true">Starting PeerDial…</main>;
+  if (!view) return <main class="loading" aria-busy="true">{t('starting')}</main>;
   const { call } = view;
   const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
   const inCall = call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active';
@@ -29,9 +30,9 @@ export function CallView() {
     <main>
       <header>
         <img src="/icons/icon-32.png" alt="" width={20} height={20} />
-        <h1>PeerDial call</h1>
+        <h1>{t('callViewTitle')}</h1>
       </header>
-      {inCall && <p class="peer-code" aria-label="Other party's code">{displayCode(call.peer)}</p>}
+      {inCall && <p class="peer-code" aria-label={t('otherPartyCode')}>{displayCode(call.peer)}</p>}
       <p role="status" class={`status status-${call.phase}`}>{problem ?? describeCall(call)}</p>
       {view.mediaNotice && <p class="notice">{view.mediaNotice}</p>}
       {inCall && <CallScreen call={call} share={view.share} onReply={report} />}
@@ -42,7 +43,7 @@ export function CallView() {
           <SafetyCode code={readings.safetyCode} />
         </>
       )}
-      {call.phase === 'idle' && <p class="hint">No call right now. Start or answer one from the PeerDial button in the toolbar.</p>}
+      {call.phase === 'idle' && <p class="hint">{t('callViewIdle')}</p>}
     </main>
   );
 }

@@ -1,11 +1,13 @@
 /** The six digits both people compare aloud; the hover text says why in one sentence. */
-import { displaySafetyCode, SAFETY_CODE_EXPLANATION } from '../shared/safety-code';
+import { t } from '../shared/i18n';
+import { displaySafetyCode } from '../shared/safety-code';
 
 export function SafetyCode({ code }: { code: string | null }) {
+  const explanation = t('safetyCodeExplanation');
   return (
-    <p class="safety" title={SAFETY_CODE_EXPLANATION}>
-      <span class="hint">Safety code</span>
-      <strong class="digits" aria-label="Safety code" aria-description={SAFETY_CODE_EXPLANATION}>
+    <p class="safety" title={explanation}>
+      <span class="hint">{t('safetyCodeLabel')}</span>
+      <strong class="digits" aria-label={t('safetyCodeLabel')} aria-description={explanation}>
         {code ? displaySafetyCode(code) : '…'}
       </strong>
     </p>
