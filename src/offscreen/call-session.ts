@@ -100,10 +100,32 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     notify({ target: 'background', type: 'signal-out', data });
   }
 
+  /**
+   * A prepared answer waits for candidate gathering to finish (there is time
+   * while it rings) and then goes as one description listing every candidate:
+   * the caller can check all pairs the moment it applies it, instead of
+   * learning them one relayed message at a time after the accept.
+   */
+  let answerAwaitsGathering = false;
+
   function send(data: SignalData): void {
     if (isAnswer(data)) markSetupStep('answer-created');
+    if (preparedCopy && isAnswer(data) && peer?.pc.iceGatheringState !== 'complete') {
+      answerAwaitsGathering = true;
+      return;
+    }
+    // Gathered before the answer goes: the answer's description will list it.
+    if (answerAwaitsGathering && data.kind === 'candidate') return;
     preparedCopy?.push(data);
     transmit(data);
+  }
+
+  /** Sends the waiting answer as the description stands now, with the candidates gathered so far. */
+  function sendGatheredAnswer(): void {
+    const description = peer?.pc.localDescription;
+    if (!answerAwaitsGathering || !description) return;
+    answerAwaitsGathering = false;
+    send({ kind: 'description', description: { type: description.type, sdp: description.sdp } });
   }
 
   function sendControl(frame: ControlFrame): boolean {
@@ -222,6 +244,12 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
         track.addEventListener('unmute', () => markSetupStep(track.kind === 'video' ? 'first-video' : 'first-audio'), { once: true });
         remoteTracks.add(track, stream?.id ?? null);
       };
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') sendGatheredAnswer();
+      });
+      pc.addEventListener('iceconnectionstatechange', () => {
+        if (pc.iceConnectionState === 'connected') markSetupStep('ice-connected');
+      });
       pc.addEventListener('connectionstatechange', () => {
         if (pc.connectionState === 'connected') markSetupStep('connected');
       });
@@ -251,6 +279,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
 
     release() {
       preparedCopy = null;
+      // Accepted before gathering finished: the answer goes with what there is, and later candidates trickle after it.
+      sendGatheredAnswer();
     },
 
     receive(data) {

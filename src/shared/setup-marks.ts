@@ -19,6 +19,7 @@ export type SetupStep =
   | 'answer-created'
   | 'answer-sent'
   | 'answer-received'
+  | 'ice-connected'
   | 'connected'
   | 'first-audio'
   | 'first-video';
