@@ -33,7 +33,7 @@ try {
 } finally {
   await Promise.all([peerdial.close(), peerjs.close()]);
 }
-const footprint = await measureFootprint(10);
+const footprint = await measureFootprint(5);
 
 const dialToRing = summarize(ours.map((s) => s.dialToRing));
 const calleeFrame = summarize(ours.map((s) => s.acceptToCalleeFrame));
