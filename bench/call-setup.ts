@@ -4,18 +4,27 @@
  * server on loopback, N calls in a row.
  */
 import type { Page } from 'playwright-core';
-import { launchExtensionBrowser } from '../test/e2e/support/browser';
+import { type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/support/browser';
 import { dial } from '../test/e2e/support/calls';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
 import { BENCH_SERVER_ENV } from './stats';
+import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
 import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
 
 export interface CallSetupSample {
   dialToRing: number;
   acceptToCalleeFrame: number;
   acceptToCallerFrame: number;
+  /** Each side's set-up steps (src/offscreen/setup-marks.ts), in ms from the callee's Accept; negative is before it. */
+  steps: { callee: Record<string, number>; caller: Record<string, number> };
 }
+
+/**
+ * A person reads who is calling before clicking Accept; a second is quick for
+ * that. The PeerJS baseline answers after the same pause.
+ */
+export const ACCEPT_AFTER_RING_MS = 1_000;
 
 const INCOMING = '^Incoming call';
 
@@ -24,6 +33,35 @@ async function arm(page: Page): Promise<void> {
   await page.evaluate(installHooks, { videoLabel: 'Remote video', statusPatterns: [INCOMING] });
 }
 
+/** The offscreen document's set-up marks, as wall-clock times, read through the popup (the document itself is not a page). */
+function setupMarks(page: Page): Promise<Record<string, number>> {
+  return page.evaluate((prefix) => {
+    for (const view of chrome.extension.getViews()) {
+      if (!('peerdialStreams' in view)) continue;
+      const marks: Record<string, number> = {};
+      for (const entry of view.performance.getEntriesByType('mark')) {
+        if (entry.name.startsWith(prefix)) marks[entry.name.slice(prefix.length)] ??= view.performance.timeOrigin + entry.startTime;
+      }
+      return marks;
+    }
+    return {};
+  }, SETUP_MARK_PREFIX);
+}
+
+/** The worker's set-up marks (the Accept's way to the server and back), as wall-clock times. */
+function workerMarks(browser: ExtensionBrowser): Promise<Record<string, number>> {
+  return browser.worker.evaluate((prefix) => {
+    const marks: Record<string, number> = {};
+    for (const entry of performance.getEntriesByType('mark')) {
+      if (entry.name.startsWith(prefix)) marks[entry.name.slice(prefix.length)] ??= performance.timeOrigin + entry.startTime;
+    }
+    return marks;
+  }, SETUP_MARK_PREFIX);
+}
+
+const fromAccept = (marks: Record<string, number>, accepted: number) =>
+  Object.fromEntries(Object.entries(marks).map(([step, at]) => [step, at - accepted]));
+
 async function times(page: Page): Promise<PageTimes> {
   await page.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: 15_000 }).catch(async () => {
     throw new Error(`No remote frame seen; hooks recorded ${JSON.stringify(await page.evaluate(() => window.benchTimes))}`);
@@ -31,18 +69,24 @@ async function times(page: Page): Promise<PageTimes> {
   return page.evaluate(() => window.benchTimes!);
 }
 
-export async function measureCallSetup(calls: number): Promise<CallSetupSample[]> {
+/** Two browsers with the extension, registered with one server, ready to call one another as often as asked. */
+export async function startCallSetupBench(): Promise<{ call(): Promise<CallSetupSample>; close(): Promise<void> }> {
   // Twenty calls a minute from one connection is a benchmark, not abuse: lift the ring limit.
   const server = await startServer(BENCH_SERVER_ENV);
   const [alice, bob] = await Promise.all([launchExtensionBrowser(), launchExtensionBrowser()]);
+  const close = async () => {
+    await Promise.all([alice.close(), bob.close()]);
+    await server.stop();
+  };
   try {
     const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
     const bobCode = await myCode(bobPopup);
-    const samples: CallSetupSample[] = [];
-    for (let i = 0; i < calls; i++) {
+    let made = 0;
+    async function call(): Promise<CallSetupSample> {
       await Promise.all([arm(alicePopup), arm(bobPopup)]);
       await dial(alicePopup, bobCode);
       await waitForStatus(bobPopup, /Incoming call/);
+      await new Promise((r) => setTimeout(r, ACCEPT_AFTER_RING_MS));
       await bobPopup.getByRole('button', { name: 'Accept' }).click();
       const [caller, callee] = await Promise.all([times(alicePopup), times(bobPopup)]);
       const accepted = callee.click!.Accept!;
@@ -50,17 +94,23 @@ export async function measureCallSetup(calls: number): Promise<CallSetupSample[]
         dialToRing: callee.status![INCOMING]! - caller.click!.Call!,
         acceptToCalleeFrame: callee.firstFrame! - accepted,
         acceptToCallerFrame: caller.firstFrame! - accepted,
+        steps: {
+          callee: fromAccept({ ...(await workerMarks(bob)), ...(await setupMarks(bobPopup)) }, accepted),
+          caller: fromAccept(await setupMarks(alicePopup), accepted),
+        },
       };
-      samples.push(sample);
-      process.stdout.write(`  PeerDial call ${i + 1}/${calls}: ${JSON.stringify(sample, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
+      const { dialToRing, acceptToCalleeFrame, acceptToCallerFrame } = sample;
+      const shown = { dialToRing, acceptToCalleeFrame, acceptToCallerFrame };
+      process.stdout.write(`  PeerDial call ${++made}: ${JSON.stringify(shown, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
       await alicePopup.getByRole('button', { name: 'Hang up' }).click();
       await Promise.all([alicePopup, bobPopup].map((page) => page.getByLabel('Call code').waitFor()));
       // Let the offscreen documents close, as between two real calls.
       await new Promise((r) => setTimeout(r, 300));
+      return sample;
     }
-    return samples;
-  } finally {
-    await Promise.all([alice.close(), bob.close()]);
-    await server.stop();
+    return { call, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { chromium, type Page } from 'playwright-core';
 import { PeerServer } from 'peer';
 import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../test/e2e/support/browser';
+import { ACCEPT_AFTER_RING_MS } from './call-setup';
 import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
 
 export interface PeerJsSample {
@@ -44,7 +45,8 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-export async function measurePeerJs(calls: number): Promise<PeerJsSample[]> {
+/** Two browsers with a PeerJS page each, media acquired, ready to call one another as often as asked. */
+export async function startPeerJsBench(): Promise<{ call(): Promise<PeerJsSample>; close(): Promise<void> }> {
   // PeerServer hands its HTTP server to the callback once it listens.
   const peerServer = await new Promise<Server>((resolve) => PeerServer({ port: 0, host: '127.0.0.1', path: '/' }, (server) => resolve(server as Server)));
   const peerPort = (peerServer.address() as { port: number }).port;
@@ -59,37 +61,42 @@ export async function measurePeerJs(calls: number): Promise<PeerJsSample[]> {
   const browsers = await Promise.all(
     [0, 1].map(() => chromium.launch({ executablePath: CHROMIUM, headless: false, args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS], ignoreDefaultArgs: ['--mute-audio'] })),
   );
+  const close = async () => {
+    await Promise.all(browsers.map((browser) => browser.close()));
+    web.close();
+    peerServer.close();
+  };
   try {
-    const [caller, callee] = await Promise.all(
+    const [caller, callee] = (await Promise.all(
       browsers.map(async (browser, i) => {
         const tab = await browser.newPage();
         await tab.goto(`http://127.0.0.1:${webPort}/?id=bench-${i}`);
         await tab.evaluate(() => (window as unknown as { ready: Promise<void> }).ready);
         return tab;
       }),
-    );
-    const samples: PeerJsSample[] = [];
-    for (let i = 0; i < calls; i++) {
-      for (const tab of [caller!, callee!]) {
+    )) as [Page, Page];
+    let made = 0;
+    async function call(): Promise<PeerJsSample> {
+      for (const tab of [caller, callee]) {
         await tab.evaluate(PAGE_PRELUDE);
         await tab.evaluate(installHooks, { videoLabel: 'Remote video', statusPatterns: [] });
       }
-      await caller!.evaluate(() => (window as unknown as { callPeer(id: string): void }).callPeer('bench-1'));
-      await callee!.waitForFunction(() => Boolean((window as unknown as { incoming?: unknown }).incoming));
-      await callee!.evaluate(() => (window as unknown as { answer(): void }).answer());
-      const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller!), frameTimes(callee!)]);
-      const answeredAt = await callee!.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
+      await caller.evaluate(() => (window as unknown as { callPeer(id: string): void }).callPeer('bench-1'));
+      await callee.waitForFunction(() => Boolean((window as unknown as { incoming?: unknown }).incoming));
+      await new Promise((r) => setTimeout(r, ACCEPT_AFTER_RING_MS));
+      await callee.evaluate(() => (window as unknown as { answer(): void }).answer());
+      const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller), frameTimes(callee)]);
+      const answeredAt = await callee.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
       const sample = { answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt, answerToCallerFrame: callerTimes.firstFrame! - answeredAt };
-      samples.push(sample);
-      process.stdout.write(`  PeerJS call ${i + 1}/${calls}: ${JSON.stringify(sample, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
-      for (const tab of [caller!, callee!]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
+      process.stdout.write(`  PeerJS call ${++made}: ${JSON.stringify(sample, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
+      for (const tab of [caller, callee]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
       await new Promise((r) => setTimeout(r, 300));
+      return sample;
     }
-    return samples;
-  } finally {
-    await Promise.all(browsers.map((browser) => browser.close()));
-    web.close();
-    peerServer.close();
+    return { call, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 

@@ -7,9 +7,9 @@ import { execSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { measureCallSetup } from './call-setup';
+import { type CallSetupSample, startCallSetupBench } from './call-setup';
 import { measureFootprint } from './footprint';
-import { measurePeerJs } from './peerjs-baseline';
+import { type PeerJsSample, startPeerJsBench } from './peerjs-baseline';
 import { printTable, round, summarize } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -21,8 +21,18 @@ console.log(`PeerDial benchmark: ${CALLS} calls each, on ${machine}\n`);
 
 execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit' });
 
-const ours = await measureCallSetup(CALLS);
-const theirs = await measurePeerJs(CALLS);
+// Interleaved, one call of each in turn: load from others on a shared machine then weighs on both alike.
+const [peerdial, peerjs] = await Promise.all([startCallSetupBench(), startPeerJsBench()]);
+const ours: CallSetupSample[] = [];
+const theirs: PeerJsSample[] = [];
+try {
+  for (let i = 0; i < CALLS; i++) {
+    ours.push(await peerdial.call());
+    theirs.push(await peerjs.call());
+  }
+} finally {
+  await Promise.all([peerdial.close(), peerjs.close()]);
+}
 const footprint = await measureFootprint(5);
 
 const dialToRing = summarize(ours.map((s) => s.dialToRing));
@@ -41,14 +51,27 @@ const setup = printTable(
   ],
 );
 
+console.log('\nWhere the time goes: each set-up step in the offscreen document, ms from the callee\'s Accept (p50; negative is while it rang)\n');
+const STEPS = ['accept-received', 'accept-sent', 'answer-released', 'accept-taken', 'captured', 'pc-created', 'offer-applied', 'answer-created', 'answer-sent', 'answer-received', 'ice-connected', 'connected', 'first-audio', 'first-video'];
+const stepAt = (side: 'callee' | 'caller', step: string) => {
+  const values = ours.map((s) => s.steps[side][step]).filter((v): v is number => v !== undefined);
+  return values.length ? summarize(values).p50 : '—';
+};
+const breakdown = printTable(
+  ['step', 'callee', 'caller'],
+  [...STEPS.map((step) => [step, stepAt('callee', step), stepAt('caller', step)]), ['first frame on screen', calleeFrame.p50, callerFrame.p50]],
+);
+
 console.log('\nFootprint\n');
 const renders = summarize(footprint.popupFirstRenderMs);
+const liveViews = summarize(footprint.popupLiveViewMs);
 const registers = summarize(footprint.workerStartToRegisteredMs);
 const sizes = printTable(
   ['measure', 'value'],
   [
     ['popup JS shipped (gzip)', `${round(footprint.popupJsGzipBytes / 1024)} KB`],
-    ['popup open → first useful render (p50 / p95)', `${renders.p50} / ${renders.p95} ms`],
+    ['popup open → first useful render, own code shown (p50 / p95)', `${renders.p50} / ${renders.p95} ms`],
+    ["popup open → the worker's live view rendered (p50 / p95)", `${liveViews.p50} / ${liveViews.p95} ms`],
     ['worker start → registered with the server (p50 / p95)', `${registers.p50} / ${registers.p95} ms`],
     ['extension JS heap during a call (worker, offscreen, popup)', `${round(footprint.callJsHeapBytes / 2 ** 20)} MB`],
     ['extension renderer RSS during a call', `${round(footprint.callExtensionRssBytes / 2 ** 20)} MB`],
@@ -59,7 +82,7 @@ const sizes = printTable(
 const results = join(ROOT, 'bench/results');
 await mkdir(results, { recursive: true });
 const file = join(results, `call-setup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-await writeFile(file, JSON.stringify({ machine, calls: CALLS, ours, theirs, footprint, tables: { setup, sizes } }, null, 2));
+await writeFile(file, JSON.stringify({ machine, calls: CALLS, ours, theirs, footprint, tables: { setup, breakdown, sizes } }, null, 2));
 console.log(`\nFigures written to ${file}`);
 // Browsers and servers are closed; a keep-alive socket of the PeerJS server must not hold the command open.
 process.exit(0);

@@ -17,6 +17,7 @@ import {
 } from '../src/shared/protocol';
 import { type Call, isParty, otherParty } from './call-registry';
 import { deliver, deliverEach, endCall, ringTimer, type SignalingContext } from './context';
+import { mayReachRingingCallee } from './early-offer';
 import { iceServersFor } from './turn-credentials';
 
 /** Offline and nonexistent read the same, so codes cannot be enumerated by ringing them. */
@@ -60,7 +61,8 @@ export function accept(context: SignalingContext): Handler<CallRef> {
     const held = call.callee === me ? await context.calls.accept(call) : undefined;
     if (!held) return fail(ErrorCode.OutOfTurn, 'Only the person being called can accept, once.');
     await context.timers.clear(ringTimer(call));
-    // The caller's offer waited for this yes; it goes now, so the callee can answer without another round trip.
+    // What the caller sent waited for this yes; it goes now. The offer among it may have reached the callee already
+    // (see early-offer.ts); it comes again here in case that copy was missed, and the callee ignores a repeat.
     await deliverEach(context, me, 'signal', held.map((data) => [{ callId, data }]));
     await deliver(context, call.caller, 'accepted', { callId });
     context.log.info({ event: 'accept', callId }, 'accepted');
@@ -92,10 +94,15 @@ export function signal(context: SignalingContext): Handler<SignalMessage> {
   return async (me, { callId, data }) => {
     const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
-    // Nothing about a browser's network reaches the callee before they say yes: the caller's offer waits here until then.
+    // Nothing about a browser's network reaches the callee before they say yes: the caller's signals wait here until
+    // then, and the callee may send nothing at all. Only an offer naming no address goes ahead, so the callee can
+    // prepare its answer while it rings.
     if (call.phase !== 'accepted') {
       if (call.caller !== me) return fail(ErrorCode.OutOfTurn, 'The call has not been accepted yet.');
-      if (await context.calls.hold(call, data)) return { ok: true };
+      if (await context.calls.hold(call, data)) {
+        if (mayReachRingingCallee(data)) await deliver(context, call.callee, 'signal', { callId, data });
+        return { ok: true };
+      }
       // Accepted in the meantime: relay it like any other; otherwise the caller sent far more than an offer.
       if ((await context.calls.byId(callId))?.phase !== 'accepted') return fail(ErrorCode.OutOfTurn, 'Too much sent before the call was accepted.');
     }

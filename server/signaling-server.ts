@@ -14,6 +14,8 @@ export interface PeerData {
   budget: ConnectionBudget;
   /** Until the connection registers: when it is dropped for not doing so. */
   registerDeadline?: ReturnType<typeof setTimeout>;
+  /** The request being handled and those queued behind it; absent when there are none (an idle connection holds no promise). */
+  inFlight?: Promise<void>;
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;

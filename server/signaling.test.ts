@@ -63,6 +63,9 @@ async function acceptedCall(alice: PeerClient, bob: PeerClient): Promise<string>
 }
 
 const OFFER: SignalData = { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
+/** An offer made after gathering began: it names the caller's address, so it must wait for the accept like a candidate. */
+const OFFER_WITH_ADDRESS: SignalData = { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\no=- 1 3 IN IP4 127.0.0.1\r\nc=IN IP4 192.0.2.10\r\n' } };
+const ANSWER: SignalData = { kind: 'description', description: { type: 'answer', sdp: 'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\n' } };
 const CANDIDATE: SignalData = {
   kind: 'candidate',
   candidate: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 },
@@ -239,24 +242,89 @@ describe('an accepted call', () => {
     expect(await alice.next('signal')).toEqual({ callId, data: CANDIDATE });
   });
 
-  it("holds the caller's offer while it rings, and hands it to the callee only on accepting", async () => {
+  it("while it rings, the callee gets the caller's address-free offer at once and nothing else; the rest waits for the accept", async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
     const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
     const callId = ring.ok ? ring.callId : '';
     expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
     expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toEqual({ ok: true });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER_WITH_ADDRESS })).toEqual({ ok: true });
     await settle();
-    // Nothing about the caller's network reaches a browser that has not said yes.
-    expect(bob.received.map((r) => r.event)).toEqual(['incoming']);
-    // Nor can the callee send anything before accepting.
+    // The offer lets the callee prepare its answer; nothing about the caller's network reaches a browser that has not said yes.
+    expect(bob.received).toEqual([
+      { event: 'incoming', payload: expect.objectContaining({ callId }) },
+      { event: 'signal', payload: { callId, data: OFFER } },
+    ]);
+    // Nor can the callee send anything before accepting: its prepared answer stays with it.
+    expect(await bob.socket.emitWithAck('signal', { callId, data: ANSWER })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
     expect(await bob.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+    await settle();
+    expect(alice.received).toEqual([]);
 
     expect(await bob.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: true });
-    // Delivered before the accept's answer, in the order sent, so the callee can answer at once.
-    expect(bob.received.slice(1)).toEqual([
+    // Everything held, before the accept's answer, in the order sent (the offer again, for a callee that missed it).
+    expect(bob.received.slice(2)).toEqual([
       { event: 'signal', payload: { callId, data: OFFER } },
       { event: 'signal', payload: { callId, data: CANDIDATE } },
+      { event: 'signal', payload: { callId, data: OFFER_WITH_ADDRESS } },
     ]);
+  });
+
+  it("the callee's answer sent right behind its accept, without waiting for the accept's reply, is relayed", async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const callId = ring.ok ? ring.callId : '';
+    await bob.next('incoming');
+    const [accepted, answered] = await Promise.all([
+      bob.socket.emitWithAck('accept', { callId }),
+      bob.socket.emitWithAck('signal', { callId, data: ANSWER }),
+    ]);
+    expect([accepted, answered]).toEqual([{ ok: true }, { ok: true }]);
+    await alice.next('accepted');
+    expect(await alice.next('signal')).toEqual({ callId, data: ANSWER });
+  });
+
+  it('a stranger gets nothing of a ringing call and cannot put anything into it', async () => {
+    const [alice, bob, mallory] = await Promise.all([peer(), peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const callId = ring.ok ? ring.callId : '';
+    await bob.next('incoming');
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
+    for (const data of [OFFER, ANSWER, CANDIDATE]) {
+      expect(await mallory.socket.emitWithAck('signal', { callId, data })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+    }
+    expect(await mallory.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+    await settle();
+    expect(mallory.received).toEqual([]);
+    expect(alice.received).toEqual([]);
+    expect(bob.received.map((r) => r.event)).toEqual(['incoming', 'signal']);
+    // Bob accepts: only what Alice sent reaches him.
+    await bob.socket.emitWithAck('accept', { callId });
+    await settle();
+    expect(bob.received.slice(2)).toEqual([{ event: 'signal', payload: { callId, data: OFFER } }]);
+  });
+
+  it('after a declined or cancelled ring, nothing more passes either way', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    for (const ender of ['callee declines', 'caller cancels'] as const) {
+      const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+      const callId = ring.ok ? ring.callId : '';
+      await alice.socket.emitWithAck('signal', { callId, data: OFFER });
+      await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE });
+      await settle();
+      if (ender === 'callee declines') await bob.socket.emitWithAck('decline', { callId });
+      else await alice.socket.emitWithAck('hangup', { callId });
+      await settle();
+      const seen = { alice: alice.received.length, bob: bob.received.length };
+      expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+      expect(await bob.socket.emitWithAck('signal', { callId, data: ANSWER })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+      expect(await bob.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+      await settle();
+      expect({ alice: alice.received.length, bob: bob.received.length }).toEqual(seen);
+      // The held candidate never reached Bob, and nothing of Bob's reached Alice.
+      expect(bob.received.filter((r) => r.event === 'signal' && (r.payload as { data: SignalData }).data.kind === 'candidate')).toEqual([]);
+      expect(alice.received.filter((r) => r.event === 'signal')).toEqual([]);
+    }
   });
 
   it('holds no more than an offer needs while ringing, and nothing for a declined call', async () => {

@@ -165,10 +165,23 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
   const depart = leave(context);
   const failed = (error: unknown) => context.log.error({ event: 'request', err: error }, 'could not answer a request');
 
+  /**
+   * One connection's requests are handled one after another, in the order
+   * sent, though each may await Redis: a callee's answer sent right behind its
+   * accept is judged after that accept, never before it.
+   */
+  function inOrder(socket: PeerSocket, run: () => Promise<void>): void {
+    const queued = socket.data.inFlight ? socket.data.inFlight.then(run) : run();
+    socket.data.inFlight = queued;
+    void queued.then(() => {
+      if (socket.data.inFlight === queued) socket.data.inFlight = undefined;
+    });
+  }
+
   function onEvent(this: PeerSocket, event: unknown, payload?: unknown, ack?: unknown): void {
     const handle = typeof event === 'string' ? routes.get(event) : undefined;
-    if (handle) answer(context, this, event as LimitedEvent, handle, payload, ack).catch(failed);
-    else dropUnknown(context, this).catch(failed);
+    if (!handle) return void dropUnknown(context, this).catch(failed);
+    inOrder(this, () => answer(context, this, event as LimitedEvent, handle, payload, ack).catch(failed));
   }
 
   function onDisconnect(this: PeerSocket): void {

@@ -10,6 +10,7 @@ import { type CallCommand, type CallEvent, nextDeadline, transition } from '../s
 import { type ShareCommand, type ShareEvent, shareEventForCall, transitionShare } from '../shared/share-state';
 import type { DeviceChoice } from '../shared/devices';
 import type { OffscreenMessage } from '../shared/runtime-messages';
+import { clearSetupMarks, markSetupStep } from '../shared/setup-marks';
 import { t } from '../shared/i18n';
 import { type CallRecord, loadCallRecord, saveCallRecord } from './call-store';
 import { type ReplyTo, type RequestEvent, type RequestPayload, type SignalingLink, unreachable } from './signaling-link';
@@ -21,6 +22,10 @@ export interface CallControllerDeps {
   closeOffscreen(): Promise<void>;
   /** The remembered microphone, camera and speaker, which capture starts with. */
   deviceChoice(): DeviceChoice;
+  /** The callee's signals for this ringing call are kept, not sent (see SignalRelay.hold). */
+  holdSignals(callId: string): void;
+  /** The accept has gone: the kept signals follow it. */
+  releaseSignals(): void;
   /** Carries out a sharing command; failures come back as share events. */
   runShare(command: ShareCommand): Promise<void>;
   /** Called after every change, with the state persisted. */
@@ -68,9 +73,11 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         );
         return;
       case 'send-accept':
-        void request(link, 'accept', { callId: command.callId }).then((result) =>
-          controller.dispatch({ type: 'accept-answered', callId: command.callId, result }),
-        );
+        markSetupStep('accept-sent');
+        void request(link, 'accept', { callId: command.callId }).then((result) => {
+          markSetupStep('accept-taken');
+          return controller.dispatch({ type: 'accept-answered', callId: command.callId, result });
+        });
         return;
       case 'send-decline':
       case 'send-hangup': {
@@ -84,6 +91,12 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         return deps.startOffscreen({ target: 'offscreen', type: 'start', local: command.local, devices: deps.deviceChoice() });
       case 'connect-peer':
         return deps.startOffscreen({ target: 'offscreen', type: 'connect', role: command.role, iceServers: command.iceServers });
+      case 'prepare-peer':
+        deps.holdSignals(command.callId);
+        return deps.startOffscreen({ target: 'offscreen', type: 'prepare', iceServers: command.iceServers });
+      case 'release-peer':
+        deps.releaseSignals();
+        return deps.notifyOffscreen({ target: 'offscreen', type: 'release' });
       case 'set-local-media':
         return deps.notifyOffscreen({ target: 'offscreen', type: 'set-local-media', local: command.local });
       case 'stop-media':
@@ -113,6 +126,10 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
     record: () => record,
 
     dispatch(event) {
+      if (event.type === 'accept') {
+        clearSetupMarks();
+        markSetupStep('accept-received');
+      }
       return inQueue(async () => {
         const { state, commands } = transition(record.call, event);
         // Sharing follows the call: a share waiting for the call starts when it connects, and ends with it.

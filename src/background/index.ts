@@ -122,6 +122,8 @@ async function start(): Promise<CallController> {
     notifyOffscreen,
     closeOffscreen: closeOffscreenDocument,
     deviceChoice: () => devices.choice(),
+    holdSignals: (callId) => relay.hold(callId),
+    releaseSignals: () => relay.release(),
     runShare: createShareRunner({
       toOffscreen: notifyOffscreen,
       report: (event) => calls.dispatchShare(event),
@@ -147,6 +149,9 @@ async function start(): Promise<CallController> {
     },
   });
   relay = createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log });
+  // A fresh worker mid-ring: the offscreen document sends its prepared answer again on reconnecting, to be kept here.
+  const { call } = calls.record();
+  if (call.phase === 'ringing') relay.hold(call.callId);
   shownPhase = calls.record().call.phase;
   if (shownPhase === 'ringing') noteRingWindow();
   // A call that ended just before the last worker stopped may not be in the history yet; written twice it is still one entry.

@@ -7,6 +7,7 @@
  */
 import type { CallEvent, CallState } from '../shared/call-state';
 import { ErrorCode, type PeerStatus, type SignalData } from '../shared/protocol';
+import { markSetupStep } from '../shared/setup-marks';
 import type { SignalingLink } from './signaling-link';
 
 /** An offer and its candidates are a few dozen messages; far more means the call is not coming back. */
@@ -24,6 +25,13 @@ export interface SignalRelayDeps {
 
 export interface SignalRelay {
   send(data: SignalData): void;
+  /**
+   * A call rings: what the callee's prepared peer connection sends for it is
+   * kept here, for the server refuses a callee's signals before its accept.
+   */
+  hold(callId: string): void;
+  /** The accept has gone: the kept signals follow it, in order, and new ones go at once. */
+  release(): void;
   /** The link registered again: tell the server this call goes on, then send what waited. */
   registered(): void;
   peerStatus(status: PeerStatus): void;
@@ -31,6 +39,7 @@ export interface SignalRelay {
 
 export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
   let waiting: { callId: string; data: SignalData }[] = [];
+  let held: { callId: string; signals: SignalData[] } | null = null;
   // One at a time, so signals leave in the order the peer connection made them.
   let chain: Promise<void> = Promise.resolve();
   const serially = (work: () => Promise<void>) => (chain = chain.then(work, work));
@@ -64,8 +73,14 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
     });
   }
 
-  return {
+  const relay: SignalRelay = {
     send(data) {
+      const call = deps.call();
+      if (held && call.phase !== 'idle' && call.callId === held.callId) {
+        // An answer and its candidates, a few dozen at most; a document sending far more is not preparing a call.
+        if (held.signals.length < MAX_WAITING_SIGNALS) held.signals.push(data);
+        return;
+      }
       void serially(async () => {
         const callId = currentCallId();
         if (!callId) return;
@@ -75,6 +90,17 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
         if (waiting.length >= MAX_WAITING_SIGNALS) waiting.shift();
         waiting.push({ callId, data });
       });
+    },
+
+    hold(callId) {
+      held = { callId, signals: [] };
+    },
+
+    release() {
+      const signals = held?.signals ?? [];
+      held = null;
+      if (signals.length > 0) markSetupStep('answer-released');
+      for (const data of signals) relay.send(data);
     },
 
     registered() {
@@ -98,4 +124,5 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
       void deps.dispatch({ type: 'peer-status', online, now: Date.now() }).then(() => (online ? flush() : undefined));
     },
   };
+  return relay;
 }

@@ -3,9 +3,12 @@
  * connection, sharing a tab or screen, and the small control channel that
  * tells the other side when we mute and which stream is the share. The
  * caller's offer and candidates go out as soon as the ring is acknowledged
- * (the server holds them until the callee accepts); the callee keeps what
- * arrives before its peer connection exists, and answers without waiting for
- * its own camera, whose tracks join the answered transceivers when ready.
+ * (the server holds them until the callee accepts, all but an offer naming no
+ * address). The callee builds its peer connection while it rings and answers
+ * that offer at once; the worker keeps the answer and its candidates until
+ * the accept has gone, and this document keeps a copy for a worker restarted
+ * meanwhile. Its camera starts only on Accept, and its tracks join the
+ * answered transceivers when ready.
  */
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
@@ -13,19 +16,29 @@ import { type ControlFrame, parseControlFrame } from '../shared/data-frames';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { DeviceChoice } from '../shared/devices';
 import type { BackgroundMessage } from '../shared/runtime-messages';
-import { startCallDevices } from './call-devices';
+import { type CallDevices, startCallDevices } from './call-devices';
 import { type ChatAndFilesSession, startChatAndFiles } from './chat-and-files';
 import { HEARTBEAT_MS, type IceRecovery, watchIceRecovery } from './ice-recovery';
-import { captureCamera, captureLocalMedia } from './local-media';
+import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
 import { createPeer, type Peer } from './peer';
 import { sortRemoteTracks } from './remote-tracks';
 import { captureFailure, captureShare } from './share-capture';
 import { createShareSender, type ShareSender } from './share-sender';
+import { markSetupStep } from '../shared/setup-marks';
 import type { Speaker } from './speaker';
 import { iceTransportPolicy } from './transport-policy';
 
 export interface CallSession {
-  connect(role: Role, iceServers: IceServer[]): void;
+  /** Starts the camera and microphone, from the chosen devices: on dialling, or for a callee on Accept. Once per session. */
+  startMedia(want: MediaFlags, choice: DeviceChoice): void;
+  /** A callee's session prepared while it rang, its camera not started yet. */
+  awaitingMedia(): boolean;
+  /** Builds the peer connection; `prepared` (a callee while it rings) keeps a copy of what it sends until `release()`. */
+  connect(role: Role, iceServers: IceServer[], options?: { prepared?: boolean }): void;
+  /** Sends the prepared copy again: a restarted worker lost what the old one kept. */
+  resendPrepared(): void;
+  /** The accept has gone and the worker sent what it kept: the copy is no longer needed. */
+  release(): void;
   receive(data: SignalData): void;
   setLocalMedia(local: MediaFlags): Promise<void>;
   retryMedia(): Promise<void>;
@@ -51,9 +64,15 @@ export interface CallSessionDeps {
   speaker: Speaker;
 }
 
-export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams: CallStreams, deps: CallSessionDeps): CallSession {
+export function startCallSession(streams: CallStreams, deps: CallSessionDeps): CallSession {
   const { notify, changed, hearSharedTab } = deps;
-  let local = want;
+  let local: MediaFlags = { mic: false, camera: false };
+  let mediaStarted = false;
+  let markCaptured: () => void = () => {};
+  /** Capture is done (whatever it got); never settles for a prepared ring that is declined, which is then dropped whole. */
+  const captured = new Promise<void>((resolve) => (markCaptured = resolve));
+  /** What a callee's peer connection sent while it rang, kept until the accept has gone; null otherwise. */
+  let preparedCopy: SignalData[] | null = null;
   let peer: Peer | null = null;
   let recovery: IceRecovery | null = null;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -63,36 +82,61 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
   const remoteTracks = sortRemoteTracks(streams, changed);
   let stopped = false;
   const inbox: SignalData[] = [];
-  const devices = startCallDevices(choice, {
-    local: streams.local,
-    speaker: deps.speaker,
-    pc: () => peer?.pc ?? null,
-    wants: () => local,
-    notify,
-    // A microphone unplugged with none to take over is a microphone off, for the other side too.
-    changed: () => {
-      sendMediaState();
-      changed();
-    },
-  });
+  /** The call's devices, from when its media starts (a callee's prepared ring captures nothing). */
+  let devices: CallDevices | null = null;
+  const deviceIds = (): Promise<DeviceIds> => devices?.ids() ?? Promise.resolve({ mic: null, camera: null });
 
-  const capture = devices.ids().then((ids) => captureLocalMedia(want, ids)).then((result) => {
-    if (stopped) {
-      for (const track of result.stream.getTracks()) track.stop();
-      return result;
-    }
-    for (const track of result.stream.getTracks()) {
-      if (track.kind === 'audio') track.enabled = local.mic;
-      streams.local.addTrack(track);
-    }
-    if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', reason: result.shortfall, got: result.got });
-    changed();
-    void devices.adopt();
-    return result;
-  });
+  function capture(want: MediaFlags): void {
+    void deviceIds().then((ids) => captureLocalMedia(want, ids)).then((result) => {
+      markSetupStep('captured');
+      if (stopped) {
+        for (const track of result.stream.getTracks()) track.stop();
+        return;
+      }
+      for (const track of result.stream.getTracks()) {
+        if (track.kind === 'audio') track.enabled = local.mic;
+        streams.local.addTrack(track);
+      }
+      if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', reason: result.shortfall, got: result.got });
+      changed();
+      void devices?.adopt();
+      markCaptured();
+    });
+  }
+
+  const isAnswer = (data: SignalData) => data.kind === 'description' && data.description.type === 'answer';
+
+  function transmit(data: SignalData): void {
+    if (isAnswer(data)) markSetupStep('answer-sent');
+    notify({ target: 'background', type: 'signal-out', data });
+  }
+
+  /**
+   * A prepared answer waits for candidate gathering to finish (there is time
+   * while it rings) and then goes as one description listing every candidate:
+   * the caller can check all pairs the moment it applies it, instead of
+   * learning them one relayed message at a time after the accept.
+   */
+  let answerAwaitsGathering = false;
 
   function send(data: SignalData): void {
-    notify({ target: 'background', type: 'signal-out', data });
+    if (isAnswer(data)) markSetupStep('answer-created');
+    if (preparedCopy && isAnswer(data) && peer?.pc.iceGatheringState !== 'complete') {
+      answerAwaitsGathering = true;
+      return;
+    }
+    // Gathered before the answer goes: the answer's description will list it.
+    if (answerAwaitsGathering && data.kind === 'candidate') return;
+    preparedCopy?.push(data);
+    transmit(data);
+  }
+
+  /** Sends the waiting answer as the description stands now, with the candidates gathered so far. */
+  function sendGatheredAnswer(): void {
+    const description = peer?.pc.localDescription;
+    if (!answerAwaitsGathering || !description) return;
+    answerAwaitsGathering = false;
+    send({ kind: 'description', description: { type: description.type, sdp: description.sdp } });
   }
 
   function sendControl(frame: ControlFrame): boolean {
@@ -168,8 +212,30 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
   }
 
   return {
-    connect(role, iceServers) {
+    startMedia(want, choice) {
+      if (mediaStarted || stopped) return;
+      mediaStarted = true;
+      local = want;
+      devices = startCallDevices(choice, {
+        local: streams.local,
+        speaker: deps.speaker,
+        pc: () => peer?.pc ?? null,
+        wants: () => local,
+        notify,
+        // A microphone unplugged with none to take over is a microphone off, for the other side too.
+        changed: () => {
+          sendMediaState();
+          changed();
+        },
+      });
+      capture(want);
+    },
+
+    awaitingMedia: () => !mediaStarted && !stopped,
+
+    connect(role, iceServers, options = {}) {
       if (peer || stopped) return;
+      if (options.prepared) preparedCopy = [];
       let answered = false;
       peer = createPeer({
         polite: role === 'callee',
@@ -179,12 +245,13 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
         // The callee answers the caller's offered transceivers as send-and-receive at once, camera ready or not:
         // its tracks join them by replaceTrack when capture is done. One offer, one answer, no second round.
         async beforeAnswer(pc) {
+          markSetupStep('offer-applied');
           if (answered) return;
           answered = true;
           openControl(pc);
           for (const transceiver of pc.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
           attachLocalTracks(pc);
-          void capture.then(() => {
+          void captured.then(() => {
             if (stopped) return;
             attachLocalTracks(pc);
             // The channel may have opened before the camera did, telling the caller "muted, camera off".
@@ -194,15 +261,28 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
         onError: (error) => console.warn('[PeerDial] negotiation', error),
       });
       const { pc } = peer;
+      markSetupStep('pc-created');
       streams.pc = pc;
-      pc.ontrack = ({ track, streams: [stream] }) => remoteTracks.add(track, stream?.id ?? null);
+      pc.ontrack = ({ track, streams: [stream] }) => {
+        track.addEventListener('unmute', () => markSetupStep(track.kind === 'video' ? 'first-video' : 'first-audio'), { once: true });
+        remoteTracks.add(track, stream?.id ?? null);
+      };
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') sendGatheredAnswer();
+      });
+      pc.addEventListener('iceconnectionstatechange', () => {
+        if (pc.iceConnectionState === 'connected') markSetupStep('ice-connected');
+      });
+      pc.addEventListener('connectionstatechange', () => {
+        if (pc.connectionState === 'connected') markSetupStep('connected');
+      });
       recovery = watchIceRecovery(pc, {
         restarts: role === 'caller',
         onPathChange: (state) => notify({ target: 'background', type: 'media-connection', state }),
       });
       if (role === 'caller') {
         // Channel and tracks in one task, so negotiation needs only one offer.
-        void capture.then(() => {
+        void captured.then(() => {
           if (stopped) return;
           openControl(pc);
           attachLocalTracks(pc);
@@ -216,7 +296,18 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
       changed();
     },
 
+    resendPrepared() {
+      for (const data of preparedCopy ?? []) transmit(data);
+    },
+
+    release() {
+      preparedCopy = null;
+      // Accepted before gathering finished: the answer goes with what there is, and later candidates trickle after it.
+      sendGatheredAnswer();
+    },
+
     receive(data) {
+      if (isAnswer(data)) markSetupStep('answer-received');
       if (peer) void peer.receive(data);
       else inbox.push(data);
     },
@@ -226,7 +317,7 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
       local = next;
       for (const track of streams.local.getAudioTracks()) track.enabled = next.mic;
       if (cameraChanged) {
-        await capture;
+        await captured;
         if (next.camera) await turnCameraOn();
         else turnCameraOff();
       }
@@ -235,12 +326,12 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
     },
 
     async retryMedia() {
-      await capture;
+      await captured;
       const have = { mic: streams.local.getAudioTracks().length > 0, camera: streams.local.getVideoTracks().length > 0 };
       const missing = { mic: local.mic && !have.mic, camera: local.camera && !have.camera };
-      const more = await captureLocalMedia(missing, await devices.ids());
+      const more = await captureLocalMedia(missing, await deviceIds());
       for (const track of more.stream.getTracks()) streams.local.addTrack(track);
-      void devices.adopt();
+      void devices?.adopt();
       if (peer) attachLocalTracks(peer.pc);
       sendMediaState();
       changed();
@@ -297,13 +388,16 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
     },
 
     async setDevices(next) {
-      await capture;
+      // Before its media starts, a session has nothing to switch: the worker's remembered choice starts it.
+      if (!devices) return;
+      await captured;
       await devices.choose(next);
     },
 
     stop() {
       stopped = true;
-      devices.stop();
+      preparedCopy = null;
+      devices?.stop();
       chatAndFiles?.stop();
       hearSharedTab(null);
       releaseShareTracks();
@@ -332,10 +426,10 @@ export function startCallSession(want: MediaFlags, choice: DeviceChoice, streams
   }
 
   async function turnCameraOn(): Promise<void> {
-    const track = await captureCamera((await devices.ids()).camera);
+    const track = await captureCamera((await deviceIds()).camera);
     if (!track || stopped) return;
     streams.local.addTrack(track);
-    void devices.adopt();
+    void devices?.adopt();
     const sender = peer?.pc.getSenders().find(isVideoSender);
     // Same transceiver, new track: the other side sees the picture return without renegotiation.
     if (sender) await sender.replaceTrack(track);

@@ -71,16 +71,32 @@ function streamsChanged(): void {
   void speaker.refresh();
 }
 
+function newSession(): CallSession {
+  return startCallSession(streams, { notify, changed: streamsChanged, hearSharedTab, speaker });
+}
+
 function handle(message: OffscreenMessage): void {
   switch (message.type) {
-    case 'start':
+    case 'prepare':
       session?.stop();
-      session = startCallSession(message.local, message.devices, streams, { notify, changed: streamsChanged, hearSharedTab, speaker });
+      session = newSession();
+      session.connect('callee', message.iceServers, { prepared: true });
+      return;
+    case 'start':
+      // A callee's session prepared while it rang is this call's: its camera starts now, on Accept.
+      if (!session?.awaitingMedia()) {
+        session?.stop();
+        session = newSession();
+      }
+      session.startMedia(message.local, message.devices);
       return;
     case 'connect':
       session?.connect(message.role, message.iceServers);
       stopQuality?.();
       stopQuality = watchQuality(streams, (level) => notify({ target: 'background', type: 'quality', level }));
+      return;
+    case 'release':
+      session?.release();
       return;
     case 'signal-in':
       session?.receive(message.data);
@@ -141,6 +157,8 @@ const WORKER_PORT_RETRY_MS = 250;
  */
 function holdWorkerPort(): void {
   const port = browser.runtime.connect({ name: OFFSCREEN_PORT });
+  // A worker that replaced a stopped one knows nothing of the answer prepared for a ringing call.
+  session?.resendPrepared();
   port.onMessage.addListener((raw: unknown) => {
     const parsed = v.safeParse(OffscreenMessage, raw);
     if (parsed.success) handle(parsed.output);

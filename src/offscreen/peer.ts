@@ -34,6 +34,8 @@ export function createPeer(options: PeerOptions): Peer {
   let ignoreOffer = false;
   /** Candidates that arrived before any description (one relayed at the instant the server handed over the held offer). */
   const early: RTCIceCandidateInit[] = [];
+  /** The last offer applied: the server hands a callee the offer while it rings and again with the accept. */
+  let lastOffer: string | null = null;
 
   pc.onnegotiationneeded = async () => {
     try {
@@ -68,9 +70,13 @@ export function createPeer(options: PeerOptions): Peer {
       return;
     }
     const description = data.description;
+    // The same offer again is not a renegotiation (every new offer has a new o= version): answering it twice would be.
+    if (description.type === 'offer' && description.sdp === lastOffer) return;
     const offerCollision = description.type === 'offer' && (makingOffer || pc.signalingState !== 'stable');
     ignoreOffer = !polite && offerCollision;
     if (ignoreOffer) return;
+    // Noted before applying it, so a copy arriving meanwhile is already recognised.
+    if (description.type === 'offer') lastOffer = description.sdp;
     await pc.setRemoteDescription(description);
     for (const candidate of early.splice(0)) await pc.addIceCandidate(candidate).catch(onError);
     if (description.type === 'offer') {

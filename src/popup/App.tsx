@@ -1,7 +1,8 @@
 /** The popup: renders the view the background pushes; every button sends a command back. */
-import { useState } from 'preact/hooks';
-import { describeCall } from '../shared/describe-call';
+import { useEffect, useState } from 'preact/hooks';
+import { describeCall, displayCode } from '../shared/describe-call';
 import type { Reply, ServerLink } from '../shared/runtime-messages';
+import { cachedOwnCode, rememberOwnCode } from './cached-code';
 import { CallScreen } from './CallScreen';
 import { Chat } from './Chat';
 import { DevicePicker } from './DevicePicker';
@@ -13,6 +14,7 @@ import { OwnCode } from './OwnCode';
 import { RecentCalls } from './RecentCalls';
 import { ServerStatus } from './ServerStatus';
 import { Settings } from './Settings';
+import { Starting } from './Starting';
 import { useView } from './use-background';
 import { t } from '../shared/i18n';
 
@@ -25,7 +27,12 @@ export function App() {
   // A refused request (a mistyped code, say) is the popup's own to show; the call itself is the background's.
   const [problem, setProblem] = useState<string | null>(null);
 
-  if (!view) return <main class="loading" aria-busy="true">{t('starting')}</main>;
+  const myCode = view?.myCode;
+  useEffect(() => {
+    if (myCode) rememberOwnCode(displayCode(myCode));
+  }, [myCode]);
+
+  if (!view) return <Starting code={cachedOwnCode()} />;
   const { call, server } = view;
   const { nicknames } = view.history;
   const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);

@@ -173,10 +173,10 @@ describe('cancelling a ring', () => {
 });
 
 describe('being called', () => {
-  it('incoming while idle rings, with nothing sent yet', () => {
+  it('incoming while idle rings, sends nothing, and prepares the peer connection with the relays the ring named', () => {
     const { state, commands } = transition(IDLE, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: RELAYS });
     expect(state).toEqual({ phase: 'ringing', peer: ALICE, callId: CALL, since: 1_000, iceServers: RELAYS });
-    expect(commands).toEqual([]);
+    expect(commands).toEqual([{ type: 'prepare-peer', callId: CALL, iceServers: RELAYS }]);
   });
 
   it('incoming while idle after a previous call drops the old outcome', () => {
@@ -200,11 +200,12 @@ describe('being called', () => {
     }
   });
 
-  it('accept moves the callee to connecting: sends accept, starts media and builds the peer connection with the relays the ring named', () => {
+  it('accept moves the callee to connecting: sends accept, lets the prepared answer follow it, starts media and builds the peer connection if none was prepared', () => {
     const { state, commands } = transition(ringing(), { type: 'accept', now: 2_000 });
     expect(state).toEqual({ phase: 'connecting', role: 'callee', peer: ALICE, callId: CALL, local: BOTH_ON, since: 2_000 });
     expect(commands).toEqual([
       { type: 'send-accept', callId: CALL },
+      { type: 'release-peer' },
       { type: 'start-media', role: 'callee', local: BOTH_ON },
       { type: 'connect-peer', role: 'callee', iceServers: RELAYS },
     ]);
@@ -238,8 +239,8 @@ describe('being called', () => {
     }
   });
 
-  it('decline while ringing returns to idle and tells the server', () => {
-    expect(transition(ringing(), { type: 'decline' })).toEqual({ state: IDLE, commands: [{ type: 'send-decline', callId: CALL }] });
+  it('decline while ringing returns to idle, tells the server and discards the prepared peer connection', () => {
+    expect(transition(ringing(), { type: 'decline' })).toEqual({ state: IDLE, commands: [{ type: 'send-decline', callId: CALL }, { type: 'stop-media' }] });
   });
 
   it('hang-up while ringing is a decline', () => {
@@ -247,10 +248,10 @@ describe('being called', () => {
   });
 
   for (const reason of [EndReason.Cancelled, EndReason.NoAnswer, EndReason.Gone]) {
-    it(`a ring that ends as ${reason} before it is answered is a missed call, with no media to stop`, () => {
+    it(`a ring that ends as ${reason} before it is answered is a missed call, and its prepared peer connection goes`, () => {
       const { state, commands } = transition(ringing(), { type: 'ended', callId: CALL, reason, now: 5_000 });
       expect(state).toEqual({ phase: 'idle', outcome: { kind: 'missed', peer: ALICE } });
-      expect(commands).toEqual([]);
+      expect(commands).toEqual([{ type: 'stop-media' }]);
     });
   }
 
@@ -523,7 +524,7 @@ describe('faults', () => {
     expect(caller.commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
     const callee = transition(ringing(), { type: 'deadline', now: 1_000 + UNANSWERED_RING_MS });
     expect(callee.state).toEqual({ phase: 'idle', outcome: { kind: 'missed', peer: ALICE } });
-    expect(callee.commands).toEqual([{ type: 'send-decline', callId: CALL }]);
+    expect(callee.commands).toEqual([{ type: 'send-decline', callId: CALL }, { type: 'stop-media' }]);
   });
 
   it('every phase but idle and a flowing call has a deadline, so nothing can hang forever', () => {

@@ -94,6 +94,14 @@ export type CallCommand =
   | { type: 'start-media'; role: Role; local: MediaFlags }
   /** The server has said which relays to use: build the peer connection. */
   | { type: 'connect-peer'; role: Role; iceServers: IceServer[] }
+  /**
+   * While it rings: build the callee's peer connection, so the caller's offer
+   * (which the server lets through) is answered before Accept. No capture,
+   * and its answer and candidates are kept in this browser.
+   */
+  | { type: 'prepare-peer'; callId: string; iceServers: IceServer[] }
+  /** The accept has gone to the server: what the prepared peer connection made may follow it. */
+  | { type: 'release-peer' }
   | { type: 'set-local-media'; local: MediaFlags }
   | { type: 'stop-media' };
 
@@ -162,16 +170,21 @@ export function transition(state: CallState, event: CallEvent): Transition {
         };
       }
       if (state.phase !== 'idle') return { state, commands: [{ type: 'send-decline', callId: event.callId }] };
-      return stay({ phase: 'ringing', peer: event.from, callId: event.callId, since: event.now, iceServers: event.iceServers });
+      return {
+        state: { phase: 'ringing', peer: event.from, callId: event.callId, since: event.now, iceServers: event.iceServers },
+        commands: [{ type: 'prepare-peer', callId: event.callId, iceServers: event.iceServers }],
+      };
     }
 
     case 'accept': {
       if (state.phase !== 'ringing') return stay(state);
       return {
         state: { phase: 'connecting', role: 'callee', peer: state.peer, callId: state.callId, local: BOTH_ON, since: event.now },
-        // The peer connection is built now, while the accept travels: the caller's held offer arrives with its answer.
+        // The answer prepared while it rang follows the accept at once (the server handles a connection's requests in
+        // order); a connection not prepared is built now, and answers the offer the server hands over with the accept.
         commands: [
           { type: 'send-accept', callId: state.callId },
+          { type: 'release-peer' },
           { type: 'start-media', role: 'callee', local: BOTH_ON },
           { type: 'connect-peer', role: 'callee', iceServers: state.iceServers },
         ],
@@ -186,7 +199,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
 
     case 'decline': {
       if (state.phase !== 'ringing') return stay(state);
-      return { state: IDLE, commands: [{ type: 'send-decline', callId: state.callId }] };
+      return { state: IDLE, commands: [{ type: 'send-decline', callId: state.callId }, { type: 'stop-media' }] };
     }
 
     case 'accepted': {
@@ -202,7 +215,8 @@ export function transition(state: CallState, event: CallEvent): Transition {
           event.reason === EndReason.Cancelled || event.reason === EndReason.NoAnswer || event.reason === EndReason.Gone
             ? { kind: 'missed', peer: state.peer }
             : { kind: 'ended', reason: event.reason, peer: state.peer };
-        return stay({ phase: 'idle', outcome });
+        // The connection prepared while it rang goes with the ring.
+        return { state: { phase: 'idle', outcome }, commands: [{ type: 'stop-media' }] };
       }
       const duration = state.phase === 'calling' ? undefined : endedAt(state, event.now);
       return {
@@ -259,7 +273,10 @@ export function transition(state: CallState, event: CallEvent): Transition {
           };
         }
         case 'ringing':
-          return { state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } }, commands: [{ type: 'send-decline', callId: state.callId }] };
+          return {
+            state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } },
+            commands: [{ type: 'send-decline', callId: state.callId }, { type: 'stop-media' }],
+          };
         case 'connecting':
           return endWithoutPeer(state, 'connection-failed');
         case 'active':

@@ -153,6 +153,10 @@ export const OffscreenMessage = v.variant('type', [
   /** The user chose another device mid-call: switch without renegotiating. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-devices'), devices: DeviceChoiceSchema }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('connect'), role: Role, iceServers: v.array(IceServer) }),
+  /** While it rings: the callee's peer connection, answering the caller's offer (the worker keeps the answer until the accept). */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('prepare'), iceServers: v.array(IceServer) }),
+  /** The accept has gone, and with it the prepared answer: the document's copy of it can go. */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('release') }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('signal-in'), data: SignalData }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-local-media'), local: MediaFlags }),
   /** Permission arrived after the call started: capture again and add what is now allowed. */

@@ -176,3 +176,28 @@ export function cameraFramesDecoded(page: Page): Promise<number> {
     return -1;
   });
 }
+
+export interface PeerState {
+  /** The type of each description applied, or null. */
+  local: RTCSdpType | null;
+  remote: RTCSdpType | null;
+  /** Candidates of the other side this peer connection knows: their addresses are what must not leak early. */
+  remoteCandidates: number;
+  ice: RTCIceConnectionState;
+}
+
+/** The offscreen document's peer connection as it stands, or null when there is none. */
+export function peerState(page: Page): Promise<PeerState | null> {
+  return page.evaluate(async () => {
+    const pc = chrome.extension
+      .getViews()
+      .map((view) => (view as Window).peerdialStreams?.pc)
+      .find(Boolean);
+    if (!pc || pc.signalingState === 'closed') return null;
+    let remoteCandidates = 0;
+    (await pc.getStats()).forEach((report: { type: string }) => {
+      if (report.type === 'remote-candidate') remoteCandidates++;
+    });
+    return { local: pc.localDescription?.type ?? null, remote: pc.remoteDescription?.type ?? null, remoteCandidates, ice: pc.iceConnectionState };
+  });
+}
