@@ -8,7 +8,7 @@ import { type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/suppo
 import { dial } from '../test/e2e/support/calls';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
-import { BENCH_SERVER_ENV } from './stats';
+import { BENCH_SERVER_ENV, printProgress } from './stats';
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
 import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
 
@@ -101,7 +101,7 @@ export async function startCallSetupBench(): Promise<{ call(): Promise<CallSetup
       };
       const { dialToRing, acceptToCalleeFrame, acceptToCallerFrame } = sample;
       const shown = { dialToRing, acceptToCalleeFrame, acceptToCallerFrame };
-      process.stdout.write(`  PeerDial call ${++made}: ${JSON.stringify(shown, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
+      printProgress(`PeerDial call ${++made}`, shown);
       await alicePopup.getByRole('button', { name: 'Hang up' }).click();
       await Promise.all([alicePopup, bobPopup].map((page) => page.getByLabel('Call code').waitFor()));
       // Let the offscreen documents close, as between two real calls.

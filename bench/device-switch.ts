@@ -13,7 +13,7 @@ import { connectCall } from '../test/e2e/support/calls';
 import { eventually, myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
 import { PAGE_PRELUDE } from './frame-timing';
-import { BENCH_SERVER_ENV, printTable, round, summarize } from './stats';
+import { BENCH_SERVER_ENV, printProgress, printTable, round, summarize } from './stats';
 
 const SWITCHES = Number(process.env.BENCH_SWITCHES ?? 10);
 /** How long after each choice the other side's frames are watched: a switch is over well within it. */
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
         baselineGap: longestGap(frames, chosen - WATCH_MS, chosen),
       };
       rows.push(row);
-      process.stdout.write(`  switch ${i + 1}/${SWITCHES} to ${CAMERAS[i % 2]}: ${JSON.stringify(row, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
+      printProgress(`switch ${i + 1}/${SWITCHES} to ${CAMERAS[i % 2]}`, row);
     }
     const { negotiationsNeeded, sdp } = await view.evaluate(() => window.benchSwitch!);
     const sdpNow = await view.evaluate(() => (chrome.extension.getViews().find((v) => (v as Window).peerdialStreams?.pc) as Window).peerdialStreams!.pc!.localDescription!.sdp);

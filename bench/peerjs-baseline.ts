@@ -12,6 +12,7 @@ import { PeerServer } from 'peer';
 import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../test/e2e/support/browser';
 import { ACCEPT_AFTER_RING_MS } from './call-setup';
 import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
+import { printProgress } from './stats';
 
 export interface PeerJsSample {
   answerToCalleeFrame: number;
@@ -88,7 +89,7 @@ export async function startPeerJsBench(): Promise<{ call(): Promise<PeerJsSample
       const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller), frameTimes(callee)]);
       const answeredAt = await callee.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
       const sample = { answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt, answerToCallerFrame: callerTimes.firstFrame! - answeredAt };
-      process.stdout.write(`  PeerJS call ${++made}: ${JSON.stringify(sample, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
+      printProgress(`PeerJS call ${++made}`, sample);
       for (const tab of [caller, callee]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
       await new Promise((r) => setTimeout(r, 300));
       return sample;

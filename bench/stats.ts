@@ -24,3 +24,8 @@ export function printTable(header: string[], rows: (string | number)[][]): strin
   console.log(text);
   return text;
 }
+
+/** One run's figures as a progress line, whole milliseconds: enough to watch a run go by, the tables keep the decimals. */
+export function printProgress(label: string, figures: object): void {
+  process.stdout.write(`  ${label}: ${JSON.stringify(figures, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
+}
