@@ -10,7 +10,16 @@ import type { HistoryEntry } from '../shared/call-history';
 import { describeShortfall } from '../shared/describe-media';
 import { say, t } from '../shared/i18n';
 import { describeCaptureError } from '../shared/share-state';
-import { BackgroundMessage, OFFSCREEN_PORT, type PopupMessage, POPUP_PORT, type Reply, type ServerLink, type View } from '../shared/runtime-messages';
+import {
+  BackgroundMessage,
+  OFFSCREEN_PORT,
+  type PopupMessage,
+  POPUP_PORT,
+  type Reply,
+  RING_PREVIEW_PORT,
+  type ServerLink,
+  type View,
+} from '../shared/runtime-messages';
 import { badgeKey, showCallOnBadge } from './badge';
 import { type CallController, createCallController } from './call-controller';
 import { type CallHistoryStore, loadCallHistory } from './call-history-store';
@@ -21,8 +30,16 @@ import { type Identity, loadIdentity, replaceIdentity } from './identity';
 import { adoptOffscreenPort, closeOffscreenDocument, notifyOffscreen, offscreenExists, sendToOffscreen } from './offscreen-document';
 import { openPermissionPage } from './permission-page';
 import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
+import { createRingPreview } from './ring-preview';
 import { saveToDownloads } from './save-file';
-import { loadOpenCallViewOnAccept, loadServerUrl, saveOpenCallViewOnAccept, saveServerUrl } from './settings';
+import {
+  loadOpenCallViewOnAccept,
+  loadPreviewWhileRinging,
+  loadServerUrl,
+  saveOpenCallViewOnAccept,
+  savePreviewWhileRinging,
+  saveServerUrl,
+} from './settings';
 import { createShareRunner, whyShareEnded } from './share-commands';
 import { createShareMenu, listenForShareShortcuts } from './share-shortcuts';
 import { createSignalRelay, type SignalRelay } from './signal-relay';
@@ -36,6 +53,7 @@ let history: CallHistoryStore;
 let devices: DeviceStore;
 let serverUrl: string;
 let openCallViewOnAccept = false;
+let previewWhileRinging = true;
 let server: ServerLink = { status: 'connecting' };
 let link: SignalingLink | null = null;
 /** The call phase the ring alert last showed, and what the badge last showed: each changes only when that does. */
@@ -60,6 +78,8 @@ function view(calls: CallController): View {
     chatAndFiles: chat.state(),
     history: { calls: recent, nicknames },
     openCallViewOnAccept,
+    previewWhileRinging,
+    previewing: ringPreview.showing(),
     quality,
     devices: devices.view(),
   };
@@ -107,12 +127,13 @@ function connect(calls: CallController): void {
 }
 
 async function start(): Promise<CallController> {
-  [identity, serverUrl, chat, history, openCallViewOnAccept, devices] = await Promise.all([
+  [identity, serverUrl, chat, history, openCallViewOnAccept, previewWhileRinging, devices] = await Promise.all([
     loadIdentity(),
     loadServerUrl(),
     loadChatAndFiles(),
     loadCallHistory(log),
     loadOpenCallViewOnAccept(),
+    loadPreviewWhileRinging(),
     // Device changes arrive only from calls, which need `ready`: by then publishing can run.
     loadDeviceStore(() => void ready.then(publish)),
   ]);
@@ -131,6 +152,7 @@ async function start(): Promise<CallController> {
     log,
     onChange(record) {
       publish(calls);
+      ringPreview.callChanged();
       if (record.finished) void recordFinished(record.finished, calls);
       void showBadge(calls);
       if (record.call.phase === shownPhase) return;
@@ -159,6 +181,7 @@ async function start(): Promise<CallController> {
   if (finished) await history.record(finished).catch((error: unknown) => log('Could not write the call history', error));
   void showBadge(calls);
   connect(calls);
+  loaded = calls;
   return calls;
 }
 
@@ -171,7 +194,18 @@ function recordFinished(entry: HistoryEntry, calls: CallController): Promise<voi
   );
 }
 
+/** The controller once `ready`: a port may connect (and break) before, and must be watched from the start. */
+let loaded: CallController | null = null;
+const ringPreview = createRingPreview({
+  call: () => loaded?.record().call ?? null,
+  show: (on) => notifyOffscreen({ target: 'offscreen', type: 'preview', on, devices: devices.choice() }),
+  changed: () => {
+    if (loaded) publish(loaded);
+  },
+  log,
+});
 const ready = start();
+void ready.then(() => ringPreview.callChanged());
 
 function commandDeps(calls: CallController): UserCommandDeps {
   return {
@@ -193,6 +227,10 @@ function commandDeps(calls: CallController): UserCommandDeps {
     async setOpenCallViewOnAccept(on) {
       openCallViewOnAccept = on;
       await saveOpenCallViewOnAccept(on);
+    },
+    async setPreviewWhileRinging(on) {
+      previewWhileRinging = on;
+      await savePreviewWhileRinging(on);
     },
     publish: () => publish(calls),
     devices,
@@ -289,6 +327,10 @@ browser.runtime.onConnect.addListener((port) => {
     port.postMessage({ target: 'popup', type: 'view', view: view(calls) } satisfies PopupMessage);
     return seen(calls);
   });
+});
+
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name === RING_PREVIEW_PORT) ringPreview.watch(port);
 });
 
 browser.runtime.onConnect.addListener((port) => {

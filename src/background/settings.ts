@@ -4,6 +4,7 @@ import { t } from '../shared/i18n';
 
 const SERVER_URL_KEY = 'serverUrl';
 const OPEN_CALL_VIEW_KEY = 'openCallViewOnAccept';
+const PREVIEW_WHILE_RINGING_KEY = 'previewWhileRinging';
 
 export async function loadServerUrl(): Promise<string> {
   const stored = await browser.storage.local.get(SERVER_URL_KEY);
@@ -37,4 +38,19 @@ export async function loadOpenCallViewOnAccept(): Promise<boolean> {
 
 export async function saveOpenCallViewOnAccept(on: boolean): Promise<void> {
   await browser.storage.local.set({ [OPEN_CALL_VIEW_KEY]: on });
+}
+
+/**
+ * On unless the person turns it off: a calling app shows you yourself before
+ * you pick up, and the camera is then already running when you do. It runs
+ * only while a page shows the incoming call, and nothing leaves the browser
+ * before Accept.
+ */
+export async function loadPreviewWhileRinging(): Promise<boolean> {
+  const stored = await browser.storage.local.get(PREVIEW_WHILE_RINGING_KEY);
+  return stored[PREVIEW_WHILE_RINGING_KEY] !== false;
+}
+
+export async function savePreviewWhileRinging(on: boolean): Promise<void> {
+  await browser.storage.local.set({ [PREVIEW_WHILE_RINGING_KEY]: on });
 }

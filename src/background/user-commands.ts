@@ -17,6 +17,7 @@ export interface UserCommandDeps {
   notifyOffscreen(message: OffscreenMessage): Promise<void>;
   history: CallHistoryStore;
   setOpenCallViewOnAccept(on: boolean): Promise<void>;
+  setPreviewWhileRinging(on: boolean): Promise<void>;
   /** The view changed outside the call (history, nicknames, settings): show it. */
   publish(): void;
   devices: DeviceStore;
@@ -87,6 +88,10 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       return { ok: true };
     case 'set-open-call-view':
       await deps.setOpenCallViewOnAccept(command.on);
+      deps.publish();
+      return { ok: true };
+    case 'set-preview-while-ringing':
+      await deps.setPreviewWhileRinging(command.on);
       deps.publish();
       return { ok: true };
     case 'set-device': {

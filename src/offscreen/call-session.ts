@@ -7,8 +7,11 @@
  * address). The callee builds its peer connection while it rings and answers
  * that offer at once; the worker keeps the answer and its candidates until
  * the accept has gone, and this document keeps a copy for a worker restarted
- * meanwhile. Its camera starts only on Accept, and its tracks join the
- * answered transceivers when ready.
+ * meanwhile. Its camera starts on Accept, or earlier as a preview while a
+ * page shows the incoming call, and joins the answered transceivers at once:
+ * the encoder is ready before the transport is. No packet can leave before
+ * the accept, for the caller has no address of ours and not even our ICE
+ * credentials (they are in the answer the worker keeps).
  */
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
@@ -31,8 +34,14 @@ import { iceTransportPolicy } from './transport-policy';
 export interface CallSession {
   /** Starts the camera and microphone, from the chosen devices: on dialling, or for a callee on Accept. Once per session. */
   startMedia(want: MediaFlags, choice: DeviceChoice): void;
-  /** A callee's session prepared while it rang, its camera not started yet. */
+  /** A callee's session prepared while it rang, its call's media not started yet. */
   awaitingMedia(): boolean;
+  /**
+   * While it rings, the camera alone, for the callee to see; startMedia takes
+   * it as the call's camera. Off, or after startMedia, changes nothing
+   * already started.
+   */
+  preview(on: boolean, choice: DeviceChoice): void;
   /** Builds the peer connection; `prepared` (a callee while it rings) keeps a copy of what it sends until `release()`. */
   connect(role: Role, iceServers: IceServer[], options?: { prepared?: boolean }): void;
   /** Sends the prepared copy again: a restarted worker lost what the old one kept. */
@@ -82,12 +91,68 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   const remoteTracks = sortRemoteTracks(streams, changed);
   let stopped = false;
   const inbox: SignalData[] = [];
+  /** The callee has answered the caller's offer: its transceivers take tracks by replaceTrack from then on (no renegotiation). */
+  let answeredOffer = false;
   /** The call's devices, from when its media starts (a callee's prepared ring captures nothing). */
   let devices: CallDevices | null = null;
   const deviceIds = (): Promise<DeviceIds> => devices?.ids() ?? Promise.resolve({ mic: null, camera: null });
+  /** The preview's camera, once captured (null: none, or it failed); a later preview or off makes an earlier one stale. */
+  let previewing = false;
+  let previewCapture: Promise<MediaStreamTrack | null> = Promise.resolve(null);
+  let previewGeneration = 0;
 
+  function callDevices(choice: DeviceChoice): CallDevices {
+    devices ??= startCallDevices(choice, {
+      local: streams.local,
+      speaker: deps.speaker,
+      pc: () => peer?.pc ?? null,
+      wants: () => local,
+      notify,
+      // A microphone unplugged with none to take over is a microphone off, for the other side too.
+      changed: () => {
+        sendMediaState();
+        changed();
+      },
+    });
+    return devices;
+  }
+
+  function stopPreview(): void {
+    previewGeneration += 1;
+    previewCapture = Promise.resolve(null);
+    for (const track of streams.local.getVideoTracks()) {
+      track.stop();
+      streams.local.removeTrack(track);
+    }
+    // The transceiver is free again for the camera Accept opens.
+    for (const sender of peer?.pc.getSenders() ?? []) if (sender.track?.readyState === 'ended') void sender.replaceTrack(null);
+    changed();
+  }
+
+  function startPreview(choice: DeviceChoice): void {
+    const generation = ++previewGeneration;
+    const ids = callDevices(choice).ids();
+    // A preview that fails shows nothing and says nothing: Accept captures again, and reports what is missing then.
+    previewCapture = ids.then((chosen) => captureCamera(chosen.camera)).then((track) => {
+      if (!track) return null;
+      if (generation !== previewGeneration || stopped) {
+        track.stop();
+        return null;
+      }
+      streams.local.addTrack(track);
+      // On the answered transceiver now, so its encoder is ready when the transport is; nothing can leave before then.
+      if (answeredOffer && peer) attachLocalTracks(peer.pc);
+      changed();
+      return track;
+    });
+  }
+
+  /** Whatever the preview already has counts: Accept asks the browser only for the rest. */
   function capture(want: MediaFlags): void {
-    void deviceIds().then((ids) => captureLocalMedia(want, ids)).then((result) => {
+    const previewed = previewCapture;
+    void Promise.all([previewed, deviceIds()]).then(async ([camera, ids]) => {
+      const result = await captureLocalMedia(camera ? { ...want, camera: false } : want, ids);
+      const got = camera ? { ...result.got, camera: true } : result.got;
       markSetupStep('captured');
       if (stopped) {
         for (const track of result.stream.getTracks()) track.stop();
@@ -97,7 +162,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
         if (track.kind === 'audio') track.enabled = local.mic;
         streams.local.addTrack(track);
       }
-      if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', reason: result.shortfall, got: result.got });
+      if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', reason: result.shortfall, got });
       changed();
       void devices?.adopt();
       markCaptured();
@@ -202,7 +267,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
         .find(
           (t) =>
             t.receiver.track.kind === track.kind &&
-            !t.sender.track &&
+            // Ended: a preview closed while it rang, its replaceTrack(null) perhaps still on its way.
+            (!t.sender.track || t.sender.track.readyState === 'ended') &&
             (t.direction === 'sendrecv' || t.direction === 'sendonly') &&
             !shareSender?.owns(t.sender),
         );
@@ -216,27 +282,23 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       if (mediaStarted || stopped) return;
       mediaStarted = true;
       local = want;
-      devices = startCallDevices(choice, {
-        local: streams.local,
-        speaker: deps.speaker,
-        pc: () => peer?.pc ?? null,
-        wants: () => local,
-        notify,
-        // A microphone unplugged with none to take over is a microphone off, for the other side too.
-        changed: () => {
-          sendMediaState();
-          changed();
-        },
-      });
+      callDevices(choice);
+      if (!want.camera) stopPreview();
       capture(want);
     },
 
     awaitingMedia: () => !mediaStarted && !stopped,
 
+    preview(on, choice) {
+      if (mediaStarted || stopped || on === previewing) return;
+      previewing = on;
+      if (on) startPreview(choice);
+      else stopPreview();
+    },
+
     connect(role, iceServers, options = {}) {
       if (peer || stopped) return;
       if (options.prepared) preparedCopy = [];
-      let answered = false;
       peer = createPeer({
         polite: role === 'callee',
         iceServers,
@@ -246,8 +308,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
         // its tracks join them by replaceTrack when capture is done. One offer, one answer, no second round.
         async beforeAnswer(pc) {
           markSetupStep('offer-applied');
-          if (answered) return;
-          answered = true;
+          if (answeredOffer) return;
+          answeredOffer = true;
           openControl(pc);
           for (const transceiver of pc.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
           attachLocalTracks(pc);

@@ -83,7 +83,7 @@ function handle(message: OffscreenMessage): void {
       session.connect('callee', message.iceServers, { prepared: true });
       return;
     case 'start':
-      // A callee's session prepared while it rang is this call's: its camera starts now, on Accept.
+      // A callee's session prepared while it rang is this call's: its media starts now, on Accept (its camera may be on already).
       if (!session?.awaitingMedia()) {
         session?.stop();
         session = newSession();
@@ -97,6 +97,9 @@ function handle(message: OffscreenMessage): void {
       return;
     case 'release':
       session?.release();
+      return;
+    case 'preview':
+      session?.preview(message.on, message.devices);
       return;
     case 'signal-in':
       session?.receive(message.data);

@@ -55,10 +55,23 @@ export function App() {
           <OwnCode code={view.myCode} onReply={report} />
           <DialForm disabled={view.server.status !== 'online'} onReply={report} />
           <RecentCalls calls={view.history.calls} nicknames={nicknames} canCall={view.server.status === 'online'} onReply={report} />
-          <Settings serverUrl={view.serverUrl} openCallViewOnAccept={view.openCallViewOnAccept} onReply={report} />
+          <Settings
+            serverUrl={view.serverUrl}
+            openCallViewOnAccept={view.openCallViewOnAccept}
+            previewWhileRinging={view.previewWhileRinging}
+            onReply={report}
+          />
         </>
       )}
-      {call.phase === 'ringing' && <IncomingCall openViewOnAccept={view.openCallViewOnAccept} onReply={report} />}
+      {call.phase === 'ringing' && (
+        <IncomingCall
+          callId={call.callId}
+          openViewOnAccept={view.openCallViewOnAccept}
+          preview={view.previewWhileRinging}
+          previewing={view.previewing}
+          onReply={report}
+        />
+      )}
       {(call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active') && (
         <>
           <CallScreen call={call} share={view.share} nicknames={nicknames} onReply={report} />

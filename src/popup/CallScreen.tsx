@@ -2,27 +2,18 @@
  * A call in progress: the other person large, yourself small, the timer and
  * the controls. While they share, what they share is large and their camera small.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { CallState } from '../shared/call-state';
 import { formatDuration, type Nicknames, peerName } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
 import type { ShareState } from '../shared/share-state';
 import { ShareControls } from './ShareControls';
+import { StreamVideo } from './StreamVideo';
 import { sendCommand } from './use-background';
 import { useCallStreams } from './use-call-streams';
 import { t } from '../shared/i18n';
 
 type InCall = Extract<CallState, { phase: 'calling' | 'connecting' | 'active' }>;
-
-/** Always muted: the offscreen document plays the call's sound, whether or not the popup is open. */
-function StreamVideo({ stream, label, className }: { stream: MediaStream | null; label: string; className: string }) {
-  const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    const video = ref.current;
-    if (video && video.srcObject !== stream) video.srcObject = stream;
-  }, [stream]);
-  return <video ref={ref} class={className} aria-label={label} autoPlay playsInline muted />;
-}
 
 function CallTimer({ since }: { since: number }) {
   const [now, setNow] = useState(Date.now());

@@ -1,23 +1,52 @@
-import type { Reply } from '../shared/runtime-messages';
+import { useEffect } from 'preact/hooks';
+import { type Reply, RING_PREVIEW_PORT } from '../shared/runtime-messages';
 import { openCallView, useWindowId } from './call-view-panel';
-import { sendCommand } from './use-background';
+import { StreamVideo } from './StreamVideo';
+import { holdPort, sendCommand } from './use-background';
+import { useCallStreams } from './use-call-streams';
 import { t } from '../shared/i18n';
 
-export function IncomingCall({ openViewOnAccept, onReply }: { openViewOnAccept: boolean; onReply(reply: Reply): void }) {
+/** Holds the port that keeps the camera preview running while this screen is open (closing the popup breaks it). */
+function useRingPreview(on: boolean): void {
+  useEffect(() => (on ? holdPort(RING_PREVIEW_PORT) : undefined), [on]);
+}
+
+interface Props {
+  callId: string;
+  openViewOnAccept: boolean;
+  /** The setting: show my camera while it rings. */
+  preview: boolean;
+  /** The offscreen document has been told to: its streams exist, and the camera is coming. */
+  previewing: boolean;
+  onReply(reply: Reply): void;
+}
+
+export function IncomingCall({ callId, openViewOnAccept, preview, previewing, onReply }: Props) {
   const windowId = useWindowId();
+  useRingPreview(preview);
+  const { streams } = useCallStreams(`${callId}/${previewing}`);
+  const camera = preview && (streams?.local.getVideoTracks().length ?? 0) > 0;
   const accept = async () => {
     // Before the await: the side panel opens only within the click's gesture.
     if (openViewOnAccept) openCallView(windowId, (message) => onReply({ ok: false, message }));
     onReply(await sendCommand({ type: 'accept' }));
   };
   return (
-    <div class="row incoming">
-      <button type="button" class="accept" onClick={accept}>
-        {t('accept')}
-      </button>
-      <button type="button" class="danger" onClick={async () => onReply(await sendCommand({ type: 'decline' }))}>
-        {t('decline')}
-      </button>
-    </div>
+    <>
+      {camera && (
+        <figure class="preview">
+          <StreamVideo stream={streams!.local} label={t('videoSelf')} className="self-preview" />
+          <figcaption>{t('previewOnlyYou')}</figcaption>
+        </figure>
+      )}
+      <div class="row incoming">
+        <button type="button" class="accept" onClick={accept}>
+          {t('accept')}
+        </button>
+        <button type="button" class="danger" onClick={async () => onReply(await sendCommand({ type: 'decline' }))}>
+          {t('decline')}
+        </button>
+      </div>
+    </>
   );
 }

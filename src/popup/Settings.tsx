@@ -1,14 +1,32 @@
 import { useState } from 'preact/hooks';
-import type { Reply } from '../shared/runtime-messages';
+import type { Reply, UserCommand } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
 import { t } from '../shared/i18n';
 
-export function Settings({ serverUrl, openCallViewOnAccept, onReply }: { serverUrl: string; openCallViewOnAccept: boolean; onReply(reply: Reply): void }) {
+function Setting({ label, checked, onChange }: { label: string; checked: boolean; onChange(on: boolean): void }) {
+  return (
+    <label class="check">
+      <input type="checkbox" checked={checked} onChange={(event) => onChange(event.currentTarget.checked)} />
+      {label}
+    </label>
+  );
+}
+
+interface Props {
+  serverUrl: string;
+  openCallViewOnAccept: boolean;
+  previewWhileRinging: boolean;
+  onReply(reply: Reply): void;
+}
+
+export function Settings({ serverUrl, openCallViewOnAccept, previewWhileRinging, onReply }: Props) {
   const [url, setUrl] = useState(serverUrl);
+
+  const send = async (command: UserCommand) => onReply(await sendCommand(command));
 
   async function save(event: Event) {
     event.preventDefault();
-    onReply(await sendCommand({ type: 'set-server-url', url }));
+    await send({ type: 'set-server-url', url });
   }
 
   return (
@@ -21,14 +39,12 @@ export function Settings({ serverUrl, openCallViewOnAccept, onReply }: { serverU
           <button type="submit">{t('save')}</button>
         </div>
       </form>
-      <label class="check">
-        <input
-          type="checkbox"
-          checked={openCallViewOnAccept}
-          onChange={async (event) => onReply(await sendCommand({ type: 'set-open-call-view', on: event.currentTarget.checked }))}
-        />
-        {t('settingOpenCallView')}
-      </label>
+      <Setting label={t('settingOpenCallView')} checked={openCallViewOnAccept} onChange={(on) => send({ type: 'set-open-call-view', on })} />
+      <Setting
+        label={t('settingPreviewWhileRinging')}
+        checked={previewWhileRinging}
+        onChange={(on) => send({ type: 'set-preview-while-ringing', on })}
+      />
     </details>
   );
 }

@@ -11,28 +11,35 @@ import { t } from '../shared/i18n';
 /** A stopped worker breaks the port; connecting again starts a fresh one, which pushes the true state. */
 const RECONNECT_DELAY_MS = 100;
 
+/** Keeps a port to the worker open until the returned function is called; a stopped worker breaks it, and it connects again. */
+export function holdPort(name: string, onMessage?: (message: unknown) => void): () => void {
+  let port: browser.Runtime.Port;
+  let closed = false;
+  const open = () => {
+    // Opening the port also wakes a stopped worker, and tells a fresh one who is listening.
+    port = browser.runtime.connect({ name });
+    if (onMessage) port.onMessage.addListener(onMessage);
+    port.onDisconnect.addListener(() => {
+      if (!closed) setTimeout(open, RECONNECT_DELAY_MS);
+    });
+  };
+  open();
+  return () => {
+    closed = true;
+    port.disconnect();
+  };
+}
+
 export function useView(): View | null {
   const [view, setView] = useState<View | null>(null);
-  useEffect(() => {
-    let port: browser.Runtime.Port;
-    let closed = false;
-    const open = () => {
-      // Opening the port also wakes a stopped worker.
-      port = browser.runtime.connect({ name: POPUP_PORT });
-      port.onMessage.addListener((message: unknown) => {
+  useEffect(
+    () =>
+      holdPort(POPUP_PORT, (message) => {
         const { type, view: next } = message as PopupMessage;
         if (type === 'view') setView(next);
-      });
-      port.onDisconnect.addListener(() => {
-        if (!closed) setTimeout(open, RECONNECT_DELAY_MS);
-      });
-    };
-    open();
-    return () => {
-      closed = true;
-      port.disconnect();
-    };
-  }, []);
+      }),
+    [],
+  );
   return view;
 }
 

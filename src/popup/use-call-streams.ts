@@ -25,6 +25,8 @@ export function useCallStreams(revision: unknown): { streams: CallStreams | null
     if (!found) return;
     const bump = () => setVersion((n) => n + 1);
     found.owner.addEventListener(STREAMS_CHANGED, bump);
+    // A track that came between finding the streams and listening would otherwise wait for the next change.
+    bump();
     return () => found.owner.removeEventListener(STREAMS_CHANGED, bump);
   }, [found]);
 

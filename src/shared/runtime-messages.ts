@@ -100,6 +100,7 @@ export const UserCommand = v.variant('type', [
   }),
   v.strictObject({ type: v.literal('clear-history') }),
   v.strictObject({ type: v.literal('set-open-call-view'), on: v.boolean() }),
+  v.strictObject({ type: v.literal('set-preview-while-ringing'), on: v.boolean() }),
   /** Use this microphone, camera or speaker now and in later calls. */
   v.strictObject({ type: v.literal('set-device'), kind: v.picklist(DEVICE_KINDS), id: DeviceId }),
 ]);
@@ -147,7 +148,6 @@ export const BackgroundMessage = v.variant('type', [
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 
 export const OffscreenMessage = v.variant('type', [
-  /** Capture now, while it rings, so the peer connection has tracks the moment it exists. */
   /** `devices`: the remembered choice; a device that is not connected falls back to the default. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('start'), local: MediaFlags, devices: DeviceChoiceSchema }),
   /** The user chose another device mid-call: switch without renegotiating. */
@@ -157,6 +157,8 @@ export const OffscreenMessage = v.variant('type', [
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('prepare'), iceServers: v.array(IceServer) }),
   /** The accept has gone, and with it the prepared answer: the document's copy of it can go. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('release') }),
+  /** While it rings: show (or stop showing) the callee's own camera, from the remembered one; Accept makes it the call's. */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('preview'), on: v.boolean(), devices: DeviceChoiceSchema }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('signal-in'), data: SignalData }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-local-media'), local: MediaFlags }),
   /** Permission arrived after the call started: capture again and add what is now allowed. */
@@ -196,6 +198,10 @@ export interface View {
   history: { calls: HistoryEntry[]; nicknames: Record<string, string> };
   /** The setting: accepting a call opens the side panel's call view. */
   openCallViewOnAccept: boolean;
+  /** The setting: an incoming call on screen shows your own camera before you answer. */
+  previewWhileRinging: boolean;
+  /** This ring's camera preview is on in the offscreen document (its track may still be on its way). */
+  previewing: boolean;
   /** The connected call's quality level, null outside one (the full reading is the side panel's to borrow from the offscreen document). */
   quality: CallQualityLevel | null;
   /** The devices this call can use and uses (empty between calls: only the offscreen document can list them). */
@@ -207,6 +213,8 @@ export type PopupMessage = { target: 'popup'; type: 'view'; view: View };
 export const POPUP_PORT = 'popup';
 /** Held by the offscreen document: the worker's line to it; its breaking wakes a stopped worker, and tells the worker the document is gone. */
 export const OFFSCREEN_PORT = 'offscreen';
+/** Held by a page while it shows an incoming call with your camera in it: the camera runs while one is open. */
+export const RING_PREVIEW_PORT = 'ring-preview';
 
 /** Shown while one side is still waiting for the other. */
 export type Reply = { ok: true } | { ok: false; message: string };

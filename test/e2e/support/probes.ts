@@ -65,6 +65,26 @@ export function liveLocalTracks(page: Page): Promise<number> {
   );
 }
 
+export interface LocalMedia {
+  /** Our live camera and microphone tracks, by kind and id. */
+  live: { kind: string; id: string }[];
+  /** How many of the peer connection's senders have a track: what could reach the other side once connected. */
+  sending: number;
+}
+
+/** What the offscreen document captures, and how much of it its peer connection has been given. */
+export function localMedia(page: Page): Promise<LocalMedia> {
+  return page.evaluate(() => {
+    const streams = chrome.extension
+      .getViews()
+      .map((view) => (view as Window).peerdialStreams)
+      .find(Boolean);
+    const live = (streams?.local.getTracks() ?? []).filter((t) => t.readyState === 'live').map(({ kind, id }) => ({ kind, id }));
+    const sending = streams?.pc?.getSenders().filter((sender) => sender.track).length ?? 0;
+    return { live, sending };
+  });
+}
+
 export function offscreenDocuments(worker: Worker): Promise<number> {
   return worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType] })).length);
 }
