@@ -96,7 +96,7 @@ export async function startCallSetupBench(): Promise<{ call(): Promise<CallSetup
         acceptToCallerFrame: caller.firstFrame! - accepted,
         steps: {
           callee: fromAccept({ ...(await workerMarks(bob)), ...(await setupMarks(bobPopup)) }, accepted),
-          caller: fromAccept(await setupMarks(alicePopup), accepted),
+          caller: fromAccept({ ...(await workerMarks(alice)), ...(await setupMarks(alicePopup)) }, accepted),
         },
       };
       const { dialToRing, acceptToCalleeFrame, acceptToCallerFrame } = sample;

@@ -52,7 +52,7 @@ const setup = printTable(
 );
 
 console.log('\nWhere the time goes: each set-up step in the offscreen document, ms from the callee\'s Accept (p50; negative is while it rang)\n');
-const STEPS = ['accept-received', 'accept-sent', 'answer-released', 'accept-taken', 'captured', 'pc-created', 'offer-applied', 'answer-created', 'answer-sent', 'answer-received', 'ice-connected', 'connected', 'first-audio', 'first-video'];
+const STEPS = ['accept-received', 'accept-sent', 'answer-released', 'accept-taken', 'accepted-arrived', 'answer-arrived', 'captured', 'pc-created', 'offer-applied', 'answer-created', 'answer-sent', 'answer-received', 'ice-connected', 'connected', 'first-audio', 'first-video'];
 const stepAt = (side: 'callee' | 'caller', step: string) => {
   const values = ours.map((s) => s.steps[side][step]).filter((v): v is number => v !== undefined);
   return values.length ? summarize(values).p50 : '—';

@@ -126,6 +126,8 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
     record: () => record,
 
     dispatch(event) {
+      // A call's set-up starts here for each side: the marks of the last one go.
+      if (event.type === 'dial') clearSetupMarks();
       if (event.type === 'accept') {
         clearSetupMarks();
         markSetupStep('accept-received');

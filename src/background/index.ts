@@ -9,6 +9,7 @@ import * as v from 'valibot';
 import type { HistoryEntry } from '../shared/call-history';
 import { describeShortfall } from '../shared/describe-media';
 import { say, t } from '../shared/i18n';
+import { markSetupStep } from '../shared/setup-marks';
 import { describeCaptureError } from '../shared/share-state';
 import {
   BackgroundMessage,
@@ -113,11 +114,15 @@ function connect(calls: CallController): void {
     },
     onEvent: {
       incoming: ({ callId, from, iceServers }) => void calls.dispatch({ type: 'incoming', callId, from, iceServers, now: Date.now() }),
-      accepted: ({ callId }) => void calls.dispatch({ type: 'accepted', callId, now: Date.now() }),
+      accepted: ({ callId }) => {
+        markSetupStep('accepted-arrived');
+        void calls.dispatch({ type: 'accepted', callId, now: Date.now() });
+      },
       ended: ({ callId, reason }) => void calls.dispatch({ type: 'ended', callId, reason, now: Date.now() }),
       signal: ({ callId, data }) => {
         const call = calls.record().call;
         if (call.phase !== 'idle' && call.callId === callId) {
+          if (data.kind === 'description' && data.description.type === 'answer') markSetupStep('answer-arrived');
           void notifyOffscreen({ target: 'offscreen', type: 'signal-in', data });
         }
       },

@@ -12,6 +12,9 @@ export type SetupStep =
   | 'accept-sent'
   | 'answer-released'
   | 'accept-taken'
+  // The caller's worker: the server's word of the accept, and the answer behind it, arrived.
+  | 'accepted-arrived'
+  | 'answer-arrived'
   // The offscreen document.
   | 'captured'
   | 'pc-created'
