@@ -119,6 +119,7 @@ export function createApp(config: Config, log: Logger): App {
     io,
     context,
     async listen() {
+      await redis?.checkVersion();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => resolve());

@@ -15,7 +15,11 @@ try {
 
 const log = createLogger(config.logLevel);
 const app = createApp(config, log);
-const { port } = await app.listen();
+const { port } = await app.listen().catch((error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`PeerDial server: ${error.message}`);
+  process.exit(1);
+});
 log.info({ event: 'listening', host: config.host, port, origins: config.allowedOrigins, turn: Boolean(config.turn), redis: Boolean(config.redisUrl) }, `PeerDial signaling server on http://${config.host}:${port}`);
 
 /**

@@ -4,6 +4,10 @@
  * liveness key other processes read to tell whether our connections still
  * exist.
  *
+ * The sharded pub/sub adapter with a channel per connection: a message for
+ * one connection reaches only the process holding it, where the classic
+ * adapter has every process decode every emit (see server/README.md).
+ *
  * The pub/sub adapter (@socket.io/redis-adapter), not the Redis Streams one:
  * what the Streams adapter adds is connection-state recovery, and the
  * extension does not need it: it registers afresh on every connection
@@ -12,8 +16,9 @@
  * registration. Pub/sub delivers without a stream to trim, at lower latency.
  */
 import { randomBytes } from 'node:crypto';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
+import { ConfigError } from '../config';
 import { aliveKey } from './presence';
 
 /** Other processes treat our connections as gone this long after our last heartbeat. */
@@ -23,8 +28,18 @@ const HEARTBEAT_MS = 1_000;
 export interface RedisLink {
   processId: string;
   client: Redis;
-  adapter: ReturnType<typeof createAdapter>;
+  adapter: ReturnType<typeof createShardedAdapter>;
+  /** Rejects, naming REDIS_URL, when the server there cannot carry the adapter's sharded pub/sub. */
+  checkVersion(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Sharded pub/sub (SSUBSCRIBE, SPUBLISH) came in Redis 7.0. `info` is what INFO server answers. */
+export function redisVersionProblem(info: string): string | null {
+  const version = /^redis_version:(\S+)/m.exec(info)?.[1];
+  if (!version) return 'REDIS_URL: the server there did not say its version; PeerDial needs Redis 7.0 or later.';
+  const major = Number(version.split('.')[0]);
+  return major >= 7 ? null : `REDIS_URL: the server there runs Redis ${version}; PeerDial needs 7.0 or later (sharded pub/sub).`;
 }
 
 export function connectRedis(url: string, onError: (error: unknown) => void): RedisLink {
@@ -40,7 +55,11 @@ export function connectRedis(url: string, onError: (error: unknown) => void): Re
   return {
     processId,
     client,
-    adapter: createAdapter(client, subscriber),
+    adapter: createShardedAdapter(client, subscriber, { subscriptionMode: 'dynamic-private' }),
+    async checkVersion() {
+      const problem = redisVersionProblem(await client.info('server'));
+      if (problem) throw new ConfigError(problem);
+    },
     async close() {
       clearInterval(heartbeat);
       await client.del(aliveKey(processId)).catch(onError);
