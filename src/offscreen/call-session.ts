@@ -24,6 +24,7 @@ import { type ChatAndFilesSession, startChatAndFiles } from './chat-and-files';
 import { HEARTBEAT_MS, type IceRecovery, watchIceRecovery } from './ice-recovery';
 import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
 import { createPeer, type Peer } from './peer';
+import { provisionalAnswer } from '../shared/provisional-answer';
 import { sortRemoteTracks } from './remote-tracks';
 import { captureFailure, captureShare } from './share-capture';
 import { createShareSender, type ShareSender } from './share-sender';
@@ -184,7 +185,22 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
    */
   let answerAwaitsGathering = false;
 
+  /** A caller's first offer is answered provisionally at once, by itself: see provisional-answer.ts. */
+  let standInPending = false;
+
+  async function standInForAnswer(offerSdp: string): Promise<void> {
+    const pc = peer?.pc;
+    const sdp = provisionalAnswer(offerSdp);
+    // Only while our offer still waits: the real answer may be in already.
+    if (!pc || !sdp || pc.signalingState !== 'have-local-offer') return;
+    await pc.setRemoteDescription({ type: 'pranswer', sdp }).catch((error: unknown) => console.warn('[PeerDial] provisional answer', error));
+  }
+
   function send(data: SignalData): void {
+    if (standInPending && data.kind === 'description' && data.description.type === 'offer') {
+      standInPending = false;
+      void standInForAnswer(data.description.sdp);
+    }
     if (isAnswer(data)) markSetupStep('answer-created');
     if (preparedCopy && isAnswer(data) && peer?.pc.iceGatheringState !== 'complete') {
       answerAwaitsGathering = true;
@@ -326,8 +342,18 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       markSetupStep('pc-created');
       streams.pc = pc;
       pc.ontrack = ({ track, streams: [stream] }) => {
-        track.addEventListener('unmute', () => markSetupStep(track.kind === 'video' ? 'first-video' : 'first-audio'), { once: true });
-        remoteTracks.add(track, stream?.id ?? null);
+        const add = () => remoteTracks.add(track, stream?.id ?? null);
+        if (!track.muted) return add();
+        // Shown once something arrives on it: a caller's tracks exist from the provisional answer, a second before
+        // the callee can send, and a camera that never sends leaves the other side's name in its place, not a black box.
+        track.addEventListener(
+          'unmute',
+          () => {
+            markSetupStep(track.kind === 'video' ? 'first-video' : 'first-audio');
+            add();
+          },
+          { once: true },
+        );
       };
       pc.addEventListener('icegatheringstatechange', () => {
         if (pc.iceGatheringState === 'complete') sendGatheredAnswer();
@@ -343,6 +369,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
         onPathChange: (state) => notify({ target: 'background', type: 'media-connection', state }),
       });
       if (role === 'caller') {
+        standInPending = true;
         // Channel and tracks in one task, so negotiation needs only one offer.
         void captured.then(() => {
           if (stopped) return;

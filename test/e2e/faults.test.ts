@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
 import { connectCall, dial, expectVideoFlowing } from './support/calls';
-import { eventually, liveLocalTracks, myCode, remoteIceUfrag, sampleVideo, waitForStatus } from './support/probes';
+import { eventually, liveLocalTracks, myCode, iceUfrag, sampleVideo, waitForStatus } from './support/probes';
 import { startServer } from './support/server';
 import { twoParties } from './support/two-parties';
 
@@ -61,7 +61,7 @@ it('keeps media flowing when Chrome stops the service worker mid-call; a fresh w
 it('keeps media flowing through a server restart; both sides rejoin and a renegotiation made meanwhile goes through', async () => {
   const { bob, alicePopup, bobPopup, aliceCode, bobCode, server } = parties;
   await connectCall(alicePopup, bobPopup, bobCode);
-  const ufragBefore = await remoteIceUfrag(alicePopup);
+  const ufragBefore = await iceUfrag(alicePopup, 'remote');
 
   await server.stop();
   const downAt = Date.now();
@@ -79,7 +79,7 @@ it('keeps media flowing through a server restart; both sides rejoin and a renego
   const upAt = Date.now();
   await Promise.all([alicePopup, bobPopup].map((page) => page.getByText('Online', { exact: true }).waitFor({ timeout: 15_000 })));
   report('server back → both extensions registered again', Date.now() - upAt);
-  await eventually(() => remoteIceUfrag(alicePopup), (ufrag) => ufrag !== null && ufrag !== ufragBefore, 'the queued ICE restart to complete');
+  await eventually(() => iceUfrag(alicePopup, 'remote'), (ufrag) => ufrag !== null && ufrag !== ufragBefore, 'the queued ICE restart to complete');
   report('server back → renegotiation made during the outage completed', Date.now() - upAt);
   console.log(`[fault] server was down for ${upAt - downAt} ms`);
   await expectVideoFlowing(alicePopup);

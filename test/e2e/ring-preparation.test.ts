@@ -2,14 +2,15 @@
  * The callee prepares while it rings: its peer connection takes the caller's
  * offer (which names no address) and has its answer ready, so Accept only has
  * to release it. The incoming-call screen shows the callee's own camera, which
- * becomes the call's on Accept. Nothing of either side's network or media
- * crosses before Accept, and a ring that ends unanswered takes the prepared
- * connection and the camera with it.
+ * becomes the call's on Accept; the caller holds a provisional answer of its
+ * own making until the real one comes. Nothing of either side's network or
+ * media crosses before Accept, and a ring that ends unanswered takes the
+ * prepared connection and the camera with it.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { dial, endAnyCall, expectVideoFlowing } from './support/calls';
-import { eventually, inboundBytes, liveLocalTracks, localMedia, offscreenDocuments, peerState, sampleVideo, waitForStatus } from './support/probes';
+import { eventually, iceUfrag, inboundBytes, liveLocalTracks, localMedia, offscreenDocuments, peerState, sampleVideo, waitForStatus } from './support/probes';
 import { twoParties } from './support/two-parties';
 
 const parties = twoParties();
@@ -41,8 +42,10 @@ describe('while a call rings', () => {
     expect(await peerState(bobPopup)).toMatchObject({ remote: 'offer', local: 'answer', remoteCandidates: 0 });
     const ringing = await localMedia(bobPopup);
     expect(ringing.live.map((track) => track.kind)).toEqual(['video']);
-    // Alice has heard nothing from Bob: no answer, no candidate, not a byte of media.
-    expect(await peerState(alicePopup)).toMatchObject({ local: 'offer', remote: null, remoteCandidates: 0 });
+    // Alice has heard nothing from Bob: no candidate, not a byte of media, and the answer she holds is her own
+    // provisional stand-in, which carries none of Bob's ICE credentials.
+    expect(await peerState(alicePopup)).toMatchObject({ local: 'offer', remote: 'pranswer', remoteCandidates: 0 });
+    expect(await iceUfrag(alicePopup, 'remote')).not.toBe(await iceUfrag(bobPopup, 'local'));
     expect(await inboundBytes(alicePopup)).toBe(0);
 
     await bobPopup.getByRole('button', { name: 'Accept' }).click();
@@ -53,6 +56,9 @@ describe('while a call rings', () => {
     expect(inCall.live).toContainEqual(ringing.live[0]);
     expect(inCall.live.map((track) => track.kind).sort()).toEqual(['audio', 'video']);
     expect(inCall.sending).toBe(2);
+    // Bob's real answer replaced the stand-in.
+    expect(await peerState(alicePopup)).toMatchObject({ remote: 'answer' });
+    expect(await iceUfrag(alicePopup, 'remote')).toBe(await iceUfrag(bobPopup, 'local'));
     await alicePopup.getByRole('button', { name: 'Hang up' }).click();
   });
 
@@ -122,7 +128,7 @@ describe('while a call rings', () => {
     await popup.goto(bob.url('src/popup/index.html'));
     await waitForStatus(popup, /Incoming call/);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    expect(await peerState(alicePopup)).toMatchObject({ remote: null, remoteCandidates: 0 });
+    expect(await peerState(alicePopup)).toMatchObject({ remote: 'pranswer', remoteCandidates: 0 });
 
     await popup.getByRole('button', { name: 'Accept' }).click();
     await Promise.all([waitForStatus(alicePopup, /^In call with/), waitForStatus(popup, /^In call with/)]);
@@ -140,14 +146,14 @@ describe('while a call rings', () => {
     await waitForStatus(alicePopup, new RegExp(`${bobCode} declined the call`));
     await eventually(() => offscreenDocuments(bob.worker), (n) => n === 0, "Bob's prepared connection to go");
     expect(await peerState(bobPopup)).toBeNull();
-    expect(aliceBefore).toMatchObject({ remote: null, remoteCandidates: 0 });
+    expect(aliceBefore).toMatchObject({ remote: 'pranswer', remoteCandidates: 0 });
     await eventually(() => offscreenDocuments(alice.worker), (n) => n === 0, "Alice's capture to stop");
   });
 
   it('a cancelled ring takes the prepared connection with it too', async () => {
     const { bob, alicePopup, bobPopup, aliceCode } = parties;
     await ringUntilPrepared();
-    expect(await peerState(alicePopup)).toMatchObject({ remote: null, remoteCandidates: 0 });
+    expect(await peerState(alicePopup)).toMatchObject({ remote: 'pranswer', remoteCandidates: 0 });
     await alicePopup.getByRole('button', { name: 'Cancel' }).click();
     await waitForStatus(bobPopup, new RegExp(`Missed call from ${aliceCode}`));
     await eventually(() => offscreenDocuments(bob.worker), (n) => n === 0, "Bob's prepared connection to go");

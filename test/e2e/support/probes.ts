@@ -89,15 +89,16 @@ export function offscreenDocuments(worker: Worker): Promise<number> {
   return worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType] })).length);
 }
 
-/** The ICE username fragment of the peer's current description: it changes when an ICE restart completes. */
-export function remoteIceUfrag(page: Page): Promise<string | null> {
-  return page.evaluate(() => {
+/** The ICE username fragment of our (local) or the peer's (remote) current description: it changes when an ICE restart completes. */
+export function iceUfrag(page: Page, which: 'local' | 'remote'): Promise<string | null> {
+  return page.evaluate((side) => {
     for (const view of chrome.extension.getViews()) {
-      const sdp = (view as Window).peerdialStreams?.pc?.remoteDescription?.sdp;
+      const pc = (view as Window).peerdialStreams?.pc;
+      const sdp = side === 'local' ? pc?.localDescription?.sdp : pc?.remoteDescription?.sdp;
       if (sdp) return /a=ice-ufrag:(\S+)/.exec(sdp)?.[1] ?? null;
     }
     return null;
-  });
+  }, which);
 }
 
 /** The colour at each point (fractions of width and height) of the frame a video element shows now. */
