@@ -342,18 +342,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       markSetupStep('pc-created');
       streams.pc = pc;
       pc.ontrack = ({ track, streams: [stream] }) => {
-        const add = () => remoteTracks.add(track, stream?.id ?? null);
-        if (!track.muted) return add();
-        // Shown once something arrives on it: a caller's tracks exist from the provisional answer, a second before
-        // the callee can send, and a camera that never sends leaves the other side's name in its place, not a black box.
-        track.addEventListener(
-          'unmute',
-          () => {
-            markSetupStep(track.kind === 'video' ? 'first-video' : 'first-audio');
-            add();
-          },
-          { once: true },
-        );
+        track.addEventListener('unmute', () => markSetupStep(track.kind === 'video' ? 'first-video' : 'first-audio'), { once: true });
+        remoteTracks.add(track, stream?.id ?? null);
       };
       pc.addEventListener('icegatheringstatechange', () => {
         if (pc.iceGatheringState === 'complete') sendGatheredAnswer();
