@@ -18,13 +18,13 @@ import type { CallStreams } from '../shared/call-streams';
 import { type ControlFrame, parseControlFrame } from '../shared/data-frames';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { DeviceChoice } from '../shared/devices';
+import { provisionalAnswer } from '../shared/provisional-answer';
 import type { BackgroundMessage } from '../shared/runtime-messages';
 import { type CallDevices, startCallDevices } from './call-devices';
 import { type ChatAndFilesSession, startChatAndFiles } from './chat-and-files';
 import { HEARTBEAT_MS, type IceRecovery, watchIceRecovery } from './ice-recovery';
 import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
 import { createPeer, type Peer } from './peer';
-import { provisionalAnswer } from '../shared/provisional-answer';
 import { sortRemoteTracks } from './remote-tracks';
 import { captureFailure, captureShare } from './share-capture';
 import { createShareSender, type ShareSender } from './share-sender';
@@ -97,7 +97,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   /** The call's devices, from when its media starts (a callee's prepared ring captures nothing). */
   let devices: CallDevices | null = null;
   const deviceIds = (): Promise<DeviceIds> => devices?.ids() ?? Promise.resolve({ mic: null, camera: null });
-  /** The preview's camera, once captured (null: none, or it failed); a later preview or off makes an earlier one stale. */
+  /** The ring's camera preview: asked for; its capture (null: none, or it failed); each start or stop makes earlier captures stale. */
   let previewing = false;
   let previewCapture: Promise<MediaStreamTrack | null> = Promise.resolve(null);
   let previewGeneration = 0;
