@@ -33,14 +33,7 @@ import { openPermissionPage } from './permission-page';
 import { ACCEPT_BUTTON, isRingNotification, showRingAlert } from './ring-alert';
 import { createRingPreview } from './ring-preview';
 import { saveToDownloads } from './save-file';
-import {
-  loadOpenCallViewOnAccept,
-  loadPreviewWhileRinging,
-  loadServerUrl,
-  saveOpenCallViewOnAccept,
-  savePreviewWhileRinging,
-  saveServerUrl,
-} from './settings';
+import { loadServerUrl, openCallViewOnAccept as openCallViewSetting, previewWhileRinging as previewSetting, saveServerUrl } from './settings';
 import { createShareRunner, whyShareEnded } from './share-commands';
 import { createShareMenu, listenForShareShortcuts } from './share-shortcuts';
 import { createSignalRelay, type SignalRelay } from './signal-relay';
@@ -137,8 +130,8 @@ async function start(): Promise<CallController> {
     loadServerUrl(),
     loadChatAndFiles(),
     loadCallHistory(log),
-    loadOpenCallViewOnAccept(),
-    loadPreviewWhileRinging(),
+    openCallViewSetting.load(),
+    previewSetting.load(),
     // Device changes arrive only from calls, which need `ready`: by then publishing can run.
     loadDeviceStore(() => void ready.then(publish)),
   ]);
@@ -231,11 +224,11 @@ function commandDeps(calls: CallController): UserCommandDeps {
     history,
     async setOpenCallViewOnAccept(on) {
       openCallViewOnAccept = on;
-      await saveOpenCallViewOnAccept(on);
+      await openCallViewSetting.save(on);
     },
     async setPreviewWhileRinging(on) {
       previewWhileRinging = on;
-      await savePreviewWhileRinging(on);
+      await previewSetting.save(on);
     },
     publish: () => publish(calls),
     devices,

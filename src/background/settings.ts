@@ -3,8 +3,6 @@ import browser from 'webextension-polyfill';
 import { t } from '../shared/i18n';
 
 const SERVER_URL_KEY = 'serverUrl';
-const OPEN_CALL_VIEW_KEY = 'openCallViewOnAccept';
-const PREVIEW_WHILE_RINGING_KEY = 'previewWhileRinging';
 
 export async function loadServerUrl(): Promise<string> {
   const stored = await browser.storage.local.get(SERVER_URL_KEY);
@@ -30,15 +28,26 @@ export async function saveServerUrl(url: string): Promise<void> {
   await browser.storage.local.set({ [SERVER_URL_KEY]: url });
 }
 
-/** Off unless the person turns it on: a panel that opens by itself takes room from the page they were reading. */
-export async function loadOpenCallViewOnAccept(): Promise<boolean> {
-  const stored = await browser.storage.local.get(OPEN_CALL_VIEW_KEY);
-  return stored[OPEN_CALL_VIEW_KEY] === true;
+/** A switch in Settings: its stored value, or `fallback` until the person has chosen. */
+interface Toggle {
+  load(): Promise<boolean>;
+  save(on: boolean): Promise<void>;
 }
 
-export async function saveOpenCallViewOnAccept(on: boolean): Promise<void> {
-  await browser.storage.local.set({ [OPEN_CALL_VIEW_KEY]: on });
+function toggle(key: string, fallback: boolean): Toggle {
+  return {
+    async load() {
+      const stored = (await browser.storage.local.get(key))[key];
+      return typeof stored === 'boolean' ? stored : fallback;
+    },
+    async save(on) {
+      await browser.storage.local.set({ [key]: on });
+    },
+  };
 }
+
+/** Off unless the person turns it on: a panel that opens by itself takes room from the page they were reading. */
+export const openCallViewOnAccept = toggle('openCallViewOnAccept', false);
 
 /**
  * On unless the person turns it off: a calling app shows you yourself before
@@ -46,11 +55,4 @@ export async function saveOpenCallViewOnAccept(on: boolean): Promise<void> {
  * only while a page shows the incoming call, and nothing leaves the browser
  * before Accept.
  */
-export async function loadPreviewWhileRinging(): Promise<boolean> {
-  const stored = await browser.storage.local.get(PREVIEW_WHILE_RINGING_KEY);
-  return stored[PREVIEW_WHILE_RINGING_KEY] !== false;
-}
-
-export async function savePreviewWhileRinging(on: boolean): Promise<void> {
-  await browser.storage.local.set({ [PREVIEW_WHILE_RINGING_KEY]: on });
-}
+export const previewWhileRinging = toggle('previewWhileRinging', true);
