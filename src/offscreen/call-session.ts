@@ -125,8 +125,6 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       track.stop();
       streams.local.removeTrack(track);
     }
-    // The transceiver is free again for the camera Accept opens.
-    for (const sender of peer?.pc.getSenders() ?? []) if (sender.track?.readyState === 'ended') void sender.replaceTrack(null);
     changed();
   }
 
@@ -283,7 +281,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
         .find(
           (t) =>
             t.receiver.track.kind === track.kind &&
-            // Ended: a preview closed while it rang, its replaceTrack(null) perhaps still on its way.
+            // An ended track is a preview closed while it rang: its transceiver takes the next camera.
             (!t.sender.track || t.sender.track.readyState === 'ended') &&
             (t.direction === 'sendrecv' || t.direction === 'sendonly') &&
             !shareSender?.owns(t.sender),
