@@ -9,6 +9,7 @@ import { MAX_SDP_LENGTH } from '../src/shared/protocol';
 import { createCallRegistry } from './call-registry';
 import type { Config } from './config';
 import { createConnectionGate, plainAddress } from './connection-gate';
+import { type EngineConnection as IdleConnection, releaseUpgradeRequest } from './idle-connection';
 import type { SignalingContext } from './context';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -33,9 +34,8 @@ export interface App {
 }
 
 /** What this file uses of an Engine.IO connection. */
-interface EngineConnection {
+interface EngineConnection extends IdleConnection {
   remoteAddress: string;
-  request: IncomingMessage | null;
   on(event: 'close', listener: (this: EngineConnection) => void): void;
 }
 
@@ -95,9 +95,7 @@ export function createApp(config: Config, log: Logger): App {
   io.engine.on('connection', (raw: EngineConnection) => {
     gate.opened(plainAddress(raw.remoteAddress));
     raw.on('close', closed);
-    // Engine.IO keeps the upgrade request (its headers, its parser state) for the connection's whole life; nothing
-    // here reads it again (the handshake's address comes from the connection), and an idle client is cheaper without it.
-    raw.request = null;
+    releaseUpgradeRequest(raw);
   });
 
   const fire = (name: string) => void timerFired(context)(name).catch((error: unknown) => log.error({ event: 'timer', name, err: error }, 'deadline failed'));

@@ -20,6 +20,7 @@ import {
 } from '../src/shared/protocol';
 import * as calls from './call-handlers';
 import { plainAddress } from './connection-gate';
+import { trimHandshake } from './idle-connection';
 import type { SignalingContext } from './context';
 import type { LimitedEvent, Refusal } from './rate-limits';
 import { leave, register } from './registration';
@@ -193,6 +194,7 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
 
   io.on('connection', (socket) => {
     socket.data.address = plainAddress(socket.handshake.address);
+    trimHandshake(socket);
     socket.data.challenge = randomBytes(32).toString('base64url');
     socket.data.budget = {};
     socket.data.registerDeadline = setTimeout(registerDeadlinePassed, context.config.registerTimeoutMs, socket);
