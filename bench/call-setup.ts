@@ -10,6 +10,7 @@ import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
 import { BENCH_SERVER_ENV, printProgress } from './stats';
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
+import { startDelayProxy } from './delay-proxy';
 import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
 
 export interface CallSetupSample {
@@ -69,17 +70,24 @@ async function times(page: Page): Promise<PageTimes> {
   return page.evaluate(() => window.benchTimes!);
 }
 
-/** Two browsers with the extension, registered with one server, ready to call one another as often as asked. */
-export async function startCallSetupBench(): Promise<{ call(): Promise<CallSetupSample>; close(): Promise<void> }> {
+/**
+ * Two browsers with the extension, registered with one server, ready to call
+ * one another as often as asked; the server `serverRoundTripMs` away from both
+ * (0: on loopback).
+ */
+export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ call(): Promise<CallSetupSample>; close(): Promise<void> }> {
   // Twenty calls a minute from one connection is a benchmark, not abuse: lift the ring limit.
   const server = await startServer(BENCH_SERVER_ENV);
+  const proxy = serverRoundTripMs > 0 ? await startDelayProxy(server.url, serverRoundTripMs) : undefined;
   const [alice, bob] = await Promise.all([launchExtensionBrowser(), launchExtensionBrowser()]);
   const close = async () => {
     await Promise.all([alice.close(), bob.close()]);
+    await proxy?.close();
     await server.stop();
   };
   try {
-    const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
+    const serverUrl = proxy?.url ?? server.url;
+    const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(serverUrl), bob.openPopup(serverUrl)]);
     const bobCode = await myCode(bobPopup);
     let made = 0;
     async function call(): Promise<CallSetupSample> {

@@ -11,6 +11,7 @@ import { chromium, type Page } from 'playwright-core';
 import { PeerServer } from 'peer';
 import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../test/e2e/support/browser';
 import { ACCEPT_AFTER_RING_MS } from './call-setup';
+import { startDelayProxy } from './delay-proxy';
 import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
 import { printProgress } from './stats';
 
@@ -46,11 +47,13 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-/** Two browsers with a PeerJS page each, media acquired, ready to call one another as often as asked. */
-export async function startPeerJsBench(): Promise<{ call(): Promise<PeerJsSample>; close(): Promise<void> }> {
+/** Two browsers with a PeerJS page each, media acquired, ready to call one another as often as asked; the server as far as PeerDial's. */
+export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ call(): Promise<PeerJsSample>; close(): Promise<void> }> {
   // PeerServer hands its HTTP server to the callback once it listens.
   const peerServer = await new Promise<Server>((resolve) => PeerServer({ port: 0, host: '127.0.0.1', path: '/' }, (server) => resolve(server as Server)));
-  const peerPort = (peerServer.address() as { port: number }).port;
+  const serverUrl = `http://127.0.0.1:${(peerServer.address() as { port: number }).port}`;
+  const proxy = serverRoundTripMs > 0 ? await startDelayProxy(serverUrl, serverRoundTripMs) : undefined;
+  const peerPort = Number(new URL(proxy?.url ?? serverUrl).port);
   const script = await readFile(require.resolve('peerjs/dist/peerjs.min.js'));
   const web = createServer((request, response) => {
     if (request.url === '/peerjs.min.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
@@ -65,6 +68,7 @@ export async function startPeerJsBench(): Promise<{ call(): Promise<PeerJsSample
   const close = async () => {
     await Promise.all(browsers.map((browser) => browser.close()));
     web.close();
+    await proxy?.close();
     peerServer.close();
   };
   try {

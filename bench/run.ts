@@ -14,15 +14,17 @@ import { printTable, round, summarize } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CALLS = Number(process.env.BENCH_CALLS ?? 20);
+/** The signaling server's round trip from both browsers (ms): 0 is loopback; a server on the internet is tens of ms away. */
+const SERVER_RTT_MS = Number(process.env.BENCH_SERVER_RTT_MS ?? 0);
 
 const chromiumVersion = execSync('/usr/bin/chromium --version 2>/dev/null').toString().trim();
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${chromiumVersion}, Node ${process.version}`;
-console.log(`PeerDial benchmark: ${CALLS} calls each, on ${machine}\n`);
+console.log(`PeerDial benchmark: ${CALLS} calls each, signaling server ${SERVER_RTT_MS ? `${SERVER_RTT_MS} ms round trip away` : 'on loopback'}, on ${machine}\n`);
 
 execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit' });
 
 // Interleaved, one call of each in turn: load from others on a shared machine then weighs on both alike.
-const [peerdial, peerjs] = await Promise.all([startCallSetupBench(), startPeerJsBench()]);
+const [peerdial, peerjs] = await Promise.all([startCallSetupBench(SERVER_RTT_MS), startPeerJsBench(SERVER_RTT_MS)]);
 const ours: CallSetupSample[] = [];
 const theirs: PeerJsSample[] = [];
 try {
@@ -82,7 +84,7 @@ const sizes = printTable(
 const results = join(ROOT, 'bench/results');
 await mkdir(results, { recursive: true });
 const file = join(results, `call-setup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-await writeFile(file, JSON.stringify({ machine, calls: CALLS, ours, theirs, footprint, tables: { setup, breakdown, sizes } }, null, 2));
+await writeFile(file, JSON.stringify({ machine, calls: CALLS, serverRoundTripMs: SERVER_RTT_MS, ours, theirs, footprint, tables: { setup, breakdown, sizes } }, null, 2));
 console.log(`\nFigures written to ${file}`);
 // Browsers and servers are closed; a keep-alive socket of the PeerJS server must not hold the command open.
 process.exit(0);
