@@ -18,6 +18,8 @@ import { printProgress } from './stats';
 export interface PeerJsSample {
   answerToCalleeFrame: number;
   answerToCallerFrame: number;
+  /** The steps PeerDial's breakdown also has, in ms from the callee's answer(): the same names, read from the peer connection. */
+  steps: { callee: Record<string, number>; caller: Record<string, number> };
 }
 
 const require = createRequire(import.meta.url);
@@ -25,6 +27,22 @@ const require = createRequire(import.meta.url);
 function page(peerPort: number, id: string): string {
   return `<!doctype html><title>PeerJS ${id}</title>
 <video aria-label="Remote video" autoplay playsinline muted width="320"></video>
+<script>
+  // Set-up marks named as PeerDial's (src/shared/setup-marks.ts), taken from every peer connection PeerJS makes.
+  window.marks = {};
+  const mark = (name) => { window.marks[name] ??= performance.timeOrigin + performance.now(); };
+  const setRemote = RTCPeerConnection.prototype.setRemoteDescription;
+  RTCPeerConnection.prototype.setRemoteDescription = function (description, ...rest) {
+    if (description?.type === 'answer') mark('answer-received');
+    if (!this.marksWatched) {
+      this.marksWatched = true;
+      this.addEventListener('iceconnectionstatechange', () => this.iceConnectionState === 'connected' && mark('ice-connected'));
+      this.addEventListener('connectionstatechange', () => this.connectionState === 'connected' && mark('connected'));
+      this.addEventListener('track', ({ track }) => track.addEventListener('unmute', () => mark(track.kind === 'video' ? 'first-video' : 'first-audio'), { once: true }));
+    }
+    return setRemote.call(this, description, ...rest);
+  };
+</script>
 <script src="/peerjs.min.js"></script>
 <script>
   const video = document.querySelector('video');
@@ -37,7 +55,7 @@ function page(peerPort: number, id: string): string {
     peer.on('call', (call) => { window.incoming = call; });
     window.callPeer = (other) => show(peer.call(other, stream));
     window.answer = () => { window.answeredAt = performance.timeOrigin + performance.now(); window.incoming.answer(stream); show(window.incoming); };
-    window.hangUp = () => { current?.close(); current = null; window.incoming = null; video.srcObject = null; };
+    window.hangUp = () => { current?.close(); current = null; window.incoming = null; video.srcObject = null; window.marks = {}; };
   })();
 </script>`;
 }
@@ -92,8 +110,13 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
       await callee.evaluate(() => (window as unknown as { answer(): void }).answer());
       const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller), frameTimes(callee)]);
       const answeredAt = await callee.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
-      const sample = { answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt, answerToCallerFrame: callerTimes.firstFrame! - answeredAt };
-      printProgress(`PeerJS call ${++made}`, sample);
+      const steps = async (tab: Page) => fromAnswer(await tab.evaluate(() => (window as unknown as { marks: Record<string, number> }).marks), answeredAt);
+      const sample = {
+        answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt,
+        answerToCallerFrame: callerTimes.firstFrame! - answeredAt,
+        steps: { callee: await steps(callee), caller: await steps(caller) },
+      };
+      printProgress(`PeerJS call ${++made}`, { answerToCalleeFrame: sample.answerToCalleeFrame, answerToCallerFrame: sample.answerToCallerFrame });
       for (const tab of [caller, callee]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
       await new Promise((r) => setTimeout(r, 300));
       return sample;
@@ -104,6 +127,9 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
     throw error;
   }
 }
+
+const fromAnswer = (marks: Record<string, number>, answered: number) =>
+  Object.fromEntries(Object.entries(marks).map(([step, at]) => [step, at - answered]));
 
 async function frameTimes(tab: Page): Promise<PageTimes> {
   await tab.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: 15_000 });

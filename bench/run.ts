@@ -53,15 +53,18 @@ const setup = printTable(
   ],
 );
 
-console.log('\nWhere the time goes: each set-up step in the offscreen document, ms from the callee\'s Accept (p50; negative is while it rang)\n');
+console.log("\nWhere the time goes: each set-up step, ms from the callee's Accept (PeerJS: its answer()), p50; negative is while it rang\n");
 const STEPS = ['accept-received', 'accept-sent', 'answer-released', 'accept-taken', 'accepted-arrived', 'answer-arrived', 'captured', 'pc-created', 'offer-applied', 'answer-created', 'answer-sent', 'answer-received', 'ice-connected', 'connected', 'first-audio', 'first-video'];
-const stepAt = (side: 'callee' | 'caller', step: string) => {
-  const values = ours.map((s) => s.steps[side][step]).filter((v): v is number => v !== undefined);
+const stepAt = (samples: { steps: Record<'callee' | 'caller', Record<string, number>> }[], side: 'callee' | 'caller', step: string) => {
+  const values = samples.map((s) => s.steps[side][step]).filter((v): v is number => v !== undefined);
   return values.length ? summarize(values).p50 : '—';
 };
 const breakdown = printTable(
-  ['step', 'callee', 'caller'],
-  [...STEPS.map((step) => [step, stepAt('callee', step), stepAt('caller', step)]), ['first frame on screen', calleeFrame.p50, callerFrame.p50]],
+  ['step', 'callee', 'caller', 'PeerJS callee', 'PeerJS caller'],
+  [
+    ...STEPS.map((step) => [step, stepAt(ours, 'callee', step), stepAt(ours, 'caller', step), stepAt(theirs, 'callee', step), stepAt(theirs, 'caller', step)]),
+    ['first frame on screen', calleeFrame.p50, callerFrame.p50, peerCallee.p50, peerCaller.p50],
+  ],
 );
 
 console.log('\nFootprint\n');
