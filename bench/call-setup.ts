@@ -8,7 +8,7 @@ import { type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/suppo
 import { dial } from '../test/e2e/support/calls';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
-import { BENCH_SERVER_ENV, printProgress } from './stats';
+import { BENCH_SERVER_ENV, printProgress, relativeTo } from './stats';
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
 import { startDelayProxy } from './delay-proxy';
 import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
@@ -60,9 +60,6 @@ function workerMarks(browser: ExtensionBrowser): Promise<Record<string, number>>
   }, SETUP_MARK_PREFIX);
 }
 
-const fromAccept = (marks: Record<string, number>, accepted: number) =>
-  Object.fromEntries(Object.entries(marks).map(([step, at]) => [step, at - accepted]));
-
 async function times(page: Page): Promise<PageTimes> {
   await page.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: 15_000 }).catch(async () => {
     throw new Error(`No remote frame seen; hooks recorded ${JSON.stringify(await page.evaluate(() => window.benchTimes))}`);
@@ -103,8 +100,8 @@ export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ 
         acceptToCalleeFrame: callee.firstFrame! - accepted,
         acceptToCallerFrame: caller.firstFrame! - accepted,
         steps: {
-          callee: fromAccept({ ...(await workerMarks(bob)), ...(await setupMarks(bobPopup)) }, accepted),
-          caller: fromAccept({ ...(await workerMarks(alice)), ...(await setupMarks(alicePopup)) }, accepted),
+          callee: relativeTo({ ...(await workerMarks(bob)), ...(await setupMarks(bobPopup)) }, accepted),
+          caller: relativeTo({ ...(await workerMarks(alice)), ...(await setupMarks(alicePopup)) }, accepted),
         },
       };
       const { dialToRing, acceptToCalleeFrame, acceptToCallerFrame } = sample;

@@ -13,7 +13,7 @@ import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../test/e2e/support/br
 import { ACCEPT_AFTER_RING_MS } from './call-setup';
 import { startDelayProxy } from './delay-proxy';
 import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
-import { printProgress } from './stats';
+import { printProgress, relativeTo } from './stats';
 
 export interface PeerJsSample {
   answerToCalleeFrame: number;
@@ -110,7 +110,7 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
       await callee.evaluate(() => (window as unknown as { answer(): void }).answer());
       const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller), frameTimes(callee)]);
       const answeredAt = await callee.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
-      const steps = async (tab: Page) => fromAnswer(await tab.evaluate(() => (window as unknown as { marks: Record<string, number> }).marks), answeredAt);
+      const steps = async (tab: Page) => relativeTo(await tab.evaluate(() => (window as unknown as { marks: Record<string, number> }).marks), answeredAt);
       const sample = {
         answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt,
         answerToCallerFrame: callerTimes.firstFrame! - answeredAt,
@@ -127,9 +127,6 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
     throw error;
   }
 }
-
-const fromAnswer = (marks: Record<string, number>, answered: number) =>
-  Object.fromEntries(Object.entries(marks).map(([step, at]) => [step, at - answered]));
 
 async function frameTimes(tab: Page): Promise<PageTimes> {
   await tab.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: 15_000 });

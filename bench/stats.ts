@@ -29,3 +29,8 @@ export function printTable(header: string[], rows: (string | number)[][]): strin
 export function printProgress(label: string, figures: object): void {
   process.stdout.write(`  ${label}: ${JSON.stringify(figures, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
 }
+
+/** Wall-clock marks as ms after a moment (the callee's Accept, or PeerJS's answer()); negative is before it. */
+export function relativeTo(marks: Record<string, number>, moment: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(marks).map(([step, at]) => [step, at - moment]));
+}
