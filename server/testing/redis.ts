@@ -6,6 +6,8 @@ import { freePort } from '../../test/e2e/support/server';
 
 export interface RunningRedis {
   url: string;
+  /** The redis-server process, whose CPU and memory a benchmark counts with the servers'. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startRedis(): Promise<RunningRedis> {
   }
   return {
     url,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
