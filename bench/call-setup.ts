@@ -8,7 +8,7 @@ import { type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/suppo
 import { dial } from '../test/e2e/support/calls';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
-import { BENCH_SERVER_ENV, printProgress, relativeTo } from './stats';
+import { BENCH_SERVER_ENV, printProgress, relativeTo, type SetupSteps } from './stats';
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
 import { startDelayProxy } from './delay-proxy';
 import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
@@ -17,8 +17,8 @@ export interface CallSetupSample {
   dialToRing: number;
   acceptToCalleeFrame: number;
   acceptToCallerFrame: number;
-  /** Each side's set-up steps (src/offscreen/setup-marks.ts), in ms from the callee's Accept; negative is before it. */
-  steps: { callee: Record<string, number>; caller: Record<string, number> };
+  /** Negative is before the Accept. */
+  steps: SetupSteps;
 }
 
 /**

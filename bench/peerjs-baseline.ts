@@ -13,13 +13,13 @@ import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../test/e2e/support/br
 import { ACCEPT_AFTER_RING_MS } from './call-setup';
 import { startDelayProxy } from './delay-proxy';
 import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
-import { printProgress, relativeTo } from './stats';
+import { printProgress, relativeTo, type SetupSteps } from './stats';
 
 export interface PeerJsSample {
   answerToCalleeFrame: number;
   answerToCallerFrame: number;
-  /** The steps PeerDial's breakdown also has, in ms from the callee's answer(): the same names, read from the peer connection. */
-  steps: { callee: Record<string, number>; caller: Record<string, number> };
+  /** The steps PeerDial's breakdown also has, read from the peer connections. */
+  steps: SetupSteps;
 }
 
 const require = createRequire(import.meta.url);

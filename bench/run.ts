@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { type CallSetupSample, startCallSetupBench } from './call-setup';
 import { measureFootprint } from './footprint';
 import { type PeerJsSample, startPeerJsBench } from './peerjs-baseline';
-import { printTable, round, summarize } from './stats';
+import { printTable, round, type SetupSteps, summarize } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CALLS = Number(process.env.BENCH_CALLS ?? 20);
@@ -55,7 +55,7 @@ const setup = printTable(
 
 console.log("\nWhere the time goes: each set-up step, ms from the callee's Accept (PeerJS: its answer()), p50; negative is while it rang\n");
 const STEPS = ['accept-received', 'accept-sent', 'answer-released', 'accept-taken', 'accepted-arrived', 'answer-arrived', 'captured', 'pc-created', 'offer-applied', 'answer-created', 'answer-sent', 'answer-received', 'ice-connected', 'connected', 'first-audio', 'first-video'];
-const stepAt = (samples: { steps: Record<'callee' | 'caller', Record<string, number>> }[], side: 'callee' | 'caller', step: string) => {
+const stepAt = (samples: { steps: SetupSteps }[], side: keyof SetupSteps, step: string) => {
   const values = samples.map((s) => s.steps[side][step]).filter((v): v is number => v !== undefined);
   return values.length ? summarize(values).p50 : '—';
 };

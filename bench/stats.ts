@@ -30,6 +30,9 @@ export function printProgress(label: string, figures: object): void {
   process.stdout.write(`  ${label}: ${JSON.stringify(figures, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
 }
 
+/** Each side's set-up steps, by mark name (src/shared/setup-marks.ts), in ms after the callee's Accept (PeerJS: its answer()). */
+export type SetupSteps = Record<'callee' | 'caller', Record<string, number>>;
+
 /** Wall-clock marks as ms after a moment (the callee's Accept, or PeerJS's answer()); negative is before it. */
 export function relativeTo(marks: Record<string, number>, moment: number): Record<string, number> {
   return Object.fromEntries(Object.entries(marks).map(([step, at]) => [step, at - moment]));
