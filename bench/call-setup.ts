@@ -11,7 +11,7 @@ import { startServer } from '../test/e2e/support/server';
 import { BENCH_SERVER_ENV, printProgress, relativeTo, type SetupSteps } from './stats';
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
 import { startDelayProxy } from './delay-proxy';
-import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
+import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
 
 export interface CallSetupSample {
   dialToRing: number;
@@ -100,8 +100,8 @@ export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ 
         acceptToCalleeFrame: callee.firstFrame! - accepted,
         acceptToCallerFrame: caller.firstFrame! - accepted,
         steps: {
-          callee: relativeTo({ ...(await workerMarks(bob)), ...(await setupMarks(bobPopup)) }, accepted),
-          caller: relativeTo({ ...(await workerMarks(alice)), ...(await setupMarks(alicePopup)) }, accepted),
+          callee: relativeTo({ ...(await workerMarks(bob)), ...(await setupMarks(bobPopup)), ...frameMarks(callee) }, accepted),
+          caller: relativeTo({ ...(await workerMarks(alice)), ...(await setupMarks(alicePopup)), ...frameMarks(caller) }, accepted),
         },
       };
       const { dialToRing, acceptToCalleeFrame, acceptToCallerFrame } = sample;

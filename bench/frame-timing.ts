@@ -8,6 +8,9 @@ export interface PageTimes {
   click?: Record<string, number>;
   status?: Record<string, number>;
   firstFrame?: number;
+  /** The first frame's path to the screen: its last packet received, then handed to the compositor (rVFC metadata). */
+  firstFrameReceived?: number;
+  firstFrameSubmitted?: number;
 }
 
 declare global {
@@ -41,10 +44,23 @@ export function installHooks({ videoLabel, statusPatterns }: { videoLabel: strin
     const video = document.querySelector<HTMLVideoElement>(`video[aria-label="${videoLabel}"]`);
     if (!video || !video.srcObject || armed.get(video) === video.srcObject || times.firstFrame) return;
     armed.set(video, video.srcObject);
-    video.requestVideoFrameCallback((now) => (times.firstFrame ??= wall(now)));
+    video.requestVideoFrameCallback((now, frame) => {
+      if (times.firstFrame) return;
+      times.firstFrame = wall(now);
+      if (frame.receiveTime !== undefined) times.firstFrameReceived = wall(frame.receiveTime);
+      times.firstFrameSubmitted = wall(frame.presentationTime);
+    });
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   // srcObject is a property, not an attribute: watch the events its change fires too.
   document.addEventListener('loadstart', check, true);
   check();
+}
+
+/** The first frame's way to the screen as set-up steps, named for the breakdown table. */
+export function frameMarks(times: PageTimes): Record<string, number> {
+  const marks: Record<string, number> = {};
+  if (times.firstFrameReceived !== undefined) marks['frame-received'] = times.firstFrameReceived;
+  if (times.firstFrameSubmitted !== undefined) marks['frame-submitted'] = times.firstFrameSubmitted;
+  return marks;
 }

@@ -12,7 +12,7 @@ import { PeerServer } from 'peer';
 import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../test/e2e/support/browser';
 import { ACCEPT_AFTER_RING_MS } from './call-setup';
 import { startDelayProxy } from './delay-proxy';
-import { installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
+import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
 import { printProgress, relativeTo, type SetupSteps } from './stats';
 
 export interface PeerJsSample {
@@ -110,11 +110,12 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
       await callee.evaluate(() => (window as unknown as { answer(): void }).answer());
       const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller), frameTimes(callee)]);
       const answeredAt = await callee.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
-      const steps = async (tab: Page) => relativeTo(await tab.evaluate(() => (window as unknown as { marks: Record<string, number> }).marks), answeredAt);
+      const steps = async (tab: Page, times: PageTimes) =>
+        relativeTo({ ...(await tab.evaluate(() => (window as unknown as { marks: Record<string, number> }).marks)), ...frameMarks(times) }, answeredAt);
       const sample = {
         answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt,
         answerToCallerFrame: callerTimes.firstFrame! - answeredAt,
-        steps: { callee: await steps(callee), caller: await steps(caller) },
+        steps: { callee: await steps(callee, calleeTimes), caller: await steps(caller, callerTimes) },
       };
       printProgress(`PeerJS call ${++made}`, { answerToCalleeFrame: sample.answerToCalleeFrame, answerToCallerFrame: sample.answerToCallerFrame });
       for (const tab of [caller, callee]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
