@@ -19,6 +19,7 @@ import { type ControlFrame, parseControlFrame } from '../shared/data-frames';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { DeviceChoice } from '../shared/devices';
 import { provisionalAnswer } from '../shared/provisional-answer';
+import { withVideoStartBitrate } from '../shared/start-bitrate';
 import type { BackgroundMessage } from '../shared/runtime-messages';
 import { type CallDevices, startCallDevices } from './call-devices';
 import { type ChatAndFilesSession, startChatAndFiles } from './chat-and-files';
@@ -191,7 +192,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     const sdp = provisionalAnswer(offerSdp);
     // Only while our offer still waits: the real answer may be in already.
     if (!pc || !sdp || pc.signalingState !== 'have-local-offer') return;
-    await pc.setRemoteDescription({ type: 'pranswer', sdp }).catch((error: unknown) => console.warn('[PeerDial] provisional answer', error));
+    await pc.setRemoteDescription({ type: 'pranswer', sdp: withVideoStartBitrate(sdp) }).catch((error: unknown) => console.warn('[PeerDial] provisional answer', error));
   }
 
   function send(data: SignalData): void {

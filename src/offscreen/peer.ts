@@ -6,6 +6,7 @@
  * function and is handed what arrives.
  */
 import type { SignalData } from '../shared/protocol';
+import { withVideoStartBitrate } from '../shared/start-bitrate';
 
 export interface PeerOptions {
   polite: boolean;
@@ -77,7 +78,8 @@ export function createPeer(options: PeerOptions): Peer {
     if (ignoreOffer) return;
     // Noted before applying it, so a copy arriving meanwhile is already recognised.
     if (description.type === 'offer') lastOffer = description.sdp;
-    await pc.setRemoteDescription(description);
+    // Our own video's start: see start-bitrate.ts.
+    await pc.setRemoteDescription({ type: description.type, sdp: withVideoStartBitrate(description.sdp) });
     for (const candidate of early.splice(0)) await pc.addIceCandidate(candidate).catch(onError);
     if (description.type === 'offer') {
       await options.beforeAnswer?.(pc);
