@@ -12,6 +12,7 @@ import { BENCH_SERVER_ENV, printProgress, relativeTo, type SetupSteps } from './
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
 import { startDelayProxy } from './delay-proxy';
 import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
+import { cpuAround, type CpuWindow } from './processes';
 
 export interface CallSetupSample {
   dialToRing: number;
@@ -19,6 +20,8 @@ export interface CallSetupSample {
   acceptToCallerFrame: number;
   /** Negative is before the Accept. */
   steps: SetupSteps;
+  /** When asked for: the CPU both browsers used around the Accept, the window's ends in ms after it. */
+  cpu?: CpuWindow;
 }
 
 /**
@@ -28,6 +31,15 @@ export interface CallSetupSample {
 export const ACCEPT_AFTER_RING_MS = 1_000;
 
 const INCOMING = '^Incoming call';
+
+export interface CallOptions {
+  /**
+   * Read both browsers' CPU from just before the Accept to this many ms
+   * after. The readings cost CPU of their own in the middle of the set-up,
+   * so a call measured this way is not one of the timed ones.
+   */
+  cpuWindowMs?: number;
+}
 
 async function arm(page: Page): Promise<void> {
   await page.evaluate(PAGE_PRELUDE);
@@ -72,7 +84,7 @@ async function times(page: Page): Promise<PageTimes> {
  * one another as often as asked; the server `serverRoundTripMs` away from both
  * (0: on loopback).
  */
-export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ call(): Promise<CallSetupSample>; close(): Promise<void> }> {
+export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ call(options?: CallOptions): Promise<CallSetupSample>; close(): Promise<void> }> {
   // Twenty calls a minute from one connection is a benchmark, not abuse: lift the ring limit.
   const server = await startServer(BENCH_SERVER_ENV);
   const proxy = serverRoundTripMs > 0 ? await startDelayProxy(server.url, serverRoundTripMs) : undefined;
@@ -87,12 +99,16 @@ export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ 
     const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(serverUrl), bob.openPopup(serverUrl)]);
     const bobCode = await myCode(bobPopup);
     let made = 0;
-    async function call(): Promise<CallSetupSample> {
+    async function call({ cpuWindowMs }: CallOptions = {}): Promise<CallSetupSample> {
       await Promise.all([arm(alicePopup), arm(bobPopup)]);
       await dial(alicePopup, bobCode);
       await waitForStatus(bobPopup, /Incoming call/);
       await new Promise((r) => setTimeout(r, ACCEPT_AFTER_RING_MS));
-      await bobPopup.getByRole('button', { name: 'Accept' }).click();
+      const acceptButton = bobPopup.getByRole('button', { name: 'Accept' });
+      // Measuring CPU, the button is clicked from the page: Playwright's own work for a click (finding, scrolling, hit-testing) is not the call's.
+      const cpu = cpuWindowMs
+        ? await cpuAround([...(await alice.processes()), ...(await bob.processes())], cpuWindowMs, () => acceptButton.evaluate((button: HTMLElement) => button.click()))
+        : await acceptButton.click();
       const [caller, callee] = await Promise.all([times(alicePopup), times(bobPopup)]);
       const accepted = callee.click!.Accept!;
       const sample = {
@@ -103,6 +119,7 @@ export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ 
           callee: relativeTo({ ...(await workerMarks(bob)), ...(await setupMarks(bobPopup)), ...frameMarks(callee) }, accepted),
           caller: relativeTo({ ...(await workerMarks(alice)), ...(await setupMarks(alicePopup)), ...frameMarks(caller) }, accepted),
         },
+        ...(cpu && { cpu: { ...cpu, from: cpu.from - accepted, to: cpu.to - accepted } }),
       };
       const { dialToRing, acceptToCalleeFrame, acceptToCallerFrame } = sample;
       const shown = { dialToRing, acceptToCalleeFrame, acceptToCallerFrame };

@@ -9,8 +9,9 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { chromium, type Page } from 'playwright-core';
 import { PeerServer } from 'peer';
-import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../test/e2e/support/browser';
-import { ACCEPT_AFTER_RING_MS } from './call-setup';
+import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS, processTree } from '../test/e2e/support/browser';
+import { ACCEPT_AFTER_RING_MS, type CallOptions } from './call-setup';
+import { cpuAround, type CpuWindow } from './processes';
 import { startDelayProxy } from './delay-proxy';
 import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
 import { printProgress, relativeTo, type SetupSteps } from './stats';
@@ -20,7 +21,12 @@ export interface PeerJsSample {
   answerToCallerFrame: number;
   /** The steps PeerDial's breakdown also has, read from the peer connections. */
   steps: SetupSteps;
+  /** As PeerDial's, around answer(). */
+  cpu?: CpuWindow;
 }
+
+/** A switch Chromium ignores, on both PeerJS browsers' command lines, so their processes can be found. */
+const MARKER = '--peerdial-bench-peerjs-baseline';
 
 const require = createRequire(import.meta.url);
 
@@ -66,7 +72,7 @@ async function listen(server: Server): Promise<number> {
 }
 
 /** Two browsers with a PeerJS page each, media acquired, ready to call one another as often as asked; the server as far as PeerDial's. */
-export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ call(): Promise<PeerJsSample>; close(): Promise<void> }> {
+export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ call(options?: CallOptions): Promise<PeerJsSample>; close(): Promise<void> }> {
   // PeerServer hands its HTTP server to the callback once it listens.
   const peerServer = await new Promise<Server>((resolve) => PeerServer({ port: 0, host: '127.0.0.1', path: '/' }, (server) => resolve(server as Server)));
   const serverUrl = `http://127.0.0.1:${(peerServer.address() as { port: number }).port}`;
@@ -81,7 +87,7 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
   const webPort = await listen(web);
 
   const browsers = await Promise.all(
-    [0, 1].map(() => chromium.launch({ executablePath: CHROMIUM, headless: false, args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS], ignoreDefaultArgs: ['--mute-audio'] })),
+    [0, 1].map(() => chromium.launch({ executablePath: CHROMIUM, headless: false, args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS, MARKER], ignoreDefaultArgs: ['--mute-audio'] })),
   );
   const close = async () => {
     await Promise.all(browsers.map((browser) => browser.close()));
@@ -99,7 +105,7 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
       }),
     )) as [Page, Page];
     let made = 0;
-    async function call(): Promise<PeerJsSample> {
+    async function call({ cpuWindowMs }: CallOptions = {}): Promise<PeerJsSample> {
       for (const tab of [caller, callee]) {
         await tab.evaluate(PAGE_PRELUDE);
         await tab.evaluate(installHooks, { videoLabel: 'Remote video', statusPatterns: [] });
@@ -107,7 +113,8 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
       await caller.evaluate(() => (window as unknown as { callPeer(id: string): void }).callPeer('bench-1'));
       await callee.waitForFunction(() => Boolean((window as unknown as { incoming?: unknown }).incoming));
       await new Promise((r) => setTimeout(r, ACCEPT_AFTER_RING_MS));
-      await callee.evaluate(() => (window as unknown as { answer(): void }).answer());
+      const answer = () => callee.evaluate(() => (window as unknown as { answer(): void }).answer());
+      const cpu = cpuWindowMs ? await cpuAround(await processTree(MARKER), cpuWindowMs, answer) : await answer();
       const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller), frameTimes(callee)]);
       const answeredAt = await callee.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
       const steps = async (tab: Page, times: PageTimes) =>
@@ -116,6 +123,7 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
         answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt,
         answerToCallerFrame: callerTimes.firstFrame! - answeredAt,
         steps: { callee: await steps(callee, calleeTimes), caller: await steps(caller, callerTimes) },
+        ...(cpu && { cpu: { ...cpu, from: cpu.from - answeredAt, to: cpu.to - answeredAt } }),
       };
       printProgress(`PeerJS call ${++made}`, { answerToCalleeFrame: sample.answerToCalleeFrame, answerToCallerFrame: sample.answerToCallerFrame });
       for (const tab of [caller, callee]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());

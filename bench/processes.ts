@@ -58,3 +58,54 @@ export function watchPeak(pids: number[], intervalMs = 100): { baseline: Promise
     },
   };
 }
+
+/** What a Chromium process does, from its command line: the browser itself, a renderer (the extension's told apart), the GPU process, or a utility service by name (network, audio, video_capture…). */
+export function processKind(cmdline: string): string {
+  const args = cmdline.split(/[\0 ]/);
+  const type = args.find((arg) => arg.startsWith('--type='))?.slice('--type='.length);
+  if (!type) return 'browser';
+  if (type === 'renderer') return args.includes('--extension-process') ? 'extension renderer' : 'renderer';
+  if (type === 'utility') return (args.find((arg) => arg.startsWith('--utility-sub-type='))?.slice('--utility-sub-type='.length) ?? 'utility').split('.')[0]!;
+  return type;
+}
+
+export type CpuReading = Map<number, { kind: string; ms: number }>;
+
+/** Each process's user plus system CPU time so far, with its kind (threads that have ended included). */
+export async function readCpu(pids: number[]): Promise<CpuReading> {
+  const reading: CpuReading = new Map();
+  await Promise.all(pids.map(async (pid) => reading.set(pid, { kind: processKind(await read(pid, 'cmdline')), ms: await cpuMs([pid]) })));
+  return reading;
+}
+
+/** CPU milliseconds spent between two readings, by process kind; a process that ended between them is left out. */
+export function cpuByKind(before: CpuReading, after: CpuReading): Record<string, number> {
+  const spent: Record<string, number> = {};
+  for (const [pid, { kind, ms }] of after) {
+    const start = before.get(pid);
+    if (start) spent[kind] = (spent[kind] ?? 0) + ms - start.ms;
+  }
+  return spent;
+}
+
+export interface CpuWindow {
+  /** CPU milliseconds by process kind, all the given processes together. */
+  byKind: Record<string, number>;
+  /** Wall-clock times of the two readings. */
+  from: number;
+  to: number;
+}
+
+/**
+ * The CPU `pids` use from just before `act` to `windowMs` after it is done.
+ * Linux counts CPU time in 10 ms ticks: one window is a rough sample, a mean
+ * over several is the figure.
+ */
+export async function cpuAround(pids: number[], windowMs: number, act: () => Promise<unknown>): Promise<CpuWindow> {
+  const before = await readCpu(pids);
+  const from = Date.now();
+  await act();
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  const after = await readCpu(pids);
+  return { byKind: cpuByKind(before, after), from, to: Date.now() };
+}

@@ -10,12 +10,16 @@ import { join, resolve } from 'node:path';
 import { type CallSetupSample, startCallSetupBench } from './call-setup';
 import { measureFootprint } from './footprint';
 import { type PeerJsSample, startPeerJsBench } from './peerjs-baseline';
+import type { CpuWindow } from './processes';
 import { printTable, round, type SetupSteps, summarize } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CALLS = Number(process.env.BENCH_CALLS ?? 20);
 /** The signaling server's round trip from both browsers (ms): 0 is loopback; a server on the internet is tens of ms away. */
 const SERVER_RTT_MS = Number(process.env.BENCH_SERVER_RTT_MS ?? 0);
+/** Calls of each kind, after the timed ones, that read the CPU both browsers use in the first CPU_WINDOW_MS after Accept. */
+const CPU_CALLS = Number(process.env.BENCH_CPU_CALLS ?? 10);
+const CPU_WINDOW_MS = 70;
 
 const chromiumVersion = execSync('/usr/bin/chromium --version 2>/dev/null').toString().trim();
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${chromiumVersion}, Node ${process.version}`;
@@ -27,10 +31,16 @@ execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit' });
 const [peerdial, peerjs] = await Promise.all([startCallSetupBench(SERVER_RTT_MS), startPeerJsBench(SERVER_RTT_MS)]);
 const ours: CallSetupSample[] = [];
 const theirs: PeerJsSample[] = [];
+const ourCpu: CpuWindow[] = [];
+const theirCpu: CpuWindow[] = [];
 try {
   for (let i = 0; i < CALLS; i++) {
     ours.push(await peerdial.call());
     theirs.push(await peerjs.call());
+  }
+  for (let i = 0; i < CPU_CALLS; i++) {
+    ourCpu.push((await peerdial.call({ cpuWindowMs: CPU_WINDOW_MS })).cpu!);
+    theirCpu.push((await peerjs.call({ cpuWindowMs: CPU_WINDOW_MS })).cpu!);
   }
 } finally {
   await Promise.all([peerdial.close(), peerjs.close()]);
@@ -67,6 +77,20 @@ const breakdown = printTable(
   ],
 );
 
+let cpuTable = '';
+if (CPU_CALLS > 0) {
+  const edge = (windows: CpuWindow[], end: 'from' | 'to') => summarize(windows.map((w) => w[end])).p50;
+  console.log(
+    `\nCPU both browsers used from ${edge(ourCpu, 'from')} to ${edge(ourCpu, 'to')} ms after Accept (PeerJS: ${edge(theirCpu, 'from')} to ${edge(theirCpu, 'to')} ms after answer()), ms per call, mean of ${CPU_CALLS}; two cores give 2 ms of CPU per ms\n`,
+  );
+  const kinds = [...new Set([...ourCpu, ...theirCpu].flatMap((w) => Object.keys(w.byKind)))];
+  const mean = (windows: CpuWindow[], kind?: string) =>
+    round(windows.reduce((sum, w) => sum + (kind ? (w.byKind[kind] ?? 0) : Object.values(w.byKind).reduce((a, b) => a + b, 0)), 0) / windows.length);
+  const rows = kinds.map((kind) => [kind, mean(ourCpu, kind), mean(theirCpu, kind)]).filter(([, a, b]) => Number(a) >= 0.5 || Number(b) >= 0.5);
+  rows.sort((a, b) => Number(b[1]) - Number(a[1]));
+  cpuTable = printTable(['process', 'PeerDial', 'PeerJS'], [...rows, ['all', mean(ourCpu), mean(theirCpu)]]);
+}
+
 console.log('\nFootprint\n');
 const renders = summarize(footprint.popupFirstRenderMs);
 const liveViews = summarize(footprint.popupLiveViewMs);
@@ -87,7 +111,7 @@ const sizes = printTable(
 const results = join(ROOT, 'bench/results');
 await mkdir(results, { recursive: true });
 const file = join(results, `call-setup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-await writeFile(file, JSON.stringify({ machine, calls: CALLS, serverRoundTripMs: SERVER_RTT_MS, ours, theirs, footprint, tables: { setup, breakdown, sizes } }, null, 2));
+await writeFile(file, JSON.stringify({ machine, calls: CALLS, serverRoundTripMs: SERVER_RTT_MS, ours, theirs, cpu: { ours: ourCpu, theirs: theirCpu }, footprint, tables: { setup, breakdown, cpu: cpuTable, sizes } }, null, 2));
 console.log(`\nFigures written to ${file}`);
 // Browsers and servers are closed; a keep-alive socket of the PeerJS server must not hold the command open.
 process.exit(0);

@@ -121,17 +121,7 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
       await page.getByText('Online', { exact: true }).waitFor();
       return page;
     },
-    async processes() {
-      // The browser process carries the profile on its command line; its helpers (network, GPU, renderers) descend from it.
-      const all = new Set<number>();
-      const visit = async (pid: number) => {
-        if (all.has(pid)) return;
-        all.add(pid);
-        for (const child of await pids(['-P', String(pid)])) await visit(child);
-      };
-      for (const root of await pids(['-f', '--', `--user-data-dir=${profile}`])) await visit(root);
-      return [...all];
-    },
+    processes: () => processTree(`--user-data-dir=${profile}`),
     async kill() {
       for (const pid of await browser.processes()) {
         try {
@@ -152,6 +142,22 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
     },
   };
   return browser;
+}
+
+/**
+ * The processes of every browser whose command line has `flag`, with their
+ * helpers: the browser process carries its profile on its command line; the
+ * network, GPU and renderer processes descend from it.
+ */
+export async function processTree(flag: string): Promise<number[]> {
+  const all = new Set<number>();
+  const visit = async (pid: number) => {
+    if (all.has(pid)) return;
+    all.add(pid);
+    for (const child of await pids(['-P', String(pid)])) await visit(child);
+  };
+  for (const root of await pids(['-f', '--', flag])) await visit(root);
+  return [...all];
 }
 
 function pids(pgrepArgs: string[]): Promise<number[]> {
