@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VIDEO_START_KBPS, withVideoStartBitrate } from './start-bitrate';
 
-/** An answer from Chromium 156 (codecs trimmed) with both a codec that has parameters and one that has none. */
+/** An answer shaped as Chromium 156 writes one (codecs trimmed), with a video codec that has parameters and one that has none. */
 const ANSWER = [
   'v=0',
   'o=- 42 2 IN IP4 127.0.0.1',
