@@ -5,7 +5,7 @@
  * NONCE and MESSAGE-INTEGRITY and is either granted or refused.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 
 const MAGIC_COOKIE = 0x2112a442;
@@ -59,11 +59,38 @@ function parse(packet: Buffer): Reply {
   return { type: packet.readUInt16BE(0), attributes };
 }
 
-/** One UDP socket per conversation: coturn ties its nonce to the client's address and port. */
+/**
+ * Client ports a conversation has used. coturn keeps a session per client
+ * address and port, with the username first tried there, for minutes: a new
+ * conversation from an old port, with another username, is refused with 437
+ * (Allocation Mismatch) whatever its credential.
+ */
+const usedPorts = new Set<number>();
+
+/** A socket on a port no conversation of this process has used; the OS may hand a closed one out again. */
+async function freshSocket(): Promise<Socket> {
+  const taken: Socket[] = [];
+  try {
+    for (;;) {
+      const socket = createSocket('udp4');
+      socket.bind(0, '127.0.0.1');
+      await once(socket, 'listening');
+      const { port } = socket.address();
+      if (!usedPorts.has(port)) {
+        usedPorts.add(port);
+        return socket;
+      }
+      // Held open until a fresh one is found, so the OS cannot offer it again meanwhile.
+      taken.push(socket);
+    }
+  } finally {
+    for (const socket of taken) socket.close();
+  }
+}
+
+/** One UDP socket per conversation, on a port of its own: coturn ties its nonce and session to the client's address and port. */
 async function conversation<T>(port: number, talk: (exchange: (request: Buffer) => Promise<Reply>) => Promise<T>): Promise<T> {
-  const socket = createSocket('udp4');
-  socket.bind(0, '127.0.0.1');
-  await once(socket, 'listening');
+  const socket = await freshSocket();
   const exchange = async (request: Buffer) => {
     const reply = once(socket, 'message') as Promise<[Buffer]>;
     socket.send(request, port, '127.0.0.1');
