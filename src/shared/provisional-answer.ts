@@ -16,6 +16,8 @@
  * answers, so the real answer keeps the same send codec.
  */
 
+import { sdpSections } from './sdp-sections';
+
 /** Session-level lines the answer repeats; everything else at session level is the offerer's own. */
 const SESSION_LINES = ['a=group:BUNDLE', 'a=extmap-allow-mixed', 'a=msid-semantic'];
 
@@ -54,14 +56,13 @@ export function randomPlaceholders(): Placeholders {
 
 /** The pranswer SDP for this offer; null for an offer it cannot mirror (no media section). */
 export function provisionalAnswer(offerSdp: string, placeholders: Placeholders = randomPlaceholders()): string | null {
-  const lines = offerSdp.split(/\r?\n/).filter(Boolean);
-  const firstMedia = lines.findIndex((line) => line.startsWith('m='));
-  if (firstMedia < 0) return null;
+  const { session, media } = sdpSections(offerSdp.split(/\r?\n/).filter(Boolean));
+  if (media.length === 0) return null;
 
   const answer = ['v=0', `o=- ${placeholders.sessionId} 2 IN IP4 127.0.0.1`, 's=-', 't=0 0'];
-  answer.push(...lines.slice(0, firstMedia).filter((line) => SESSION_LINES.some((prefix) => line.startsWith(prefix))));
+  answer.push(...session.filter((line) => SESSION_LINES.some((prefix) => line.startsWith(prefix))));
 
-  for (const section of mediaSections(lines.slice(firstMedia))) {
+  for (const section of media) {
     const [mLine, ...rest] = section;
     // Port 9, "discard", as browsers write before any candidate: the offer's own port is the caller's address.
     answer.push(mLine!.replace(/^(m=\S+) \d+/, '$1 9'), 'c=IN IP4 0.0.0.0');
@@ -74,13 +75,4 @@ export function provisionalAnswer(offerSdp: string, placeholders: Placeholders =
     }
   }
   return `${answer.join('\r\n')}\r\n`;
-}
-
-function mediaSections(lines: string[]): string[][] {
-  const sections: string[][] = [];
-  for (const line of lines) {
-    if (line.startsWith('m=')) sections.push([line]);
-    else sections.at(-1)?.push(line);
-  }
-  return sections;
 }

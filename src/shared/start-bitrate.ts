@@ -19,6 +19,8 @@
  * nothing.
  */
 
+import { sdpSections } from './sdp-sections';
+
 export const VIDEO_START_KBPS = 800;
 
 /** Payload types that carry no picture of their own: retransmissions, redundancy, error correction. */
@@ -28,12 +30,8 @@ const PARAMETER = 'x-google-start-bitrate';
 
 /** The description with every video codec starting at `kbps`; other sections untouched. */
 export function withVideoStartBitrate(sdp: string, kbps: number = VIDEO_START_KBPS): string {
-  const sections: string[][] = [[]];
-  for (const line of sdp.split('\r\n')) {
-    if (line.startsWith('m=')) sections.push([]);
-    sections.at(-1)!.push(line);
-  }
-  return sections.map((section) => (section[0]?.startsWith('m=video') ? startVideoSection(section, kbps) : section)).flat().join('\r\n');
+  const { session, media } = sdpSections(sdp.split('\r\n'));
+  return [...session, ...media.flatMap((section) => (section[0]!.startsWith('m=video') ? startVideoSection(section, kbps) : section))].join('\r\n');
 }
 
 /** Payload types are a media section's own: another section may use the same numbers for its codecs. */
