@@ -12,7 +12,7 @@ import { BENCH_SERVER_ENV, printProgress, relativeTo, type SetupSteps } from './
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
 import { startDelayProxy } from './delay-proxy';
 import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
-import { cpuAround, type CpuWindow } from './processes';
+import { cpuAround, type CpuWindow, windowAfter } from './processes';
 
 export interface CallSetupSample {
   dialToRing: number;
@@ -119,7 +119,7 @@ export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ 
           callee: relativeTo({ ...(await workerMarks(bob)), ...(await setupMarks(bobPopup)), ...frameMarks(callee) }, accepted),
           caller: relativeTo({ ...(await workerMarks(alice)), ...(await setupMarks(alicePopup)), ...frameMarks(caller) }, accepted),
         },
-        ...(cpu && { cpu: { ...cpu, from: cpu.from - accepted, to: cpu.to - accepted } }),
+        ...(cpu && { cpu: windowAfter(cpu, accepted) }),
       };
       const { dialToRing, acceptToCalleeFrame, acceptToCallerFrame } = sample;
       const shown = { dialToRing, acceptToCalleeFrame, acceptToCallerFrame };

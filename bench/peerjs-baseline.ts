@@ -11,7 +11,7 @@ import { chromium, type Page } from 'playwright-core';
 import { PeerServer } from 'peer';
 import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS, processTree } from '../test/e2e/support/browser';
 import { ACCEPT_AFTER_RING_MS, type CallOptions } from './call-setup';
-import { cpuAround, type CpuWindow } from './processes';
+import { cpuAround, type CpuWindow, windowAfter } from './processes';
 import { startDelayProxy } from './delay-proxy';
 import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
 import { printProgress, relativeTo, type SetupSteps } from './stats';
@@ -123,7 +123,7 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
         answerToCalleeFrame: calleeTimes.firstFrame! - answeredAt,
         answerToCallerFrame: callerTimes.firstFrame! - answeredAt,
         steps: { callee: await steps(callee, calleeTimes), caller: await steps(caller, callerTimes) },
-        ...(cpu && { cpu: { ...cpu, from: cpu.from - answeredAt, to: cpu.to - answeredAt } }),
+        ...(cpu && { cpu: windowAfter(cpu, answeredAt) }),
       };
       printProgress(`PeerJS call ${++made}`, { answerToCalleeFrame: sample.answerToCalleeFrame, answerToCallerFrame: sample.answerToCallerFrame });
       for (const tab of [caller, callee]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());

@@ -18,9 +18,8 @@ async function read(pid: number, file: string): Promise<string> {
 /** The renderer processes running the extension, among this browser's processes. */
 export async function extensionProcesses(browser: ExtensionBrowser): Promise<number[]> {
   const pids = await browser.processes();
-  // Chromium rewrites its children's command lines into one space-separated string.
   const cmdlines = await Promise.all(pids.map((pid) => read(pid, 'cmdline')));
-  return pids.filter((_, i) => /(^|[\0 ])--extension-process([\0 ]|$)/.test(cmdlines[i]!));
+  return pids.filter((_, i) => processKind(cmdlines[i]!) === 'extension renderer');
 }
 
 /** Resident set size in bytes, summed over the given processes. */
@@ -61,6 +60,7 @@ export function watchPeak(pids: number[], intervalMs = 100): { baseline: Promise
 
 /** What a Chromium process does, from its command line: the browser itself, a renderer (the extension's told apart), the GPU process, or a utility service by name (network, audio, video_capture…). */
 export function processKind(cmdline: string): string {
+  // Chromium rewrites its children's command lines into one space-separated string.
   const args = cmdline.split(/[\0 ]/);
   const type = args.find((arg) => arg.startsWith('--type='))?.slice('--type='.length);
   if (!type) return 'browser';
@@ -108,4 +108,9 @@ export async function cpuAround(pids: number[], windowMs: number, act: () => Pro
   await new Promise((resolve) => setTimeout(resolve, windowMs));
   const after = await readCpu(pids);
   return { byKind: cpuByKind(before, after), from, to: Date.now() };
+}
+
+/** The window with its ends in ms after `moment` (the Accept, or PeerJS's answer()) instead of wall-clock times. */
+export function windowAfter(window: CpuWindow, moment: number): CpuWindow {
+  return { ...window, from: window.from - moment, to: window.to - moment };
 }
