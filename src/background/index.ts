@@ -302,7 +302,8 @@ async function route(message: BackgroundMessage, calls: CallController): Promise
   }
 }
 
-browser.runtime.onMessage.addListener((raw: unknown) => {
+/** A message from the popup, another page or the offscreen document, whichever way it came. */
+function receive(raw: unknown): ReturnType<typeof route> | undefined {
   const parsed = v.safeParse(BackgroundMessage, raw);
   if (!parsed.success) {
     // Messages for other contexts pass through here too; only complain about our own malformed ones.
@@ -310,7 +311,9 @@ browser.runtime.onMessage.addListener((raw: unknown) => {
     return undefined;
   }
   return ready.then((calls) => route(parsed.output, calls));
-});
+}
+
+browser.runtime.onMessage.addListener(receive);
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== POPUP_PORT) return;
@@ -333,6 +336,7 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== OFFSCREEN_PORT) return;
+  port.onMessage.addListener((raw: unknown) => void receive(raw));
   adoptOffscreenPort(port, () => {
     void ready.then(async (calls) => {
       // The document closes on purpose only once the call is over; gone mid-call, it crashed or was closed under us.

@@ -61,7 +61,23 @@ window.peerdialFiles = {
 // A document closed mid-transfer leaves its half-received files; the next one starts clean.
 void clearReceivedFiles();
 
+/** The port to the worker while it is connected (see holdWorkerPort). */
+let workerPort: browser.Runtime.Port | null = null;
+
+/**
+ * Down the port the document holds, as the worker's messages come up it:
+ * sendMessage opens a new channel through the browser process for every
+ * message (a candidate, a quality reading each second) and offers it to every
+ * extension page. sendMessage is left for when the port is down, since it
+ * wakes a stopped worker.
+ */
 function notify(message: BackgroundMessage): void {
+  try {
+    if (workerPort) return workerPort.postMessage(message);
+  } catch {
+    // The worker stopped and the port's disconnect has not reached us yet.
+    workerPort = null;
+  }
   browser.runtime.sendMessage(message).catch((error: unknown) => console.warn('[PeerDial] worker unreachable', error));
 }
 
@@ -160,6 +176,7 @@ const WORKER_PORT_RETRY_MS = 250;
  */
 function holdWorkerPort(): void {
   const port = browser.runtime.connect({ name: OFFSCREEN_PORT });
+  workerPort = port;
   // A worker that replaced a stopped one knows nothing of the answer prepared for a ringing call.
   session?.resendPrepared();
   port.onMessage.addListener((raw: unknown) => {
@@ -167,7 +184,10 @@ function holdWorkerPort(): void {
     if (parsed.success) handle(parsed.output);
     else console.warn('[PeerDial] malformed message from the worker', v.flatten(parsed.issues));
   });
-  port.onDisconnect.addListener(() => setTimeout(holdWorkerPort, WORKER_PORT_RETRY_MS));
+  port.onDisconnect.addListener(() => {
+    if (workerPort === port) workerPort = null;
+    setTimeout(holdWorkerPort, WORKER_PORT_RETRY_MS);
+  });
 }
 
 holdWorkerPort();
