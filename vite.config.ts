@@ -11,6 +11,8 @@ export default defineConfig({
   },
   build: {
     emptyOutDir: true,
+    // Chrome has had <link rel=modulepreload> since 66: the polyfill would only be one more module before the popup paints.
+    modulePreload: { polyfill: false },
     // Extension pages the manifest does not name: crxjs builds them only when listed here.
     rollupOptions: {
       input: {
