@@ -20,7 +20,7 @@ const SERVER_RTT_MS = Number(process.env.BENCH_SERVER_RTT_MS ?? 0);
 /** Calls of each kind, after the timed ones, that read the CPU both browsers use in the first CPU_WINDOW_MS after Accept. */
 const CPU_CALLS = Number(process.env.BENCH_CPU_CALLS ?? 10);
 /** Popup opens and worker restarts for the footprint: five left its p50 a few ms from where the next run put it. */
-const POPUP_OPENS = 15;
+const FOOTPRINT_SAMPLES = 15;
 const CPU_WINDOW_MS = 70;
 
 const chromiumVersion = execSync('/usr/bin/chromium --version 2>/dev/null').toString().trim();
@@ -47,7 +47,7 @@ try {
 } finally {
   await Promise.all([peerdial.close(), peerjs.close()]);
 }
-const footprint = await measureFootprint(POPUP_OPENS);
+const footprint = await measureFootprint(FOOTPRINT_SAMPLES);
 
 const dialToRing = summarize(ours.map((s) => s.dialToRing));
 const calleeFrame = summarize(ours.map((s) => s.acceptToCalleeFrame));

@@ -7,7 +7,8 @@
  * says the document's listeners are in place (createDocument resolves
  * earlier, and a message sent then can be lost), and messages go down it in
  * order to that document alone: no context lookup and no broadcast to every
- * extension page per ICE candidate.
+ * extension page per ICE candidate. The document's own messages come up the
+ * same port (see its notify()).
  */
 import type browser from 'webextension-polyfill';
 import type { OffscreenMessage } from '../shared/runtime-messages';
