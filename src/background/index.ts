@@ -336,7 +336,8 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.runtime.onConnect.addListener((port) => {
   if (port.name !== OFFSCREEN_PORT) return;
-  port.onMessage.addListener((raw: unknown) => void receive(raw));
+  // No sender waits on a port message to hear that it failed: the failure is logged here.
+  port.onMessage.addListener((raw: unknown) => void receive(raw)?.catch((error: unknown) => log('A message from the call engine failed', error)));
   adoptOffscreenPort(port, () => {
     void ready.then(async (calls) => {
       // The document closes on purpose only once the call is over; gone mid-call, it crashed or was closed under us.
