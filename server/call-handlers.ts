@@ -6,6 +6,7 @@
  * existed.
  */
 import {
+  type AcceptRequest,
   type CallRef,
   EndReason,
   ErrorCode,
@@ -15,6 +16,7 @@ import {
   type RingRequest,
   type SignalMessage,
 } from '../src/shared/protocol';
+import type * as v from 'valibot';
 import { type Call, isParty, otherParty } from './call-registry';
 import { deliver, deliverEach, endCall, ringTimer, type SignalingContext } from './context';
 import { mayReachRingingCallee } from './early-offer';
@@ -54,8 +56,8 @@ export function ring(context: SignalingContext): Handler<RingRequest, { callId: 
   };
 }
 
-export function accept(context: SignalingContext): Handler<CallRef> {
-  return async (me, { callId }) => {
+export function accept(context: SignalingContext): Handler<v.InferOutput<typeof AcceptRequest>> {
+  return async (me, { callId, signals }) => {
     const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
     const held = call.callee === me ? await context.calls.accept(call) : undefined;
@@ -64,8 +66,9 @@ export function accept(context: SignalingContext): Handler<CallRef> {
     // What the caller sent waited for this yes; it goes now. The offer among it may have reached the callee already
     // (see early-offer.ts); it comes again here in case that copy was missed, and the callee ignores a repeat.
     await deliverEach(context, me, 'signal', held.map((data) => [{ callId, data }]));
-    await deliver(context, call.caller, 'accepted', { callId });
-    context.log.info({ event: 'accept', callId }, 'accepted');
+    // The callee's prepared answer rode in the accept: judged like any signal of an accepted call, and sent with the news.
+    await deliver(context, call.caller, 'accepted', { callId, signals });
+    context.log.info({ event: 'accept', callId, signals: signals.length }, 'accepted');
     return { ok: true };
   };
 }

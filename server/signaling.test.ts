@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateIdentity, signRegistration, toBase64 } from '../src/shared/call-code';
-import { ErrorCode, PROTOCOL_VERSION, type SignalData } from '../src/shared/protocol';
+import { ErrorCode, MAX_SIGNALS_WITH_ACCEPT, PROTOCOL_VERSION, type SignalData } from '../src/shared/protocol';
 import { type App, createApp } from './app';
 import { MAX_HELD_SIGNALS } from './call-registry';
 import { readConfig } from './config';
@@ -270,7 +270,38 @@ describe('an accepted call', () => {
     ]);
   });
 
-  it("the callee's answer sent right behind its accept, without waiting for the accept's reply, is relayed", async () => {
+  it("the callee's answer riding in its accept reaches the caller in the same message as the accepted", async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const callId = ring.ok ? ring.callId : '';
+    await bob.next('incoming');
+    expect(await bob.socket.emitWithAck('accept', { callId, signals: [ANSWER, CANDIDATE] })).toEqual({ ok: true });
+    expect(await alice.next('accepted')).toEqual({ callId, signals: [ANSWER, CANDIDATE] });
+    await settle();
+    expect(alice.received.filter((r) => r.event === 'signal')).toEqual([]);
+  });
+
+  it('an accept carrying a malformed signal, or more than an answer needs, is refused whole: the call still rings', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const callId = ring.ok ? ring.callId : '';
+    await bob.next('incoming');
+    for (const signals of [
+      [ANSWER, { kind: 'shell', command: 'rm -rf /' }],
+      [{ kind: 'description', description: { type: 'answer', sdp: 'x'.repeat(70_000) } }],
+      Array.from({ length: MAX_SIGNALS_WITH_ACCEPT + 1 }, () => CANDIDATE),
+      ANSWER,
+    ]) {
+      const reply = await (bob.socket.emitWithAck as (e: string, p: unknown) => Promise<unknown>)('accept', { callId, signals });
+      expect(reply).toMatchObject({ ok: false, error: ErrorCode.BadRequest, message: expect.stringMatching(/^Malformed accept: /) });
+    }
+    await settle();
+    expect(alice.received).toEqual([]);
+    expect(await bob.socket.emitWithAck('accept', { callId, signals: [ANSWER] })).toEqual({ ok: true });
+    expect(await alice.next('accepted')).toEqual({ callId, signals: [ANSWER] });
+  });
+
+  it("the callee's signal sent right behind its accept, without waiting for the accept's reply, is relayed", async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
     const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
     const callId = ring.ok ? ring.callId : '';
@@ -293,7 +324,7 @@ describe('an accepted call', () => {
     for (const data of [OFFER, ANSWER, CANDIDATE]) {
       expect(await mallory.socket.emitWithAck('signal', { callId, data })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
     }
-    expect(await mallory.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+    expect(await mallory.socket.emitWithAck('accept', { callId, signals: [ANSWER] })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
     await settle();
     expect(mallory.received).toEqual([]);
     expect(alice.received).toEqual([]);
@@ -345,7 +376,7 @@ describe('an accepted call', () => {
     const before = { alice: alice.received.length, bob: bob.received.length };
     for (const attempt of [
       mallory.socket.emitWithAck('signal', { callId, data: CANDIDATE }),
-      mallory.socket.emitWithAck('accept', { callId }),
+      mallory.socket.emitWithAck('accept', { callId, signals: [ANSWER] }),
       mallory.socket.emitWithAck('hangup', { callId }),
       mallory.socket.emitWithAck('decline', { callId }),
     ]) {
@@ -360,8 +391,12 @@ describe('an accepted call', () => {
   it('the caller cannot accept its own call, and the callee cannot accept twice', async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
     const callId = await acceptedCall(alice, bob);
-    expect(await alice.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
-    expect(await bob.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+    const before = { alice: alice.received.length, bob: bob.received.length };
+    // Nor does a refused accept carry anything with it.
+    expect(await alice.socket.emitWithAck('accept', { callId, signals: [ANSWER] })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+    expect(await bob.socket.emitWithAck('accept', { callId, signals: [ANSWER] })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+    await settle();
+    expect({ alice: alice.received.length, bob: bob.received.length }).toEqual(before);
   });
 
   it('a hang-up ends it for the other side, and both are free to take calls again', async () => {

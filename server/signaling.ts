@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
 import {
+  AcceptRequest,
   CallRef,
   type ClientToServerEvents,
   ErrorCode,
@@ -157,7 +158,7 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
       }),
     ],
     ['ring', route('ring', RingRequest, countingMisses(context, asSender(calls.ring(context))))],
-    ['accept', route('accept', CallRef, asSender(calls.accept(context)))],
+    ['accept', route('accept', AcceptRequest, asSender(calls.accept(context)))],
     ['decline', route('decline', CallRef, asSender(calls.decline(context)))],
     ['hangup', route('hangup', CallRef, asSender(calls.hangup(context)))],
     ['signal', route('signal', SignalMessage, asSender(calls.signal(context)))],
@@ -168,8 +169,8 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
 
   /**
    * One connection's requests are handled one after another, in the order
-   * sent, though each may await Redis: a callee's answer sent right behind its
-   * accept is judged after that accept, never before it.
+   * sent, though each may await Redis: a signal sent right behind an accept is
+   * judged after that accept, never before it.
    */
   function inOrder(socket: PeerSocket, run: () => Promise<void>): void {
     const queued = socket.data.inFlight ? socket.data.inFlight.then(run) : run();

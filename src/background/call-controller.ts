@@ -9,6 +9,7 @@ import type { QualityLevel } from '../shared/call-quality';
 import { type CallCommand, type CallEvent, nextDeadline, transition } from '../shared/call-state';
 import { type ShareCommand, type ShareEvent, shareEventForCall, transitionShare } from '../shared/share-state';
 import type { DeviceChoice } from '../shared/devices';
+import type { SignalData } from '../shared/protocol';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { clearSetupMarks, markSetupStep } from '../shared/setup-marks';
 import { t } from '../shared/i18n';
@@ -24,8 +25,8 @@ export interface CallControllerDeps {
   deviceChoice(): DeviceChoice;
   /** The callee's signals for this ringing call are kept, not sent (see SignalRelay.hold). */
   holdSignals(callId: string): void;
-  /** The accept has gone: the kept signals follow it. */
-  releaseSignals(): void;
+  /** The accept is going: the kept signals, to ride in it. */
+  releaseSignals(callId: string): SignalData[];
   /** Carries out a sharing command; failures come back as share events. */
   runShare(command: ShareCommand): Promise<void>;
   /** Called after every change, with the state persisted. */
@@ -74,7 +75,7 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         return;
       case 'send-accept':
         markSetupStep('accept-sent');
-        void request(link, 'accept', { callId: command.callId }).then((result) => {
+        void request(link, 'accept', { callId: command.callId, signals: deps.releaseSignals(command.callId) }).then((result) => {
           markSetupStep('accept-taken');
           return controller.dispatch({ type: 'accept-answered', callId: command.callId, result });
         });
@@ -95,7 +96,6 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         deps.holdSignals(command.callId);
         return deps.startOffscreen({ target: 'offscreen', type: 'prepare', iceServers: command.iceServers });
       case 'release-peer':
-        deps.releaseSignals();
         return deps.notifyOffscreen({ target: 'offscreen', type: 'release' });
       case 'set-local-media':
         return deps.notifyOffscreen({ target: 'offscreen', type: 'set-local-media', local: command.local });

@@ -9,6 +9,7 @@ import * as v from 'valibot';
 import type { HistoryEntry } from '../shared/call-history';
 import { describeShortfall } from '../shared/describe-media';
 import { say, t } from '../shared/i18n';
+import type { SignalData } from '../shared/protocol';
 import { markSetupStep } from '../shared/setup-marks';
 import { describeCaptureError } from '../shared/share-state';
 import {
@@ -97,6 +98,14 @@ function publish(calls: CallController): void {
   for (const port of popups) port.postMessage(message);
 }
 
+/** The other side's signal, for the offscreen document's peer connection if it belongs to this call. */
+function signalIn(calls: CallController, callId: string, data: SignalData): void {
+  const { call } = calls.record();
+  if (call.phase === 'idle' || call.callId !== callId) return;
+  if (data.kind === 'description' && data.description.type === 'answer') markSetupStep('answer-arrived');
+  void notifyOffscreen({ target: 'offscreen', type: 'signal-in', data });
+}
+
 function connect(calls: CallController): void {
   link?.close();
   link = connectSignaling(serverUrl, identity, {
@@ -107,18 +116,15 @@ function connect(calls: CallController): void {
     },
     onEvent: {
       incoming: ({ callId, from, iceServers }) => void calls.dispatch({ type: 'incoming', callId, from, iceServers, now: Date.now() }),
-      accepted: ({ callId }) => {
+      accepted: ({ callId, signals }) => {
         markSetupStep('accepted-arrived');
+        // The answer goes to the offscreen document before the popup hears of the accept: the two share one main
+        // thread, and the popup redrawing for the new state held the answer up by 5-10 ms.
+        for (const data of signals) signalIn(calls, callId, data);
         void calls.dispatch({ type: 'accepted', callId, now: Date.now() });
       },
       ended: ({ callId, reason }) => void calls.dispatch({ type: 'ended', callId, reason, now: Date.now() }),
-      signal: ({ callId, data }) => {
-        const call = calls.record().call;
-        if (call.phase !== 'idle' && call.callId === callId) {
-          if (data.kind === 'description' && data.description.type === 'answer') markSetupStep('answer-arrived');
-          void notifyOffscreen({ target: 'offscreen', type: 'signal-in', data });
-        }
-      },
+      signal: ({ callId, data }) => signalIn(calls, callId, data),
       'peer-status': (status) => relay.peerStatus(status),
     },
   });
@@ -142,7 +148,7 @@ async function start(): Promise<CallController> {
     closeOffscreen: closeOffscreenDocument,
     deviceChoice: () => devices.choice(),
     holdSignals: (callId) => relay.hold(callId),
-    releaseSignals: () => relay.release(),
+    releaseSignals: (callId) => relay.release(callId),
     runShare: createShareRunner({
       toOffscreen: notifyOffscreen,
       report: (event) => calls.dispatchShare(event),

@@ -6,8 +6,7 @@
  * started during an outage is delayed, never lost.
  */
 import type { CallEvent, CallState } from '../shared/call-state';
-import { ErrorCode, type PeerStatus, type SignalData } from '../shared/protocol';
-import { markSetupStep } from '../shared/setup-marks';
+import { ErrorCode, MAX_SIGNALS_WITH_ACCEPT, type PeerStatus, type SignalData } from '../shared/protocol';
 import type { SignalingLink } from './signaling-link';
 
 /** An offer and its candidates are a few dozen messages; far more means the call is not coming back. */
@@ -30,8 +29,12 @@ export interface SignalRelay {
    * kept here, for the server refuses a callee's signals before its accept.
    */
   hold(callId: string): void;
-  /** The accept has gone: the kept signals follow it, in order, and new ones go at once. */
-  release(): void;
+  /**
+   * The accept is going: the signals kept for its call ride in it (the first
+   * MAX_SIGNALS_WITH_ACCEPT; any beyond follow it, in order), and new ones go
+   * at once. Call it right before sending the accept.
+   */
+  release(callId: string): SignalData[];
   /** The link registered again: tell the server this call goes on, then send what waited. */
   registered(): void;
   peerStatus(status: PeerStatus): void;
@@ -96,11 +99,12 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
       held = { callId, signals: [] };
     },
 
-    release() {
-      const signals = held?.signals ?? [];
+    release(callId) {
+      const signals = held?.callId === callId ? held.signals : [];
       held = null;
-      if (signals.length > 0) markSetupStep('answer-released');
-      for (const data of signals) relay.send(data);
+      // Sent after the accept that is emitted the moment this returns: the relay's sending is never synchronous.
+      for (const data of signals.slice(MAX_SIGNALS_WITH_ACCEPT)) relay.send(data);
+      return signals.slice(0, MAX_SIGNALS_WITH_ACCEPT);
     },
 
     registered() {

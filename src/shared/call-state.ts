@@ -100,7 +100,7 @@ export type CallCommand =
    * and its answer and candidates are kept in this browser.
    */
   | { type: 'prepare-peer'; callId: string; iceServers: IceServer[] }
-  /** The accept has gone to the server: what the prepared peer connection made may follow it. */
+  /** The accept has gone, with what the prepared peer connection made so far: from now on it sends as it goes. */
   | { type: 'release-peer' }
   | { type: 'set-local-media'; local: MediaFlags }
   | { type: 'stop-media' };
@@ -180,8 +180,8 @@ export function transition(state: CallState, event: CallEvent): Transition {
       if (state.phase !== 'ringing') return stay(state);
       return {
         state: { phase: 'connecting', role: 'callee', peer: state.peer, callId: state.callId, local: BOTH_ON, since: event.now },
-        // The answer prepared while it rang follows the accept at once (the server handles a connection's requests in
-        // order); a connection not prepared is built now, and answers the offer the server hands over with the accept.
+        // The answer prepared while it rang rides in the accept; a connection not prepared is built now, and answers
+        // the offer the server hands over with the accept.
         commands: [
           { type: 'send-accept', callId: state.callId },
           { type: 'release-peer' },

@@ -7,12 +7,11 @@
  * marks are cleared when a call starts.
  */
 export type SetupStep =
-  // The worker: the user's Accept arrived, went to the server (the prepared answer right behind it), and the server took it.
+  // The worker: the user's Accept arrived, went to the server (the prepared answer in it), and the server took it.
   | 'accept-received'
   | 'accept-sent'
-  | 'answer-released'
   | 'accept-taken'
-  // The caller's worker: the server's word of the accept, and the answer behind it, arrived.
+  // The caller's worker: the server's word of the accept, with the answer in it, arrived.
   | 'accepted-arrived'
   | 'answer-arrived'
   // The offscreen document.
