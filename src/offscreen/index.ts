@@ -7,7 +7,7 @@ import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import { type BackgroundMessage, OFFSCREEN_PORT, OffscreenMessage } from '../shared/runtime-messages';
 import { words } from '../shared/i18n';
-import { type CallStreams, STREAMS_CHANGED } from '../shared/call-streams';
+import { type CallStreams, STREAMS_CHANNEL } from '../shared/call-streams';
 import { type CallSession, startCallSession } from './call-session';
 import { watchQuality } from './quality-watch';
 import { clearReceivedFiles } from './received-files';
@@ -22,6 +22,8 @@ const streams: CallStreams = {
   pc: null,
 };
 window.peerdialStreams = streams;
+const streamsChannel = new BroadcastChannel(STREAMS_CHANNEL);
+streamsChannel.postMessage('loaded');
 
 // The other person is heard from here, not from the popup, so closing the popup never silences the call.
 const remoteAudio = new Audio();
@@ -82,7 +84,7 @@ function notify(message: BackgroundMessage): void {
 }
 
 function streamsChanged(): void {
-  window.dispatchEvent(new Event(STREAMS_CHANGED));
+  streamsChannel.postMessage('changed');
   // Their voice or their share's sound may just have arrived: it plays where the call is heard.
   void speaker.refresh();
 }

@@ -4,9 +4,14 @@
  * with no second peer connection and no re-encoding.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { type CallStreams, STREAMS_CHANGED } from '../shared/call-streams';
+import { type CallStreams, STREAMS_CHANNEL } from '../shared/call-streams';
 
-function findStreams(): { streams: CallStreams; owner: Window } | null {
+interface Found {
+  streams: CallStreams;
+  owner: Window;
+}
+
+function findStreams(): Found | null {
   for (const view of chrome.extension.getViews()) {
     const streams = (view as Window).peerdialStreams;
     if (streams) return { streams, owner: view as Window };
@@ -19,16 +24,25 @@ export function useCallStreams(revision: unknown): { streams: CallStreams | null
   const [found, setFound] = useState(findStreams);
   const [version, setVersion] = useState(0);
 
-  useEffect(() => setFound(findStreams()), [revision]);
+  // The same document's streams keep their object: only another document's make a new one.
+  const lookAgain = () => {
+    const next = findStreams();
+    setFound((current) => (current?.streams === next?.streams ? current : next));
+  };
+
+  useEffect(lookAgain, [revision]);
 
   useEffect(() => {
-    if (!found) return;
-    const bump = () => setVersion((n) => n + 1);
-    found.owner.addEventListener(STREAMS_CHANGED, bump);
-    // A track that came between finding the streams and listening would otherwise wait for the next change.
-    bump();
-    return () => found.owner.removeEventListener(STREAMS_CHANGED, bump);
-  }, [found]);
+    const channel = new BroadcastChannel(STREAMS_CHANNEL);
+    channel.onmessage = () => {
+      lookAgain();
+      setVersion((n) => n + 1);
+    };
+    // A document or track that came between the first look and listening would otherwise wait for the next change.
+    lookAgain();
+    setVersion((n) => n + 1);
+    return () => channel.close();
+  }, []);
 
   return { streams: found?.streams ?? null, version, owner: found?.owner ?? null };
 }

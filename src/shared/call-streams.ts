@@ -16,8 +16,12 @@ export interface CallStreams {
   pc: RTCPeerConnection | null;
 }
 
-/** Dispatched on the offscreen window whenever a track comes or goes. */
-export const STREAMS_CHANGED = 'peerdial-streams';
+/**
+ * The offscreen document posts on this BroadcastChannel whenever a track comes
+ * or goes, and once when it loads: a page that found no streams yet (a caller's
+ * popup opened before the document) looks again then.
+ */
+export const STREAMS_CHANNEL = 'peerdial-streams';
 /** Dispatched on the offscreen window after each quality sample (once a second during a call). */
 export const QUALITY_SAMPLED = 'peerdial-quality';
 
