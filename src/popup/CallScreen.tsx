@@ -45,21 +45,20 @@ export function CallScreen({ call, share, nicknames, onReply }: Props) {
 
   return (
     <section class="call" data-streams={version}>
-      {call.phase !== 'calling' && (
-        <div class={theyShare ? 'stage sharing' : 'stage'}>
-          {theyShare && <StreamVideo stream={streams!.remoteShare} label={t('videoShared')} className="shared" />}
-          {(hasRemoteVideo || !theyShare) && (
-            <StreamVideo stream={hasRemoteVideo ? streams!.remote : null} label={t('videoRemote')} className="remote" />
-          )}
-          {!hasRemoteVideo && !theyShare && <div class="placeholder">{who}</div>}
-          <StreamVideo stream={streams?.local ?? null} label={t('videoSelf')} className="self" />
-          <div class="indicators">
-            {call.phase === 'active' && <CallTimer since={call.connectedAt} />}
-            {remote && !remote.mic && <span class="indicator">{t('peerMuted', who)}</span>}
-            {remote && !remote.camera && <span class="indicator">{t('peerCameraOff', who)}</span>}
-          </div>
+      {/* Shown while it rings too: you see yourself, and their video's player is ready before their first frame. */}
+      <div class={theyShare ? 'stage sharing' : 'stage'}>
+        {theyShare && <StreamVideo stream={streams!.remoteShare} label={t('videoShared')} className="shared" />}
+        {(hasRemoteVideo || !theyShare) && (
+          <StreamVideo stream={hasRemoteVideo ? streams!.remote : null} label={t('videoRemote')} className="remote" />
+        )}
+        {(call.phase === 'calling' || (!hasRemoteVideo && !theyShare)) && <div class="placeholder">{who}</div>}
+        <StreamVideo stream={streams?.local ?? null} label={t('videoSelf')} className="self" />
+        <div class="indicators">
+          {call.phase === 'active' && <CallTimer since={call.connectedAt} />}
+          {remote && !remote.mic && <span class="indicator">{t('peerMuted', who)}</span>}
+          {remote && !remote.camera && <span class="indicator">{t('peerCameraOff', who)}</span>}
         </div>
-      )}
+      </div>
       <div class="row controls">
         {call.phase !== 'calling' && (
           <>

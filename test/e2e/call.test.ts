@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dial, expectVideoFlowing } from './support/calls';
-import { eventually, liveLocalTracks, offscreenDocuments, statusText, waitForStatus } from './support/probes';
+import { eventually, liveLocalTracks, offscreenDocuments, sampleVideo, statusText, waitForStatus } from './support/probes';
 import { twoParties } from './support/two-parties';
 
 const parties = twoParties();
@@ -15,6 +15,10 @@ describe('a call by code', () => {
     await dial(alicePopup, bobCode);
     await waitForStatus(alicePopup, /^Calling .+…$/);
     await waitForStatus(bobPopup, new RegExp(`Incoming call from ${aliceCode}`));
+    // While it rings, Alice sees her own camera, moving, and who she is calling where Bob will appear.
+    const ringing = await eventually(() => sampleVideo(alicePopup, 'Your video'), (s) => s.width > 0 && s.time > 0, "Alice's own camera while it rings");
+    await eventually(() => sampleVideo(alicePopup, 'Your video'), (s) => s.time > ringing.time, "Alice's own camera to advance");
+    await alicePopup.getByText(bobCode, { exact: true }).waitFor();
     // Bob's browser rings even with no popup open: a system notification with Accept and Decline.
     const ringNotification = () => bob.worker.evaluate(() => chrome.notifications.getAll()).then(Object.keys);
     await eventually(ringNotification, (ids) => ids.join() === 'incoming-call', "Bob's incoming-call notification");
