@@ -6,7 +6,7 @@
  * started during an outage is delayed, never lost.
  */
 import type { CallEvent, CallState } from '../shared/call-state';
-import { ErrorCode, MAX_SIGNALS_WITH_ACCEPT, type PeerStatus, type SignalData } from '../shared/protocol';
+import { ErrorCode, type PeerStatus, type SignalData, splitForAccept } from '../shared/protocol';
 import type { SignalingLink } from './signaling-link';
 
 /** An offer and its candidates are a few dozen messages; far more means the call is not coming back. */
@@ -30,9 +30,9 @@ export interface SignalRelay {
    */
   hold(callId: string): void;
   /**
-   * The accept is going: the signals kept for its call ride in it (the first
-   * MAX_SIGNALS_WITH_ACCEPT; any beyond follow it, in order), and new ones go
-   * at once. Call it right before sending the accept.
+   * The accept is going: the signals kept for its call ride in it (as many as
+   * fit, see splitForAccept; the rest follow it, in order), and new ones go at
+   * once. Call it right before sending the accept.
    */
   release(callId: string): SignalData[];
   /** The link registered again: tell the server this call goes on, then send what waited. */
@@ -102,9 +102,10 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
     release(callId) {
       const signals = held?.callId === callId ? held.signals : [];
       held = null;
+      const { riding, following } = splitForAccept(signals);
       // Sent after the accept that is emitted the moment this returns: the relay's sending is never synchronous.
-      for (const data of signals.slice(MAX_SIGNALS_WITH_ACCEPT)) relay.send(data);
-      return signals.slice(0, MAX_SIGNALS_WITH_ACCEPT);
+      for (const data of following) relay.send(data);
+      return riding;
     },
 
     registered() {

@@ -2,17 +2,20 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { generateIdentity, signRegistration, toBase64 } from './call-code';
 import {
+  AcceptRequest,
   CallRef,
   ErrorCode,
   fail,
   IceCandidate,
   MAX_SDP_LENGTH,
+  MAX_SIGNALS_WITH_ACCEPT,
   PROTOCOL_VERSION,
   RegisterRequest,
   RingRequest,
   SessionDescription,
   SignalData,
   SignalMessage,
+  splitForAccept,
 } from './protocol';
 
 const accepts = (schema: v.GenericSchema, input: unknown) => v.safeParse(schema, input).success;
@@ -169,5 +172,33 @@ describe('fail', () => {
       error: 'busy',
       message: 'K7QM-4ZP2-XWA9 is in another call',
     });
+  });
+});
+
+describe('splitForAccept', () => {
+  const answer = (sdpLength: number): SignalData => ({ kind: 'description', description: { type: 'answer', sdp: 'x'.repeat(sdpLength) } });
+  const candidate: SignalData = { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 192.0.2.7 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
+
+  it('puts a prepared answer in the accept, in the order held', () => {
+    const held = [answer(6_000), candidate];
+    expect(splitForAccept(held)).toEqual({ riding: held, following: [] });
+  });
+
+  it('lets no more than the limit ride, and what is beyond it follows in order', () => {
+    const held = Array.from({ length: MAX_SIGNALS_WITH_ACCEPT + 3 }, (_, i) => ({ ...candidate, candidate: { ...candidate.candidate, sdpMLineIndex: i } }));
+    const { riding, following } = splitForAccept(held);
+    expect(riding).toEqual(held.slice(0, MAX_SIGNALS_WITH_ACCEPT));
+    expect(following).toEqual(held.slice(MAX_SIGNALS_WITH_ACCEPT));
+  });
+
+  it('keeps the accept to one description of text: a large answer held twice rides once', () => {
+    const large = answer(MAX_SDP_LENGTH - 1_000);
+    expect(splitForAccept([large, large])).toEqual({ riding: [large], following: [large] });
+  });
+
+  it('every accept it makes is one the server takes', () => {
+    const { riding } = splitForAccept(Array.from({ length: 40 }, () => candidate));
+    expect(accepts(AcceptRequest, { callId: 'c'.repeat(24), signals: riding })).toBe(true);
+    expect(accepts(AcceptRequest, { callId: 'c'.repeat(24), signals: [...riding, candidate] })).toBe(false);
   });
 });

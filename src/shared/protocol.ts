@@ -98,6 +98,23 @@ export type SignalMessage = v.InferOutput<typeof SignalMessage>;
  */
 export const MAX_SIGNALS_WITH_ACCEPT = 16;
 
+/**
+ * The signals that ride in an accept, and those that follow it as signals of
+ * their own: at most MAX_SIGNALS_WITH_ACCEPT, and together no more than one
+ * description's worth of text, so the accept stays within what the server
+ * reads in one message (a worker restarted mid-ring may hold the answer twice).
+ */
+export function splitForAccept(signals: readonly SignalData[]): { riding: SignalData[]; following: SignalData[] } {
+  let bytes = 0;
+  let count = 0;
+  for (const data of signals) {
+    bytes += JSON.stringify(data).length;
+    if (count === MAX_SIGNALS_WITH_ACCEPT || (count > 0 && bytes > MAX_SDP_LENGTH)) break;
+    count++;
+  }
+  return { riding: signals.slice(0, count), following: signals.slice(count) };
+}
+
 export const AcceptRequest = v.strictObject({
   callId,
   signals: v.optional(v.pipe(v.array(SignalData), v.maxLength(MAX_SIGNALS_WITH_ACCEPT)), []),
