@@ -16,7 +16,6 @@ import {
   type RingRequest,
   type SignalMessage,
 } from '../src/shared/protocol';
-import type * as v from 'valibot';
 import { type Call, isParty, otherParty } from './call-registry';
 import { deliver, deliverEach, endCall, ringTimer, type SignalingContext } from './context';
 import { mayReachRingingCallee } from './early-offer';
@@ -56,7 +55,7 @@ export function ring(context: SignalingContext): Handler<RingRequest, { callId: 
   };
 }
 
-export function accept(context: SignalingContext): Handler<v.InferOutput<typeof AcceptRequest>> {
+export function accept(context: SignalingContext): Handler<AcceptRequest> {
   return async (me, { callId, signals }) => {
     const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);

@@ -119,7 +119,7 @@ export const AcceptRequest = v.strictObject({
   callId,
   signals: v.optional(v.pipe(v.array(SignalData), v.maxLength(MAX_SIGNALS_WITH_ACCEPT)), []),
 });
-export type AcceptRequest = v.InferInput<typeof AcceptRequest>;
+export type AcceptRequest = v.InferOutput<typeof AcceptRequest>;
 
 /** The caller hears of the accept together with the callee's signals that rode in it, in the order sent. */
 export type Accepted = { callId: string; signals: SignalData[] };
@@ -142,7 +142,8 @@ type Ack<T extends object = object> = (result: Result<T>) => void;
 export interface ClientToServerEvents {
   register(request: RegisterRequest, ack: Ack<{ code: string }>): void;
   ring(request: RingRequest, ack: Ack<{ callId: string; iceServers: IceServer[] }>): void;
-  accept(request: AcceptRequest, ack: Ack): void;
+  /** `signals` may be left out: the server reads it as none. */
+  accept(request: v.InferInput<typeof AcceptRequest>, ack: Ack): void;
   decline(request: CallRef, ack: Ack): void;
   /** Ends the call: a cancel while ringing, a hang-up once accepted. */
   hangup(request: CallRef, ack: Ack): void;
