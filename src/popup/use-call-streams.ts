@@ -33,14 +33,14 @@ export function useCallStreams(revision: unknown): { streams: CallStreams | null
   useEffect(lookAgain, [revision]);
 
   useEffect(() => {
-    const channel = new BroadcastChannel(STREAMS_CHANNEL);
-    channel.onmessage = () => {
+    const changed = () => {
       lookAgain();
       setVersion((n) => n + 1);
     };
+    const channel = new BroadcastChannel(STREAMS_CHANNEL);
+    channel.onmessage = changed;
     // A document or track that came between the first look and listening would otherwise wait for the next change.
-    lookAgain();
-    setVersion((n) => n + 1);
+    changed();
     return () => channel.close();
   }, []);
 
