@@ -22,6 +22,7 @@ import { provisionalAnswer } from '../shared/provisional-answer';
 import { withVideoStartBitrate } from '../shared/start-bitrate';
 import type { BackgroundMessage } from '../shared/runtime-messages';
 import { type CallDevices, startCallDevices } from './call-devices';
+import { type CameraStandIn, standInForCamera } from './camera-stand-in';
 import { type ChatAndFilesSession, startChatAndFiles } from './chat-and-files';
 import { HEARTBEAT_MS, type IceRecovery, watchIceRecovery } from './ice-recovery';
 import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
@@ -75,6 +76,9 @@ export interface CallSessionDeps {
   speaker: Speaker;
 }
 
+/** The camera takes its sender back this long after the call connects, past the set-up's busiest moments. */
+const STAND_IN_AFTER_CONNECTED_MS = 1_000;
+
 export function startCallSession(streams: CallStreams, deps: CallSessionDeps): CallSession {
   const { notify, changed, hearSharedTab } = deps;
   let local: MediaFlags = { mic: false, camera: false };
@@ -102,6 +106,11 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   let previewing = false;
   let previewCapture: Promise<MediaStreamTrack | null> = Promise.resolve(null);
   let previewGeneration = 0;
+  /** The camera's stand-in on its sender until shortly after the call connects (camera-stand-in.ts). */
+  let standIn: CameraStandIn | null = null;
+  /** The other side is connecting: a caller has the answer, a callee has accepted. */
+  let connecting = false;
+  let callee = false;
 
   function callDevices(choice: DeviceChoice): CallDevices {
     devices ??= startCallDevices(choice, {
@@ -119,7 +128,28 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     return devices;
   }
 
+  function hurryStandIn(): void {
+    connecting = true;
+    standIn?.hurry();
+  }
+
+  /** The track to send for `track`: the camera's stand-in while the call's transport is not up yet. */
+  function trackToSend(pc: RTCPeerConnection, track: MediaStreamTrack): MediaStreamTrack {
+    if (track.kind !== 'video' || standIn || (pc.connectionState !== 'new' && pc.connectionState !== 'connecting')) return track;
+    standIn = standInForCamera(track, pc);
+    if (connecting) standIn?.hurry();
+    return standIn?.track ?? track;
+  }
+
+  /** The camera takes its sender back; anything else about to touch that sender waits for this first. */
+  function endStandIn(): Promise<void> {
+    const ending = standIn?.end() ?? Promise.resolve();
+    standIn = null;
+    return ending;
+  }
+
   function stopPreview(): void {
+    void endStandIn();
     previewGeneration += 1;
     previewCapture = Promise.resolve(null);
     for (const track of streams.local.getVideoTracks()) {
@@ -274,9 +304,10 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
    * is added, which renegotiates.
    */
   function attachLocalTracks(pc: RTCPeerConnection): void {
-    const sending = new Set(pc.getSenders().map((sender) => sender.track));
+    const sending = new Set(pc.getSenders().map((sender) => (standIn && sender.track === standIn.track ? standIn.camera : sender.track)));
     for (const track of streams.local.getTracks()) {
       if (sending.has(track)) continue;
+      const sent = trackToSend(pc, track);
       const idle = pc
         .getTransceivers()
         .find(
@@ -287,8 +318,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
             (t.direction === 'sendrecv' || t.direction === 'sendonly') &&
             !shareSender?.owns(t.sender),
         );
-      if (idle) void idle.sender.replaceTrack(track);
-      else pc.addTrack(track, streams.local);
+      if (idle) void idle.sender.replaceTrack(sent);
+      else pc.addTrack(sent, streams.local);
     }
   }
 
@@ -297,6 +328,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       if (mediaStarted || stopped) return;
       mediaStarted = true;
       local = want;
+      if (callee) hurryStandIn();
       callDevices(choice);
       if (!want.camera) stopPreview();
       capture(want);
@@ -314,6 +346,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     connect(role, iceServers, options = {}) {
       if (peer || stopped) return;
       if (options.prepared) preparedCopy = [];
+      callee = role === 'callee';
+      if (callee && mediaStarted) hurryStandIn();
       peer = createPeer({
         polite: role === 'callee',
         iceServers,
@@ -351,7 +385,10 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
         if (pc.iceConnectionState === 'connected') markSetupStep('ice-connected');
       });
       pc.addEventListener('connectionstatechange', () => {
-        if (pc.connectionState === 'connected') markSetupStep('connected');
+        if (pc.connectionState !== 'connected') return;
+        markSetupStep('connected');
+        standIn?.connected();
+        setTimeout(() => void endStandIn(), STAND_IN_AFTER_CONNECTED_MS);
       });
       recovery = watchIceRecovery(pc, {
         restarts: role === 'caller',
@@ -385,7 +422,10 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     },
 
     receive(data) {
-      if (isAnswer(data)) markSetupStep('answer-received');
+      if (isAnswer(data)) {
+        markSetupStep('answer-received');
+        hurryStandIn();
+      }
       if (peer) void peer.receive(data);
       else inbox.push(data);
     },
@@ -396,6 +436,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       for (const track of streams.local.getAudioTracks()) track.enabled = next.mic;
       if (cameraChanged) {
         await captured;
+        await endStandIn();
         if (next.camera) await turnCameraOn();
         else turnCameraOff();
       }
@@ -469,12 +510,14 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       // Before its media starts, a session has nothing to switch: the worker's remembered choice starts it.
       if (!devices) return;
       await captured;
+      await endStandIn();
       await devices.choose(next);
     },
 
     stop() {
       stopped = true;
       preparedCopy = null;
+      void endStandIn();
       devices?.stop();
       chatAndFiles?.stop();
       hearSharedTab(null);

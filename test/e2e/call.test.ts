@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dial, expectVideoFlowing } from './support/calls';
-import { eventually, liveLocalTracks, offscreenDocuments, sampleVideo, statusText, waitForStatus } from './support/probes';
+import { eventually, liveLocalTracks, offscreenDocuments, sampleVideo, sentCamera, statusText, waitForStatus } from './support/probes';
 import { twoParties } from './support/two-parties';
 
 const parties = twoParties();
@@ -31,6 +31,12 @@ describe('a call by code', () => {
     ]);
     await Promise.all([expectVideoFlowing(alicePopup), expectVideoFlowing(bobPopup)]);
     console.log(`Accept → both see moving video: ${Date.now() - acceptedAt} ms (includes polling)`);
+    // Each camera's stand-in (src/offscreen/camera-stand-in.ts) gives the sender back to the camera itself once the call is up.
+    await eventually(
+      () => Promise.all([sentCamera(alicePopup), sentCamera(bobPopup)]),
+      (cameras) => cameras.every((camera) => camera !== null && camera.frames > 0),
+      'each camera on its own sender',
+    );
     expect(await bobPopup.getByRole('timer', { name: 'Call duration' }).innerText()).toMatch(/^\d+:\d\d$/);
 
     await alicePopup.getByRole('button', { name: 'Mute' }).click();

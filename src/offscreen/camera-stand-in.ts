@@ -1,0 +1,91 @@
+/**
+ * Until a call's transport is up, the camera's sender carries a stand-in: a
+ * track showing the camera's picture, fed from a worker
+ * (frame-repeater.worker.ts). The reason is the first frame. libwebrtc's
+ * encoder drops every frame it is given while the network is down and keeps
+ * none of them (Chromium hands it native buffers, which it does not hold),
+ * so once DTLS is done it waits for the camera's next frame: up to a frame
+ * interval, 33 ms at 30 fps and 50 at the fake camera's 20. Told the other
+ * side is connecting, the worker writes a fresh copy of the latest picture
+ * every 10 ms, and the encoder has a frame within 10 ms of resuming. The
+ * camera takes its sender back a second after the call connects, past the
+ * set-up's busiest moment (the encoder reconfigures once more then), and
+ * the worker ends.
+ *
+ * The stand-in follows the camera: the camera's picture is what it shows,
+ * and a camera that ends ends it, its sender then holding the ended camera
+ * as it would have without one.
+ */
+
+/** What the offscreen document tells the frame repeater. */
+export type FrameRepeaterCommand =
+  | { type: 'start'; readable: ReadableStream<VideoFrame>; writable: WritableStream<VideoFrame> }
+  | { type: 'hurry' }
+  | { type: 'connected' };
+
+// Chromium's breakout box (Insertable Streams for MediaStreamTrack), in a window: not in TypeScript's DOM library.
+declare class MediaStreamTrackProcessor {
+  constructor(init: { track: MediaStreamTrack });
+  readonly readable: ReadableStream<VideoFrame>;
+}
+declare class MediaStreamTrackGenerator extends MediaStreamTrack {
+  constructor(init: { kind: 'video' });
+  readonly writable: WritableStream<VideoFrame>;
+}
+
+export interface CameraStandIn {
+  /** The camera it stands in for. */
+  readonly camera: MediaStreamTrack;
+  /** What its sender carries meanwhile. */
+  readonly track: MediaStreamTrack;
+  /** The other side is connecting: the latest picture is written again and again from now on. */
+  hurry(): void;
+  /** The call's transport is up: repeating stops soon after. */
+  connected(): void;
+  /** Gives the sender back to the camera (whichever of `pc`'s senders carries the stand-in) and stops. */
+  end(): Promise<void>;
+}
+
+/** A stand-in for `camera` on one of `pc`'s senders, or null where the browser has no breakout box (the camera is then sent itself). */
+export function standInForCamera(camera: MediaStreamTrack, pc: RTCPeerConnection): CameraStandIn | null {
+  if (typeof MediaStreamTrackProcessor === 'undefined' || typeof MediaStreamTrackGenerator === 'undefined') return null;
+  // A copy of the camera feeds the processor: ending the stand-in must not end the camera.
+  const source = camera.clone();
+  const processor = new MediaStreamTrackProcessor({ track: source });
+  const generator = new MediaStreamTrackGenerator({ kind: 'video' });
+  const worker = new Worker(new URL('./frame-repeater.worker.ts', import.meta.url), { type: 'module' });
+  const start: FrameRepeaterCommand = { type: 'start', readable: processor.readable, writable: generator.writable };
+  worker.postMessage(start, [processor.readable, generator.writable]);
+  let ending: Promise<void> | null = null;
+
+  async function finish(): Promise<void> {
+    camera.removeEventListener('ended', onCameraEnded);
+    const sender = pc.getSenders().find((candidate) => candidate.track === generator);
+    // Ended at once, so the sender counts as free to code that looks at it before the camera is back on it.
+    worker.terminate();
+    source.stop();
+    generator.stop();
+    try {
+      // Asked for now, so a later replaceTrack of the same sender (the camera turned off, another camera) lands after it.
+      await sender?.replaceTrack(camera);
+    } catch {
+      // The connection closed meanwhile: there is no sender left to give back.
+    }
+  }
+  const end = () => (ending ??= finish());
+  // An unplugged camera: its sender holds the ended camera, as it would have without a stand-in.
+  const onCameraEnded = () => void end();
+  camera.addEventListener('ended', onCameraEnded);
+
+  return {
+    camera,
+    track: generator,
+    hurry() {
+      if (!ending) worker.postMessage({ type: 'hurry' } satisfies FrameRepeaterCommand);
+    },
+    connected() {
+      if (!ending) worker.postMessage({ type: 'connected' } satisfies FrameRepeaterCommand);
+    },
+    end,
+  };
+}
