@@ -76,9 +76,6 @@ export interface CallSessionDeps {
   speaker: Speaker;
 }
 
-/** The camera takes its sender back this long after the call connects, past the set-up's busiest moments. */
-const STAND_IN_AFTER_CONNECTED_MS = 1_000;
-
 export function startCallSession(streams: CallStreams, deps: CallSessionDeps): CallSession {
   const { notify, changed, hearSharedTab } = deps;
   let local: MediaFlags = { mic: false, camera: false };
@@ -388,7 +385,6 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
         if (pc.connectionState !== 'connected') return;
         markSetupStep('connected');
         standIn?.connected();
-        setTimeout(() => void endStandIn(), STAND_IN_AFTER_CONNECTED_MS);
       });
       recovery = watchIceRecovery(pc, {
         restarts: role === 'caller',
