@@ -130,11 +130,14 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     standIn?.hurry();
   }
 
-  /** The track to send for `track`: the camera's stand-in while the call's transport is not up yet. */
+  /**
+   * The track to send for `track`: a camera sent while it rings gets a stand-in. One that starts later
+   * (a callee who accepted without the preview) is sent itself: a stand-in's worker would not have a
+   * picture ready by the time the transport is.
+   */
   function trackToSend(pc: RTCPeerConnection, track: MediaStreamTrack): MediaStreamTrack {
-    if (track.kind !== 'video' || standIn || (pc.connectionState !== 'new' && pc.connectionState !== 'connecting')) return track;
+    if (track.kind !== 'video' || connecting || standIn) return track;
     standIn = standInForCamera(track, pc);
-    if (connecting) standIn?.hurry();
     return standIn?.track ?? track;
   }
 
