@@ -1,19 +1,20 @@
 /**
- * Until a call's transport is up, the camera's sender carries a stand-in: a
- * track showing the camera's picture, fed from a worker
- * (frame-repeater.worker.ts). The reason is the first frame. libwebrtc's
- * encoder drops every frame it is given while the network is down and keeps
- * none of them (Chromium hands it native buffers, which it does not hold),
- * so once DTLS is done it waits for the camera's next frame: up to a frame
- * interval, 33 ms at 30 fps and 50 at the fake camera's 20. Told the other
- * side is connecting, the worker writes a fresh copy of the latest picture
- * every 10 ms, and the encoder has a frame within 10 ms of resuming. The
- * camera takes its sender back a second after the call connects, past the
- * set-up's busiest moment (the encoder reconfigures once more then), and
- * the worker ends. In about one bench call in fifteen the stand-in's frames
- * were not encoded at all (the cause is not known): a stand-in whose sender
- * has encoded nothing 80 ms after connecting hands over to the camera at
- * once.
+ * Until a call's transport is up, the sender of a camera sent while it rings
+ * carries a stand-in: a track showing the camera's picture, fed from a
+ * worker (frame-repeater.worker.ts). The reason is the first frame.
+ * libwebrtc's encoder drops every frame it is given while the network is
+ * down and keeps none of them (Chromium hands it native buffers, which it
+ * does not hold), so once DTLS is done it waits for the camera's next frame:
+ * up to a frame interval, 33 ms at 30 fps and 50 at the fake camera's 20.
+ * Told the other side is connecting, the worker writes a fresh copy of the
+ * latest picture every 10 ms, and the encoder has a frame within 10 ms of
+ * resuming. The camera takes its sender back a second after the call
+ * connects, past the set-up's busiest moment (the encoder reconfigures once
+ * more then), and the worker ends. In three calls of one 40-call bench run
+ * the stand-in's frames were not encoded at all (the cause was not found;
+ * the worker's writes were accepted in a logged run): a stand-in whose
+ * sender has encoded nothing 80 ms after connecting hands over to the camera
+ * at once.
  *
  * The stand-in follows the camera: the camera's picture is what it shows,
  * and a camera that ends ends it, its sender then holding the ended camera
