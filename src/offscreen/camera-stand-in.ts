@@ -71,10 +71,11 @@ export function standInForCamera(camera: MediaStreamTrack, pc: RTCPeerConnection
   const start: FrameRepeaterCommand = { type: 'start', readable: processor.readable, writable: generator.writable };
   worker.postMessage(start, [processor.readable, generator.writable]);
   let ending: Promise<void> | null = null;
+  const carrier = () => pc.getSenders().find((sender) => sender.track === generator);
 
   async function finish(): Promise<void> {
     camera.removeEventListener('ended', onCameraEnded);
-    const sender = pc.getSenders().find((candidate) => candidate.track === generator);
+    const sender = carrier();
     // Ended at once, so the sender counts as free to code that looks at it before the camera is back on it.
     worker.terminate();
     source.stop();
@@ -89,7 +90,7 @@ export function standInForCamera(camera: MediaStreamTrack, pc: RTCPeerConnection
   const end = () => (ending ??= finish());
 
   async function endUnlessEncoding(): Promise<void> {
-    const sender = pc.getSenders().find((candidate) => candidate.track === generator);
+    const sender = carrier();
     if (!sender) return;
     let encoded = 0;
     (await sender.getStats()).forEach((report: { type: string; framesEncoded?: number }) => {

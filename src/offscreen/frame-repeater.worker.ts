@@ -27,12 +27,15 @@ let latest: Picture | null = null;
 let writer: WritableStreamDefaultWriter<VideoFrame> | null = null;
 let repeater: ReturnType<typeof setInterval> | undefined;
 
+/** The writer, unless its sink is stalled: a stalled sink is not fed more, as the frames would only queue in memory. */
+const readyWriter = () => (writer && (writer.desiredSize ?? 0) > 0 ? writer : null);
+
 /** Capture times in one clock, later each time: the encoder drops a frame no later than the last. */
 function write(picture: Picture): void {
-  // A stalled sink is not fed more: the frames would only queue in memory.
-  if (!writer || (writer.desiredSize ?? 0) <= 0) return;
+  const sink = readyWriter();
+  if (!sink) return;
   const frame = new VideoFrame(picture.data, { ...picture.init, timestamp: Math.round(performance.now() * 1000) });
-  writer.write(frame).catch(() => frame.close());
+  sink.write(frame).catch(() => frame.close());
 }
 
 async function pump(readable: ReadableStream<VideoFrame>): Promise<void> {
@@ -42,7 +45,8 @@ async function pump(readable: ReadableStream<VideoFrame>): Promise<void> {
     if (done) return;
     // A picture that cannot be read as pixels goes on as it is, and is not repeated.
     if (!frame.format) {
-      if (writer && (writer.desiredSize ?? 0) > 0) writer.write(frame).catch(() => frame.close());
+      const sink = readyWriter();
+      if (sink) sink.write(frame).catch(() => frame.close());
       else frame.close();
       continue;
     }
