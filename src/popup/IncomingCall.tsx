@@ -33,12 +33,6 @@ export function IncomingCall({ callId, openViewOnAccept, preview, previewing, on
   };
   return (
     <>
-      {camera && (
-        <figure class="preview">
-          <StreamVideo stream={streams!.local} label={t('videoSelf')} className="self-preview" />
-          <figcaption>{t('previewOnlyYou')}</figcaption>
-        </figure>
-      )}
       <div class="row incoming">
         <button type="button" class="accept" onClick={accept}>
           {t('accept')}
@@ -47,6 +41,13 @@ export function IncomingCall({ callId, openViewOnAccept, preview, previewing, on
           {t('decline')}
         </button>
       </div>
+      {/* Below the buttons: a preview that starts while the person reaches for Accept must not move it from under the pointer. */}
+      {camera && (
+        <figure class="preview">
+          <StreamVideo stream={streams!.local} label={t('videoSelf')} className="self-preview" />
+          <figcaption>{t('previewOnlyYou')}</figcaption>
+        </figure>
+      )}
     </>
   );
 }
