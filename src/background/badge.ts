@@ -2,7 +2,7 @@
 import browser from 'webextension-polyfill';
 import type { QualityLevel } from '../shared/call-quality';
 import type { CallState } from '../shared/call-state';
-import { describeBadge } from '../shared/describe-badge';
+import { describeBadge } from './describe-badge';
 import type { ShareState } from '../shared/share-state';
 
 /** Everything the badge shows, so it is touched only when one of them changes. */

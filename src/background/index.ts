@@ -8,7 +8,7 @@ import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import type { HistoryEntry } from '../shared/call-history';
 import { describeShortfall } from '../shared/describe-media';
-import { say, t } from '../shared/i18n';
+import { say, t } from '../i18n/translate';
 import type { SignalData } from '../shared/protocol';
 import { markSetupStep } from '../shared/setup-marks';
 import { describeCaptureError } from '../shared/share-state';

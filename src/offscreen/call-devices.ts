@@ -22,7 +22,7 @@ import {
   listDevices,
   NO_DEVICES,
 } from '../shared/devices';
-import type { Wording } from '../shared/i18n';
+import type { Wording } from '../shared/wording';
 import type { BackgroundMessage } from '../shared/runtime-messages';
 import { captureDevice, type DeviceIds } from './local-media';
 import { DEFAULT_SPEAKER, type Speaker } from './speaker';

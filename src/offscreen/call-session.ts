@@ -15,11 +15,11 @@
  */
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
-import { type ControlFrame, parseControlFrame } from '../shared/data-frames';
+import { type ControlFrame, parseControlFrame } from '../call/data-frames';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { DeviceChoice } from '../shared/devices';
-import { provisionalAnswer } from '../shared/provisional-answer';
-import { withVideoStartBitrate } from '../shared/start-bitrate';
+import { provisionalAnswer } from '../call/provisional-answer';
+import { withVideoStartBitrate } from '../call/start-bitrate';
 import type { BackgroundMessage } from '../shared/runtime-messages';
 import { type CallDevices, startCallDevices } from './call-devices';
 import { type CameraStandIn, standInForCamera } from './camera-stand-in';

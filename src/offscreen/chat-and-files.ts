@@ -11,12 +11,12 @@
  * It owns the chat and transfer state for this call (the reducer in
  * src/shared/chat-and-files.ts) and publishes every change to the worker.
  */
-import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, isFinal, MAX_TRANSFERS, reduceChatAndFiles, type Transfer } from '../shared/chat-and-files';
-import { type ControlFrame, MAX_CHAT_LENGTH, MAX_FILE_SIZE, transferIdOf } from '../shared/data-frames';
+import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, isFinal, MAX_CHAT_LENGTH, MAX_TRANSFERS, reduceChatAndFiles, type Transfer } from '../shared/chat-and-files';
+import { type ControlFrame, MAX_FILE_SIZE, transferIdOf } from '../call/data-frames';
 import type { HandoffReply } from '../shared/file-handoff';
-import { type Wording, words } from '../shared/i18n';
+import { type Wording, words } from '../shared/wording';
 import type { BackgroundMessage, Reply } from '../shared/runtime-messages';
-import { safeFileName } from '../shared/safe-file-name';
+import { safeFileName } from '../call/safe-file-name';
 import { receiveFile } from './file-receiver';
 import { sendFile } from './file-sender';
 import { createReceivedFile, type ReceivedFile } from './received-files';

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Verdict } from '../shared/file-reassembly';
+import type { Verdict } from '../call/file-reassembly';
 import { FakeChannel, settle } from './fake-channel.test-support';
 import { receiveFile } from './file-receiver';
 import type { ReceivedFile } from './received-files';
-import { words } from '../shared/i18n';
+import { words } from '../shared/wording';
 
 const CHUNK = 64 * 1024;
 

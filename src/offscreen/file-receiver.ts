@@ -4,9 +4,9 @@
  * so the sender keeps within its window. The sender's `end` frame brings its
  * SHA-256; ours must match before the file counts as received.
  */
-import { parseFileChannelFrame } from '../shared/data-frames';
-import { createReassembly, type Verdict } from '../shared/file-reassembly';
-import { type Wording, words } from '../shared/i18n';
+import { parseFileChannelFrame } from '../call/data-frames';
+import { createReassembly, type Verdict } from '../call/file-reassembly';
+import { type Wording, words } from '../shared/wording';
 import type { ReceivedFile } from './received-files';
 
 /** Acknowledge after this much more is on disk: often enough to keep the sender's 16 MiB window

@@ -6,7 +6,7 @@
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import { type BackgroundMessage, OFFSCREEN_PORT, OffscreenMessage } from '../shared/runtime-messages';
-import { words } from '../shared/i18n';
+import { words } from '../shared/wording';
 import { type CallStreams, STREAMS_CHANNEL } from '../shared/call-streams';
 import { type CallSession, startCallSession } from './call-session';
 import { watchQuality } from './quality-watch';

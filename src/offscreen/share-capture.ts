@@ -3,7 +3,7 @@
  * (tabCapture for a tab, desktopCapture for a screen or window). Only the
  * worker can ask Chrome for the id; only a document can turn it into tracks.
  */
-import { DEFAULT_SHARE_SIZE } from '../shared/share-media';
+import { DEFAULT_SHARE_SIZE } from '../call/share-media';
 
 export type ShareCaptureKind = 'tab' | 'desktop';
 

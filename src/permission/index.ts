@@ -5,8 +5,8 @@
  */
 import browser from 'webextension-polyfill';
 import type { BackgroundMessage } from '../shared/runtime-messages';
-import { t } from '../shared/i18n';
-import { localizePage } from '../shared/localize-page';
+import { t } from '../i18n/translate';
+import { localizePage } from '../i18n/localize-page';
 
 localizePage();
 const allow = document.getElementById('allow') as HTMLButtonElement;

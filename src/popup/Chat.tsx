@@ -1,11 +1,11 @@
 /** The call's chat: messages both ways, a receipt on mine, links clickable but never HTML. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../shared/chat-and-files';
-import { splitLinks } from '../shared/chat-links';
-import { MAX_CHAT_LENGTH } from '../shared/data-frames';
+import { splitLinks } from './chat-links';
+import { MAX_CHAT_LENGTH } from '../shared/chat-and-files';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
-import { t } from '../shared/i18n';
+import { t } from '../i18n/translate';
 
 function MessageText({ text }: { text: string }) {
   // Text nodes and <a> elements only: whatever they type is shown, never run.

@@ -1,8 +1,8 @@
 /** Files in the call: pick or drop to offer; the other side accepts or declines; progress, cancel, verdict. */
 import { useState } from 'preact/hooks';
 import { isFinal, type Transfer } from '../shared/chat-and-files';
-import { describeTransfer } from '../shared/describe-transfer';
-import { t } from '../shared/i18n';
+import { describeTransfer } from './describe-transfer';
+import { t } from '../i18n/translate';
 import type { Reply } from '../shared/runtime-messages';
 import { offerFiles } from './offer-files';
 import { sendCommand } from './use-background';

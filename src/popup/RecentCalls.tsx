@@ -6,8 +6,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { entryKey, type HistoryEntry, NICKNAME_INPUT_LIMIT } from '../shared/call-history';
 import { displayCode, type Nicknames } from '../shared/describe-call';
-import { describeHistoryEntry } from '../shared/describe-history';
-import { t } from '../shared/i18n';
+import { describeHistoryEntry } from './describe-history';
+import { t } from '../i18n/translate';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
 

@@ -1,4 +1,5 @@
-import { type MessageKey, t } from '../shared/i18n';
+import { type MessageKey } from '../shared/wording';
+import { t } from '../i18n/translate';
 import type { ServerLink } from '../shared/runtime-messages';
 
 const LABELS: Record<ServerLink['status'], MessageKey> = {

@@ -3,7 +3,8 @@
  * second apart. Pure: it reads the plain stat objects an RTCStatsReport holds
  * (`[...report.values()]`), so recorded samples test it without a browser.
  */
-import { t, type MessageKey } from './i18n';
+import { type MessageKey } from './wording';
+import { t } from '../i18n/translate';
 
 /** The fields of RTCStats entries this module reads; everything else is ignored. */
 export interface StatEntry {

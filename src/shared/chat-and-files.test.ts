@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, MAX_CHAT_HISTORY, MAX_TRANSFERS, reduceChatAndFiles, type TransferStatus, unreadCount } from './chat-and-files';
-import { words } from './i18n';
+import { words } from './wording';
 
 const play = (...events: ChatAndFilesEvent[]): ChatAndFiles => events.reduce(reduceChatAndFiles, EMPTY_CHAT_AND_FILES);
 const MB = 1_000_000;

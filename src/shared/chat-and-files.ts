@@ -4,8 +4,10 @@
  * pushes the result to the popup, which renders it. It lives as long as the
  * call: history is for this call only.
  */
-import { type Wording, words } from './i18n';
+import { type Wording, words } from './wording';
 
+/** A chat message is a message, not a document; longer text is better sent as a file. */
+export const MAX_CHAT_LENGTH = 4000;
 
 export type Side = 'me' | 'peer';
 

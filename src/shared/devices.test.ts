@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { say } from './i18n';
+import { say } from '../i18n/translate';
 import {
   chooseDevice,
   DEVICE_KINDS,

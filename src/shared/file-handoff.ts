@@ -4,7 +4,7 @@
  * messages (which are JSON: a file would be copied whole into memory, or
  * could not pass at all). The offscreen document reads them a chunk at a time.
  */
-import type { Wording } from './i18n';
+import type { Wording } from './wording';
 
 /** The offscreen document has no i18n: a refusal comes back as words for the popup to say. */
 export type HandoffReply = { ok: true } | { ok: false; words: Wording };

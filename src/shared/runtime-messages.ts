@@ -10,10 +10,9 @@ import { SignalData } from './protocol';
 import { type HistoryEntry, NICKNAME_INPUT_LIMIT } from './call-history';
 import type { QualityLevel as CallQualityLevel } from './call-quality';
 import type { CallState } from './call-state';
-import type { ChatAndFiles } from './chat-and-files';
 import { SHORTFALL_REASONS } from './describe-media';
-import type { MessageKey } from './i18n';
-import { MAX_CHAT_LENGTH } from './data-frames';
+import type { MessageKey } from './wording';
+import { type ChatAndFiles, MAX_CHAT_LENGTH } from './chat-and-files';
 import { DEVICE_KINDS, MAX_DEVICES_PER_KIND, type DeviceChoice, type DeviceLists, type DevicesInUse, type DeviceView } from './devices';
 import type { ShareState } from './share-state';
 

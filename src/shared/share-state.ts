@@ -6,7 +6,8 @@
  * out: get a capture id, hand it to the offscreen document, or release it.
  */
 import type { CallState } from './call-state';
-import { t, type MessageKey } from './i18n';
+import { type MessageKey } from './wording';
+import { t } from '../i18n/translate';
 
 export type ShareSource = { kind: 'tab'; tabId: number; title: string | null } | { kind: 'screen' };
 

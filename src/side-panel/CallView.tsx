@@ -14,7 +14,7 @@ import { BigPicture } from './BigPicture';
 import { QualityReading } from './QualityReading';
 import { SafetyCode } from './SafetyCode';
 import { useCallReadings } from './use-call-readings';
-import { t } from '../shared/i18n';
+import { t } from '../i18n/translate';
 
 export function CallView() {
   const view = useView();

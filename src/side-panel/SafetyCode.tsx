@@ -1,6 +1,6 @@
 /** The six digits both people compare aloud; the hover text says why in one sentence. */
-import { t } from '../shared/i18n';
-import { displaySafetyCode } from '../shared/safety-code';
+import { t } from '../i18n/translate';
+import { displaySafetyCode } from '../call/safety-code';
 
 export function SafetyCode({ code }: { code: string | null }) {
   const explanation = t('safetyCodeExplanation');

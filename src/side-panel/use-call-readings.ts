@@ -9,7 +9,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Quality } from '../shared/call-quality';
 import { type CallStreams, QUALITY_SAMPLED } from '../shared/call-streams';
-import { deriveSafetyCode } from '../shared/safety-code';
+import { deriveSafetyCode } from '../call/safety-code';
 
 export interface CallReadings {
   quality: Quality | null;

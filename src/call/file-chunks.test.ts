@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createIncrementalHash, readChunks } from './file-chunks';
 import { createReassembly } from './file-reassembly';
-import { words } from './i18n';
+import { words } from '../shared/wording';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fileChannelLabel, MAX_CHAT_LENGTH, MAX_CONTROL_FRAME_LENGTH, parseControlFrame, parseFileChannelFrame, transferIdOf } from './data-frames';
+import { MAX_CHAT_LENGTH } from '../shared/chat-and-files';
+import { fileChannelLabel, MAX_CONTROL_FRAME_LENGTH, parseControlFrame, parseFileChannelFrame, transferIdOf } from './data-frames';
 
 const ID = '3f1c2b7a-9d2e-4c51-8b0a-4e1f6a7b8c9d';
 

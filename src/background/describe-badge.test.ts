@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CallState } from './call-state';
+import type { CallState } from '../shared/call-state';
 import { describeBadge } from './describe-badge';
-import { NOT_SHARING, type ShareState } from './share-state';
+import { NOT_SHARING, type ShareState } from '../shared/share-state';
 
 const local = { mic: true, camera: true };
 const active: CallState = { phase: 'active', role: 'caller', peer: 'K7QM4ZP2XWA9', callId: 'c', local, connectedAt: 0, remote: local, interruptedAt: null, peerOfflineAt: null };

@@ -12,10 +12,9 @@
  *   receiver answers on it with `ack` frames (its write progress).
  */
 import * as v from 'valibot';
+import { MAX_CHAT_LENGTH } from '../shared/chat-and-files';
 import { ShareAnnouncement } from './share-media';
 
-/** A chat message is a message, not a document; longer text is better sent as a file. */
-export const MAX_CHAT_LENGTH = 4000;
 /** Room for the longest chat message with every character JSON-escaped (\uXXXX = 6 bytes). */
 export const MAX_CONTROL_FRAME_LENGTH = MAX_CHAT_LENGTH * 6 + 256;
 /** Chrome's SCTP stack refuses messages over 256 KiB (its a=max-message-size);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Transfer } from './chat-and-files';
+import type { Transfer } from '../shared/chat-and-files';
 import { describeTransfer, formatBytes, formatTimeLeft } from './describe-transfer';
-import { words } from './i18n';
+import { words } from '../shared/wording';
 
 const base: Transfer = { id: 'file-0001', direction: 'receive', name: 'a.bin', size: 50_000_000, mime: 'application/zip', status: 'offered', bytes: 0, speed: 0, sampledAt: 0 };
 

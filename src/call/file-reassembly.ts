@@ -7,7 +7,7 @@
  */
 import { MAX_CHUNK_SIZE } from './data-frames';
 import { createIncrementalHash } from './file-chunks';
-import { type Wording, words } from './i18n';
+import { type Wording, words } from '../shared/wording';
 
 /** `mismatch`: every byte arrived but the hashes differ (the sender is told, to show the same verdict). */
 export type Verdict = { ok: true; sha256: string } | { ok: false; error: Wording; mismatch?: true };

@@ -2,10 +2,11 @@
  * What the toolbar badge shows: a glance at the toolbar says what the call is
  * doing. Pure, so the order of what wins is tested without a browser.
  */
-import type { QualityLevel } from './call-quality';
-import type { CallState } from './call-state';
-import { type MessageKey, t } from './i18n';
-import { describeShare, type ShareState } from './share-state';
+import type { QualityLevel } from '../shared/call-quality';
+import type { CallState } from '../shared/call-state';
+import { type MessageKey } from '../shared/wording';
+import { t } from '../i18n/translate';
+import { describeShare, type ShareState } from '../shared/share-state';
 
 export interface Badge {
   /** Four characters at most fit on the badge; the title says it in full. */
