@@ -12,7 +12,7 @@ import type { DeviceChoice } from '../shared/devices';
 import type { SignalData } from '../shared/protocol';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { clearSetupMarks, markSetupStep } from '../shared/setup-marks';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 import { type CallRecord, loadCallRecord, saveCallRecord } from './call-store';
 import { type ReplyTo, type RequestEvent, type RequestPayload, type SignalingLink, unreachable } from './signaling-link';
 

@@ -4,8 +4,7 @@
  */
 import type { QualityLevel } from '../shared/call-quality';
 import type { CallState } from '../shared/call-state';
-import { type MessageKey } from '../shared/wording';
-import { t } from '../i18n/translate';
+import { type MessageKey, t } from '../shared/wording';
 import { describeShare, type ShareState } from '../shared/share-state';
 
 export interface Badge {

@@ -18,7 +18,7 @@ import {
   NO_CHOICE,
   NO_DEVICE_VIEW,
 } from '../shared/devices';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 import { DeviceChoiceSchema, type Reply } from '../shared/runtime-messages';
 
 const CHOICE_KEY = 'deviceChoice';

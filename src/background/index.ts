@@ -4,11 +4,12 @@
  * whenever it is idle, so every listener is registered synchronously at the top
  * level and waits for the state to be reloaded before acting.
  */
+import '../i18n/browser-catalog';
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import type { HistoryEntry } from '../shared/call-history';
 import { describeShortfall } from '../shared/describe-media';
-import { say, t } from '../i18n/translate';
+import { say, t } from '../shared/wording';
 import type { SignalData } from '../shared/protocol';
 import { markSetupStep } from '../shared/setup-marks';
 import { describeCaptureError } from '../shared/share-state';

@@ -6,7 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { CallState } from '../shared/call-state';
 import { type Nicknames, peerName } from '../shared/describe-call';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 const NOTIFICATION_ID = 'incoming-call';
 export const ACCEPT_BUTTON = 0;

@@ -1,6 +1,6 @@
 /** The user's settings, in storage.local so they outlive the browser. */
 import browser from 'webextension-polyfill';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 const SERVER_URL_KEY = 'serverUrl';
 

@@ -5,7 +5,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { Reply, TabRef } from '../shared/runtime-messages';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 /** The manifest's `commands` key. */
 export const SHARE_TAB_COMMAND = 'share-tab';

@@ -15,7 +15,7 @@ import {
   ErrorCode,
 } from '../shared/protocol';
 import type { ServerLink } from '../shared/runtime-messages';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 import type { Identity } from './identity';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -4,7 +4,7 @@ import type { CallController } from './call-controller';
 import type { CallHistoryStore } from './call-history-store';
 import type { DeviceStore } from './device-store';
 import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/runtime-messages';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 import { callStage, type ShareSource } from '../shared/share-state';
 import { parseServerUrl } from './settings';
 

@@ -4,8 +4,7 @@
  * catalog when the page's script starts. The English in the HTML is what shows
  * for the instant before, and what a reader of the markup sees.
  */
-import { type MessageKey } from '../shared/wording';
-import { t } from './translate';
+import { type MessageKey, t } from '../shared/wording';
 
 export function localizePage(root: Document = document): void {
   for (const element of root.querySelectorAll<HTMLElement>('[data-i18n]')) element.textContent = t(element.dataset.i18n as MessageKey);

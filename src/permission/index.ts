@@ -3,9 +3,10 @@
  * offscreen document cannot show the browser's prompt. The grant belongs to
  * the extension's origin, so once given here the call's capture works too.
  */
+import '../i18n/browser-catalog';
 import browser from 'webextension-polyfill';
 import type { BackgroundMessage } from '../shared/runtime-messages';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 import { localizePage } from '../i18n/localize-page';
 
 localizePage();

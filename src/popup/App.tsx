@@ -16,7 +16,7 @@ import { ServerStatus } from './ServerStatus';
 import { Settings } from './Settings';
 import { Starting } from './Starting';
 import { useView } from './use-background';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 function describeServer(server: Exclude<ServerLink, { status: 'online' }>): string {
   return server.status === 'offline' ? server.message : t('serverConnecting');

@@ -11,7 +11,7 @@ import { ShareControls } from './ShareControls';
 import { StreamVideo } from './StreamVideo';
 import { sendCommand } from './use-background';
 import { useCallStreams } from './use-call-streams';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 type InCall = Extract<CallState, { phase: 'calling' | 'connecting' | 'active' }>;
 

@@ -5,7 +5,7 @@ import { splitLinks } from './chat-links';
 import { MAX_CHAT_LENGTH } from '../shared/chat-and-files';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 function MessageText({ text }: { text: string }) {
   // Text nodes and <a> elements only: whatever they type is shown, never run.

@@ -6,7 +6,7 @@
  * which remembers it and has the call switch.
  */
 import { DEVICE_KINDS, devicePickerLabel, type DeviceKind, type DeviceView } from '../shared/devices';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
 

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Reply } from '../shared/runtime-messages';
 import { currentTab } from './current-tab';
 import { sendCommand } from './use-background';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(reply: Reply): void }) {
   const [code, setCode] = useState('');

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { isFinal, type Transfer } from '../shared/chat-and-files';
 import { describeTransfer } from './describe-transfer';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
 import { offerFiles } from './offer-files';
 import { sendCommand } from './use-background';

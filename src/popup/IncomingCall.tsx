@@ -4,7 +4,7 @@ import { openCallView, useWindowId } from './call-view-panel';
 import { StreamVideo } from './StreamVideo';
 import { holdPort, sendCommand } from './use-background';
 import { useCallStreams } from './use-call-streams';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 /** Holds the port that keeps the camera preview running while this screen is open (closing the popup breaks it). */
 function useRingPreview(on: boolean): void {

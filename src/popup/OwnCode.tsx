@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { displayCode } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 /** How long "Copied" stays: long enough to read, short enough not to linger. */
 const COPIED_FEEDBACK_MS = 1500;

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { entryKey, type HistoryEntry, NICKNAME_INPUT_LIMIT } from '../shared/call-history';
 import { displayCode, type Nicknames } from '../shared/describe-call';
 import { describeHistoryEntry } from './describe-history';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
 

@@ -1,5 +1,4 @@
-import { type MessageKey } from '../shared/wording';
-import { t } from '../i18n/translate';
+import { type MessageKey, t } from '../shared/wording';
 import type { ServerLink } from '../shared/runtime-messages';
 
 const LABELS: Record<ServerLink['status'], MessageKey> = {

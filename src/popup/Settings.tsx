@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Reply, UserCommand } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 function Setting({ label, checked, onChange }: { label: string; checked: boolean; onChange(on: boolean): void }) {
   return (

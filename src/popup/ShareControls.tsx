@@ -3,7 +3,7 @@ import type { Reply } from '../shared/runtime-messages';
 import { describeShare, type ShareState } from '../shared/share-state';
 import { currentTab } from './current-tab';
 import { sendCommand } from './use-background';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 export function ShareControls({ share, onReply }: { share: ShareState; onReply(reply: Reply): void }) {
   const send = async (command: Parameters<typeof sendCommand>[0]) => onReply(await sendCommand(command));

@@ -4,7 +4,7 @@
  * It imports nothing but Preact and the catalog's lookup, so it paints before
  * the rest of the popup has loaded.
  */
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 export function Starting({ code }: { code: string | null }) {
   return (

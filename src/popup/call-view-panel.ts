@@ -5,7 +5,7 @@
  * id is looked up when the popup opens, and the click calls open() at once.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 export function useWindowId(): number | null {
   const [windowId, setWindowId] = useState<number | null>(null);

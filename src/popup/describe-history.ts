@@ -1,7 +1,7 @@
 /** A line of the "Recent calls" list in words: who, which way, how long, and whether it was missed. */
 import type { HistoryEntry } from '../shared/call-history';
 import { formatDuration, type Nicknames, peerName } from '../shared/describe-call';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 export interface DescribedCall {
   /** Their nickname, or their formatted code. */

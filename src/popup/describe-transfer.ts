@@ -1,6 +1,6 @@
 /** A transfer in words, as both sides' popups show it ("12 MB of 50 MB · 31 MB/s · 2 s left"). */
 import type { Transfer } from '../shared/chat-and-files';
-import { say, t } from '../i18n/translate';
+import { say, t } from '../shared/wording';
 
 const UNITS = ['KB', 'MB', 'GB', 'TB'] as const;
 

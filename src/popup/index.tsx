@@ -1,3 +1,4 @@
+import '../i18n/browser-catalog';
 import { render } from 'preact';
 import { cachedOwnCode } from './cached-code';
 import { Starting } from './Starting';

@@ -1,5 +1,5 @@
 /** Hands picked or dropped files to the offscreen document's window directly (see src/shared/file-handoff.ts). */
-import { say, t } from '../i18n/translate';
+import { say, t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
 
 export function offerFiles(files: readonly File[]): Reply {

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { POPUP_PORT, type PopupMessage, type Reply, type UserCommand, type View } from '../shared/runtime-messages';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 /** A stopped worker breaks the port; connecting again starts a fresh one, which pushes the true state. */
 const RECONNECT_DELAY_MS = 100;

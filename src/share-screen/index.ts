@@ -6,9 +6,10 @@
  * to the offscreen document, which sends it; the capture lives as long as this
  * page, so the window stays open (minimise it) while the screen is shared.
  */
+import '../i18n/browser-catalog';
 import browser from 'webextension-polyfill';
 import type { BackgroundMessage } from '../shared/runtime-messages';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 import { localizePage } from '../i18n/localize-page';
 import { captureFailure, captureShare } from '../offscreen/share-capture';
 

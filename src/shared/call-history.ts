@@ -4,7 +4,7 @@
  * stores what it returns; it never touches storage itself.
  */
 import type { CallState } from './call-state';
-import { t } from '../i18n/translate';
+import { t } from './wording';
 
 /** Enough to find "the person from this morning" again; a diary it is not. */
 export const HISTORY_LIMIT = 50;

@@ -3,8 +3,7 @@
  * second apart. Pure: it reads the plain stat objects an RTCStatsReport holds
  * (`[...report.values()]`), so recorded samples test it without a browser.
  */
-import { type MessageKey } from './wording';
-import { t } from '../i18n/translate';
+import { type MessageKey, t } from './wording';
 
 /** The fields of RTCStats entries this module reads; everything else is ignored. */
 export interface StatEntry {

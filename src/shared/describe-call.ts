@@ -1,7 +1,7 @@
 /** The call's state in words, as the popup's status line and notifications say it. */
 import { formatCallCode, parseCallCode } from './call-code';
 import type { CallState, Outcome } from './call-state';
-import { t } from '../i18n/translate';
+import { t } from './wording';
 import { ErrorCode } from './protocol';
 
 export function displayCode(code: string): string {

@@ -1,6 +1,6 @@
 /** What capture could not get, in words: the offscreen document says why, the worker (which has i18n) says it. */
 import type { MediaFlags } from './call-state';
-import { t } from '../i18n/translate';
+import { t } from './wording';
 
 export const SHORTFALL_REASONS = ['permission', 'no-device', 'busy', 'other'] as const;
 export type ShortfallReason = (typeof SHORTFALL_REASONS)[number];

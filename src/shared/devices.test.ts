@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { say } from '../i18n/translate';
+import { say } from './wording';
 import {
   chooseDevice,
   DEVICE_KINDS,

@@ -6,8 +6,7 @@
  * finds out what changed, has no i18n: it chooses the words (a Wording) and
  * the worker says them.
  */
-import { type MessageKey, type Wording, words } from './wording';
-import { t } from '../i18n/translate';
+import { type MessageKey, t, type Wording, words } from './wording';
 
 export const DEVICE_KINDS = ['mic', 'camera', 'speaker'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];

@@ -6,8 +6,7 @@
  * out: get a capture id, hand it to the offscreen document, or release it.
  */
 import type { CallState } from './call-state';
-import { type MessageKey } from './wording';
-import { t } from '../i18n/translate';
+import { type MessageKey, t } from './wording';
 
 export type ShareSource = { kind: 'tab'; tabId: number; title: string | null } | { kind: 'screen' };
 

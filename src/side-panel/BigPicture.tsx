@@ -3,7 +3,7 @@
  * picture floats over any tab, or fills the screen. The video element is the
  * call screen's own, so nothing is decoded twice.
  */
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 /** The large picture on the stage: what they share while they share, else their camera. */
 function stageVideo(): HTMLVideoElement | null {

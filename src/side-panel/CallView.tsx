@@ -14,7 +14,7 @@ import { BigPicture } from './BigPicture';
 import { QualityReading } from './QualityReading';
 import { SafetyCode } from './SafetyCode';
 import { useCallReadings } from './use-call-readings';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 export function CallView() {
   const view = useView();

@@ -1,7 +1,7 @@
 /** The connection quality in words and bars, with the figures behind it one click away. */
 import { Fragment } from 'preact';
 import { describeDetails, describeQuality, type Quality } from '../shared/call-quality';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 export function QualityReading({ quality }: { quality: Quality | null }) {
   if (!quality)

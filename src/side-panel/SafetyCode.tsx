@@ -1,5 +1,5 @@
 /** The six digits both people compare aloud; the hover text says why in one sentence. */
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 import { displaySafetyCode } from '../call/safety-code';
 
 export function SafetyCode({ code }: { code: string | null }) {

@@ -1,6 +1,7 @@
+import '../i18n/browser-catalog';
 import { render } from 'preact';
 import { CallView } from './CallView';
-import { t } from '../i18n/translate';
+import { t } from '../shared/wording';
 
 document.title = t('callViewTitle');
 render(<CallView />, document.getElementById('app')!);

@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type MessageKey, words } from '../shared/wording';
-import { say, t } from './translate';
+import { type MessageKey, say, t, words } from './wording';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const english = JSON.parse(readFileSync(join(ROOT, 'public/_locales/en/messages.json'), 'utf8')) as Record<string, { message: string; description: string }>;
