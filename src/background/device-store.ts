@@ -9,7 +9,7 @@
 import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import {
-  type DeviceChoice,
+  DeviceChoice,
   type DeviceKind,
   type DeviceLists,
   type DevicesInUse,
@@ -19,7 +19,7 @@ import {
   NO_DEVICE_VIEW,
 } from '../shared/devices';
 import { t } from '../shared/wording';
-import { DeviceChoiceSchema, type Reply } from '../shared/runtime-messages';
+import type { Reply } from '../shared/runtime-messages';
 
 const CHOICE_KEY = 'deviceChoice';
 const VIEW_KEY = 'deviceView';
@@ -38,7 +38,7 @@ export interface DeviceStore {
 
 function parseChoice(stored: unknown): DeviceChoice {
   // Stored by an older version, or edited by hand: forget it rather than send the offscreen document something it refuses.
-  const parsed = v.safeParse(DeviceChoiceSchema, stored);
+  const parsed = v.safeParse(DeviceChoice, stored);
   return parsed.success ? parsed.output : NO_CHOICE;
 }
 

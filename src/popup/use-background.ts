@@ -4,8 +4,9 @@
  * way to send what the user asked for.
  */
 import { useEffect, useState } from 'preact/hooks';
+import * as v from 'valibot';
 import browser from 'webextension-polyfill';
-import { POPUP_PORT, type PopupMessage, type Reply, type UserCommand, type View } from '../shared/runtime-messages';
+import { POPUP_PORT, PopupMessage, type Reply, type UserCommand, type View } from '../shared/runtime-messages';
 import { t } from '../shared/wording';
 
 /** A stopped worker breaks the port; connecting again starts a fresh one, which pushes the true state. */
@@ -35,8 +36,10 @@ export function useView(): View | null {
   useEffect(
     () =>
       holdPort(POPUP_PORT, (message) => {
-        const { type, view: next } = message as PopupMessage;
-        if (type === 'view') setView(next);
+        // Parsed like every other message between contexts: a worker and popup out of step show an error, not a wrong screen.
+        const parsed = v.safeParse(PopupMessage, message);
+        if (parsed.success) setView(parsed.output.view);
+        else console.error('[PeerDial] malformed view from the worker', v.flatten(parsed.issues));
       }),
     [],
   );

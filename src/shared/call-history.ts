@@ -3,6 +3,7 @@
  * codes. Pure: the background feeds it each state change of the call and
  * stores what it returns; it never touches storage itself.
  */
+import * as v from 'valibot';
 import type { CallState } from './call-state';
 import { t } from './wording';
 
@@ -17,15 +18,16 @@ export const NICKNAME_MAX_LENGTH = 40;
  */
 export const NICKNAME_INPUT_LIMIT = 200;
 
-export interface HistoryEntry {
-  peer: string;
-  direction: 'outgoing' | 'incoming';
+export const HistoryEntry = v.strictObject({
+  peer: v.string(),
+  direction: v.picklist(['outgoing', 'incoming']),
   /** When the call began: dialled, or started ringing. */
-  at: number;
+  at: v.number(),
   /** Seconds of conversation; 0 for a call that never connected. */
-  duration: number;
-  missed: boolean;
-}
+  duration: v.number(),
+  missed: v.boolean(),
+});
+export type HistoryEntry = v.InferOutput<typeof HistoryEntry>;
 
 export interface History {
   calls: HistoryEntry[];

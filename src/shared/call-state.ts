@@ -4,47 +4,56 @@
  * may be stopped at any moment); the popup only renders it; the commands are
  * the background's to carry out. Nothing here touches a browser API.
  */
-import { EndReason, ErrorCode, type IceServer, type Result } from './protocol';
+import * as v from 'valibot';
+import { EndReason, ErrorCode, IceServer, type Result } from './protocol';
 
-export type Role = 'caller' | 'callee';
+export const Role = v.picklist(['caller', 'callee']);
+export type Role = v.InferOutput<typeof Role>;
 
-export interface MediaFlags {
-  mic: boolean;
-  camera: boolean;
-}
+export const MediaFlags = v.strictObject({ mic: v.boolean(), camera: v.boolean() });
+export type MediaFlags = v.InferOutput<typeof MediaFlags>;
+
+/** Ways a call ends that only this side sees. */
+const LocalEndReason = v.picklist(['connection-lost', 'connection-failed', 'engine-stopped']);
+export type LocalEndReason = v.InferOutput<typeof LocalEndReason>;
 
 /** Why the last call is over, kept so the popup can say it in words. */
-/** Ways a call ends that only this side sees. */
-export type LocalEndReason = 'connection-lost' | 'connection-failed' | 'engine-stopped';
+const Outcome = v.variant('kind', [
+  v.strictObject({
+    kind: v.literal('ended'),
+    reason: v.union([v.picklist(Object.values(EndReason)), LocalEndReason]),
+    peer: v.string(),
+    duration: v.optional(v.number()),
+  }),
+  v.strictObject({ kind: v.literal('refused'), error: v.picklist(Object.values(ErrorCode)), peer: v.string(), message: v.string() }),
+  v.strictObject({ kind: v.literal('missed'), peer: v.string() }),
+]);
+export type Outcome = v.InferOutput<typeof Outcome>;
 
-export type Outcome =
-  | { kind: 'ended'; reason: EndReason | LocalEndReason; peer: string; duration?: number }
-  | { kind: 'refused'; error: ErrorCode; peer: string; message: string }
-  | { kind: 'missed'; peer: string };
+const inCallFields = { peer: v.string(), callId: v.string(), local: MediaFlags, role: Role };
 
-interface InCall {
-  peer: string;
-  callId: string;
-  local: MediaFlags;
-}
-
-export type CallState =
-  | { phase: 'idle'; outcome?: Outcome }
+/** The call as the worker keeps it and the popup renders it. */
+export const CallState = v.variant('phase', [
+  v.strictObject({ phase: v.literal('idle'), outcome: v.optional(Outcome) }),
   /** callId is null until the server has acknowledged the ring. */
-  | { phase: 'calling'; peer: string; callId: string | null; local: MediaFlags; since: number }
+  v.strictObject({ phase: v.literal('calling'), peer: v.string(), callId: v.nullable(v.string()), local: MediaFlags, since: v.number() }),
   /** `iceServers`: the relays the server named with the ring, for the peer connection the moment we accept. */
-  | { phase: 'ringing'; peer: string; callId: string; since: number; iceServers: IceServer[] }
-  | (InCall & { phase: 'connecting'; role: Role; since: number })
-  | (InCall & {
-      phase: 'active';
-      role: Role;
-      connectedAt: number;
-      remote: MediaFlags;
-      /** When the media path broke (ICE restarting), or null while media flows. */
-      interruptedAt: number | null;
-      /** When the server said the peer's link dropped, or null while it is connected (or unknown). */
-      peerOfflineAt: number | null;
-    });
+  v.strictObject({ phase: v.literal('ringing'), peer: v.string(), callId: v.string(), since: v.number(), iceServers: v.array(IceServer) }),
+  v.strictObject({ ...inCallFields, phase: v.literal('connecting'), since: v.number() }),
+  v.strictObject({
+    ...inCallFields,
+    phase: v.literal('active'),
+    connectedAt: v.number(),
+    remote: MediaFlags,
+    /** When the media path broke (ICE restarting), or null while media flows. */
+    interruptedAt: v.nullable(v.number()),
+    /** When the server said the peer's link dropped, or null while it is connected (or unknown). */
+    peerOfflineAt: v.nullable(v.number()),
+  }),
+]);
+export type CallState = v.InferOutput<typeof CallState>;
+/** A call that has been accepted, connecting or connected. */
+type InCall = Extract<CallState, { phase: 'connecting' | 'active' }>;
 
 /** ICE on loopback takes ~100 ms and through TURN across the world a few seconds;
  * a call still not connected after this will not connect. */
@@ -115,7 +124,7 @@ const BOTH_ON: MediaFlags = { mic: true, camera: true };
 
 const stay = (state: CallState): Transition => ({ state, commands: [] });
 
-function endedAt(state: CallState & InCall, now: number): number | undefined {
+function endedAt(state: InCall, now: number): number | undefined {
   return state.phase === 'active' ? Math.round((now - state.connectedAt) / 1000) : undefined;
 }
 
@@ -327,7 +336,7 @@ export function nextDeadline(state: CallState): number | null {
 }
 
 function endWithoutPeer(
-  state: CallState & InCall,
+  state: InCall,
   reason: LocalEndReason,
   duration?: number,
 ): Transition {

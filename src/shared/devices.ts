@@ -6,34 +6,39 @@
  * finds out what changed, has no i18n: it chooses the words (a Wording) and
  * the worker says them.
  */
+import * as v from 'valibot';
 import { type MessageKey, t, type Wording, words } from './wording';
 
 export const DEVICE_KINDS = ['mic', 'camera', 'speaker'] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
-export interface Device {
-  id: string;
-  label: string;
-}
+/** A machine with more than this many devices of one kind is not one we could list in a picker anyway. */
+export const MAX_DEVICES_PER_KIND = 50;
+
+/** Chrome's device ids are 64 hex digits, or a word such as "default". */
+export const DeviceId = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const Device = v.strictObject({ id: DeviceId, label: v.pipe(v.string(), v.maxLength(300)) });
+export type Device = v.InferOutput<typeof Device>;
+const perKind = <S extends v.GenericSchema>(schema: S) => v.strictObject({ mic: schema, camera: schema, speaker: schema });
 
 /** What the browser offers now, per kind, in its own order (the default first). */
-export type DeviceLists = Record<DeviceKind, Device[]>;
+export const DeviceLists = perKind(v.pipe(v.array(Device), v.maxLength(MAX_DEVICES_PER_KIND)));
+export type DeviceLists = v.InferOutput<typeof DeviceLists>;
 
 /**
  * What the user picked, remembered across calls; null means the system's
  * default. The label is kept too, so a device that is gone can still be named.
  */
-export type DeviceChoice = Record<DeviceKind, Device | null>;
+export const DeviceChoice = perKind(v.nullable(Device));
+export type DeviceChoice = v.InferOutput<typeof DeviceChoice>;
 
 /** The device id each kind uses now (the camera's even while it is off), or null when there is none. */
-export type DevicesInUse = Record<DeviceKind, string | null>;
+export const DevicesInUse = perKind(v.nullable(DeviceId));
+export type DevicesInUse = v.InferOutput<typeof DevicesInUse>;
 
 /** The devices part of the view: what the pickers list and show, and the last device change in words. */
-export interface DeviceView {
-  lists: DeviceLists;
-  inUse: DevicesInUse;
-  notice: string | null;
-}
+export const DeviceView = v.strictObject({ lists: DeviceLists, inUse: DevicesInUse, notice: v.nullable(v.string()) });
+export type DeviceView = v.InferOutput<typeof DeviceView>;
 
 export const NO_CHOICE: DeviceChoice = { mic: null, camera: null, speaker: null };
 export const NO_DEVICES: DeviceLists = { mic: [], camera: [], speaker: [] };
@@ -46,9 +51,6 @@ export function devicePickerLabel(kind: DeviceKind): string {
 }
 
 const PICKER_KEY = { mic: 'deviceMicrophone', camera: 'deviceCamera', speaker: 'deviceSpeaker' } as const satisfies Record<DeviceKind, MessageKey>;
-
-/** A machine with more than this many devices of one kind is not one we could list in a picker anyway. */
-export const MAX_DEVICES_PER_KIND = 50;
 
 const KIND_OF: Record<string, DeviceKind> = { audioinput: 'mic', videoinput: 'camera', audiooutput: 'speaker' };
 

@@ -124,11 +124,13 @@ export type AcceptRequest = v.InferOutput<typeof AcceptRequest>;
 /** The caller hears of the accept together with the callee's signals that rode in it, in the order sent. */
 export type Accepted = { callId: string; signals: SignalData[] };
 
-export interface IceServer {
-  urls: string[];
-  username?: string;
-  credential?: string;
-}
+/** A STUN or TURN server for the peer connection, as the server names it with a ring or an accept. */
+export const IceServer = v.object({
+  urls: v.array(v.string()),
+  username: v.optional(v.string()),
+  credential: v.optional(v.string()),
+});
+export type IceServer = v.InferOutput<typeof IceServer>;
 
 export type Hello = { protocol: number; challenge: string };
 /** The callee's own relays come with the ring, so accepting can build the peer connection at once. */

@@ -6,23 +6,15 @@
  * mistake in one context shows up as a clear error, not a silent misstep.
  */
 import * as v from 'valibot';
-import { SignalData } from './protocol';
-import { type HistoryEntry, NICKNAME_INPUT_LIMIT } from './call-history';
+import { IceServer, SignalData } from './protocol';
+import { HistoryEntry, NICKNAME_INPUT_LIMIT } from './call-history';
 import type { QualityLevel as CallQualityLevel } from './call-quality';
-import type { CallState } from './call-state';
+import { CallState, MediaFlags, Role } from './call-state';
 import { SHORTFALL_REASONS } from './describe-media';
 import type { MessageKey } from './wording';
 import { type ChatAndFiles, MAX_CHAT_LENGTH } from './chat-and-files';
-import { DEVICE_KINDS, MAX_DEVICES_PER_KIND, type DeviceChoice, type DeviceLists, type DevicesInUse, type DeviceView } from './devices';
-import type { ShareState } from './share-state';
-
-const MediaFlags = v.strictObject({ mic: v.boolean(), camera: v.boolean() });
-const Role = v.picklist(['caller', 'callee']);
-const IceServer = v.object({
-  urls: v.array(v.string()),
-  username: v.optional(v.string()),
-  credential: v.optional(v.string()),
-});
+import { DEVICE_KINDS, DeviceChoice, DeviceId, DeviceLists, DevicesInUse, DeviceView } from './devices';
+import { ShareState } from './share-state';
 
 const TransferId = v.pipe(v.string(), v.maxLength(64));
 const ChatText = v.pipe(v.string(), v.maxLength(MAX_CHAT_LENGTH));
@@ -53,15 +45,6 @@ const ChatAndFilesSchema = v.strictObject({
     }),
   ),
 }) satisfies v.GenericSchema<unknown, ChatAndFiles>;
-
-/** Chrome's device ids are 64 hex digits, or a word such as "default". */
-const DeviceId = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
-const Device = v.strictObject({ id: DeviceId, label: v.pipe(v.string(), v.maxLength(300)) });
-const perKind = <S extends v.GenericSchema>(schema: S) => v.strictObject({ mic: schema, camera: schema, speaker: schema });
-/** The remembered microphone, camera and speaker; also what the worker reads back from storage.local. */
-export const DeviceChoiceSchema = perKind(v.nullable(Device)) satisfies v.GenericSchema<unknown, DeviceChoice>;
-const DeviceListsSchema = perKind(v.pipe(v.array(Device), v.maxLength(MAX_DEVICES_PER_KIND))) satisfies v.GenericSchema<unknown, DeviceLists>;
-const DevicesInUseSchema = perKind(v.nullable(DeviceId)) satisfies v.GenericSchema<unknown, DevicesInUse>;
 
 /** The tab a person asked to share, as the popup, keyboard command or context menu saw it. */
 const TabRef = v.strictObject({
@@ -140,7 +123,7 @@ export const BackgroundMessage = v.variant('type', [
   /** The connected call's quality changed level (sent on change only; the offscreen document samples once a second). */
   v.strictObject({ target: v.literal('background'), type: v.literal('quality'), level: QualityLevel }),
   /** The devices the offscreen document can use (it has the permission to read their names) and those it uses. */
-  v.strictObject({ target: v.literal('background'), type: v.literal('devices'), lists: DeviceListsSchema, inUse: DevicesInUseSchema }),
+  v.strictObject({ target: v.literal('background'), type: v.literal('devices'), lists: DeviceLists, inUse: DevicesInUse }),
   /** A device was missing, unplugged or could not be switched to: the words for the worker to say (this document has no i18n). */
   v.strictObject({ target: v.literal('background'), type: v.literal('device-notice'), wording: WordingSchema }),
 ]);
@@ -148,16 +131,16 @@ export type BackgroundMessage = v.InferOutput<typeof BackgroundMessage>;
 
 export const OffscreenMessage = v.variant('type', [
   /** `devices`: the remembered choice; a device that is not connected falls back to the default. */
-  v.strictObject({ target: v.literal('offscreen'), type: v.literal('start'), local: MediaFlags, devices: DeviceChoiceSchema }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('start'), local: MediaFlags, devices: DeviceChoice }),
   /** The user chose another device mid-call: switch without renegotiating. */
-  v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-devices'), devices: DeviceChoiceSchema }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-devices'), devices: DeviceChoice }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('connect'), role: Role, iceServers: v.array(IceServer) }),
   /** While it rings: the callee's peer connection, answering the caller's offer (the worker keeps the answer until the accept). */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('prepare'), iceServers: v.array(IceServer) }),
   /** The accept has gone, and with it the prepared answer: the document's copy of it can go. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('release') }),
   /** While it rings: show (or stop showing) the callee's own camera, from the remembered one; Accept makes it the call's. */
-  v.strictObject({ target: v.literal('offscreen'), type: v.literal('preview'), on: v.boolean(), devices: DeviceChoiceSchema }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('preview'), on: v.boolean(), devices: DeviceChoice }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('signal-in'), data: SignalData }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('set-local-media'), local: MediaFlags }),
   /** Permission arrived after the call started: capture again and add what is now allowed. */
@@ -175,39 +158,43 @@ export const OffscreenMessage = v.variant('type', [
 ]);
 export type OffscreenMessage = v.InferOutput<typeof OffscreenMessage>;
 
-export type ServerLink =
-  | { status: 'connecting' }
-  | { status: 'online' }
-  | { status: 'offline'; message: string };
+const ServerLink = v.variant('status', [
+  v.strictObject({ status: v.literal('connecting') }),
+  v.strictObject({ status: v.literal('online') }),
+  v.strictObject({ status: v.literal('offline'), message: v.string() }),
+]);
+export type ServerLink = v.InferOutput<typeof ServerLink>;
 
 /** Everything the popup shows, pushed by the background over a port. */
-export interface View {
-  call: CallState;
+const View = v.strictObject({
+  call: CallState,
   /** Null until the identity is loaded (first start generates the key). */
-  myCode: string | null;
-  server: ServerLink;
-  serverUrl: string;
+  myCode: v.nullable(v.string()),
+  server: ServerLink,
+  serverUrl: v.string(),
   /** A problem with this call's media, in words ("Camera blocked: …"). */
-  mediaNotice: string | null;
+  mediaNotice: v.nullable(v.string()),
   /** This call's chat and file transfers (empty between calls). */
-  chatAndFiles: ChatAndFiles;
+  chatAndFiles: ChatAndFilesSchema,
   /** What we share, if anything, and the last sharing problem in words. */
-  share: ShareState;
+  share: ShareState,
   /** The recent calls, newest first, and the nicknames given to codes. */
-  history: { calls: HistoryEntry[]; nicknames: Record<string, string> };
+  history: v.strictObject({ calls: v.array(HistoryEntry), nicknames: v.record(v.string(), v.string()) }),
   /** The setting: accepting a call opens the side panel's call view. */
-  openCallViewOnAccept: boolean;
+  openCallViewOnAccept: v.boolean(),
   /** The setting: an incoming call on screen shows your own camera before you answer. */
-  previewWhileRinging: boolean;
+  previewWhileRinging: v.boolean(),
   /** This ring's camera preview is on in the offscreen document (its track may still be on its way). */
-  previewing: boolean;
+  previewing: v.boolean(),
   /** The connected call's quality level, null outside one (the full reading is the side panel's to borrow from the offscreen document). */
-  quality: CallQualityLevel | null;
+  quality: v.nullable(QualityLevel),
   /** The devices this call can use and uses (empty between calls: only the offscreen document can list them). */
-  devices: DeviceView;
-}
+  devices: DeviceView,
+});
+export type View = v.InferOutput<typeof View>;
 
-export type PopupMessage = { target: 'popup'; type: 'view'; view: View };
+export const PopupMessage = v.strictObject({ target: v.literal('popup'), type: v.literal('view'), view: View });
+export type PopupMessage = v.InferOutput<typeof PopupMessage>;
 
 export const POPUP_PORT = 'popup';
 /** Held by the offscreen document: the worker's line to it; its breaking wakes a stopped worker, and tells the worker the document is gone. */

@@ -5,19 +5,26 @@
  * popup and badge render it, and the commands are the background's to carry
  * out: get a capture id, hand it to the offscreen document, or release it.
  */
+import * as v from 'valibot';
 import type { CallState } from './call-state';
 import { type MessageKey, t } from './wording';
 
-export type ShareSource = { kind: 'tab'; tabId: number; title: string | null } | { kind: 'screen' };
+const ShareSource = v.variant('kind', [
+  v.strictObject({ kind: v.literal('tab'), tabId: v.number(), title: v.nullable(v.string()) }),
+  v.strictObject({ kind: v.literal('screen') }),
+]);
+export type ShareSource = v.InferOutput<typeof ShareSource>;
 
 /** Every state may carry the last problem, in words, until the next request. */
-export type ShareState =
-  | { status: 'off'; problem: string | null }
+export const ShareState = v.variant('status', [
+  v.strictObject({ status: v.literal('off'), problem: v.nullable(v.string()) }),
   /** Asked for before the call connected: the tab is captured the moment it does. */
-  | { status: 'waiting'; source: ShareSource; problem: null }
+  v.strictObject({ status: v.literal('waiting'), source: ShareSource, problem: v.null() }),
   /** Capturing; `previous` keeps sending until the new capture replaces it. */
-  | { status: 'starting'; source: ShareSource; previous: ShareSource | null; problem: null }
-  | { status: 'on'; source: ShareSource; problem: string | null };
+  v.strictObject({ status: v.literal('starting'), source: ShareSource, previous: v.nullable(ShareSource), problem: v.null() }),
+  v.strictObject({ status: v.literal('on'), source: ShareSource, problem: v.nullable(v.string()) }),
+]);
+export type ShareState = v.InferOutput<typeof ShareState>;
 
 /** Where the call is, as far as sharing cares. */
 export type CallStage = 'none' | 'connecting' | 'active';
