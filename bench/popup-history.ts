@@ -66,7 +66,7 @@ const browser = await launchExtensionBrowser();
 try {
   const cases = { empty: { calls: [], nicknames: {} } satisfies History, full: fullHistory() };
   const samples = { empty: { useful: [] as number[], list: [] as number[] }, full: { useful: [] as number[], list: [] as number[] } };
-  // Alternate in rounds, so a busy moment on the shared machine falls on both cases alike.
+  // Alternate in rounds, so a busy moment on a shared machine falls on both cases alike.
   for (let round = 0; round < 3; round++) {
     for (const name of ['empty', 'full'] as const) {
       await useHistory(browser, cases[name]);

@@ -19,7 +19,7 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 20);
 const SERVER_RTT_MS = Number(process.env.BENCH_SERVER_RTT_MS ?? 0);
 /** Calls of each kind, after the timed ones, that read the CPU both browsers use in the first CPU_WINDOW_MS after Accept. */
 const CPU_CALLS = Number(process.env.BENCH_CPU_CALLS ?? 10);
-/** Popup opens and worker restarts for the footprint: five left its p50 a few ms from where the next run put it. */
+/** Popup opens and worker restarts for the footprint: enough that one slow open does not move the p50. */
 const FOOTPRINT_SAMPLES = 15;
 const CPU_WINDOW_MS = 70;
 

@@ -290,7 +290,7 @@ const results: Figures[][] = [];
 const only = args.only?.split(',');
 const named = (name: string, round: number) => (ROUNDS > 1 ? `${name}, round ${round}` : name);
 
-// Rounds take turns, so a crowded stretch of the shared machine falls on each server in some round rather than on one.
+// Rounds take turns, so a crowded stretch of a shared machine falls on each server in some round rather than on one.
 for (let round = 1; round <= ROUNDS; round++) {
   const figures: Figures[] = [];
   if (!only || only.includes('one')) {

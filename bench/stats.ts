@@ -17,7 +17,7 @@ export function summarize(values: number[]): { p50: number; p95: number; n: numb
   return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), n: values.length };
 }
 
-/** Prints rows as a Markdown table, so the output can go straight into the README. */
+/** Prints rows as a Markdown table, so the output can go straight into bench/README.md. */
 export function printTable(header: string[], rows: (string | number)[][]): string {
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
   const text = lines.join('\n');
