@@ -43,7 +43,7 @@ function recordFrames(): void {
 /** Alice's call view: when the camera is chosen, and when the offscreen document's camera sender carries a new track. */
 function recordSwitches(): void {
   const wall = () => performance.timeOrigin + performance.now();
-  const offscreen = chrome.extension.getViews().find((view) => (view as Window).peerdialStreams?.pc) as Window;
+  const offscreen = chrome.extension.getViews().find((view) => view.peerdialStreams?.pc)!;
   const pc = offscreen.peerdialStreams!.pc!;
   const record = { chosenAt: [] as number[], sentAt: [] as number[], negotiationsNeeded: 0, sdp: pc.localDescription!.sdp };
   window.benchSwitch = record;
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       printProgress(`switch ${i + 1}/${SWITCHES} to ${CAMERAS[i % 2]}`, row);
     }
     const { negotiationsNeeded, sdp } = await view.evaluate(() => window.benchSwitch!);
-    const sdpNow = await view.evaluate(() => (chrome.extension.getViews().find((v) => (v as Window).peerdialStreams?.pc) as Window).peerdialStreams!.pc!.localDescription!.sdp);
+    const sdpNow = await view.evaluate(() => chrome.extension.getViews().find((v) => v.peerdialStreams?.pc)!.peerdialStreams!.pc!.localDescription!.sdp);
 
     const line = (what: string, values: number[]) => {
       const { p50, p95, n } = summarize(values);

@@ -25,7 +25,8 @@ export const PAGE_PRELUDE = 'globalThis.__name ??= (fn) => fn';
 /** Records the first remote frame actually presented (requestVideoFrameCallback), button clicks, and status lines. */
 export function installHooks({ videoLabel, statusPatterns }: { videoLabel: string; statusPatterns: string[] }): void {
   const wall = (now: number) => performance.timeOrigin + now;
-  const times: PageTimes = { click: {}, status: {} };
+  const clicks: Record<string, number> = {};
+  const times: PageTimes = { click: clicks, status: {} };
   window.benchTimes = times;
   const armed = new WeakMap<HTMLVideoElement, MediaProvider | null>();
 
@@ -33,7 +34,7 @@ export function installHooks({ videoLabel, statusPatterns }: { videoLabel: strin
     'click',
     (event) => {
       const button = (event.target as Element).closest('button');
-      if (button) times.click![button.textContent!.trim()] ??= wall(performance.now());
+      if (button) clicks[button.textContent.trim()] ??= wall(performance.now());
     },
     true,
   );

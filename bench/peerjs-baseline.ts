@@ -74,7 +74,7 @@ async function listen(server: Server): Promise<number> {
 /** Two browsers with a PeerJS page each, media acquired, ready to call one another as often as asked; the server as far as PeerDial's. */
 export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ call(options?: CallOptions): Promise<PeerJsSample>; close(): Promise<void> }> {
   // PeerServer hands its HTTP server to the callback once it listens.
-  const peerServer = await new Promise<Server>((resolve) => PeerServer({ port: 0, host: '127.0.0.1', path: '/' }, (server) => resolve(server as Server)));
+  const peerServer = await new Promise<Server>((resolve) => PeerServer({ port: 0, host: '127.0.0.1', path: '/' }, (server) => resolve(server)));
   const serverUrl = `http://127.0.0.1:${(peerServer.address() as { port: number }).port}`;
   const proxy = serverRoundTripMs > 0 ? await startDelayProxy(serverUrl, serverRoundTripMs) : undefined;
   const peerPort = Number(new URL(proxy?.url ?? serverUrl).port);

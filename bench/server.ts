@@ -124,7 +124,7 @@ async function stop(processes: Process[]): Promise<void> {
 }
 
 async function connectAll(urls: string[], count: number, connect: (url: string, i: number) => Promise<SimClient>): Promise<SimClient[]> {
-  const clients: SimClient[] = new Array(count);
+  const clients = new Array<SimClient>(count);
   let nextIndex = 0;
   await Promise.all(
     Array.from({ length: CONNECT_CONCURRENCY }, async () => {
@@ -140,7 +140,7 @@ async function connectAll(urls: string[], count: number, connect: (url: string, 
 /** What differs between the two servers: how a call starts, and how a relayed message is sent and recognised. */
 interface Protocol {
   name: string;
-  connect(url: string, i: number): Promise<SimClient>;
+  connect: (url: string, i: number) => Promise<SimClient>;
   /** Starts a call from caller to callee; resolves with the ms until the callee heard of it. */
   ring(caller: SimClient, callee: SimClient): Promise<number>;
   relay(from: SimClient, to: SimClient, seq: number): void;

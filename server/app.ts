@@ -129,7 +129,7 @@ export function createApp(config: Config, log: Logger): App {
       closing = true;
       // Socket.IO closes each connection's transport without a "disconnect" packet, so every client
       // sees a lost link (not a server kick) and its reconnection logic takes it elsewhere.
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       // Their departures are recorded (in Redis, for the other processes) before the link to it closes.
       await departures();
       context.timers.close();

@@ -24,7 +24,7 @@ async function capture(constraints: MediaStreamConstraints): Promise<boolean> {
   }
 }
 
-allow.addEventListener('click', async () => {
+async function askForMedia(): Promise<void> {
   allow.disabled = true;
   const both = await capture({ audio: true, video: true });
   const media = both ? { mic: true, camera: true } : { mic: await capture({ audio: true }), camera: await capture({ video: true }) };
@@ -35,4 +35,6 @@ allow.addEventListener('click', async () => {
   }
   result.textContent = t(media.mic && media.camera ? 'permissionGrantedBoth' : media.mic ? 'permissionGrantedMic' : 'permissionGrantedCamera');
   await browser.runtime.sendMessage({ target: 'background', type: 'permission-granted', media } satisfies BackgroundMessage);
-});
+}
+
+allow.addEventListener('click', () => void askForMedia());

@@ -9,7 +9,7 @@ import type { Reply } from '../shared/runtime-messages';
 import type { ShareState } from '../shared/share-state';
 import { ShareControls } from './ShareControls';
 import { StreamVideo } from './StreamVideo';
-import { sendCommand } from './use-background';
+import { commandSender } from './use-background';
 import { useCallStreams } from './use-call-streams';
 import { t } from '../shared/wording';
 
@@ -32,12 +32,12 @@ interface Props {
   call: InCall;
   share: ShareState;
   nicknames: Nicknames;
-  onReply(reply: Reply): void;
+  onReply: (reply: Reply) => void;
 }
 
 export function CallScreen({ call, share, nicknames, onReply }: Props) {
   const { streams, version } = useCallStreams(`${call.phase}/${share.status}`);
-  const send = async (command: Parameters<typeof sendCommand>[0]) => onReply(await sendCommand(command));
+  const send = commandSender(onReply);
   const hasRemoteVideo = (streams?.remote.getVideoTracks().length ?? 0) > 0;
   const theyShare = (streams?.remoteShare.getVideoTracks().length ?? 0) > 0;
   const remote = call.phase === 'active' ? call.remote : null;

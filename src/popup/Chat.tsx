@@ -24,7 +24,7 @@ function MessageText({ text }: { text: string }) {
   );
 }
 
-export function Chat({ messages, onReply }: { messages: ChatMessage[]; onReply(reply: Reply): void }) {
+export function Chat({ messages, onReply }: { messages: ChatMessage[]; onReply: (reply: Reply) => void }) {
   const [text, setText] = useState('');
   const log = useRef<HTMLDivElement>(null);
 
@@ -55,7 +55,7 @@ export function Chat({ messages, onReply }: { messages: ChatMessage[]; onReply(r
         ))}
         </ol>
       </div>
-      <form class="row" onSubmit={send}>
+      <form class="row" onSubmit={(event) => void send(event)}>
         <label for="chat-message" class="visually-hidden">
           {t('chatMessage')}
         </label>

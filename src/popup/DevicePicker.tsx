@@ -10,11 +10,11 @@ import { t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
 import { sendCommand } from './use-background';
 
-function Picker({ kind, devices, onReply }: { kind: DeviceKind; devices: DeviceView; onReply(reply: Reply): void }) {
+function Picker({ kind, devices, onReply }: { kind: DeviceKind; devices: DeviceView; onReply: (reply: Reply) => void }) {
   const list = devices.lists[kind];
   const id = `device-${kind}`;
   const inUse = devices.inUse[kind];
-  const choose = async (deviceId: string) => onReply(await sendCommand({ type: 'set-device', kind, id: deviceId }));
+  const choose = (deviceId: string) => void sendCommand({ type: 'set-device', kind, id: deviceId }).then(onReply);
   return (
     <div class="device">
       <label for={id}>{devicePickerLabel(kind)}</label>
@@ -32,7 +32,7 @@ function Picker({ kind, devices, onReply }: { kind: DeviceKind; devices: DeviceV
   );
 }
 
-export function DevicePicker({ devices, onReply }: { devices: DeviceView; onReply(reply: Reply): void }) {
+export function DevicePicker({ devices, onReply }: { devices: DeviceView; onReply: (reply: Reply) => void }) {
   return (
     <section class="devices" aria-label={t('devicesHeading')}>
       {devices.notice && <p class="notice" role="status">{devices.notice}</p>}

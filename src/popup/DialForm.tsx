@@ -4,7 +4,7 @@ import { currentTab } from './current-tab';
 import { sendCommand } from './use-background';
 import { t } from '../shared/wording';
 
-export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(reply: Reply): void }) {
+export function DialForm({ disabled, onReply }: { disabled: boolean; onReply: (reply: Reply) => void }) {
   const [code, setCode] = useState('');
   const cannotDial = disabled || code.trim() === '';
 
@@ -26,7 +26,7 @@ export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(rep
   }
 
   return (
-    <form class="dial" onSubmit={call}>
+    <form class="dial" onSubmit={(event) => void call(event)}>
       <label for="call-code">{t('callCode')}</label>
       <div class="row">
         <input
@@ -43,10 +43,10 @@ export function DialForm({ disabled, onReply }: { disabled: boolean; onReply(rep
         </button>
       </div>
       <div class="row">
-        <button type="button" disabled={cannotDial} onClick={callAndShare}>
+        <button type="button" disabled={cannotDial} onClick={() => void callAndShare()}>
           {t('shareThisTab')}
         </button>
-        <button type="button" disabled={cannotDial} onClick={sendFile}>
+        <button type="button" disabled={cannotDial} onClick={() => void sendFile()}>
           {t('sendAFile')}
         </button>
       </div>

@@ -5,10 +5,10 @@ import { describeTransfer } from './describe-transfer';
 import { t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
 import { offerFiles } from './offer-files';
-import { sendCommand } from './use-background';
+import { commandSender } from './use-background';
 
-function TransferRow({ transfer, onReply }: { transfer: Transfer; onReply(reply: Reply): void }) {
-  const send = async (command: Parameters<typeof sendCommand>[0]) => onReply(await sendCommand(command));
+function TransferRow({ transfer, onReply }: { transfer: Transfer; onReply: (reply: Reply) => void }) {
+  const send = commandSender(onReply);
   const deciding = transfer.direction === 'receive' && transfer.status === 'offered';
   const moving = transfer.status === 'transferring' || transfer.status === 'verifying';
   const cancellable = !isFinal(transfer) && !deciding && transfer.status !== 'saving';
@@ -46,7 +46,7 @@ function TransferRow({ transfer, onReply }: { transfer: Transfer; onReply(reply:
   );
 }
 
-export function Files({ transfers, onReply }: { transfers: Transfer[]; onReply(reply: Reply): void }) {
+export function Files({ transfers, onReply }: { transfers: Transfer[]; onReply: (reply: Reply) => void }) {
   const [dragging, setDragging] = useState(false);
 
   function offer(files: FileList | null | undefined) {

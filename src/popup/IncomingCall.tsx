@@ -18,7 +18,7 @@ interface Props {
   preview: boolean;
   /** The offscreen document has been told to: its streams exist, and the camera is coming. */
   previewing: boolean;
-  onReply(reply: Reply): void;
+  onReply: (reply: Reply) => void;
 }
 
 export function IncomingCall({ callId, openViewOnAccept, preview, previewing, onReply }: Props) {
@@ -34,10 +34,10 @@ export function IncomingCall({ callId, openViewOnAccept, preview, previewing, on
   return (
     <>
       <div class="row incoming">
-        <button type="button" class="accept" onClick={accept}>
+        <button type="button" class="accept" onClick={() => void accept()}>
           {t('accept')}
         </button>
-        <button type="button" class="danger" onClick={async () => onReply(await sendCommand({ type: 'decline' }))}>
+        <button type="button" class="danger" onClick={() => void sendCommand({ type: 'decline' }).then(onReply)}>
           {t('decline')}
         </button>
       </div>

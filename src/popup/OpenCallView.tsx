@@ -5,7 +5,7 @@
 import { t } from '../shared/wording';
 import { openCallView, useWindowId } from './call-view-panel';
 
-export function OpenCallView({ onProblem }: { onProblem(message: string): void }) {
+export function OpenCallView({ onProblem }: { onProblem: (message: string) => void }) {
   const windowId = useWindowId();
   return (
     <button type="button" class="quiet" disabled={windowId === null} onClick={() => openCallView(windowId, onProblem)}>

@@ -7,7 +7,7 @@ import { t } from '../shared/wording';
 /** How long "Copied" stays: long enough to read, short enough not to linger. */
 const COPIED_FEEDBACK_MS = 1500;
 
-export function OwnCode({ code, onReply }: { code: string | null; onReply(reply: Reply): void }) {
+export function OwnCode({ code, onReply }: { code: string | null; onReply: (reply: Reply) => void }) {
   const [copied, setCopied] = useState(false);
   const shown = code ? displayCode(code) : '…';
 
@@ -27,11 +27,11 @@ export function OwnCode({ code, onReply }: { code: string | null; onReply(reply:
       <label for="own-code">{t('yourCode')}</label>
       <input id="own-code" class="code" readOnly value={shown} onFocus={(event) => event.currentTarget.select()} />
       <div class="row">
-        <button type="button" onClick={copy} disabled={!code}>
+        <button type="button" onClick={() => void copy()} disabled={!code}>
           {t('copy')}
         </button>
         <span class="copied" aria-live="polite">{copied ? t('copied') : ''}</span>
-        <button type="button" class="quiet" onClick={newCode}>
+        <button type="button" class="quiet" onClick={() => void newCode()}>
           {t('newCode')}
         </button>
       </div>

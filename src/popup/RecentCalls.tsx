@@ -16,7 +16,7 @@ interface Props {
   nicknames: Nicknames;
   /** No calling back while the server is out of reach. */
   canCall: boolean;
-  onReply(reply: Reply): void;
+  onReply: (reply: Reply) => void;
 }
 
 /**
@@ -52,7 +52,7 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
     <section class="recent" aria-labelledby="recent-calls">
       <div class="row">
         <h2 id="recent-calls">{t('recentCalls')}</h2>
-        <button type="button" class="quiet" onClick={clear}>
+        <button type="button" class="quiet" onClick={() => void clear()}>
           {t('clearHistory')}
         </button>
       </div>
@@ -73,7 +73,7 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
                 <time dateTime={new Date(entry.at).toISOString()}>{when}</time>
               </div>
               <div class="row actions">
-                <button type="button" disabled={!canCall} aria-label={t('callBackName', name)} onClick={async () => onReply(await sendCommand({ type: 'dial', code: entry.peer }))}>
+                <button type="button" disabled={!canCall} aria-label={t('callBackName', name)} onClick={() => void sendCommand({ type: 'dial', code: entry.peer }).then(onReply)}>
                   {t('callBack')}
                 </button>
                 <button type="button" class="quiet" aria-label={t('setNicknameFor', displayCode(entry.peer))} onClick={() => setNaming(naming === key ? null : key)}>
@@ -98,7 +98,7 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
   );
 }
 
-function NicknameForm({ code, current, onDone }: { code: string; current: string; onDone(reply: Reply): void }) {
+function NicknameForm({ code, current, onDone }: { code: string; current: string; onDone: (reply: Reply) => void }) {
   const [name, setName] = useState(current);
   const id = `nickname-${code}`;
   async function save(event: Event) {
@@ -106,7 +106,7 @@ function NicknameForm({ code, current, onDone }: { code: string; current: string
     onDone(await sendCommand({ type: 'set-nickname', code, name }));
   }
   return (
-    <form class="nickname" onSubmit={save}>
+    <form class="nickname" onSubmit={(event) => void save(event)}>
       <label for={id}>{t('nicknameFor', displayCode(code))}</label>
       <div class="row">
         <input id={id} value={name} onInput={(event) => setName(event.currentTarget.value)} placeholder={t('nicknamePlaceholder')} maxLength={NICKNAME_INPUT_LIMIT} autoFocus />

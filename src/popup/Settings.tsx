@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { Reply, UserCommand } from '../shared/runtime-messages';
-import { sendCommand } from './use-background';
+import type { Reply } from '../shared/runtime-messages';
+import { commandSender } from './use-background';
 import { t } from '../shared/wording';
 
-function Setting({ label, checked, onChange }: { label: string; checked: boolean; onChange(on: boolean): void }) {
+function Setting({ label, checked, onChange }: { label: string; checked: boolean; onChange: (on: boolean) => void }) {
   return (
     <label class="check">
       <input type="checkbox" checked={checked} onChange={(event) => onChange(event.currentTarget.checked)} />
@@ -16,17 +16,17 @@ interface Props {
   serverUrl: string;
   openCallViewOnAccept: boolean;
   previewWhileRinging: boolean;
-  onReply(reply: Reply): void;
+  onReply: (reply: Reply) => void;
 }
 
 export function Settings({ serverUrl, openCallViewOnAccept, previewWhileRinging, onReply }: Props) {
   const [url, setUrl] = useState(serverUrl);
 
-  const send = async (command: UserCommand) => onReply(await sendCommand(command));
+  const send = commandSender(onReply);
 
-  async function save(event: Event) {
+  function save(event: Event) {
     event.preventDefault();
-    await send({ type: 'set-server-url', url });
+    send({ type: 'set-server-url', url });
   }
 
   return (

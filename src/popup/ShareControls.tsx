@@ -2,16 +2,16 @@
 import type { Reply } from '../shared/runtime-messages';
 import { describeShare, type ShareState } from '../shared/share-state';
 import { currentTab } from './current-tab';
-import { sendCommand } from './use-background';
+import { commandSender } from './use-background';
 import { t } from '../shared/wording';
 
-export function ShareControls({ share, onReply }: { share: ShareState; onReply(reply: Reply): void }) {
-  const send = async (command: Parameters<typeof sendCommand>[0]) => onReply(await sendCommand(command));
+export function ShareControls({ share, onReply }: { share: ShareState; onReply: (reply: Reply) => void }) {
+  const send = commandSender(onReply);
 
   async function shareThisTab() {
     const tab = await currentTab();
     if (!tab) return onReply({ ok: false, message: t('noTabToShare') });
-    await send({ type: 'share-tab', tab });
+    send({ type: 'share-tab', tab });
   }
 
   const sharing = describeShare(share);
@@ -20,7 +20,7 @@ export function ShareControls({ share, onReply }: { share: ShareState; onReply(r
       {sharing && <p class="sharing">{sharing}</p>}
       {share.problem && <p class="notice">{share.problem}</p>}
       <div class="row controls">
-        <button type="button" onClick={shareThisTab}>
+        <button type="button" onClick={() => void shareThisTab()}>
           {t('shareThisTab')}
         </button>
         <button type="button" onClick={() => send({ type: 'share-screen' })}>

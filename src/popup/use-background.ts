@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as v from 'valibot';
 import browser from 'webextension-polyfill';
-import { POPUP_PORT, PopupMessage, type Reply, type UserCommand, type View } from '../shared/runtime-messages';
+import { type BackgroundMessage, POPUP_PORT, PopupMessage, Reply, type UserCommand, type View } from '../shared/runtime-messages';
 import { t } from '../shared/wording';
 
 /** A stopped worker breaks the port; connecting again starts a fresh one, which pushes the true state. */
@@ -46,10 +46,15 @@ export function useView(): View | null {
   return view;
 }
 
+/** Sends what the person asked for and hands the reply on, for event handlers, which do not wait (sendCommand never rejects). */
+export function commandSender(onReply: (reply: Reply) => void): (command: UserCommand) => void {
+  return (command) => void sendCommand(command).then(onReply);
+}
+
 export async function sendCommand(command: UserCommand): Promise<Reply> {
   try {
-    const reply = (await browser.runtime.sendMessage({ target: 'background', type: 'user', command })) as Reply | undefined;
-    return reply ?? { ok: false, message: t('workerNoAnswer') };
+    const reply = v.safeParse(Reply, await browser.runtime.sendMessage({ target: 'background', type: 'user', command } satisfies BackgroundMessage));
+    return reply.success ? reply.output : { ok: false, message: t('workerNoAnswer') };
   } catch (error) {
     return { ok: false, message: t('workerError', String(error)) };
   }

@@ -202,5 +202,6 @@ export const OFFSCREEN_PORT = 'offscreen';
 /** Held by a page while it shows an incoming call with your camera in it: the camera runs while one is open. */
 export const RING_PREVIEW_PORT = 'ring-preview';
 
-/** Shown while one side is still waiting for the other. */
-export type Reply = { ok: true } | { ok: false; message: string };
+/** The worker's answer to a user command: done, or why not in words. */
+export const Reply = v.variant('ok', [v.strictObject({ ok: v.literal(true) }), v.strictObject({ ok: v.literal(false), message: v.string() })]);
+export type Reply = v.InferOutput<typeof Reply>;

@@ -10,7 +10,7 @@ function stageVideo(): HTMLVideoElement | null {
   return document.querySelector<HTMLVideoElement>('.stage video.shared') ?? document.querySelector<HTMLVideoElement>('.stage video.remote');
 }
 
-export function BigPicture({ onProblem }: { onProblem(message: string): void }) {
+export function BigPicture({ onProblem }: { onProblem: (message: string) => void }) {
   const run = (mode: 'pip' | 'fullscreen', action: (video: HTMLVideoElement) => Promise<unknown>) => () => {
     const video = stageVideo();
     if (!video?.srcObject) return onProblem(t('pictureNone'));
