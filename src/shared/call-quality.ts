@@ -27,6 +27,8 @@ export interface StatEntry {
   frameWidth?: number;
   frameHeight?: number;
   framesPerSecond?: number;
+  framesDecoded?: number;
+  qpSum?: number;
   codecId?: string;
   mimeType?: string;
 }
@@ -42,6 +44,12 @@ export interface QualityDetails {
   jitterMs: number | null;
   bitrateInKbps: number | null;
   bitrateOutKbps: number | null;
+  /**
+   * Mean quantizer of the incoming video frames decoded since the previous
+   * sample, on the codec's own scale: how coarsely the sender had to code
+   * the picture to fit it through.
+   */
+  videoQp: number | null;
   videoIn: VideoFormat | null;
   videoOut: VideoFormat | null;
   /** Incoming video codec, e.g. "VP8". */
@@ -68,8 +76,24 @@ const FAIR_RTT_MS = 300;
 const POOR_RTT_MS = 600;
 const FAIR_LOSS = 0.02; // 2 %: concealment starts to be audible
 const POOR_LOSS = 0.08; // 8 %: words drop out, video freezes
-/** Below this incoming rate a camera picture is a smear; audio alone runs at ~30–50 kbit/s and is not judged by it. */
-const POOR_VIDEO_KBPS = 150;
+/**
+ * The picture is judged by how coarsely it had to be coded, not by its
+ * bitrate: a still or plain picture is sharp at a few kbit/s (a flat-colour
+ * camera arrived at 11 kbit/s, 30 fps, 320×240, mean QP 2, over a clean
+ * loopback path), so a bitrate floor reads such a call as poor. A picture
+ * starved of bits shows it in its quantizer: capped at 30 kbit/s, a moving
+ * 640×480 camera arrived at QP 106 of VP8's 127, at 2-10 fps.
+ *
+ * The mean QP beyond which libwebrtc's own quality scaler calls a picture too
+ * coarse and cuts its resolution (the sender then reports its quality limited
+ * by bandwidth). Per codec, on the scale its bitstream carries; a codec not
+ * listed is not judged by QP.
+ */
+const POOR_QP: Record<string, number> = {
+  VP8: 95, // 0-127
+  VP9: 205, // 0-255
+  H264: 37, // 0-51
+};
 
 function byId(entries: readonly StatEntry[]): Map<string, StatEntry> {
   return new Map(entries.map((entry) => [entry.id, entry]));
@@ -119,6 +143,10 @@ export function summarizeStats(now: readonly StatEntry[], before: readonly StatE
   const videoOut = now.find((entry) => entry.type === 'outbound-rtp' && entry.kind === 'video');
   const jitter = audioIn?.jitter ?? videoIn?.jitter;
   const codec = videoIn?.codecId ? index.get(videoIn.codecId)?.mimeType?.split('/')[1] : undefined;
+  // The same stream in the previous sample: counters are per stream, and a new stream starts from zero.
+  const videoBefore = videoIn && inboundBefore.find((entry) => entry.id === videoIn.id);
+  const decoded = videoIn && videoBefore ? (videoIn.framesDecoded ?? 0) - (videoBefore.framesDecoded ?? 0) : 0;
+  const videoQp = decoded > 0 && videoIn?.qpSum !== undefined && videoBefore?.qpSum !== undefined ? (videoIn.qpSum - videoBefore.qpSum) / decoded : null;
 
   return {
     rttMs: pair?.currentRoundTripTime === undefined ? null : Math.round(pair.currentRoundTripTime * 1000),
@@ -126,6 +154,7 @@ export function summarizeStats(now: readonly StatEntry[], before: readonly StatE
     jitterMs: jitter === undefined ? null : Math.round(jitter * 1000),
     bitrateInKbps: rate(now, before, 'bytesReceived', 'inbound-rtp'),
     bitrateOutKbps: rate(now, before, 'bytesSent', 'outbound-rtp'),
+    videoQp,
     videoIn: videoFormat(videoIn),
     videoOut: videoFormat(videoOut),
     codec: codec ?? null,
@@ -133,11 +162,19 @@ export function summarizeStats(now: readonly StatEntry[], before: readonly StatE
   };
 }
 
-/** Good, fair or poor: the worst of round-trip time, loss and (when video arrives) bitrate decides. */
+/**
+ * Good, fair or poor: the worst of round-trip time, loss and (when video
+ * arrives) how coarsely the picture had to be coded decides. Freezes are not
+ * judged on their own: a clean loopback call (no loss, 7 ms round trip, QP 2)
+ * froze for 0.5 s on a machine at a load average of 10 on two cores, the
+ * viewer's own processor and not the path; a path that stalls the picture
+ * shows it in loss, round trip or quantizer.
+ */
 export function classifyQuality(details: QualityDetails, receivingVideo: boolean): QualityLevel {
-  const { rttMs, loss, bitrateInKbps } = details;
-  if ((rttMs !== null && rttMs >= POOR_RTT_MS) || (loss !== null && loss >= POOR_LOSS)) return 'poor';
-  if (receivingVideo && bitrateInKbps !== null && bitrateInKbps < POOR_VIDEO_KBPS) return 'poor';
+  const { rttMs, loss, videoQp, codec } = details;
+  const poorQp = codec === null ? undefined : POOR_QP[codec.toUpperCase()];
+  const coarse = receivingVideo && videoQp !== null && poorQp !== undefined && videoQp > poorQp;
+  if ((rttMs !== null && rttMs >= POOR_RTT_MS) || (loss !== null && loss >= POOR_LOSS) || coarse) return 'poor';
   if ((rttMs !== null && rttMs >= FAIR_RTT_MS) || (loss !== null && loss >= FAIR_LOSS)) return 'fair';
   return 'good';
 }

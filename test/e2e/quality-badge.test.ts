@@ -1,8 +1,9 @@
 /**
  * The toolbar badge warns when the call's path turns poor, with no call view
  * open: the offscreen document samples the quality and tells the worker. The
- * poor path is real: Bob's browser caps the video it sends far below what a
- * picture needs, and Alice's measured incoming bitrate falls.
+ * poor path is real: Bob's browser caps the video it sends far below what his
+ * moving picture needs, and the picture reaching Alice stalls, then arrives
+ * coarse (QP past VP8's limit) at a few frames a second.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -13,7 +14,7 @@ import { twoParties } from './support/two-parties';
 
 const parties = twoParties();
 
-/** Well under the classifier's 150 kbit/s floor for a camera picture, yet enough to keep frames (and the track) alive. */
+/** Far too little for a moving 640×480 picture, yet enough to keep frames (and the track) alive. */
 const STARVED_VIDEO_BPS = 30_000;
 
 function badge(party: ExtensionBrowser): Promise<{ text: string; title: string }> {

@@ -37,6 +37,8 @@ export interface BrowserOptions {
    * There are always three fake microphones and three fake speakers.
    */
   cameras?: number;
+  /** A YUV4MPEG2 (.y4m) file the fake camera plays instead of its test pattern, looping it (Chromium's own test switch). */
+  cameraFile?: string;
   /** Grant every media prompt without showing it; off to see the real permission path. */
   fakeUi?: boolean;
   /** Where files saved through the downloads API land, so a test can read them from disk. */
@@ -78,10 +80,11 @@ export interface ExtensionBrowser {
 }
 
 export async function launchExtensionBrowser(options: BrowserOptions = {}): Promise<ExtensionBrowser> {
-  const { fakeMedia = true, fakeUi = true, allowTabCapture = false, windowSize, autoPickCaptureSource, cameras = 1 } = options;
+  const { fakeMedia = true, fakeUi = true, allowTabCapture = false, windowSize, autoPickCaptureSource, cameras = 1, cameraFile } = options;
   const profile = await mkdtemp(join(tmpdir(), 'peerdial-profile-'));
   const args = [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...HEADLESS_ARGS];
   if (fakeMedia) args.push(cameras > 1 ? `--use-fake-device-for-media-stream=device-count=${cameras}` : '--use-fake-device-for-media-stream');
+  if (cameraFile) args.push(`--use-file-for-fake-video-capture=${cameraFile}`);
   if (fakeUi) args.push('--use-fake-ui-for-media-stream');
   if (allowTabCapture) args.push(`--allowlisted-extension-id=${await builtExtensionId()}`);
   if (windowSize) args.push(`--window-size=${windowSize.width},${windowSize.height}`);

@@ -1,6 +1,8 @@
 /** Steps of a call as a person takes them, shared by the end-to-end tests. */
 import type { Page } from 'playwright-core';
+import type { ExtensionBrowser } from './browser';
 import { eventually, inboundBytes, sampleVideo, waitForStatus } from './probes';
+import type { TwoParties } from './two-parties';
 
 export async function dial(from: Page, code: string): Promise<void> {
   await from.getByLabel('Call code').fill(code);
@@ -33,4 +35,18 @@ export async function endAnyCall(popup: Page): Promise<void> {
     if (await button.isVisible()) await button.click({ timeout: 2_000 }).catch(() => undefined);
   }
   await popup.getByLabel('Call code').waitFor();
+}
+
+/**
+ * Each party's call view (the side panel page, opened in a tab: Playwright
+ * cannot see the panel itself), once each names whom it is in a call with.
+ */
+export async function openCallViews(parties: Pick<TwoParties, 'alice' | 'bob' | 'aliceCode' | 'bobCode'>): Promise<[alice: Page, bob: Page]> {
+  const open = async (party: ExtensionBrowser, other: string) => {
+    const view = await party.context.newPage();
+    await view.goto(party.url('src/side-panel/index.html'));
+    await waitForStatus(view, new RegExp(`In call with ${other}`));
+    return view;
+  };
+  return Promise.all([open(parties.alice, parties.bobCode), open(parties.bob, parties.aliceCode)]);
 }
