@@ -8,7 +8,7 @@ import { type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/suppo
 import { dial } from '../test/e2e/support/calls';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
-import { BENCH_SERVER_ENV, printProgress, relativeTo, type SetupSteps } from './stats';
+import { BENCH_SERVER_ENV, pauseBetweenCalls, printProgress, relativeTo, type SetupSteps } from './stats';
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
 import { startDelayProxy } from './delay-proxy';
 import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
@@ -126,8 +126,7 @@ export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ 
       printProgress(`PeerDial call ${++made}`, shown);
       await alicePopup.getByRole('button', { name: 'Hang up' }).click();
       await Promise.all([alicePopup, bobPopup].map((page) => page.getByLabel('Call code').waitFor()));
-      // Let the offscreen documents close, as between two real calls.
-      await new Promise((r) => setTimeout(r, 300));
+      await pauseBetweenCalls();
       return sample;
     }
     return { call, close };

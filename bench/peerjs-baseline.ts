@@ -14,7 +14,7 @@ import { ACCEPT_AFTER_RING_MS, type CallOptions } from './call-setup';
 import { cpuAround, type CpuWindow, windowAfter } from './processes';
 import { startDelayProxy } from './delay-proxy';
 import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
-import { printProgress, relativeTo, type SetupSteps } from './stats';
+import { pauseBetweenCalls, printProgress, relativeTo, type SetupSteps } from './stats';
 
 export interface PeerJsSample {
   answerToCalleeFrame: number;
@@ -127,7 +127,7 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
       };
       printProgress(`PeerJS call ${++made}`, { answerToCalleeFrame: sample.answerToCalleeFrame, answerToCallerFrame: sample.answerToCallerFrame });
       for (const tab of [caller, callee]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
-      await new Promise((r) => setTimeout(r, 300));
+      await pauseBetweenCalls();
       return sample;
     }
     return { call, close };

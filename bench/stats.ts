@@ -30,6 +30,11 @@ export function printProgress(label: string, figures: object): void {
   process.stdout.write(`  ${label}: ${JSON.stringify(figures, (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}\n`);
 }
 
+/** After each hang-up, both benches let the call's documents close before the next call, as between two real calls. */
+export function pauseBetweenCalls(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 300));
+}
+
 /** Each side's set-up steps, by mark name (src/shared/setup-marks.ts), in ms after the callee's Accept (PeerJS: its answer()). */
 export type SetupSteps = Record<'callee' | 'caller', Record<string, number>>;
 
