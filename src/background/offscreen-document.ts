@@ -12,6 +12,7 @@
  */
 import type browser from 'webextension-polyfill';
 import type { OffscreenMessage } from '../shared/runtime-messages';
+import { createSerialQueue } from '../shared/serial-queue';
 
 const OFFSCREEN_PATH = 'src/offscreen/index.html';
 /** A document whose port has not connected by then failed to load. */
@@ -60,7 +61,7 @@ async function ensureOffscreenDocument(): Promise<void> {
       reasons: [chrome.offscreen.Reason.USER_MEDIA, chrome.offscreen.Reason.WEB_RTC, chrome.offscreen.Reason.AUDIO_PLAYBACK],
       justification: "Keeps the call's camera, microphone and peer connection alive while the popup is closed, and plays the ringtone.",
     });
-    // Its promise stayed pending for seconds after the document had loaded (Chromium 156 here): only a failure is read from it.
+    // Its promise can stay pending long after the document has loaded: the port says it is ready, only a failure is read from here.
     const failed = new Promise<never>((_, reject) => void created.catch(reject));
     await Promise.race([portConnected(), failed]);
   })().finally(() => {
@@ -69,17 +70,11 @@ async function ensureOffscreenDocument(): Promise<void> {
   return creating;
 }
 
-// One chain for every message, so 'start' always arrives before 'connect' and signals after both.
-let chain: Promise<unknown> = Promise.resolve();
-
-function inOrder(send: () => Promise<void>): Promise<void> {
-  const next = chain.then(send);
-  chain = next.catch(() => undefined);
-  return next;
-}
+// One queue for every message, so 'start' always arrives before 'connect' and signals after both.
+const messages = createSerialQueue();
 
 export function sendToOffscreen(message: OffscreenMessage): Promise<void> {
-  return inOrder(async () => {
+  return messages.run(async () => {
     await ensureOffscreenDocument();
     port!.postMessage(message);
   });
@@ -87,7 +82,7 @@ export function sendToOffscreen(message: OffscreenMessage): Promise<void> {
 
 /** Tells the document if it exists; never creates one just to say something. */
 export function notifyOffscreen(message: OffscreenMessage): Promise<void> {
-  return inOrder(async () => {
+  return messages.run(async () => {
     if (!port && !creating && !(await offscreenExists())) return;
     await ensureOffscreenDocument();
     port!.postMessage(message);
@@ -95,7 +90,7 @@ export function notifyOffscreen(message: OffscreenMessage): Promise<void> {
 }
 
 export function closeOffscreenDocument(): Promise<void> {
-  return inOrder(async () => {
+  return messages.run(async () => {
     if (creating) await creating.catch(() => undefined);
     if (port || (await offscreenExists())) await chrome.offscreen.closeDocument();
     port = null;
