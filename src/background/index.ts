@@ -143,6 +143,7 @@ async function start(): Promise<CallController> {
     loadDeviceStore(() => void ready.then(publish)),
   ]);
   const calls = await createCallController({
+    storage: browser.storage.session,
     signaling: () => link,
     startOffscreen: sendToOffscreen,
     notifyOffscreen,
