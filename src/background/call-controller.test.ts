@@ -36,7 +36,7 @@ async function worker(storage: MemoryStorage = memoryStorage()) {
     onChange: () => undefined,
     log,
   });
-  const relay = createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log });
+  const relay = await createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log, storage });
   return { calls, relay, link, offscreen, logged, storage };
 }
 

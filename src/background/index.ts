@@ -176,10 +176,7 @@ async function start(): Promise<CallController> {
       }).catch((error: unknown) => log('Could not show the incoming call', error));
     },
   });
-  relay = createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log });
-  // A fresh worker mid-ring: the offscreen document sends its prepared answer again on reconnecting, to be kept here.
-  const { call } = calls.record();
-  if (call.phase === 'ringing') relay.hold(call.callId);
+  relay = await createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log, storage: browser.storage.session });
   shownPhase = calls.record().call.phase;
   if (shownPhase === 'ringing') noteRingWindow();
   // A call that ended just before the last worker stopped may not be in the history yet; written twice it is still one entry.
