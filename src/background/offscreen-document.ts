@@ -22,13 +22,21 @@ let port: browser.Runtime.Port | null = null;
 const portWaiters: (() => void)[] = [];
 let creating: Promise<void> | null = null;
 
-/** The document connected (at load, or again after this worker restarted). `onGone` hears when that port breaks. */
-export function adoptOffscreenPort(next: browser.Runtime.Port, onGone: () => void): void {
+export interface OffscreenPortListeners {
+  /** A message from the document. */
+  message(raw: unknown): void;
+  /** The port broke: the document closed, crashed, or was closed under us. */
+  gone(): void;
+}
+
+/** The document connected (at load, or again after this worker restarted). */
+export function adoptOffscreenPort(next: browser.Runtime.Port, listeners: OffscreenPortListeners): void {
   port = next;
   for (const wake of portWaiters.splice(0)) wake();
+  next.onMessage.addListener(listeners.message);
   next.onDisconnect.addListener(() => {
     if (port === next) port = null;
-    onGone();
+    listeners.gone();
   });
 }
 
