@@ -10,9 +10,11 @@
  * extension page per ICE candidate. The document's own messages come up the
  * same port (see its notify()).
  */
-import type browser from 'webextension-polyfill';
+import browser from 'webextension-polyfill';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { createSerialQueue } from '../shared/serial-queue';
+import { findContexts } from './chrome/contexts';
+import * as offscreen from './chrome/offscreen';
 
 const OFFSCREEN_PATH = 'src/offscreen/index.html';
 /** A document whose port has not connected by then failed to load. */
@@ -41,11 +43,7 @@ export function adoptOffscreenPort(next: browser.Runtime.Port, listeners: Offscr
 }
 
 export async function offscreenExists(): Promise<boolean> {
-  const contexts = await chrome.runtime.getContexts({
-    contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT],
-    documentUrls: [chrome.runtime.getURL(OFFSCREEN_PATH)],
-  });
-  return contexts.length > 0;
+  return (await findContexts('offscreen-document', browser.runtime.getURL(OFFSCREEN_PATH))).length > 0;
 }
 
 function portConnected(): Promise<void> {
@@ -64,11 +62,11 @@ async function ensureOffscreenDocument(): Promise<void> {
   // Keep the in-flight creation so two callers never create two documents.
   creating ??= (async () => {
     if (await offscreenExists()) return portConnected();
-    const created = chrome.offscreen.createDocument({
-      url: OFFSCREEN_PATH,
-      reasons: [chrome.offscreen.Reason.USER_MEDIA, chrome.offscreen.Reason.WEB_RTC, chrome.offscreen.Reason.AUDIO_PLAYBACK],
-      justification: "Keeps the call's camera, microphone and peer connection alive while the popup is closed, and plays the ringtone.",
-    });
+    const created = offscreen.createOffscreenDocument(
+      OFFSCREEN_PATH,
+      ['USER_MEDIA', 'WEB_RTC', 'AUDIO_PLAYBACK'],
+      "Keeps the call's camera, microphone and peer connection alive while the popup is closed, and plays the ringtone.",
+    );
     // Its promise can stay pending long after the document has loaded: the port says it is ready, only a failure is read from here.
     const failed = new Promise<never>((_, reject) => void created.catch(reject));
     await Promise.race([portConnected(), failed]);
@@ -100,7 +98,7 @@ export function notifyOffscreen(message: OffscreenMessage): Promise<void> {
 export function closeOffscreenDocument(): Promise<void> {
   return messages.run(async () => {
     if (creating) await creating.catch(() => undefined);
-    if (port || (await offscreenExists())) await chrome.offscreen.closeDocument();
+    if (port || (await offscreenExists())) await offscreen.closeOffscreenDocument();
     port = null;
   });
 }
