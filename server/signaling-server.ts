@@ -1,6 +1,7 @@
 /** The typed Socket.IO server and socket: one protocol module gives both sides their event types. */
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/protocol';
+import type { SerialQueue } from '../src/shared/serial-queue';
 import type { ConnectionBudget } from './connection-budget';
 
 export interface PeerData {
@@ -14,8 +15,8 @@ export interface PeerData {
   budget: ConnectionBudget;
   /** Until the connection registers: when it is dropped for not doing so. */
   registerDeadline?: ReturnType<typeof setTimeout>;
-  /** The request being handled and those queued behind it; absent when there are none (an idle connection holds no promise). */
-  inFlight?: Promise<void>;
+  /** This connection's requests, handled one after another (an idle queue holds no promise). */
+  requests: SerialQueue;
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;

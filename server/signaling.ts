@@ -27,6 +27,7 @@ import type { LimitedEvent, Refusal } from './rate-limits';
 import { leave, register } from './registration';
 import { rejoin } from './rejoin';
 import type { PeerSocket, SignalingServer } from './signaling-server';
+import { createSerialQueue } from '../src/shared/serial-queue';
 
 type Ack = (result: Result) => void;
 /** A known event's payload parsed and handled, or the reason why not. */
@@ -167,23 +168,12 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
   const depart = leave(context);
   const failed = (error: unknown) => context.log.error({ event: 'request', err: error }, 'could not answer a request');
 
-  /**
-   * One connection's requests are handled one after another, in the order
-   * sent, though each may await Redis: a signal sent right behind an accept is
-   * judged after that accept, never before it.
-   */
-  function inOrder(socket: PeerSocket, run: () => Promise<void>): void {
-    const queued = socket.data.inFlight ? socket.data.inFlight.then(run) : run();
-    socket.data.inFlight = queued;
-    void queued.then(() => {
-      if (socket.data.inFlight === queued) socket.data.inFlight = undefined;
-    });
-  }
-
   function onEvent(this: PeerSocket, event: unknown, payload?: unknown, ack?: unknown): void {
     const handle = typeof event === 'string' ? routes.get(event) : undefined;
     if (!handle) return void dropUnknown(context, this).catch(failed);
-    inOrder(this, () => answer(context, this, event as LimitedEvent, handle, payload, ack).catch(failed));
+    // One connection's requests are handled in the order sent, though each may await Redis: a signal sent right
+    // behind an accept is judged after that accept, never before it.
+    void this.data.requests.run(() => answer(context, this, event as LimitedEvent, handle, payload, ack).catch(failed));
   }
 
   function onDisconnect(this: PeerSocket): void {
@@ -198,6 +188,7 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     trimHandshake(socket);
     socket.data.challenge = randomBytes(32).toString('base64url');
     socket.data.budget = {};
+    socket.data.requests = createSerialQueue();
     socket.data.registerDeadline = setTimeout(registerDeadlinePassed, context.config.registerTimeoutMs, socket);
     socket.emit('hello', { protocol: PROTOCOL_VERSION, challenge: socket.data.challenge });
     socket.onAny(onEvent);

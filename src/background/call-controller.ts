@@ -12,11 +12,15 @@ import type { DeviceChoice } from '../shared/devices';
 import type { SignalData } from '../shared/protocol';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { clearSetupMarks, markSetupStep } from '../shared/setup-marks';
+import { createSerialQueue } from '../shared/serial-queue';
 import { t } from '../shared/wording';
 import { type CallRecord, loadCallRecord, saveCallRecord } from './call-store';
+import type { StorageArea } from './storage-area';
 import { type ReplyTo, type RequestEvent, type RequestPayload, type SignalingLink, unreachable } from './signaling-link';
 
 export interface CallControllerDeps {
+  /** Where the call outlives this worker: browser.storage.session. */
+  storage: StorageArea;
   signaling(): SignalingLink | null;
   startOffscreen(message: OffscreenMessage): Promise<void>;
   notifyOffscreen(message: OffscreenMessage): Promise<void>;
@@ -29,7 +33,7 @@ export interface CallControllerDeps {
   releaseSignals(callId: string): SignalData[];
   /** Carries out a sharing command; failures come back as share events. */
   runShare(command: ShareCommand): Promise<void>;
-  /** Called after every change, with the state persisted. */
+  /** Called after every change, once its write to storage has settled (whether or not it succeeded). */
   onChange(record: CallRecord): void;
   log(message: string, error?: unknown): void;
 }
@@ -44,14 +48,21 @@ export interface CallController {
 }
 
 export async function createCallController(deps: CallControllerDeps): Promise<CallController> {
-  let record = await loadCallRecord();
+  let record = await loadCallRecord(deps.storage);
   // Events are applied one at a time, in arrival order, even though each one awaits storage.
-  let queue: Promise<void> = Promise.resolve();
+  const queue = createSerialQueue();
   let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /**
+   * The new state is this worker's at once, and is written before its commands run so a worker stopped in between
+   * wakes up knowing them. A write that fails costs only that: the step goes ahead, for a hang-up whose write failed
+   * must still stop the camera and tell the server.
+   */
   async function commit(next: CallRecord): Promise<void> {
     record = next;
-    await saveCallRecord(record);
+    await saveCallRecord(deps.storage, record).catch((error: unknown) =>
+      deps.log('Could not store the call; a restarted worker would not know of this change', error),
+    );
     armDeadline();
     deps.onChange(record);
   }
@@ -107,12 +118,7 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
 
   /** Applies one event in order, then runs its commands outside the queue: they may dispatch follow-up events (a server's answer). */
   function inQueue(apply: () => Promise<{ commands: CallCommand[]; shareCommands: ShareCommand[] }>): Promise<void> {
-    const step = queue.then(apply);
-    queue = step.then(
-      () => undefined,
-      () => undefined,
-    );
-    return step.then(async ({ commands, shareCommands }) => {
+    return queue.run(apply).then(async ({ commands, shareCommands }) => {
       for (const command of commands) {
         await run(command).catch((error: unknown) => deps.log(`Could not ${command.type}`, error));
       }
@@ -155,12 +161,12 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
       });
     },
 
-    async setMediaNotice(notice) {
-      await (queue = queue.then(() => commit({ ...record, mediaNotice: notice })));
+    setMediaNotice(notice) {
+      return queue.run(() => commit({ ...record, mediaNotice: notice }));
     },
 
-    async setQuality(level) {
-      await (queue = queue.then(() => (record.call.phase !== 'active' || record.quality === level ? undefined : commit({ ...record, quality: level }))));
+    setQuality(level) {
+      return queue.run(() => (record.call.phase !== 'active' || record.quality === level ? undefined : commit({ ...record, quality: level })));
     },
   };
   armDeadline();

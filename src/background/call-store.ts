@@ -3,11 +3,11 @@
  * at will; storage.session survives that (and is cleared with the browser,
  * as a call is), so the worker reloads the call from here on every start.
  */
-import browser from 'webextension-polyfill';
 import type { HistoryEntry } from '../shared/call-history';
 import type { QualityLevel } from '../shared/call-quality';
 import { type CallState, IDLE } from '../shared/call-state';
 import { NOT_SHARING, type ShareState } from '../shared/share-state';
+import type { StorageArea } from './storage-area';
 
 export interface CallRecord {
   call: CallState;
@@ -25,12 +25,13 @@ export interface CallRecord {
 
 const KEY = 'callRecord';
 
-export async function loadCallRecord(): Promise<CallRecord> {
-  const stored = await browser.storage.session.get(KEY);
+/** `storage` is browser.storage.session in the extension. */
+export async function loadCallRecord(storage: StorageArea): Promise<CallRecord> {
+  const stored = await storage.get(KEY);
   // Spread over the defaults: a record saved by an older version has no `share`, `finished` or `quality`.
   return { call: IDLE, mediaNotice: null, share: NOT_SHARING, finished: null, quality: null, ...(stored[KEY] as Partial<CallRecord> | undefined) };
 }
 
-export async function saveCallRecord(record: CallRecord): Promise<void> {
-  await browser.storage.session.set({ [KEY]: record });
+export function saveCallRecord(storage: StorageArea, record: CallRecord): Promise<void> {
+  return storage.set({ [KEY]: record });
 }

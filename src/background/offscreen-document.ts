@@ -10,8 +10,11 @@
  * extension page per ICE candidate. The document's own messages come up the
  * same port (see its notify()).
  */
-import type browser from 'webextension-polyfill';
+import browser from 'webextension-polyfill';
 import type { OffscreenMessage } from '../shared/runtime-messages';
+import { createSerialQueue } from '../shared/serial-queue';
+import { findContexts } from './chrome/contexts';
+import * as offscreen from './chrome/offscreen';
 
 const OFFSCREEN_PATH = 'src/offscreen/index.html';
 /** A document whose port has not connected by then failed to load. */
@@ -21,22 +24,26 @@ let port: browser.Runtime.Port | null = null;
 const portWaiters: (() => void)[] = [];
 let creating: Promise<void> | null = null;
 
-/** The document connected (at load, or again after this worker restarted). `onGone` hears when that port breaks. */
-export function adoptOffscreenPort(next: browser.Runtime.Port, onGone: () => void): void {
+export interface OffscreenPortListeners {
+  /** A message from the document. */
+  message(raw: unknown): void;
+  /** The port broke: the document closed, crashed, or was closed under us. */
+  gone(): void;
+}
+
+/** The document connected (at load, or again after this worker restarted). */
+export function adoptOffscreenPort(next: browser.Runtime.Port, listeners: OffscreenPortListeners): void {
   port = next;
   for (const wake of portWaiters.splice(0)) wake();
+  next.onMessage.addListener(listeners.message);
   next.onDisconnect.addListener(() => {
     if (port === next) port = null;
-    onGone();
+    listeners.gone();
   });
 }
 
 export async function offscreenExists(): Promise<boolean> {
-  const contexts = await chrome.runtime.getContexts({
-    contextTypes: [chrome.runtime.ContextType.OFFSCREEN_DOCUMENT],
-    documentUrls: [chrome.runtime.getURL(OFFSCREEN_PATH)],
-  });
-  return contexts.length > 0;
+  return (await findContexts('offscreen-document', browser.runtime.getURL(OFFSCREEN_PATH))).length > 0;
 }
 
 function portConnected(): Promise<void> {
@@ -55,12 +62,12 @@ async function ensureOffscreenDocument(): Promise<void> {
   // Keep the in-flight creation so two callers never create two documents.
   creating ??= (async () => {
     if (await offscreenExists()) return portConnected();
-    const created = chrome.offscreen.createDocument({
-      url: OFFSCREEN_PATH,
-      reasons: [chrome.offscreen.Reason.USER_MEDIA, chrome.offscreen.Reason.WEB_RTC, chrome.offscreen.Reason.AUDIO_PLAYBACK],
-      justification: "Keeps the call's camera, microphone and peer connection alive while the popup is closed, and plays the ringtone.",
-    });
-    // Its promise stayed pending for seconds after the document had loaded (Chromium 156 here): only a failure is read from it.
+    const created = offscreen.createOffscreenDocument(
+      OFFSCREEN_PATH,
+      ['USER_MEDIA', 'WEB_RTC', 'AUDIO_PLAYBACK'],
+      "Keeps the call's camera, microphone and peer connection alive while the popup is closed, and plays the ringtone.",
+    );
+    // Its promise can stay pending long after the document has loaded: the port says it is ready, only a failure is read from here.
     const failed = new Promise<never>((_, reject) => void created.catch(reject));
     await Promise.race([portConnected(), failed]);
   })().finally(() => {
@@ -69,17 +76,11 @@ async function ensureOffscreenDocument(): Promise<void> {
   return creating;
 }
 
-// One chain for every message, so 'start' always arrives before 'connect' and signals after both.
-let chain: Promise<unknown> = Promise.resolve();
-
-function inOrder(send: () => Promise<void>): Promise<void> {
-  const next = chain.then(send);
-  chain = next.catch(() => undefined);
-  return next;
-}
+// One queue for every message, so 'start' always arrives before 'connect' and signals after both.
+const messages = createSerialQueue();
 
 export function sendToOffscreen(message: OffscreenMessage): Promise<void> {
-  return inOrder(async () => {
+  return messages.run(async () => {
     await ensureOffscreenDocument();
     port!.postMessage(message);
   });
@@ -87,7 +88,7 @@ export function sendToOffscreen(message: OffscreenMessage): Promise<void> {
 
 /** Tells the document if it exists; never creates one just to say something. */
 export function notifyOffscreen(message: OffscreenMessage): Promise<void> {
-  return inOrder(async () => {
+  return messages.run(async () => {
     if (!port && !creating && !(await offscreenExists())) return;
     await ensureOffscreenDocument();
     port!.postMessage(message);
@@ -95,9 +96,9 @@ export function notifyOffscreen(message: OffscreenMessage): Promise<void> {
 }
 
 export function closeOffscreenDocument(): Promise<void> {
-  return inOrder(async () => {
+  return messages.run(async () => {
     if (creating) await creating.catch(() => undefined);
-    if (port || (await offscreenExists())) await chrome.offscreen.closeDocument();
+    if (port || (await offscreenExists())) await offscreen.closeOffscreenDocument();
     port = null;
   });
 }

@@ -3,14 +3,17 @@
  * once; the grant belongs to the extension's origin and the offscreen document
  * can capture from then on.
  */
+import browser from 'webextension-polyfill';
+import { findContexts } from './chrome/contexts';
+
 const PERMISSION_PATH = 'src/permission/index.html';
 
 export async function openPermissionPage(): Promise<void> {
-  const url = chrome.runtime.getURL(PERMISSION_PATH);
-  const [open] = await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.TAB], documentUrls: [url] });
+  const url = browser.runtime.getURL(PERMISSION_PATH);
+  const [open] = await findContexts('tab', url);
   if (open && open.tabId >= 0) {
-    await chrome.tabs.update(open.tabId, { active: true });
+    await browser.tabs.update(open.tabId, { active: true });
     return;
   }
-  await chrome.tabs.create({ url });
+  await browser.tabs.create({ url });
 }

@@ -34,3 +34,22 @@ export async function showRingAlert(call: CallState, nicknames: Nicknames, ringt
     await ringtone(false);
   }
 }
+
+export interface RingButtonDeps {
+  /** The setting as this worker knows it; false in a worker the click itself woke, which has not loaded it yet. */
+  openCallViewOnAccept(): boolean;
+  openCallViewInGesture(): void;
+  answer(accept: boolean): Promise<void>;
+  /** The popup is where the call's video is. */
+  openPopup(): Promise<void>;
+}
+
+/** Accept or Decline on the ring notification. */
+export function answerFromNotification(id: string, button: number, deps: RingButtonDeps): void {
+  if (!isRingNotification(id)) return;
+  const accept = button === ACCEPT_BUTTON;
+  // Before any await: the side panel opens only within the click's gesture. (A ringing call keeps the worker awake,
+  // so a worker woken by the click, without the setting loaded, is rare.)
+  if (accept && deps.openCallViewOnAccept()) deps.openCallViewInGesture();
+  void deps.answer(accept).then(() => (accept ? deps.openPopup() : undefined));
+}

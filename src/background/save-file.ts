@@ -4,23 +4,25 @@
  * there), so it hands the worker a blob: URL of its disk-backed copy; the
  * downloads API copies from that URL, and never holds the whole file in memory.
  */
+import browser from 'webextension-polyfill';
+
 export async function saveToDownloads(url: string, filename: string): Promise<string | null> {
   let downloadId: number;
   try {
-    downloadId = await chrome.downloads.download({ url, filename, conflictAction: 'uniquify', saveAs: false });
+    downloadId = await browser.downloads.download({ url, filename, conflictAction: 'uniquify', saveAs: false });
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
   return new Promise((resolve) => {
-    const listener = (delta: chrome.downloads.DownloadDelta) => {
+    const listener = (delta: browser.Downloads.OnChangedDownloadDeltaType) => {
       if (delta.id !== downloadId || !delta.state) return;
       if (delta.state.current === 'in_progress') return;
-      chrome.downloads.onChanged.removeListener(listener);
+      browser.downloads.onChanged.removeListener(listener);
       resolve(delta.state.current === 'complete' ? null : `the download was interrupted (${delta.error?.current ?? 'unknown reason'}).`);
     };
-    chrome.downloads.onChanged.addListener(listener);
+    browser.downloads.onChanged.addListener(listener);
     // It may have finished before the listener was there.
-    void chrome.downloads.search({ id: downloadId }).then(([item]) => {
+    void browser.downloads.search({ id: downloadId }).then(([item]) => {
       if (item?.state === 'complete') listener({ id: downloadId, state: { current: 'complete' } });
       if (item?.state === 'interrupted') listener({ id: downloadId, state: { current: 'interrupted' }, error: { current: item.error ?? 'unknown' } });
     });

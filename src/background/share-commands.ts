@@ -4,8 +4,11 @@
  * person invoked PeerDial on that tab; the offscreen document then turns the
  * id into tracks and sends them in the call.
  */
+import browser from 'webextension-polyfill';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { describeCaptureError, type ShareCommand, type ShareEvent } from '../shared/share-state';
+import { findContexts } from './chrome/contexts';
+import { tabStreamId } from './chrome/tab-capture';
 
 const SCREEN_PICKER_PATH = 'src/share-screen/index.html';
 /** Room for Chrome's picker to appear over the little page that asks for it. */
@@ -30,7 +33,7 @@ export function createShareRunner(deps: ShareCaptureDeps): (command: ShareComman
     if (source.kind === 'screen') return openScreenPicker();
     let streamId: string;
     try {
-      streamId = await chrome.tabCapture.getMediaStreamId({ targetTabId: source.tabId });
+      streamId = await tabStreamId(source.tabId);
     } catch (error) {
       return deps.report({ type: 'failed', message: describeCaptureError(messageOf(error)) });
     }
@@ -44,7 +47,7 @@ export function createShareRunner(deps: ShareCaptureDeps): (command: ShareComman
  * Screens and windows go through Chrome's own picker. chrome.desktopCapture
  * refuses to show it for a worker without a target tab (and a tab's id would
  * serve that web page only), and its id works only in the document that asked
- * (the offscreen document got "AbortError: Error starting tab capture"), so a
+ * (elsewhere capture fails to start), so a
  * small PeerDial window asks, captures, hands the stream to the offscreen
  * document, and stays open while the screen is shared: closing it stops the
  * capture. getDisplayMedia is no option either: it needs a click in the
@@ -52,21 +55,18 @@ export function createShareRunner(deps: ShareCaptureDeps): (command: ShareComman
  */
 async function openScreenPicker(): Promise<void> {
   await closeScreenPicker();
-  await chrome.windows.create({ url: chrome.runtime.getURL(SCREEN_PICKER_PATH), type: 'popup', focused: true, ...SCREEN_PICKER_SIZE });
+  await browser.windows.create({ url: browser.runtime.getURL(SCREEN_PICKER_PATH), type: 'popup', focused: true, ...SCREEN_PICKER_SIZE });
 }
 
 export async function closeScreenPicker(): Promise<void> {
-  const open = await chrome.runtime.getContexts({
-    contextTypes: [chrome.runtime.ContextType.TAB],
-    documentUrls: [chrome.runtime.getURL(SCREEN_PICKER_PATH)],
-  });
-  await Promise.all(open.filter((context) => context.tabId >= 0).map((context) => chrome.tabs.remove(context.tabId).catch(() => undefined)));
+  const open = await findContexts('tab', browser.runtime.getURL(SCREEN_PICKER_PATH));
+  await Promise.all(open.filter((context) => context.tabId >= 0).map((context) => browser.tabs.remove(context.tabId).catch(() => undefined)));
 }
 
 /** After the offscreen document says the capture ended: a tab that is gone was closed; otherwise Chrome ended the capture (its own "Stop sharing"). */
 export async function whyShareEnded(tabId: number | null): Promise<'tab-closed' | 'capture-ended'> {
   if (tabId === null) return 'capture-ended';
-  return chrome.tabs.get(tabId).then(
+  return browser.tabs.get(tabId).then(
     () => 'capture-ended',
     () => 'tab-closed',
   );

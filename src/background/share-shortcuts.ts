@@ -14,13 +14,13 @@ const PROBLEM_NOTIFICATION = 'share-problem';
 
 /** Context menu items outlive the worker; they are made once per install or update. */
 export function createShareMenu(): void {
-  chrome.contextMenus.create({ id: SHARE_TAB_MENU, title: t('menuShareTab'), contexts: ['page'] }, () => {
+  browser.contextMenus.create({ id: SHARE_TAB_MENU, title: t('menuShareTab'), contexts: ['page'] }, () => {
     // Already there from an earlier start: nothing to do.
-    void chrome.runtime.lastError;
+    void browser.runtime.lastError;
   });
 }
 
-function tabRef(tab: chrome.tabs.Tab | undefined): TabRef | null {
+function tabRef(tab: browser.Tabs.Tab | undefined): TabRef | null {
   return tab?.id !== undefined && tab.id >= 0 ? { id: tab.id, title: tab.title ?? null } : null;
 }
 
@@ -37,14 +37,14 @@ async function sayProblem(reply: Reply): Promise<void> {
 
 /** Registered at the worker's top level, so a command or click wakes it. */
 export function listenForShareShortcuts(shareTab: (tab: TabRef) => Promise<Reply>): void {
-  const share = (tab: chrome.tabs.Tab | undefined) => {
+  const share = (tab: browser.Tabs.Tab | undefined) => {
     const ref = tabRef(tab);
     if (ref) void shareTab(ref).then(sayProblem);
   };
-  chrome.commands.onCommand.addListener((command, tab) => {
+  browser.commands.onCommand.addListener((command, tab) => {
     if (command === SHARE_TAB_COMMAND) share(tab);
   });
-  chrome.contextMenus.onClicked.addListener((info, tab) => {
+  browser.contextMenus.onClicked.addListener((info, tab) => {
     if (info.menuItemId === SHARE_TAB_MENU) share(tab);
   });
 }

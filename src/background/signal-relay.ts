@@ -7,10 +7,15 @@
  */
 import type { CallEvent, CallState } from '../shared/call-state';
 import { ErrorCode, type PeerStatus, type SignalData, splitForAccept } from '../shared/protocol';
+import { createSerialQueue } from '../shared/serial-queue';
 import type { SignalingLink } from './signaling-link';
+import type { StorageArea } from './storage-area';
 
 /** An offer and its candidates are a few dozen messages; far more means the call is not coming back. */
 const MAX_WAITING_SIGNALS = 500;
+
+/** Where the held signals outlive this worker: a callee's answer is made once, while it rings, and a restarted worker must still send it. */
+const HELD_KEY = 'heldSignals';
 
 /** Failures that clear up by themselves once the link, the server or the peer is back. */
 const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.Unreachable, ErrorCode.Unavailable, ErrorCode.NoSuchCall]);
@@ -19,7 +24,14 @@ export interface SignalRelayDeps {
   link(): SignalingLink | null;
   call(): CallState;
   dispatch(event: CallEvent): Promise<void>;
-  log(message: string): void;
+  log(message: string, error?: unknown): void;
+  /** browser.storage.session: the held signals are kept there too. */
+  storage: StorageArea;
+}
+
+interface Held {
+  callId: string;
+  signals: SignalData[];
 }
 
 export interface SignalRelay {
@@ -27,12 +39,14 @@ export interface SignalRelay {
   /**
    * A call rings: what the callee's prepared peer connection sends for it is
    * kept here, for the server refuses a callee's signals before its accept.
+   * They are stored too, and restored when a new worker starts.
    */
   hold(callId: string): void;
   /**
    * The accept is going: the signals kept for its call ride in it (as many as
    * fit, see splitForAccept; the rest follow it, in order), and new ones go at
-   * once. Call it right before sending the accept.
+   * once. Call it right before sending the accept. It reads the copy in
+   * memory: the accept never waits for storage.
    */
   release(callId: string): SignalData[];
   /** The link registered again: tell the server this call goes on, then send what waited. */
@@ -40,12 +54,34 @@ export interface SignalRelay {
   peerStatus(status: PeerStatus): void;
 }
 
-export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
+/** The relay, with the signals a ringing call held before this worker started. */
+export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRelay> {
   let waiting: { callId: string; data: SignalData }[] = [];
-  let held: { callId: string; signals: SignalData[] } | null = null;
+  const stored = await deps.storage.get(HELD_KEY).then(
+    (items) => items[HELD_KEY] as Held | null | undefined,
+    (error: unknown) => deps.log('Could not read the prepared answer back', error),
+  );
+  const ringing = deps.call();
+  // Kept only for the call still ringing: what an earlier call held is worthless.
+  let held: Held | null = stored && ringing.phase === 'ringing' && ringing.callId === stored.callId ? stored : null;
   // One at a time, so signals leave in the order the peer connection made them.
-  let chain: Promise<void> = Promise.resolve();
-  const serially = (work: () => Promise<void>) => (chain = chain.then(work, work));
+  const sending = createSerialQueue();
+  const serially = (work: () => Promise<void>) =>
+    void sending.run(work).catch((error: unknown) => deps.log('A signaling message could not be sent', error));
+
+  const writes = createSerialQueue();
+  let writeQueued = false;
+  /** Writes the held signals as they are when the write runs; changes made meanwhile ride in the next one. */
+  function storeHeld(): void {
+    if (writeQueued) return;
+    writeQueued = true;
+    void writes
+      .run(() => {
+        writeQueued = false;
+        return deps.storage.set({ [HELD_KEY]: held });
+      })
+      .catch((error: unknown) => deps.log('Could not store the prepared answer; a restarted worker would not have it', error));
+  }
 
   /** The call signals belong to; a caller's start while it rings (the server holds them until the accept). */
   function currentCallId(): string | null {
@@ -64,8 +100,8 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
     return false;
   }
 
-  function flush(): Promise<void> {
-    return serially(async () => {
+  function flush(): void {
+    serially(async () => {
       const callId = currentCallId();
       waiting = waiting.filter((item) => item.callId === callId);
       while (waiting.length > 0) {
@@ -80,11 +116,15 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
     send(data) {
       const call = deps.call();
       if (held && call.phase !== 'idle' && call.callId === held.callId) {
+        // The same signal again is a document re-sending what a restarted worker restored already: one copy rides.
+        const copy = JSON.stringify(data);
+        if (held.signals.some((kept) => JSON.stringify(kept) === copy)) return;
         // An answer and its candidates, a few dozen at most; a document sending far more is not preparing a call.
         if (held.signals.length < MAX_WAITING_SIGNALS) held.signals.push(data);
+        storeHeld();
         return;
       }
-      void serially(async () => {
+      serially(async () => {
         const callId = currentCallId();
         if (!callId) return;
         // What waited for an earlier call is worthless now, and must not hold this call's signals back.
@@ -97,11 +137,13 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
 
     hold(callId) {
       held = { callId, signals: [] };
+      storeHeld();
     },
 
     release(callId) {
       const signals = held?.callId === callId ? held.signals : [];
       held = null;
+      storeHeld();
       const { riding, following } = splitForAccept(signals);
       // Sent after the accept that is emitted the moment this returns: the relay's sending is never synchronous.
       for (const data of following) relay.send(data);
@@ -120,13 +162,15 @@ export function createSignalRelay(deps: SignalRelayDeps): SignalRelay {
             return;
           }
           await deps.dispatch({ type: 'peer-status', online: result.peerOnline, now: Date.now() });
-          if (result.peerOnline) await flush();
+          if (result.peerOnline) flush();
         });
     },
 
     peerStatus({ callId, online }) {
       if (callId !== currentCallId()) return;
-      void deps.dispatch({ type: 'peer-status', online, now: Date.now() }).then(() => (online ? flush() : undefined));
+      void deps.dispatch({ type: 'peer-status', online, now: Date.now() }).then(() => {
+        if (online) flush();
+      });
     },
   };
   return relay;

@@ -5,12 +5,14 @@
  * id is looked up when the popup opens, and the click calls open() at once.
  */
 import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { openSidePanel } from '../background/chrome/side-panel';
 import { t } from '../shared/wording';
 
 export function useWindowId(): number | null {
   const [windowId, setWindowId] = useState<number | null>(null);
   useEffect(() => {
-    void chrome.windows.getCurrent().then((current) => setWindowId(current.id ?? null));
+    void browser.windows.getCurrent().then((current) => setWindowId(current.id ?? null));
   }, []);
   return windowId;
 }
@@ -18,7 +20,7 @@ export function useWindowId(): number | null {
 /** Call synchronously from a click handler; a refusal comes back in words. */
 export function openCallView(windowId: number | null, onProblem: (message: string) => void): void {
   if (windowId === null) return onProblem(t('callViewNoWindow'));
-  chrome.sidePanel.open({ windowId }).catch((error: unknown) => {
+  openSidePanel(windowId).catch((error: unknown) => {
     onProblem(t('callViewFailed', error instanceof Error ? error.message : String(error)));
   });
 }

@@ -4,6 +4,7 @@
  * with no second peer connection and no re-encoding.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { extensionWindows } from '../background/chrome/extension-views';
 import { type CallStreams, STREAMS_CHANNEL } from '../shared/call-streams';
 
 interface Found {
@@ -12,9 +13,9 @@ interface Found {
 }
 
 function findStreams(): Found | null {
-  for (const view of chrome.extension.getViews()) {
-    const streams = (view as Window).peerdialStreams;
-    if (streams) return { streams, owner: view as Window };
+  for (const view of extensionWindows()) {
+    const streams = view.peerdialStreams;
+    if (streams) return { streams, owner: view };
   }
   return null;
 }

@@ -12,6 +12,8 @@ import type { BackgroundMessage } from '../shared/runtime-messages';
 import { t } from '../shared/wording';
 import { localizePage } from '../i18n/localize-page';
 import { captureFailure, captureShare } from '../offscreen/share-capture';
+import { chooseDesktopMedia } from '../background/chrome/desktop-capture';
+import { extensionWindows } from '../background/chrome/extension-views';
 
 localizePage();
 const hint = document.getElementById('hint') as HTMLParagraphElement;
@@ -21,7 +23,7 @@ function tell(message: BackgroundMessage): Promise<unknown> {
 }
 
 function offscreenWindow(): Window | null {
-  return (chrome.extension.getViews() as Window[]).find((view) => typeof view.peerdialShareStream === 'function') ?? null;
+  return extensionWindows().find((view) => typeof view.peerdialShareStream === 'function') ?? null;
 }
 
 let sharing = false;
@@ -29,13 +31,13 @@ let sharing = false;
 window.addEventListener('pagehide', () => void tell({ target: 'background', type: sharing ? 'screen-closed' : 'screen-cancelled' }));
 
 // Tabs too: Chrome's list is also the way to share a tab other than the one PeerDial was opened on.
-chrome.desktopCapture.chooseDesktopMedia(['screen', 'window', 'tab', 'audio'], async (streamId, options) => {
+void chooseDesktopMedia(['screen', 'window', 'tab', 'audio']).then(async ({ streamId, canRequestAudioTrack }) => {
   if (!streamId) {
     window.close();
     return;
   }
   try {
-    const stream = await captureShare('desktop', streamId, options?.canRequestAudioTrack ?? false);
+    const stream = await captureShare('desktop', streamId, canRequestAudioTrack);
     const engine = offscreenWindow();
     if (!engine) throw new Error(t('shareScreenNoCall'));
     await engine.peerdialShareStream!(stream);

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UNANSWERED_RING_MS } from '../shared/call-state';
+import type { OffscreenMessage } from '../shared/runtime-messages';
+import { createCallController } from './call-controller';
+import { createSignalRelay } from './signal-relay';
+import { ANSWER, candidate, fakeLink, memoryStorage, type MemoryStorage, settle } from './test-fakes';
+
+const PEER = 'B7KQ-PEER';
+const CALL_ID = 'call-1';
+const ICE = [{ urls: ['stun:stun.example.org'] }];
+
+/** The controller with the worker's real signal relay, over a fake link, a fake offscreen document and memory storage. */
+async function worker(storage: MemoryStorage = memoryStorage()) {
+  const link = fakeLink();
+  link.reply = (event) => (event === 'ring' ? { ok: true, callId: CALL_ID, iceServers: ICE } : { ok: true });
+  const offscreen: OffscreenMessage['type'][] = [];
+  const logged: string[] = [];
+  const log = (message: string) => void logged.push(message);
+  const toOffscreen = (message: OffscreenMessage) => {
+    offscreen.push(message.type);
+    return Promise.resolve();
+  };
+  const calls = await createCallController({
+    storage,
+    signaling: () => link,
+    startOffscreen: toOffscreen,
+    notifyOffscreen: toOffscreen,
+    closeOffscreen: () => {
+      offscreen.push('closed' as OffscreenMessage['type']);
+      return Promise.resolve();
+    },
+    deviceChoice: () => ({ mic: null, camera: null, speaker: null }),
+    holdSignals: (callId) => relay.hold(callId),
+    releaseSignals: (callId) => relay.release(callId),
+    runShare: () => Promise.resolve(),
+    onChange: () => undefined,
+    log,
+  });
+  const relay = await createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log, storage });
+  return { calls, relay, link, offscreen, logged, storage };
+}
+
+/** A connected call, as the caller. */
+async function inCall(storage?: MemoryStorage) {
+  const w = await worker(storage);
+  await w.calls.dispatch({ type: 'dial', peer: PEER, now: Date.now() });
+  await settle();
+  await w.calls.dispatch({ type: 'accepted', callId: CALL_ID, now: Date.now() });
+  await w.calls.dispatch({ type: 'media-connected', now: Date.now() });
+  expect(w.calls.record().call.phase).toBe('active');
+  w.link.sent.length = 0;
+  w.offscreen.length = 0;
+  return w;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the call controller', () => {
+  it('dialing asks the server to ring the peer and starts the camera and microphone', async () => {
+    const { calls, link, offscreen } = await worker();
+    await calls.dispatch({ type: 'dial', peer: PEER, now: Date.now() });
+    await settle();
+    expect(link.sent).toEqual([{ event: 'ring', payload: { to: PEER } }]);
+    // The server's answer names the call, and the caller's peer connection is built for it.
+    expect(calls.record().call).toMatchObject({ phase: 'calling', callId: CALL_ID });
+    expect(offscreen).toEqual(['start', 'connect']);
+  });
+
+  it('a ring nobody answers ends at its deadline: the server is told and the media stops', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const { calls, link, offscreen } = await worker();
+    await calls.dispatch({ type: 'dial', peer: PEER, now: Date.now() });
+    await settle();
+    link.sent.length = 0;
+    await vi.advanceTimersByTimeAsync(UNANSWERED_RING_MS);
+    await settle();
+    expect(calls.record().call.phase).toBe('idle');
+    expect(link.sent).toEqual([{ event: 'hangup', payload: { callId: CALL_ID } }]);
+    expect(offscreen.slice(-2)).toEqual(['stop', 'closed']);
+  });
+
+  it('accepting sends the answer prepared while it rang inside the accept', async () => {
+    const { calls, relay, link } = await worker();
+    await calls.dispatch({ type: 'incoming', callId: CALL_ID, from: PEER, iceServers: ICE, now: Date.now() });
+    // The prepared peer connection's answer and candidates, made while it rings: kept, not sent.
+    relay.send(ANSWER);
+    relay.send(candidate(1));
+    await settle();
+    expect(link.sent).toEqual([]);
+    await calls.dispatch({ type: 'accept', now: Date.now() });
+    expect(link.sent).toEqual([{ event: 'accept', payload: { callId: CALL_ID, signals: [ANSWER, candidate(1)] } }]);
+  });
+
+  it('a storage write that rejects still hangs up: the server is told and the offscreen document is told to stop', async () => {
+    const { calls, link, offscreen, logged, storage } = await inCall();
+    storage.failWrites = true;
+    await calls.dispatch({ type: 'hangup', now: Date.now() });
+    expect(calls.record().call.phase).toBe('idle');
+    expect(link.sent).toEqual([{ event: 'hangup', payload: { callId: CALL_ID } }]);
+    expect(offscreen).toEqual(['stop', 'closed']);
+    expect(logged.some((line) => line.includes('Could not store the call'))).toBe(true);
+  });
+
+  it('a rejected write does not stop later events from being applied', async () => {
+    const { calls, link, offscreen, storage } = await inCall();
+    storage.failWrites = true;
+    await calls.setQuality('poor').catch(() => undefined);
+    await calls.setMediaNotice('No camera found.').catch(() => undefined);
+    storage.failWrites = false;
+    await calls.setQuality('good');
+    expect(calls.record().quality).toBe('good');
+    await calls.dispatch({ type: 'hangup', now: Date.now() });
+    expect(calls.record().call.phase).toBe('idle');
+    expect(link.sent).toEqual([{ event: 'hangup', payload: { callId: CALL_ID } }]);
+    expect(offscreen).toEqual(['stop', 'closed']);
+  });
+});

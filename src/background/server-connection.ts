@@ -1,0 +1,73 @@
+/**
+ * The worker's one link to the signaling server, opened again whenever the
+ * code or the server address changes, and what each server event does.
+ */
+import type { SignalData } from '../shared/protocol';
+import type { OffscreenMessage, ServerLink } from '../shared/runtime-messages';
+import { markSetupStep } from '../shared/setup-marks';
+import type { CallController } from './call-controller';
+import type { SettingsStore } from './settings-store';
+import type { SignalRelay } from './signal-relay';
+import { connectSignaling, type SignalingHandlers, type SignalingLink } from './signaling-link';
+
+export interface ServerConnectionDeps {
+  settings: SettingsStore;
+  calls: CallController;
+  relay(): SignalRelay;
+  notifyOffscreen(message: OffscreenMessage): Promise<void>;
+  /** The link's status changed: the pages show it. */
+  statusChanged(): void;
+}
+
+export interface ServerConnection {
+  link(): SignalingLink | null;
+  status(): ServerLink;
+  /** Closes the current link, if any, and opens one for the current code and address. */
+  connect(): void;
+}
+
+export function createServerConnection(deps: ServerConnectionDeps): ServerConnection {
+  const { calls } = deps;
+  let link: SignalingLink | null = null;
+  let status: ServerLink = { status: 'connecting' };
+
+  /** The other side's signal, for the offscreen document's peer connection if it belongs to this call. */
+  function signalIn(callId: string, data: SignalData): void {
+    const { call } = calls.record();
+    if (call.phase === 'idle' || call.callId !== callId) return;
+    if (data.kind === 'description' && data.description.type === 'answer') markSetupStep('answer-arrived');
+    void deps.notifyOffscreen({ target: 'offscreen', type: 'signal-in', data });
+  }
+
+  const onEvent: SignalingHandlers['onEvent'] = {
+    incoming: ({ callId, from, iceServers }) => void calls.dispatch({ type: 'incoming', callId, from, iceServers, now: Date.now() }),
+    accepted: ({ callId, signals }) => {
+      markSetupStep('accepted-arrived');
+      // The answer goes to the offscreen document before the pages hear of the accept: they share one main thread,
+      // and a page redrawing for the new state would hold the answer up.
+      for (const data of signals) signalIn(callId, data);
+      void calls.dispatch({ type: 'accepted', callId, now: Date.now() });
+    },
+    ended: ({ callId, reason }) => void calls.dispatch({ type: 'ended', callId, reason, now: Date.now() }),
+    signal: ({ callId, data }) => signalIn(callId, data),
+    'peer-status': (peer) => deps.relay().peerStatus(peer),
+  };
+
+  return {
+    link: () => link,
+    status: () => status,
+    connect() {
+      link?.close();
+      const { serverUrl, identity } = deps.settings.current();
+      if (!identity) throw new Error('The identity is not loaded yet.');
+      link = connectSignaling(serverUrl, identity, {
+        onStatus(next) {
+          status = next;
+          if (next.status === 'online') deps.relay().registered();
+          deps.statusChanged();
+        },
+        onEvent,
+      });
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Small stand-ins for what the worker's modules get as parameters, for their
+ * unit tests: storage kept in a Map, and a signaling link that records each
+ * request and answers it as the test says.
+ */
+import { type Failure, ErrorCode, type SignalData } from '../shared/protocol';
+import type { RequestEvent, RequestPayload, ReplyTo, SignalingLink } from './signaling-link';
+import type { StorageArea } from './storage-area';
+
+export interface MemoryStorage extends StorageArea {
+  items: Map<string, unknown>;
+  /** While on, every write rejects as a full or unavailable storage does, and stores nothing. */
+  failWrites: boolean;
+}
+
+export function memoryStorage(): MemoryStorage {
+  const storage: MemoryStorage = {
+    items: new Map(),
+    failWrites: false,
+    get: (key) => Promise.resolve(storage.items.has(key) ? { [key]: structuredClone(storage.items.get(key)) } : {}),
+    async set(items) {
+      if (storage.failWrites) throw new Error('Resource::kQuotaBytes quota exceeded');
+      for (const [key, value] of Object.entries(items)) storage.items.set(key, structuredClone(value));
+    },
+  };
+  return storage;
+}
+
+export interface Sent {
+  event: RequestEvent;
+  payload: unknown;
+}
+
+export interface FakeLink extends SignalingLink {
+  sent: Sent[];
+  /** The server's answer to a request; `{ ok: true }` unless the test says otherwise. */
+  reply(event: RequestEvent, payload: unknown): unknown;
+}
+
+export function fakeLink(): FakeLink {
+  const link: FakeLink = {
+    sent: [],
+    reply: () => ({ ok: true }),
+    request<E extends RequestEvent>(event: E, payload: RequestPayload<E>) {
+      link.sent.push({ event, payload });
+      return Promise.resolve(link.reply(event, payload) as ReplyTo<E>);
+    },
+    close() {},
+  };
+  return link;
+}
+
+export const peerOffline: Failure = { ok: false, error: ErrorCode.Unavailable, message: 'The peer is offline.' };
+
+export function candidate(n: number): SignalData {
+  return { kind: 'candidate', candidate: { candidate: `candidate:${n} 1 udp 2122260223 10.0.0.1 ${50_000 + n} typ host`, sdpMid: '0', sdpMLineIndex: 0 } };
+}
+
+export const ANSWER: SignalData = { kind: 'description', description: { type: 'answer', sdp: 'v=0\r\n' } };
+
+/** Lets every promise already settled run its callbacks, timers aside. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
