@@ -10,7 +10,7 @@
  * notification: headless Chromium shows none.
  */
 import browser from 'webextension-polyfill';
-import { openSidePanel } from './chrome/side-panel';
+import { openSidePanel } from '../chrome/side-panel';
 
 let ringWindowId: number | null = null;
 

@@ -9,7 +9,7 @@ import '../i18n/browser-catalog';
 import browser from 'webextension-polyfill';
 import { OFFSCREEN_PORT, POPUP_PORT, RING_PREVIEW_PORT } from '../shared/runtime-messages';
 import { openCallViewInGesture } from './call-view-on-accept';
-import { openActionPopup } from './chrome/action-popup';
+import { openActionPopup } from '../chrome/action-popup';
 import { adoptOffscreenPort } from './offscreen-document';
 import { answerFromNotification } from './ring-alert';
 import { createShareMenu, listenForShareShortcuts } from './share-shortcuts';

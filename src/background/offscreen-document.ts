@@ -13,8 +13,8 @@
 import browser from 'webextension-polyfill';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { createSerialQueue } from '../shared/serial-queue';
-import { findContexts } from './chrome/contexts';
-import * as offscreen from './chrome/offscreen';
+import { findContexts } from '../chrome/contexts';
+import * as offscreen from '../chrome/offscreen';
 
 const OFFSCREEN_PATH = 'src/offscreen/index.html';
 /** A document whose port has not connected by then failed to load. */

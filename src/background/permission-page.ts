@@ -4,7 +4,7 @@
  * can capture from then on.
  */
 import browser from 'webextension-polyfill';
-import { findContexts } from './chrome/contexts';
+import { findContexts } from '../chrome/contexts';
 
 const PERMISSION_PATH = 'src/permission/index.html';
 

@@ -7,8 +7,8 @@
 import browser from 'webextension-polyfill';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { describeCaptureError, type ShareCommand, type ShareEvent } from '../shared/share-state';
-import { findContexts } from './chrome/contexts';
-import { tabStreamId } from './chrome/tab-capture';
+import { findContexts } from '../chrome/contexts';
+import { tabStreamId } from '../chrome/tab-capture';
 
 const SCREEN_PICKER_PATH = 'src/share-screen/index.html';
 /** Room for Chrome's picker to appear over the little page that asks for it. */

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { openSidePanel } from '../background/chrome/side-panel';
+import { openSidePanel } from '../chrome/side-panel';
 import { t } from '../shared/wording';
 
 export function useWindowId(): number | null {

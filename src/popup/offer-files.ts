@@ -1,5 +1,5 @@
 /** Hands picked or dropped files to the offscreen document's window directly (see src/shared/file-handoff.ts). */
-import { extensionWindows } from '../background/chrome/extension-views';
+import { extensionWindows } from '../chrome/extension-views';
 import { say, t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
 

@@ -4,7 +4,7 @@
  * with no second peer connection and no re-encoding.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { extensionWindows } from '../background/chrome/extension-views';
+import { extensionWindows } from '../chrome/extension-views';
 import { type CallStreams, STREAMS_CHANNEL } from '../shared/call-streams';
 
 interface Found {

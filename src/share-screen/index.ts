@@ -12,8 +12,8 @@ import type { BackgroundMessage } from '../shared/runtime-messages';
 import { t } from '../shared/wording';
 import { localizePage } from '../i18n/localize-page';
 import { captureFailure, captureShare } from '../offscreen/share-capture';
-import { chooseDesktopMedia } from '../background/chrome/desktop-capture';
-import { extensionWindows } from '../background/chrome/extension-views';
+import { chooseDesktopMedia } from '../chrome/desktop-capture';
+import { extensionWindows } from '../chrome/extension-views';
 
 localizePage();
 const hint = document.getElementById('hint') as HTMLParagraphElement;
