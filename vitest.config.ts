@@ -1,14 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
+/** Pure server modules: no socket, no Redis, no child process. Every other server test starts the real server. */
+const PURE_SERVER_TESTS = ['server/config.test.ts', 'server/connection-budget.test.ts', 'server/early-offer.test.ts', 'server/redis/connection.test.ts'];
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
+          // Runs right after `npm install`: no browser, no coturn, no Redis, no listening socket.
           name: 'unit',
-          include: ['src/**/*.test.ts', 'server/**/*.test.ts'],
+          include: ['src/**/*.test.ts', ...PURE_SERVER_TESTS],
           // Chrome's i18n over the real English catalog, for modules that word things.
           setupFiles: ['test/unit/i18n-setup.ts'],
+          testTimeout: 15_000,
+        },
+      },
+      {
+        test: {
+          // The real server on a real socket, with real Redis, coturn and server processes where a test needs them.
+          name: 'integration',
+          include: ['server/**/*.test.ts'],
+          exclude: PURE_SERVER_TESTS,
           testTimeout: 15_000,
         },
       },

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The tests drive real Chromium and, for TURN and scale-out, real coturn and Redis.
+# The integration and e2e tests drive real Chromium and, for TURN and scale-out, real coturn and Redis;
+# the unit tests need none of them.
 # None is on a fresh machine and none can be downloaded by npm: they come from Debian.
 set -euo pipefail
 

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../src/shared/protocol';
+import { eventually } from '../test/e2e/support/probes';
 import { type Client, closeAll, connect, connectPeer, next, type Peer, setUpCall, startTestServer, type TestServer } from './testing/harness';
 
 const EXTENSION = 'chrome-extension://jifjaicfdkjfbangpfepmellfingegob';
@@ -116,15 +117,11 @@ describe('rate limits', () => {
     expect(await refusedAtHandshake(server.url, {})).toBe(true);
     expect(await refusedAtHandshake(server.url, { localAddress: OTHER_HOUSEHOLD })).toBe(false);
     three[0]!.socket.disconnect();
-    await waitFor(() => server!.app.io.engine.clientsCount === 3);
+    await eventually(async () => server!.app.io.engine.clientsCount, (count) => count === 3, 'the server to see one of the three leave');
     expect(await refusedAtHandshake(server.url, {})).toBe(false);
     expect(await metric(server.url, /^peerdial_messages_rejected_total\{reason="connection-cap"\}/)).toBe(1);
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
-}
 
 describe('call codes cannot be enumerated', () => {
   it('answers a code that never existed exactly as an offline one', async () => {
@@ -132,7 +129,7 @@ describe('call codes cannot be enumerated', () => {
     const alice = await peer(server.url);
     const gone = await peer(server.url);
     gone.socket.disconnect();
-    while (await server.app.context.presence.holderOf(gone.code)) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => server!.app.context.presence.holderOf(gone.code), (holder) => !holder, 'the server to see the closed connection');
     const offline = await alice.socket.emitWithAck('ring', { to: gone.code });
     const never = await alice.socket.emitWithAck('ring', { to: randomCode() });
     expect(never).toEqual(offline);
@@ -169,7 +166,7 @@ describe('events the server does not speak', () => {
     const [alice, bob] = await Promise.all([peer(server.url), peer(server.url)]);
     const raw = alice.socket as unknown as { emit(event: string, ...args: unknown[]): void };
     for (let i = 0; i < 5; i++) raw.emit('list-online', {});
-    await waitFor(() => server!.logs.length > 0);
+    await eventually(async () => server!.logs.length, (count) => count > 0, 'the server to have read the unknown events');
     // Still a working client after a few.
     const callId = await setUpCall(alice, bob);
     expect(callId).toBeTruthy();

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SDP_LENGTH } from '../src/shared/protocol';
+import { eventually } from '../test/e2e/support/probes';
 import { type Client, closeAll, connect, connectPeer, type Peer, setUpCall, startTestServer, type TestServer } from './testing/harness';
 
 /** Event names a Socket.IO client refuses to emit itself (they are its own); raw packets still send them. */
@@ -150,10 +151,8 @@ describe('a storm of random events', () => {
     closeAll(alice, bob, ...storm);
     const { context, io } = server.app;
     const online = async () => (await Promise.all([alice, bob, ...storm].map((peer) => context.presence.holderOf(peer.code)))).filter(Boolean).length;
-    for (let i = 0; i < 100 && (io.engine.clientsCount > 0 || (await online()) > 0); i++) await new Promise((r) => setTimeout(r, 50));
     // Everyone gone: nobody online, and only grace timers (one per code that was in a call) left, which expire by themselves.
-    expect(io.engine.clientsCount).toBe(0);
-    expect(await online()).toBe(0);
+    await eventually(async () => ({ connections: io.engine.clientsCount, online: await online() }), (left) => left.connections === 0 && left.online === 0, 'every client to be gone', 5_000);
     expect(await context.calls.of(alice.code)).toBeUndefined();
     expect(context.timers.size()).toBeLessThanOrEqual(callIds.length * 2 + 2);
     // Bounded memory: tens of thousands of messages must not leave tens of megabytes behind.

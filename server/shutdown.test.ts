@@ -42,6 +42,8 @@ describe('SIGTERM', () => {
     await once(stuck, 'connect');
     // Half a request: the HTTP server waits for the rest and will not close on its own.
     stuck.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+    // Time for the half request to reach the server's parser: half a request gets no reply that could say it arrived,
+    // and a connection that has sent nothing yet is idle, which a clean shutdown closes without waiting.
     await new Promise((r) => setTimeout(r, 100));
     server.process.kill('SIGTERM');
     // Exit code 1 is the timeout's: the clean path could not finish, and the bound ended it.

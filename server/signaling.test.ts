@@ -9,7 +9,9 @@ import { type App, createApp } from './app';
 import { MAX_HELD_SIGNALS } from './call-registry';
 import { readConfig } from './config';
 import { createLogger } from './logger';
-import { connectPeer, type PeerClient, registeredPeer, settle } from './testing/peer-client';
+import { eventually } from '../test/e2e/support/probes';
+import { expectOk } from './testing/harness';
+import { connectPeer, type PeerClient, registeredPeer } from './testing/peer-client';
 
 const RING_TIMEOUT_MS = 1_000;
 const GRACE_MS = 300;
@@ -53,13 +55,11 @@ async function unregistered(): Promise<PeerClient> {
 
 /** Alice rings Bob and Bob accepts: an accepted call with its id. */
 async function acceptedCall(alice: PeerClient, bob: PeerClient): Promise<string> {
-  const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-  if (!ring.ok) throw new Error(ring.message);
+  const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
   await bob.next('incoming');
-  const accept = await bob.socket.emitWithAck('accept', { callId: ring.callId });
-  if (!accept.ok) throw new Error(accept.message);
+  expectOk(await bob.socket.emitWithAck('accept', { callId }));
   await alice.next('accepted');
-  return ring.callId;
+  return callId;
 }
 
 const OFFER: SignalData = { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' } };
@@ -125,10 +125,10 @@ describe('registering a code', () => {
   it('a second registration with the same key replaces the first, which is told and closed', async () => {
     const identity = await generateIdentity();
     const first = await peer(identity);
+    const closed = new Promise((resolve) => first.socket.once('disconnect', resolve));
     const second = await peer(identity);
     await first.next('replaced');
-    await settle();
-    expect(first.socket.connected).toBe(false);
+    expect(await closed).toBe('io server disconnect');
     const caller = await peer();
     await caller.socket.emitWithAck('ring', { to: identity.code });
     await second.next('incoming');
@@ -153,7 +153,7 @@ describe('ringing', () => {
     const alice = await peer();
     const gone = await peer();
     gone.close();
-    await settle();
+    await eventually(() => app.context.presence.holderOf(gone.code), (holder) => !holder, 'the server to see the closed connection');
     const offline = await alice.socket.emitWithAck('ring', { to: gone.code });
     const never = await alice.socket.emitWithAck('ring', { to: (await generateIdentity()).code });
     expect(offline).toMatchObject({ ok: false, error: ErrorCode.Unavailable });
@@ -176,8 +176,7 @@ describe('ringing', () => {
 
   it('ends a ring nobody answers as no-answer, for both sides', async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-    const callId = ring.ok ? ring.callId : '';
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     const expected = { callId, reason: 'no-answer' };
     expect(await alice.next('ended', RING_TIMEOUT_MS + 2_000)).toEqual(expected);
     expect(await bob.next('ended', 1_000)).toEqual(expected);
@@ -187,8 +186,7 @@ describe('ringing', () => {
 
   it('stops the callee ringing when the caller cancels', async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-    const callId = ring.ok ? ring.callId : '';
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     await bob.next('incoming');
     expect(await alice.socket.emitWithAck('hangup', { callId })).toEqual({ ok: true });
     expect(await bob.next('ended')).toEqual({ callId, reason: 'cancelled' });
@@ -196,8 +194,7 @@ describe('ringing', () => {
 
   it('tells the caller when the callee declines', async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-    const callId = ring.ok ? ring.callId : '';
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     await bob.next('incoming');
     expect(await bob.socket.emitWithAck('decline', { callId })).toEqual({ ok: true });
     expect(await alice.next('ended')).toEqual({ callId, reason: 'declined' });
@@ -205,30 +202,30 @@ describe('ringing', () => {
 
   it('when both dial each other at once, the first ring stands and the second caller is told busy', async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
-    const first = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     const second = await bob.socket.emitWithAck('ring', { to: alice.code });
     expect(second).toMatchObject({ ok: false, error: ErrorCode.Busy });
     const incoming = await bob.next('incoming');
-    expect(incoming.callId).toBe(first.ok && first.callId);
+    expect(incoming.callId).toBe(callId);
     expect(await bob.socket.emitWithAck('accept', { callId: incoming.callId })).toMatchObject({ ok: true });
   });
 
   it('rings again when the callee comes back before the caller gives up (a restarted worker)', async () => {
     const identity = await generateIdentity();
     const [alice, bob] = await Promise.all([peer(), peer(identity)]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     await bob.next('incoming');
     bob.close();
     const back = await peer(identity);
-    expect(await back.next('incoming')).toEqual({ callId: ring.ok && ring.callId, from: alice.code, iceServers: [] });
+    expect(await back.next('incoming')).toEqual({ callId, from: alice.code, iceServers: [] });
   });
 
   it('ends a ring whose caller vanished and did not come back within the grace period', async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     await bob.next('incoming');
     alice.close();
-    expect(await bob.next('ended', GRACE_MS + 2_000)).toEqual({ callId: ring.ok && ring.callId, reason: 'gone' });
+    expect(await bob.next('ended', GRACE_MS + 2_000)).toEqual({ callId, reason: 'gone' });
   });
 });
 
@@ -244,12 +241,11 @@ describe('an accepted call', () => {
 
   it("while it rings, the callee gets the caller's address-free offer at once and nothing else; the rest waits for the accept", async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-    const callId = ring.ok ? ring.callId : '';
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
     expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toEqual({ ok: true });
     expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER_WITH_ADDRESS })).toEqual({ ok: true });
-    await settle();
+    await bob.roundTrip();
     // The offer lets the callee prepare its answer; nothing about the caller's network reaches a browser that has not said yes.
     expect(bob.received).toEqual([
       { event: 'incoming', payload: expect.objectContaining({ callId }) },
@@ -258,7 +254,7 @@ describe('an accepted call', () => {
     // Nor can the callee send anything before accepting: its prepared answer stays with it.
     expect(await bob.socket.emitWithAck('signal', { callId, data: ANSWER })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
     expect(await bob.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
-    await settle();
+    await alice.roundTrip();
     expect(alice.received).toEqual([]);
 
     expect(await bob.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: true });
@@ -272,19 +268,17 @@ describe('an accepted call', () => {
 
   it("the callee's answer riding in its accept reaches the caller in the same message as the accepted", async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-    const callId = ring.ok ? ring.callId : '';
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     await bob.next('incoming');
     expect(await bob.socket.emitWithAck('accept', { callId, signals: [ANSWER, CANDIDATE] })).toEqual({ ok: true });
     expect(await alice.next('accepted')).toEqual({ callId, signals: [ANSWER, CANDIDATE] });
-    await settle();
+    await alice.roundTrip();
     expect(alice.received.filter((r) => r.event === 'signal')).toEqual([]);
   });
 
   it('an accept carrying a malformed signal, or more than an answer needs, is refused whole: the call still rings', async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-    const callId = ring.ok ? ring.callId : '';
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     await bob.next('incoming');
     for (const signals of [
       [ANSWER, { kind: 'shell', command: 'rm -rf /' }],
@@ -295,7 +289,7 @@ describe('an accepted call', () => {
       const reply = await (bob.socket.emitWithAck as (e: string, p: unknown) => Promise<unknown>)('accept', { callId, signals });
       expect(reply).toMatchObject({ ok: false, error: ErrorCode.BadRequest, message: expect.stringMatching(/^Malformed accept: /) });
     }
-    await settle();
+    await alice.roundTrip();
     expect(alice.received).toEqual([]);
     expect(await bob.socket.emitWithAck('accept', { callId, signals: [ANSWER] })).toEqual({ ok: true });
     expect(await alice.next('accepted')).toEqual({ callId, signals: [ANSWER] });
@@ -303,8 +297,7 @@ describe('an accepted call', () => {
 
   it("the callee's signal sent right behind its accept, without waiting for the accept's reply, is relayed", async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-    const callId = ring.ok ? ring.callId : '';
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     await bob.next('incoming');
     const [accepted, answered] = await Promise.all([
       bob.socket.emitWithAck('accept', { callId }),
@@ -317,40 +310,37 @@ describe('an accepted call', () => {
 
   it('a stranger gets nothing of a ringing call and cannot put anything into it', async () => {
     const [alice, bob, mallory] = await Promise.all([peer(), peer(), peer()]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-    const callId = ring.ok ? ring.callId : '';
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     await bob.next('incoming');
     expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
     for (const data of [OFFER, ANSWER, CANDIDATE]) {
       expect(await mallory.socket.emitWithAck('signal', { callId, data })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
     }
     expect(await mallory.socket.emitWithAck('accept', { callId, signals: [ANSWER] })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
-    await settle();
+    await Promise.all([mallory.roundTrip(), alice.roundTrip(), bob.roundTrip()]);
     expect(mallory.received).toEqual([]);
     expect(alice.received).toEqual([]);
     expect(bob.received.map((r) => r.event)).toEqual(['incoming', 'signal']);
     // Bob accepts: only what Alice sent reaches him.
     await bob.socket.emitWithAck('accept', { callId });
-    await settle();
+    await bob.roundTrip();
     expect(bob.received.slice(2)).toEqual([{ event: 'signal', payload: { callId, data: OFFER } }]);
   });
 
   it('after a declined or cancelled ring, nothing more passes either way', async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
     for (const ender of ['callee declines', 'caller cancels'] as const) {
-      const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-      const callId = ring.ok ? ring.callId : '';
+      const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
       await alice.socket.emitWithAck('signal', { callId, data: OFFER });
       await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE });
-      await settle();
       if (ender === 'callee declines') await bob.socket.emitWithAck('decline', { callId });
       else await alice.socket.emitWithAck('hangup', { callId });
-      await settle();
+      await Promise.all([alice.roundTrip(), bob.roundTrip()]);
       const seen = { alice: alice.received.length, bob: bob.received.length };
       expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
       expect(await bob.socket.emitWithAck('signal', { callId, data: ANSWER })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
       expect(await bob.socket.emitWithAck('accept', { callId })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
-      await settle();
+      await Promise.all([alice.roundTrip(), bob.roundTrip()]);
       expect({ alice: alice.received.length, bob: bob.received.length }).toEqual(seen);
       // The held candidate never reached Bob, and nothing of Bob's reached Alice.
       expect(bob.received.filter((r) => r.event === 'signal' && (r.payload as { data: SignalData }).data.kind === 'candidate')).toEqual([]);
@@ -360,13 +350,12 @@ describe('an accepted call', () => {
 
   it('holds no more than an offer needs while ringing, and nothing for a declined call', async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
-    const ring = await alice.socket.emitWithAck('ring', { to: bob.code });
-    const callId = ring.ok ? ring.callId : '';
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     for (let i = 0; i < MAX_HELD_SIGNALS; i++) await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE });
     expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
     await bob.next('incoming');
     await bob.socket.emitWithAck('decline', { callId });
-    await settle();
+    await bob.roundTrip();
     expect(bob.received.filter((r) => r.event === 'signal')).toEqual([]);
   });
 
@@ -382,7 +371,7 @@ describe('an accepted call', () => {
     ]) {
       expect(await attempt).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
     }
-    await settle();
+    await Promise.all([alice.roundTrip(), bob.roundTrip()]);
     expect({ alice: alice.received.length, bob: bob.received.length }).toEqual(before);
     // The call itself still works.
     expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
@@ -395,7 +384,7 @@ describe('an accepted call', () => {
     // Nor does a refused accept carry anything with it.
     expect(await alice.socket.emitWithAck('accept', { callId, signals: [ANSWER] })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
     expect(await bob.socket.emitWithAck('accept', { callId, signals: [ANSWER] })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
-    await settle();
+    await Promise.all([alice.roundTrip(), bob.roundTrip()]);
     expect({ alice: alice.received.length, bob: bob.received.length }).toEqual(before);
   });
 
@@ -413,7 +402,9 @@ describe('an accepted call', () => {
     const [alice, bob] = await Promise.all([peer(), peer(identity)]);
     const callId = await acceptedCall(alice, bob);
     bob.close();
-    await settle(GRACE_MS + 200);
+    // Past the grace period on purpose: the server would end a call there, and must not end this one.
+    await new Promise((r) => setTimeout(r, GRACE_MS + 200));
+    await alice.roundTrip();
     expect(alice.received.some((r) => r.event === 'ended')).toBe(false);
     const back = await peer(identity);
     expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
@@ -443,7 +434,7 @@ describe('bad input', () => {
         message: expect.stringMatching(/^Malformed \w+: .+ is not valid/),
       });
     }
-    await settle();
+    await bob.roundTrip();
     expect(bob.received.filter((r) => r.event === 'signal')).toEqual([]);
     expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
   });
@@ -510,7 +501,7 @@ describe('after a restart and across reconnects', () => {
     expect(await alice.socket.emitWithAck('rejoin', { callId, peer: bob.code })).toEqual({ ok: true, peerOnline: false });
     expect(await mallory.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
     expect(await bob.socket.emitWithAck('rejoin', { callId, peer: alice.code })).toEqual({ ok: true, peerOnline: true });
-    await settle();
+    await alice.roundTrip();
     expect(alice.received.filter((r) => r.event === 'signal')).toEqual([]);
     expect(await mallory.socket.emitWithAck('rejoin', { callId, peer: alice.code })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
   });

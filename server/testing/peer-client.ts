@@ -4,7 +4,7 @@
  * registers through the harness, exactly as the extension does.
  */
 import { type CallCode, generateIdentity } from '../../src/shared/call-code';
-import type { ServerToClientEvents } from '../../src/shared/protocol';
+import { ErrorCode, type ServerToClientEvents } from '../../src/shared/protocol';
 import { type Client, connect, type Identity, register } from './harness';
 
 export interface PeerClient {
@@ -18,8 +18,19 @@ export interface PeerClient {
   received: { event: string; payload: unknown }[];
   /** Resolves with the next event of that name (or one already received and not yet taken). */
   next<E extends keyof ServerToClientEvents>(event: E, timeoutMs?: number): Promise<Parameters<ServerToClientEvents[E]>[0]>;
+  /**
+   * The barrier before asserting that something did NOT arrive: a request the
+   * server answers on this connection and that changes nothing (a signal for a
+   * call that does not exist). Socket.IO delivers in order per connection, so
+   * once the answer is back, everything the server sent here before it is in
+   * `received`.
+   */
+  roundTrip(): Promise<void>;
   close(): void;
 }
+
+/** Well-formed, and no call ever has it. */
+const NO_SUCH_CALL = 'no-such-call-round-trip';
 
 /** Connects and waits for the greeting; does not register. */
 export async function connectPeer(url: string, identity?: Identity): Promise<PeerClient> {
@@ -48,6 +59,11 @@ export async function connectPeer(url: string, identity?: Identity): Promise<Pee
         await new Promise((r) => setTimeout(r, 10));
       }
     },
+    async roundTrip() {
+      const reply = await socket.emitWithAck('signal', { callId: NO_SUCH_CALL, data: { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } } });
+      // Any other answer (a rate limit, say) would mean the request did something.
+      if (reply.ok || (reply.error !== ErrorCode.NoSuchCall && reply.error !== ErrorCode.NotRegistered)) throw new Error(`The round trip was answered ${JSON.stringify(reply)}`);
+    },
     close: () => socket.disconnect(),
   };
 }
@@ -57,9 +73,4 @@ export async function registeredPeer(url: string, identity?: Identity): Promise<
   const peer = await connectPeer(url, identity);
   await register(peer.socket, peer.challenge, { keyPair: peer.keyPair, publicKeyRaw: peer.publicKeyRaw, code: peer.code });
   return peer;
-}
-
-/** Lets in-flight events arrive, so a test can assert that something was NOT delivered. */
-export function settle(ms = 150): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

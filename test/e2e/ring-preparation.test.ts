@@ -15,15 +15,21 @@ import { twoParties } from './support/two-parties';
 
 const parties = twoParties();
 
-/** Long past the few milliseconds a released answer needs to reach the caller: had the callee sent anything, it would be there. */
-const SETTLE_MS = 1_000;
+/**
+ * Long past the few milliseconds a released answer needs to reach the caller: had the callee sent anything, it
+ * would be there. A sleep on purpose: proving that nothing arrives has no event to wait for, and the path (offscreen
+ * document, worker, server, the other worker, its offscreen document) has no acknowledgement to use as a barrier.
+ * The server's own refusal is proven with barriers in server/signaling.test.ts.
+ */
+const NOTHING_CROSSES_MS = 1_000;
 
 async function ringUntilPrepared(): Promise<void> {
   const { alicePopup, bobPopup, bobCode } = parties;
   await dial(alicePopup, bobCode);
   await waitForStatus(bobPopup, /Incoming call/);
-  await eventually(() => peerState(bobPopup), (s) => s?.remote === 'offer' && s.local === 'answer', "Bob's answer to be prepared");
-  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  // Gathering complete is when a prepared answer would go out (call-session.ts): from then on, all Bob could send exists.
+  await eventually(() => peerState(bobPopup), (s) => s?.remote === 'offer' && s.local === 'answer' && s.gathering === 'complete', "Bob's answer to be prepared");
+  await new Promise((r) => setTimeout(r, NOTHING_CROSSES_MS));
 }
 
 /** The incoming-call screen's own camera is playing: frames are arriving in it. */
@@ -127,7 +133,7 @@ describe('while a call rings', () => {
     const popup = await bob.context.newPage();
     await popup.goto(bob.url('src/popup/index.html'));
     await waitForStatus(popup, /Incoming call/);
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    await new Promise((r) => setTimeout(r, NOTHING_CROSSES_MS));
     expect(await peerState(alicePopup)).toMatchObject({ remote: 'pranswer', remoteCandidates: 0 });
 
     await popup.getByRole('button', { name: 'Accept' }).click();

@@ -205,6 +205,8 @@ export interface PeerState {
   /** Candidates of the other side this peer connection knows: their addresses are what must not leak early. */
   remoteCandidates: number;
   ice: RTCIceConnectionState;
+  /** 'complete' once every local candidate is known: all this side could send exists. */
+  gathering: RTCIceGatheringState;
 }
 
 /** The offscreen document's peer connection as it stands, or null when there is none. */
@@ -219,6 +221,6 @@ export function peerState(page: Page): Promise<PeerState | null> {
     (await pc.getStats()).forEach((report: { type: string }) => {
       if (report.type === 'remote-candidate') remoteCandidates++;
     });
-    return { local: pc.localDescription?.type ?? null, remote: pc.remoteDescription?.type ?? null, remoteCandidates, ice: pc.iceConnectionState };
+    return { local: pc.localDescription?.type ?? null, remote: pc.remoteDescription?.type ?? null, remoteCandidates, ice: pc.iceConnectionState, gathering: pc.iceGatheringState };
   });
 }
