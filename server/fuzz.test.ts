@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SDP_LENGTH } from '../src/shared/protocol';
+import { MAX_SDP_LENGTH, type Result } from '../src/shared/protocol';
 import { eventually } from '../test/e2e/support/probes';
 import { type Client, closeAll, connect, connectPeer, type Peer, setUpCall, startTestServer, type TestServer } from './testing/harness';
 
@@ -115,7 +115,7 @@ async function perform(step: Action): Promise<void> {
 async function ringEachOther(): Promise<void> {
   // Some calls between storm clients, so the random steps meet real ringing and accepted calls.
   for (let i = 0; i + 1 < storm.length; i += 2) {
-    const reply = await (await live(i)).timeout(ACK_WAIT_MS).emitWithAck('ring', { to: storm[i + 1]!.code }).catch(() => undefined);
+    const reply = (await (await live(i)).timeout(ACK_WAIT_MS).emitWithAck('ring', { to: storm[i + 1]!.code }).catch(() => undefined)) as Result<{ callId: string }> | undefined;
     if (reply?.ok) callIds.push(reply.callId);
   }
 }

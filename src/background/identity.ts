@@ -26,7 +26,7 @@ function openDatabase(): Promise<IDBDatabase> {
     const request = indexedDB.open(DB_NAME, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(STORE);
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onerror = () => reject(request.error ?? new Error('Could not open the identity store.'));
   });
 }
 
@@ -36,7 +36,7 @@ async function withStore<T>(mode: IDBTransactionMode, act: (store: IDBObjectStor
     return await new Promise<T>((resolve, reject) => {
       const request = act(db.transaction(STORE, mode).objectStore(STORE));
       request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
+      request.onerror = () => reject(request.error ?? new Error('The identity store refused a request.'));
     });
   } finally {
     db.close();
@@ -50,7 +50,7 @@ async function createAndStore(): Promise<Identity> {
 }
 
 export async function loadIdentity(): Promise<Identity> {
-  const stored = await withStore<StoredIdentity | undefined>('readonly', (store) => store.get(RECORD));
+  const stored = await withStore<StoredIdentity | undefined>('readonly', (store) => store.get(RECORD) as IDBRequest<StoredIdentity | undefined>);
   if (!stored) return createAndStore();
   return {
     privateKey: stored.keyPair.privateKey,

@@ -4,5 +4,5 @@
  * to render its streams and hand it files without copying them.
  */
 export function extensionWindows(): Window[] {
-  return chrome.extension.getViews() as Window[];
+  return chrome.extension.getViews();
 }

@@ -147,7 +147,7 @@ describe('recent calls', () => {
     await eventually(() => again.getByRole('checkbox', { name: 'Open the call view when I answer' }).isChecked(), Boolean, 'the setting to be kept');
     await again.close();
 
-    const sidePanels = () => bob.worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['SIDE_PANEL' as chrome.runtime.ContextType] })).length);
+    const sidePanels = () => bob.worker.evaluate(async () => (await chrome.runtime.getContexts({ contextTypes: ['SIDE_PANEL'] })).length);
     expect(await sidePanels()).toBe(0);
     await connectCall(alicePopup, bobPopup, bobCode);
     await eventually(sidePanels, (n) => n === 1, 'the side panel to open on Accept');
