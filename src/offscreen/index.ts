@@ -9,7 +9,7 @@ import { type BackgroundMessage, OFFSCREEN_PORT, OffscreenMessage } from '../sha
 import { words } from '../shared/wording';
 import { type CallStreams, STREAMS_CHANNEL } from '../shared/call-streams';
 import { type CallSession, startCallSession } from './call-session';
-import { watchQuality } from './quality-watch';
+import { watchQuality } from '../call/quality-watch';
 import { clearReceivedFiles } from './received-files';
 import { startRingtone } from './ringtone';
 import { createSpeaker } from './speaker';
