@@ -5,15 +5,9 @@
  * close(), so a cancelled or damaged transfer leaves nothing behind, and the
  * finished file is a disk-backed File the downloads API can copy from.
  */
-const DIRECTORY = 'received';
+import type { ReceivedFile } from '../call/file-receiver';
 
-export interface ReceivedFile {
-  write(bytes: Uint8Array): Promise<void>;
-  /** Commits what was written and returns it as a (disk-backed) File. */
-  finish(): Promise<File>;
-  /** Throws away what was written, committed or not. */
-  discard(): Promise<void>;
-}
+const DIRECTORY = 'received';
 
 async function directory(): Promise<FileSystemDirectoryHandle> {
   const root = await navigator.storage.getDirectory();

@@ -6,7 +6,7 @@
  * function and is handed what arrives.
  */
 import type { SignalData } from '../shared/protocol';
-import { withVideoStartBitrate } from '../call/start-bitrate';
+import { withVideoStartBitrate } from './start-bitrate';
 
 export interface PeerOptions {
   polite: boolean;

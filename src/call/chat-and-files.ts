@@ -12,14 +12,14 @@
  * src/shared/chat-and-files.ts) and publishes every change to the worker.
  */
 import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, isFinal, MAX_CHAT_LENGTH, MAX_TRANSFERS, reduceChatAndFiles, type Transfer } from '../shared/chat-and-files';
-import { type ControlFrame, MAX_FILE_SIZE, transferIdOf } from '../call/data-frames';
+import { type ControlFrame, MAX_FILE_SIZE, transferIdOf } from './data-frames';
 import type { HandoffReply } from '../shared/file-handoff';
 import { type Wording, words } from '../shared/wording';
 import type { BackgroundMessage, Reply } from '../shared/runtime-messages';
-import { safeFileName } from '../call/safe-file-name';
-import { receiveFile } from './file-receiver';
+import { safeFileName } from './safe-file-name';
+import { type ReceivedFile, receiveFile } from './file-receiver';
 import { sendFile } from './file-sender';
-import { createReceivedFile, type ReceivedFile } from './received-files';
+import { createReceivedFile } from '../offscreen/received-files';
 
 /** Progress is sampled this often: a smooth bar and a steady speed without flooding the worker. */
 const PROGRESS_INTERVAL_MS = 250;
