@@ -30,6 +30,7 @@ import { createPeer, type Peer } from '../call/peer';
 import { sortRemoteTracks } from '../call/remote-tracks';
 import { captureFailure, captureShare } from './share-capture';
 import { createShareSender, type ShareSender } from '../call/share-sender';
+import { receivedFilesOnDisk } from './received-files';
 import { markSetupStep } from '../shared/setup-marks';
 import type { Speaker } from './speaker';
 import { iceTransportPolicy } from './transport-policy';
@@ -283,7 +284,13 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       recovery?.heard();
       heartbeat = setInterval(() => sendControl({ type: 'alive' }), HEARTBEAT_MS);
     };
-    chatAndFiles = startChatAndFiles({ pc, sendControl, notify, log: (message) => console.warn('[PeerDial] data', { message }) });
+    chatAndFiles = startChatAndFiles({
+      pc,
+      sendControl,
+      onChange: (state) => notify({ target: 'background', type: 'chat-and-files', state }),
+      store: receivedFilesOnDisk((file) => notify({ target: 'background', type: 'save-file', ...file })),
+      log: (message) => console.warn('[PeerDial] data', { message }),
+    });
     control.onmessage = ({ data }) => {
       recovery?.heard();
       // The other side is someone else's browser: a bad frame is logged and dropped, never thrown.
