@@ -6,8 +6,8 @@
  * (the server holds them until the callee accepts, all but an offer naming no
  * address). The callee builds its peer connection while it rings and answers
  * that offer at once; the worker keeps the answer and its candidates until
- * the accept has gone, and this document keeps a copy for a worker restarted
- * meanwhile. Its camera starts on Accept, or earlier as a preview while a
+ * the accept has gone (answer-policy.ts holds the answer until gathering
+ * ends, so there is one description to keep). Its camera starts on Accept, or earlier as a preview while a
  * page shows the incoming call, and joins the answered transceivers at once:
  * the encoder is ready before the transport is. No packet can leave before
  * the accept, for the caller has no address of ours and not even our ICE
@@ -18,8 +18,7 @@ import type { CallStreams } from '../shared/call-streams';
 import { type ControlFrame, parseControlFrame } from '../call/data-frames';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { DeviceChoice } from '../shared/devices';
-import { provisionalAnswer } from '../call/provisional-answer';
-import { withVideoStartBitrate } from '../call/start-bitrate';
+import { type AnswerPolicy, createAnswerPolicy } from '../call/answer-policy';
 import type { BackgroundMessage } from '../shared/runtime-messages';
 import { type CallDevices, startCallDevices } from './call-devices';
 import { type CameraStandIn, standInForCamera } from './camera-stand-in';
@@ -46,11 +45,9 @@ export interface CallSession {
    * already started.
    */
   preview(on: boolean, choice: DeviceChoice): void;
-  /** Builds the peer connection; `prepared` (a callee while it rings) keeps a copy of what it sends until `release()`. */
+  /** Builds the peer connection; `prepared` (a callee while it rings) holds its answer until gathering ends or `release()`. */
   connect(role: Role, iceServers: IceServer[], options?: { prepared?: boolean }): void;
-  /** Sends the prepared copy again: a restarted worker lost what the old one kept. */
-  resendPrepared(): void;
-  /** The accept has gone and the worker sent what it kept: the copy is no longer needed. */
+  /** The accept is going: a held answer goes now, gathering complete or not. */
   release(): void;
   receive(data: SignalData): void;
   setLocalMedia(local: MediaFlags): Promise<void>;
@@ -84,9 +81,9 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   let markCaptured: () => void = () => {};
   /** Capture is done (whatever it got); never settles for a prepared ring that is declined, which is then dropped whole. */
   const captured = new Promise<void>((resolve) => (markCaptured = resolve));
-  /** What a callee's peer connection sent while it rang, kept until the accept has gone; null otherwise. */
-  let preparedCopy: SignalData[] | null = null;
   let peer: Peer | null = null;
+  let pc: RTCPeerConnection | null = null;
+  let answerPolicy: AnswerPolicy | null = null;
   let recovery: IceRecovery | null = null;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   let control: RTCDataChannel | null = null;
@@ -114,7 +111,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     devices ??= startCallDevices(choice, {
       local: streams.local,
       speaker: deps.speaker,
-      pc: () => peer?.pc ?? null,
+      pc: () => pc,
       wants: () => local,
       notify,
       // A microphone unplugged with none to take over is a microphone off, for the other side too.
@@ -172,7 +169,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       }
       streams.local.addTrack(track);
       // On the answered transceiver now, so its encoder is ready when the transport is; nothing can leave before then.
-      if (answeredOffer && peer) attachLocalTracks(peer.pc);
+      if (answeredOffer && pc) attachLocalTracks(pc);
       changed();
       return track;
     });
@@ -198,56 +195,6 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       void devices?.adopt();
       markCaptured();
     });
-  }
-
-  const isAnswer = (data: SignalData) => data.kind === 'description' && data.description.type === 'answer';
-
-  function transmit(data: SignalData): void {
-    if (isAnswer(data)) markSetupStep('answer-sent');
-    notify({ target: 'background', type: 'signal-out', data });
-  }
-
-  /**
-   * A prepared answer waits for candidate gathering to finish (there is time
-   * while it rings) and then goes as one description listing every candidate:
-   * the caller can check all pairs the moment it applies it, instead of
-   * learning them one relayed message at a time after the accept.
-   */
-  let answerAwaitsGathering = false;
-
-  /** A caller's first offer is answered provisionally at once, by itself: see provisional-answer.ts. */
-  let standInPending = false;
-
-  async function standInForAnswer(offerSdp: string): Promise<void> {
-    const pc = peer?.pc;
-    const sdp = provisionalAnswer(offerSdp);
-    // Only while our offer still waits: the real answer may be in already.
-    if (!pc || !sdp || pc.signalingState !== 'have-local-offer') return;
-    await pc.setRemoteDescription({ type: 'pranswer', sdp: withVideoStartBitrate(sdp) }).catch((error: unknown) => console.warn('[PeerDial] provisional answer', error));
-  }
-
-  function send(data: SignalData): void {
-    if (standInPending && data.kind === 'description' && data.description.type === 'offer') {
-      standInPending = false;
-      void standInForAnswer(data.description.sdp);
-    }
-    if (isAnswer(data)) markSetupStep('answer-created');
-    if (preparedCopy && isAnswer(data) && peer?.pc.iceGatheringState !== 'complete') {
-      answerAwaitsGathering = true;
-      return;
-    }
-    // Gathered before the answer goes: the answer's description will list it.
-    if (answerAwaitsGathering && data.kind === 'candidate') return;
-    preparedCopy?.push(data);
-    transmit(data);
-  }
-
-  /** Sends the waiting answer as the description stands now, with the candidates gathered so far. */
-  function sendGatheredAnswer(): void {
-    const description = peer?.pc.localDescription;
-    if (!answerAwaitsGathering || !description) return;
-    answerAwaitsGathering = false;
-    send({ kind: 'description', description: { type: description.type, sdp: description.sdp } });
   }
 
   function sendControl(frame: ControlFrame): boolean {
@@ -352,64 +299,65 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
 
     connect(role, iceServers, options = {}) {
       if (peer || stopped) return;
-      if (options.prepared) preparedCopy = [];
       callee = role === 'callee';
       if (callee && mediaStarted) hurryStandIn();
+      const connection = new RTCPeerConnection({ iceServers, iceTransportPolicy: iceTransportPolicy(), bundlePolicy: 'max-bundle' });
+      pc = connection;
+      const policy = (answerPolicy = createAnswerPolicy(connection, {
+        provisional: role === 'caller',
+        holdAnswer: options.prepared === true,
+        send: (data) => notify({ target: 'background', type: 'signal-out', data }),
+        onError: (error) => console.warn('[PeerDial] provisional answer', error),
+      }));
       peer = createPeer({
+        pc: connection,
         polite: role === 'callee',
-        iceServers,
-        iceTransportPolicy: iceTransportPolicy(),
-        send,
+        send: policy.send,
         // The callee answers the caller's offered transceivers as send-and-receive at once, camera ready or not:
         // its tracks join them by replaceTrack when capture is done. One offer, one answer, no second round.
-        async beforeAnswer(pc) {
+        async beforeAnswer() {
           markSetupStep('offer-applied');
           if (answeredOffer) return;
           answeredOffer = true;
-          openControl(pc);
-          for (const transceiver of pc.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
-          attachLocalTracks(pc);
+          openControl(connection);
+          for (const transceiver of connection.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
+          attachLocalTracks(connection);
           void captured.then(() => {
             if (stopped) return;
-            attachLocalTracks(pc);
+            attachLocalTracks(connection);
             // The channel may have opened before the camera did, telling the caller "muted, camera off".
             sendMediaState();
           });
         },
         onError: (error) => console.warn('[PeerDial] negotiation', error),
       });
-      const { pc } = peer;
       markSetupStep('pc-created');
-      streams.pc = pc;
-      pc.ontrack = ({ track, streams: [stream] }) => {
+      streams.pc = connection;
+      connection.ontrack = ({ track, streams: [stream] }) => {
         track.addEventListener('unmute', () => markSetupStep(track.kind === 'video' ? 'first-video' : 'first-audio'), { once: true });
         remoteTracks.add(track, stream?.id ?? null);
       };
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') sendGatheredAnswer();
+      connection.addEventListener('iceconnectionstatechange', () => {
+        if (connection.iceConnectionState === 'connected') markSetupStep('ice-connected');
       });
-      pc.addEventListener('iceconnectionstatechange', () => {
-        if (pc.iceConnectionState === 'connected') markSetupStep('ice-connected');
-      });
-      pc.addEventListener('connectionstatechange', () => {
-        if (pc.connectionState !== 'connected') return;
+      connection.addEventListener('connectionstatechange', () => {
+        if (connection.connectionState !== 'connected') return;
         markSetupStep('connected');
         standIn?.connected();
       });
-      recovery = watchIceRecovery(pc, {
+      recovery = watchIceRecovery(connection, {
         restarts: role === 'caller',
         onPathChange: (state) => notify({ target: 'background', type: 'media-connection', state }),
       });
       if (role === 'caller') {
-        standInPending = true;
         // Channel and tracks in one task, so negotiation needs only one offer.
         void captured.then(() => {
           if (stopped) return;
-          openControl(pc);
-          attachLocalTracks(pc);
+          openControl(connection);
+          attachLocalTracks(connection);
           // Without a camera or microphone we still want theirs, in this same offer.
           for (const kind of ['audio', 'video'] as const) {
-            if (!pc.getTransceivers().some((t) => t.receiver.track.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
+            if (!connection.getTransceivers().some((t) => t.receiver.track.kind === kind)) connection.addTransceiver(kind, { direction: 'recvonly' });
           }
         });
       }
@@ -417,18 +365,12 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       changed();
     },
 
-    resendPrepared() {
-      for (const data of preparedCopy ?? []) transmit(data);
-    },
-
     release() {
-      preparedCopy = null;
-      // Accepted before gathering finished: the answer goes with what there is, and later candidates trickle after it.
-      sendGatheredAnswer();
+      answerPolicy?.release();
     },
 
     receive(data) {
-      if (isAnswer(data)) {
+      if (data.kind === 'description' && data.description.type === 'answer') {
         markSetupStep('answer-received');
         hurryStandIn();
       }
@@ -457,7 +399,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       const more = await captureLocalMedia(missing, await deviceIds());
       for (const track of more.stream.getTracks()) streams.local.addTrack(track);
       void devices?.adopt();
-      if (peer) attachLocalTracks(peer.pc);
+      if (pc) attachLocalTracks(pc);
       sendMediaState();
       changed();
     },
@@ -476,7 +418,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     },
 
     async shareStream(stream) {
-      if (!peer || stopped) {
+      if (!pc || stopped) {
         for (const track of stream.getTracks()) track.stop();
         notify({ target: 'background', type: 'share-failed', message: 'The call is not connected yet.' });
         return false;
@@ -491,7 +433,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
           if (streams.localShare.getTrackById(track.id)) notify({ target: 'background', type: 'share-ended' });
         };
       }
-      shareSender ??= createShareSender(peer.pc, streams.localShare, (what, error) => console.warn(`[PeerDial] ${what}`, error));
+      shareSender ??= createShareSender(pc, streams.localShare, (what, error) => console.warn(`[PeerDial] ${what}`, error));
       sendShareState();
       await shareSender.send(stream);
       for (const track of old) {
@@ -522,7 +464,6 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
 
     stop() {
       stopped = true;
-      preparedCopy = null;
       void endStandIn();
       devices?.stop();
       chatAndFiles?.stop();
@@ -549,7 +490,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       track.stop();
       streams.local.removeTrack(track);
     }
-    for (const sender of peer?.pc.getSenders() ?? []) if (isVideoSender(sender)) void sender.replaceTrack(null);
+    for (const sender of pc?.getSenders() ?? []) if (isVideoSender(sender)) void sender.replaceTrack(null);
   }
 
   async function turnCameraOn(): Promise<void> {
@@ -557,16 +498,16 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     if (!track || stopped) return;
     streams.local.addTrack(track);
     void devices?.adopt();
-    const sender = peer?.pc.getSenders().find(isVideoSender);
+    const sender = pc?.getSenders().find(isVideoSender);
     // Same transceiver, new track: the other side sees the picture return without renegotiation.
     if (sender) await sender.replaceTrack(track);
-    else if (peer) peer.pc.addTrack(track, streams.local);
+    else if (pc) pc.addTrack(track, streams.local);
   }
 
   /** The camera's sender: a video sender that is not the share's. */
   function isVideoSender(sender: RTCRtpSender): boolean {
     if (shareSender?.owns(sender)) return false;
-    const transceiver = peer?.pc.getTransceivers().find((t) => t.sender === sender);
+    const transceiver = pc?.getTransceivers().find((t) => t.sender === sender);
     return transceiver?.receiver.track.kind === 'video';
   }
 }

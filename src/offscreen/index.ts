@@ -179,8 +179,6 @@ const WORKER_PORT_RETRY_MS = 250;
 function holdWorkerPort(): void {
   const port = browser.runtime.connect({ name: OFFSCREEN_PORT });
   workerPort = port;
-  // A worker that replaced a stopped one knows nothing of the answer prepared for a ringing call.
-  session?.resendPrepared();
   port.onMessage.addListener((raw: unknown) => {
     const parsed = v.safeParse(OffscreenMessage, raw);
     if (parsed.success) handle(parsed.output);
