@@ -7,7 +7,8 @@ import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import { type BackgroundMessage, OFFSCREEN_PORT, OffscreenMessage } from '../shared/runtime-messages';
 import { words } from '../shared/wording';
-import { type CallStreams, STREAMS_CHANNEL } from '../shared/call-streams';
+import { type CallStreams, QUALITY_SAMPLED, STREAMS_CHANNEL } from '../shared/call-streams';
+import type { Quality } from '../shared/call-quality';
 import { type CallSession, startCallSession } from './call-session';
 import { watchQuality } from '../call/quality-watch';
 import { clearReceivedFiles } from './received-files';
@@ -89,6 +90,12 @@ function streamsChanged(): void {
   void speaker.refresh();
 }
 
+/** The latest reading stays on this window for the side panel to borrow, as it borrows the streams. */
+function showQuality(quality: Quality | null): void {
+  window.peerdialQuality = quality;
+  window.dispatchEvent(new Event(QUALITY_SAMPLED));
+}
+
 function newSession(): CallSession {
   return startCallSession(streams, { notify, changed: streamsChanged, hearSharedTab, speaker });
 }
@@ -111,7 +118,7 @@ function handle(message: OffscreenMessage): void {
     case 'connect':
       session?.connect(message.role, message.iceServers);
       stopQuality?.();
-      stopQuality = watchQuality(streams, (level) => notify({ target: 'background', type: 'quality', level }));
+      stopQuality = watchQuality(streams, { onReading: showQuality, onLevel: (level) => notify({ target: 'background', type: 'quality', level }) });
       return;
     case 'release':
       session?.release();
