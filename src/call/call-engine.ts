@@ -21,10 +21,12 @@ import { markSetupStep } from '../shared/setup-marks';
 import { type AnswerPolicy, createAnswerPolicy } from './answer-policy';
 import { type ChatAndFilesSession, type ReceivedFiles, startChatAndFiles } from './chat-and-files';
 import { type ControlChannel, openControlChannel } from './control-channel';
+import type { ControlFrame } from './data-frames';
+import { type LocalTracks, localTracks, type TrackSubstitute } from './local-tracks';
 import { type IceRecovery, type PathState, watchIceRecovery } from './ice-recovery';
 import { createPeer, type Peer } from './peer';
 import { sortRemoteTracks } from './remote-tracks';
-import { createShareSender, type ShareSender } from './share-sender';
+import { type Sharing, startSharing } from './sharing';
 
 /** What the engine tells its host. */
 export type CallEvent =
@@ -45,15 +47,11 @@ export type CallEvent =
   | { type: 'chat-and-files'; state: ChatAndFiles };
 
 /** The host's side of our camera and microphone, which it captures into `streams.local`. */
-export interface LocalMedia {
+export interface LocalMedia extends TrackSubstitute {
   /** Settles once capture is done, whatever it got (never, for a callee that declines). */
   captured: Promise<void>;
   /** What the user wants the other side to have: the microphone unmuted, the camera on. */
   wants(): MediaFlags;
-  /** The track to put on a sender for a local one: the host may send a stand-in for a while. The track itself when absent. */
-  trackToSend?(track: MediaStreamTrack, pc: RTCPeerConnection): MediaStreamTrack;
-  /** The local track a sent one stands in for, where trackToSend gave another. */
-  standsInFor?(sent: MediaStreamTrack): MediaStreamTrack | null;
 }
 
 export interface CallEngineDeps {
@@ -101,19 +99,19 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
   const { streams, media, onEvent, log } = deps;
   const changed = () => onEvent({ type: 'changed' });
   const remoteTracks = sortRemoteTracks(streams, changed);
-  let pc: RTCPeerConnection | null = null;
   let peer: Peer | null = null;
   let answerPolicy: AnswerPolicy | null = null;
   let recovery: IceRecovery | null = null;
   let control: ControlChannel | null = null;
   let chatAndFiles: ChatAndFilesSession | null = null;
-  let shareSender: ShareSender | null = null;
+  let sharing: Sharing | null = null;
+  let tracks: LocalTracks | null = null;
   let stopped = false;
   const inbox: SignalData[] = [];
   /** The callee has answered the caller's offer: its transceivers take tracks by replaceTrack from then on. */
   let answeredOffer = false;
 
-  const sendControl = (frame: Parameters<ControlChannel['send']>[0]) => control?.send(frame) ?? false;
+  const sendControl = (frame: ControlFrame) => control?.send(frame) ?? false;
 
   function announceMedia(): void {
     const wants = media.wants();
@@ -121,17 +119,11 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     sendControl({ type: 'media', mic: wants.mic && streams.local.getAudioTracks().length > 0, camera: wants.camera && hasCamera });
   }
 
-  /** Sent before the tracks are, so the other side knows the share when its tracks arrive. */
-  function announceShare(): void {
-    const sharing = streams.localShare.getVideoTracks().length > 0;
-    sendControl({ type: 'share', stream: sharing ? streams.localShare.id : null });
-  }
-
   function openControl(connection: RTCPeerConnection): void {
     control = openControlChannel(connection, {
       onOpen() {
         announceMedia();
-        announceShare();
+        sharing?.announce();
       },
       heard: () => recovery?.heard(),
       onFrame(frame) {
@@ -148,47 +140,6 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
       store: deps.files,
       log: (message) => log('data', { message }),
     });
-  }
-
-  /**
-   * Sends every local track. An answered transceiver of the same kind that
-   * sends nothing yet takes it by replaceTrack (no renegotiation: the callee
-   * answered before its camera was ready); only a track with no such place
-   * is added, which renegotiates.
-   */
-  function attachLocalTracks(connection: RTCPeerConnection): void {
-    const sending = new Set(connection.getSenders().map((sender) => (sender.track && media.standsInFor?.(sender.track)) || sender.track));
-    for (const track of streams.local.getTracks()) {
-      if (sending.has(track)) continue;
-      const sent = media.trackToSend?.(track, connection) ?? track;
-      const idle = connection
-        .getTransceivers()
-        .find(
-          (t) =>
-            t.receiver.track.kind === track.kind &&
-            // An ended track is a preview closed while it rang: its transceiver takes the next camera.
-            (!t.sender.track || t.sender.track.readyState === 'ended') &&
-            (t.direction === 'sendrecv' || t.direction === 'sendonly') &&
-            !shareSender?.owns(t.sender),
-        );
-      if (idle) void idle.sender.replaceTrack(sent);
-      else connection.addTrack(sent, streams.local);
-    }
-  }
-
-  /** The camera's sender: a video sender that is not the share's. */
-  function isCameraSender(sender: RTCRtpSender): boolean {
-    if (shareSender?.owns(sender)) return false;
-    const transceiver = pc?.getTransceivers().find((t) => t.sender === sender);
-    return transceiver?.receiver.track.kind === 'video';
-  }
-
-  function releaseShareTracks(): void {
-    for (const track of streams.localShare.getTracks()) {
-      track.onended = null;
-      track.stop();
-      streams.localShare.removeTrack(track);
-    }
   }
 
   function watch(connection: RTCPeerConnection, role: Role): void {
@@ -214,7 +165,14 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     connect(role, iceServers, options = {}) {
       if (peer || stopped) return;
       const connection = new RTCPeerConnection({ iceServers, iceTransportPolicy: options.iceTransportPolicy ?? 'all', bundlePolicy: 'max-bundle' });
-      pc = connection;
+      sharing = startSharing({
+        pc: connection,
+        localShare: streams.localShare,
+        sendControl,
+        onEnded: () => onEvent({ type: 'share-ended' }),
+        log,
+      });
+      const sending = (tracks = localTracks({ pc: connection, local: streams.local, media, isShare: (sender) => sharing?.owns(sender) ?? false }));
       answerPolicy = createAnswerPolicy(connection, {
         provisional: role === 'caller',
         holdAnswer: options.holdAnswer === true,
@@ -233,10 +191,10 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
           answeredOffer = true;
           openControl(connection);
           for (const transceiver of connection.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
-          attachLocalTracks(connection);
+          sending.attach();
           void media.captured.then(() => {
             if (stopped) return;
-            attachLocalTracks(connection);
+            sending.attach();
             // The channel may have opened before the camera did, telling the caller "muted, camera off".
             announceMedia();
           });
@@ -251,7 +209,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
         void media.captured.then(() => {
           if (stopped) return;
           openControl(connection);
-          attachLocalTracks(connection);
+          sending.attach();
           // Without a camera or microphone we still want theirs, in this same offer.
           for (const kind of ['audio', 'video'] as const) {
             if (!connection.getTransceivers().some((t) => t.receiver.track.kind === kind)) connection.addTransceiver(kind, { direction: 'recvonly' });
@@ -275,55 +233,26 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
 
     answered: () => answeredOffer,
 
-    sendLocalTracks() {
-      if (pc) attachLocalTracks(pc);
-    },
+    sendLocalTracks: () => tracks?.attach(),
 
     announceMedia,
 
-    async sendCamera(track) {
-      if (!track) {
-        for (const sender of pc?.getSenders() ?? []) if (isCameraSender(sender)) void sender.replaceTrack(null);
-        return;
-      }
-      const sender = pc?.getSenders().find(isCameraSender);
-      // Same transceiver, new track: the other side sees the picture return without renegotiation.
-      if (sender) await sender.replaceTrack(track);
-      else pc?.addTrack(track, streams.local);
-    },
+    sendCamera: async (track) => tracks?.sendCamera(track),
 
     async shareStream(stream) {
-      if (!pc || stopped) {
+      if (!sharing || stopped) {
         for (const track of stream.getTracks()) track.stop();
         onEvent({ type: 'share-failed', message: 'The call is not connected yet.' });
         return false;
       }
-      // The old share keeps going until the new one is in place: a switch shows no gap.
-      const old = streams.localShare.getTracks();
-      for (const track of stream.getTracks()) {
-        streams.localShare.addTrack(track);
-        // Closing the tab ends its tracks; so does the browser's own "Stop sharing". Navigating to a page that cannot be captured does not.
-        track.onended = () => {
-          if (streams.localShare.getTrackById(track.id)) onEvent({ type: 'share-ended' });
-        };
-      }
-      shareSender ??= createShareSender(pc, streams.localShare, log);
-      announceShare();
-      await shareSender.send(stream);
-      for (const track of old) {
-        track.onended = null;
-        track.stop();
-        streams.localShare.removeTrack(track);
-      }
+      await sharing.share(stream);
       onEvent({ type: 'share-started' });
       changed();
       return true;
     },
 
     async stopShare() {
-      releaseShareTracks();
-      announceShare();
-      await shareSender?.stop();
+      await sharing?.stop();
       changed();
     },
 
@@ -332,7 +261,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     stop() {
       stopped = true;
       chatAndFiles?.stop();
-      releaseShareTracks();
+      sharing?.release();
       for (const track of [...streams.local.getTracks(), ...streams.remote.getTracks(), ...streams.remoteShare.getTracks()]) {
         track.stop();
         streams.local.removeTrack(track);
