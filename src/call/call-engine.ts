@@ -91,6 +91,8 @@ export interface CallEngine {
   stopShare(): Promise<void>;
   /** Chat and files, once the control channel exists. */
   chatAndFiles(): ChatAndFilesSession | null;
+  /** This call's connection, once built (the host's device switching replaces tracks on its senders). */
+  pc(): RTCPeerConnection | null;
   /** Stops every track and closes the connection. */
   stop(): void;
 }
@@ -99,6 +101,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
   const { streams, media, onEvent, log } = deps;
   const changed = () => onEvent({ type: 'changed' });
   const remoteTracks = sortRemoteTracks(streams, changed);
+  let pc: RTCPeerConnection | null = null;
   let peer: Peer | null = null;
   let answerPolicy: AnswerPolicy | null = null;
   let recovery: IceRecovery | null = null;
@@ -165,6 +168,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     connect(role, iceServers, options = {}) {
       if (peer || stopped) return;
       const connection = new RTCPeerConnection({ iceServers, iceTransportPolicy: options.iceTransportPolicy ?? 'all', bundlePolicy: 'max-bundle' });
+      pc = connection;
       sharing = startSharing({
         pc: connection,
         localShare: streams.localShare,
@@ -257,6 +261,8 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     },
 
     chatAndFiles: () => chatAndFiles,
+
+    pc: () => pc,
 
     stop() {
       stopped = true;

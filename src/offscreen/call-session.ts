@@ -133,7 +133,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     devices ??= startCallDevices(choice, {
       local: streams.local,
       speaker: deps.speaker,
-      pc: () => streams.pc,
+      pc: () => engine.pc(),
       wants: () => local,
       notify,
       // A microphone unplugged with none to take over is a microphone off, for the other side too.
