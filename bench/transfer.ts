@@ -16,7 +16,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { BUFFER_HIGH_WATER, BUFFER_LOW_WATER, FILE_CHUNK_SIZE } from '../src/offscreen/file-sender';
+import { BUFFER_HIGH_WATER, BUFFER_LOW_WATER, FILE_CHUNK_SIZE } from '../src/call/file-sender';
 import { launchExtensionBrowser } from '../test/e2e/support/browser';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';

@@ -1,36 +1,27 @@
 /**
- * One call's media in the offscreen document: local capture, the peer
- * connection, sharing a tab or screen, and the small control channel that
- * tells the other side when we mute and which stream is the share. The
- * caller's offer and candidates go out as soon as the ring is acknowledged
- * (the server holds them until the callee accepts, all but an offer naming no
- * address). The callee builds its peer connection while it rings and answers
- * that offer at once; the worker keeps the answer and its candidates until
- * the accept has gone, and this document keeps a copy for a worker restarted
- * meanwhile. Its camera starts on Accept, or earlier as a preview while a
- * page shows the incoming call, and joins the answered transceivers at once:
- * the encoder is ready before the transport is. No packet can leave before
- * the accept, for the caller has no address of ours and not even our ICE
- * credentials (they are in the answer the worker keeps).
+ * One call in the offscreen document: the call engine (src/call/) with what
+ * only the extension has around it. Here the camera and microphone are
+ * captured, from the devices the worker remembers; a callee's camera runs
+ * while a page shows the incoming call (ring-preview.ts) and joins the
+ * answered transceivers at once, so the encoder is ready before the
+ * transport is; a camera sent while it rings travels behind a stand-in
+ * (camera-hand-over.ts); a tab is captured from the id the worker got; and
+ * the engine's events become the worker's runtime messages.
  */
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
-import { type ControlFrame, parseControlFrame } from '../call/data-frames';
 import type { IceServer, SignalData } from '../shared/protocol';
 import type { DeviceChoice } from '../shared/devices';
-import { provisionalAnswer } from '../call/provisional-answer';
-import { withVideoStartBitrate } from '../call/start-bitrate';
 import type { BackgroundMessage } from '../shared/runtime-messages';
-import { type CallDevices, startCallDevices } from './call-devices';
-import { type CameraStandIn, standInForCamera } from './camera-stand-in';
-import { type ChatAndFilesSession, startChatAndFiles } from './chat-and-files';
-import { HEARTBEAT_MS, type IceRecovery, watchIceRecovery } from './ice-recovery';
-import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
-import { createPeer, type Peer } from './peer';
-import { sortRemoteTracks } from './remote-tracks';
-import { captureFailure, captureShare } from './share-capture';
-import { createShareSender, type ShareSender } from './share-sender';
 import { markSetupStep } from '../shared/setup-marks';
+import { type CallEvent, createCallEngine } from '../call/call-engine';
+import type { ChatAndFilesSession } from '../call/chat-and-files';
+import { type CallDevices, startCallDevices } from './call-devices';
+import { handOverCamera } from './camera-hand-over';
+import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
+import { receivedFilesOnDisk } from './received-files';
+import { ringPreview } from './ring-preview';
+import { captureFailure, captureShare } from './share-capture';
 import type { Speaker } from './speaker';
 import { iceTransportPolicy } from './transport-policy';
 
@@ -45,11 +36,9 @@ export interface CallSession {
    * already started.
    */
   preview(on: boolean, choice: DeviceChoice): void;
-  /** Builds the peer connection; `prepared` (a callee while it rings) keeps a copy of what it sends until `release()`. */
+  /** Builds the peer connection; `prepared` (a callee while it rings) holds its answer until gathering ends or `release()`. */
   connect(role: Role, iceServers: IceServer[], options?: { prepared?: boolean }): void;
-  /** Sends the prepared copy again: a restarted worker lost what the old one kept. */
-  resendPrepared(): void;
-  /** The accept has gone and the worker sent what it kept: the copy is no longer needed. */
+  /** The accept is going: a held answer goes now, gathering complete or not. */
   release(): void;
   receive(data: SignalData): void;
   setLocalMedia(local: MediaFlags): Promise<void>;
@@ -76,113 +65,96 @@ export interface CallSessionDeps {
   speaker: Speaker;
 }
 
+export interface CallSessionDeps {
+  notify(message: BackgroundMessage): void;
+  /** A track came or went: visible pages re-render. */
+  changed(): void;
+  /** Plays the shared tab's own sound back to the sharer (capture mutes the tab), or stops it with null. */
+  hearSharedTab(sound: MediaStream | null): void;
+  /** Where the call is heard. */
+  speaker: Speaker;
+}
+
 export function startCallSession(streams: CallStreams, deps: CallSessionDeps): CallSession {
   const { notify, changed, hearSharedTab } = deps;
   let local: MediaFlags = { mic: false, camera: false };
   let mediaStarted = false;
+  /** connect() has built the engine's connection. */
+  let built = false;
+  let callee = false;
+  let stopped = false;
   let markCaptured: () => void = () => {};
   /** Capture is done (whatever it got); never settles for a prepared ring that is declined, which is then dropped whole. */
   const captured = new Promise<void>((resolve) => (markCaptured = resolve));
-  /** What a callee's peer connection sent while it rang, kept until the accept has gone; null otherwise. */
-  let preparedCopy: SignalData[] | null = null;
-  let peer: Peer | null = null;
-  let recovery: IceRecovery | null = null;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-  let control: RTCDataChannel | null = null;
-  let chatAndFiles: ChatAndFilesSession | null = null;
-  let shareSender: ShareSender | null = null;
-  const remoteTracks = sortRemoteTracks(streams, changed);
-  let stopped = false;
-  const inbox: SignalData[] = [];
-  /** The callee has answered the caller's offer: its transceivers take tracks by replaceTrack from then on (no renegotiation). */
-  let answeredOffer = false;
   /** The call's devices, from when its media starts (a callee's prepared ring captures nothing). */
   let devices: CallDevices | null = null;
   const deviceIds = (): Promise<DeviceIds> => devices?.ids() ?? Promise.resolve({ mic: null, camera: null });
-  /** The ring's camera preview: asked for; its capture (null: none, or it failed); each start or stop makes earlier captures stale. */
   let previewing = false;
-  let previewCapture: Promise<MediaStreamTrack | null> = Promise.resolve(null);
-  let previewGeneration = 0;
-  /** The camera's stand-in on its sender until shortly after the call connects (camera-stand-in.ts). */
-  let standIn: CameraStandIn | null = null;
-  /** The other side is connecting: a caller has the answer, a callee has accepted. */
-  let connecting = false;
-  let callee = false;
+  const camera = handOverCamera();
+
+  const engine = createCallEngine({
+    signalling: { send: (data) => notify({ target: 'background', type: 'signal-out', data }) },
+    streams,
+    media: { captured, wants: () => local, trackToSend: camera.trackToSend, standsInFor: camera.standsInFor },
+    files: receivedFilesOnDisk((file) => notify({ target: 'background', type: 'save-file', ...file })),
+    onEvent,
+    log: (what, detail) => console.warn(`[PeerDial] ${what}`, detail),
+  });
+
+  function onEvent(event: CallEvent): void {
+    switch (event.type) {
+      case 'changed':
+        return changed();
+      case 'connecting':
+        return camera.connecting();
+      case 'connected':
+        return camera.connected();
+      case 'remote-media':
+      case 'media-connection':
+      case 'share-started':
+      case 'share-ended':
+      case 'share-failed':
+      case 'chat-and-files':
+        return notify({ target: 'background', ...event });
+    }
+  }
+
+  const preview = ringPreview({
+    local: streams.local,
+    // On the answered transceiver now, so its encoder is ready when the transport is; nothing can leave before then.
+    added() {
+      if (engine.answered()) engine.sendLocalTracks();
+    },
+    changed,
+    stopped: () => stopped,
+  });
 
   function callDevices(choice: DeviceChoice): CallDevices {
     devices ??= startCallDevices(choice, {
       local: streams.local,
       speaker: deps.speaker,
-      pc: () => peer?.pc ?? null,
+      pc: () => engine.pc(),
       wants: () => local,
       notify,
       // A microphone unplugged with none to take over is a microphone off, for the other side too.
       changed: () => {
-        sendMediaState();
+        engine.announceMedia();
         changed();
       },
     });
     return devices;
   }
 
-  function hurryStandIn(): void {
-    connecting = true;
-    standIn?.hurry();
-  }
-
-  /**
-   * The track to send for `track`: a camera sent while it rings gets a stand-in. One that starts later
-   * (a callee who accepted without the preview) is sent itself: a stand-in's worker would not have a
-   * picture ready by the time the transport is.
-   */
-  function trackToSend(pc: RTCPeerConnection, track: MediaStreamTrack): MediaStreamTrack {
-    if (track.kind !== 'video' || connecting || standIn) return track;
-    standIn = standInForCamera(track, pc);
-    return standIn?.track ?? track;
-  }
-
-  /** The camera takes its sender back; anything else about to touch that sender waits for this first. */
-  function endStandIn(): Promise<void> {
-    const ending = standIn?.end() ?? Promise.resolve();
-    standIn = null;
-    return ending;
-  }
-
   function stopPreview(): void {
-    void endStandIn();
-    previewGeneration += 1;
-    previewCapture = Promise.resolve(null);
-    for (const track of streams.local.getVideoTracks()) {
-      track.stop();
-      streams.local.removeTrack(track);
-    }
-    changed();
-  }
-
-  function startPreview(choice: DeviceChoice): void {
-    const generation = ++previewGeneration;
-    const ids = callDevices(choice).ids();
-    // A preview that fails shows nothing and says nothing: Accept captures again, and reports what is missing then.
-    previewCapture = ids.then((chosen) => captureCamera(chosen.camera)).then((track) => {
-      if (!track) return null;
-      if (generation !== previewGeneration || stopped) {
-        track.stop();
-        return null;
-      }
-      streams.local.addTrack(track);
-      // On the answered transceiver now, so its encoder is ready when the transport is; nothing can leave before then.
-      if (answeredOffer && peer) attachLocalTracks(peer.pc);
-      changed();
-      return track;
-    });
+    void camera.end();
+    preview.stop();
   }
 
   /** Whatever the preview already has counts: Accept asks the browser only for the rest. */
   function capture(want: MediaFlags): void {
-    const previewed = previewCapture;
-    void Promise.all([previewed, deviceIds()]).then(async ([camera, ids]) => {
-      const result = await captureLocalMedia(camera ? { ...want, camera: false } : want, ids);
-      const got = camera ? { ...result.got, camera: true } : result.got;
+    void Promise.all([preview.capture(), deviceIds()]).then(async ([previewed, ids]) => {
+      const result = await captureLocalMedia(previewed ? { ...want, camera: false } : want, ids);
+      const got = previewed ? { ...result.got, camera: true } : result.got;
       markSetupStep('captured');
       if (stopped) {
         for (const track of result.stream.getTracks()) track.stop();
@@ -199,128 +171,21 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     });
   }
 
-  const isAnswer = (data: SignalData) => data.kind === 'description' && data.description.type === 'answer';
-
-  function transmit(data: SignalData): void {
-    if (isAnswer(data)) markSetupStep('answer-sent');
-    notify({ target: 'background', type: 'signal-out', data });
-  }
-
-  /**
-   * A prepared answer waits for candidate gathering to finish (there is time
-   * while it rings) and then goes as one description listing every candidate:
-   * the caller can check all pairs the moment it applies it, instead of
-   * learning them one relayed message at a time after the accept.
-   */
-  let answerAwaitsGathering = false;
-
-  /** A caller's first offer is answered provisionally at once, by itself: see provisional-answer.ts. */
-  let standInPending = false;
-
-  async function standInForAnswer(offerSdp: string): Promise<void> {
-    const pc = peer?.pc;
-    const sdp = provisionalAnswer(offerSdp);
-    // Only while our offer still waits: the real answer may be in already.
-    if (!pc || !sdp || pc.signalingState !== 'have-local-offer') return;
-    await pc.setRemoteDescription({ type: 'pranswer', sdp: withVideoStartBitrate(sdp) }).catch((error: unknown) => console.warn('[PeerDial] provisional answer', error));
-  }
-
-  function send(data: SignalData): void {
-    if (standInPending && data.kind === 'description' && data.description.type === 'offer') {
-      standInPending = false;
-      void standInForAnswer(data.description.sdp);
-    }
-    if (isAnswer(data)) markSetupStep('answer-created');
-    if (preparedCopy && isAnswer(data) && peer?.pc.iceGatheringState !== 'complete') {
-      answerAwaitsGathering = true;
-      return;
-    }
-    // Gathered before the answer goes: the answer's description will list it.
-    if (answerAwaitsGathering && data.kind === 'candidate') return;
-    preparedCopy?.push(data);
-    transmit(data);
-  }
-
-  /** Sends the waiting answer as the description stands now, with the candidates gathered so far. */
-  function sendGatheredAnswer(): void {
-    const description = peer?.pc.localDescription;
-    if (!answerAwaitsGathering || !description) return;
-    answerAwaitsGathering = false;
-    send({ kind: 'description', description: { type: description.type, sdp: description.sdp } });
-  }
-
-  function sendControl(frame: ControlFrame): boolean {
-    if (control?.readyState !== 'open') return false;
-    control.send(JSON.stringify(frame));
-    return true;
-  }
-
-  function sendMediaState(): void {
-    const hasCamera = streams.local.getVideoTracks().some((track) => track.readyState === 'live');
-    sendControl({ type: 'media', mic: local.mic && streams.local.getAudioTracks().length > 0, camera: local.camera && hasCamera });
-  }
-
-  /** Sent before the tracks are, so the other side knows the share when its tracks arrive. */
-  function sendShareState(): void {
-    const sharing = streams.localShare.getVideoTracks().length > 0;
-    sendControl({ type: 'share', stream: sharing ? streams.localShare.id : null });
-  }
-
-  function releaseShareTracks(): void {
-    for (const track of streams.localShare.getTracks()) {
-      track.onended = null;
+  // Camera off must turn the camera light off: stop the track, not just disable it.
+  function turnCameraOff(): void {
+    for (const track of streams.local.getVideoTracks()) {
       track.stop();
-      streams.localShare.removeTrack(track);
+      streams.local.removeTrack(track);
     }
+    void engine.sendCamera(null);
   }
 
-  function openControl(pc: RTCPeerConnection): void {
-    // Negotiated with a fixed id on both sides: no extra offer for the channel, and no race to create it.
-    control = pc.createDataChannel('control', { negotiated: true, id: 0 });
-    control.onopen = () => {
-      sendMediaState();
-      sendShareState();
-      recovery?.heard();
-      heartbeat = setInterval(() => sendControl({ type: 'alive' }), HEARTBEAT_MS);
-    };
-    chatAndFiles = startChatAndFiles({ pc, sendControl, notify, log: (message) => console.warn('[PeerDial] data', { message }) });
-    control.onmessage = ({ data }) => {
-      recovery?.heard();
-      // The other side is someone else's browser: a bad frame is logged and dropped, never thrown.
-      const parsed = parseControlFrame(data);
-      if (!parsed.ok) return console.warn('[PeerDial] data', { dropped: parsed.error });
-      const { frame } = parsed;
-      if (frame.type === 'alive') return;
-      if (frame.type === 'media') notify({ target: 'background', type: 'remote-media', media: { mic: frame.mic, camera: frame.camera } });
-      else if (frame.type === 'share') remoteTracks.announce(frame.stream);
-      else chatAndFiles?.receive(frame);
-    };
-  }
-
-  /**
-   * Sends every captured track. An answered transceiver of the same kind that
-   * sends nothing yet takes it by replaceTrack (no renegotiation: the callee
-   * answered before its camera was ready); only a track with no such place
-   * is added, which renegotiates.
-   */
-  function attachLocalTracks(pc: RTCPeerConnection): void {
-    const sending = new Set(pc.getSenders().map((sender) => (standIn && sender.track === standIn.track ? standIn.camera : sender.track)));
-    for (const track of streams.local.getTracks()) {
-      if (sending.has(track)) continue;
-      const sent = trackToSend(pc, track);
-      const idle = pc
-        .getTransceivers()
-        .find(
-          (t) =>
-            t.receiver.track.kind === track.kind &&
-            // An ended track is a preview closed while it rang: its transceiver takes the next camera.
-            (!t.sender.track || t.sender.track.readyState === 'ended') &&
-            (t.direction === 'sendrecv' || t.direction === 'sendonly') &&
-            !shareSender?.owns(t.sender),
-        );
-      if (idle) void idle.sender.replaceTrack(sent);
-      else pc.addTrack(sent, streams.local);
-    }
+  async function turnCameraOn(): Promise<void> {
+    const track = await captureCamera((await deviceIds()).camera);
+    if (!track || stopped) return;
+    streams.local.addTrack(track);
+    void devices?.adopt();
+    await engine.sendCamera(track);
   }
 
   return {
@@ -328,7 +193,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       if (mediaStarted || stopped) return;
       mediaStarted = true;
       local = want;
-      if (callee) hurryStandIn();
+      if (callee) camera.connecting();
       callDevices(choice);
       if (!want.camera) stopPreview();
       capture(want);
@@ -339,95 +204,21 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     preview(on, choice) {
       if (mediaStarted || stopped || on === previewing) return;
       previewing = on;
-      if (on) startPreview(choice);
+      if (on) preview.start(callDevices(choice).ids());
       else stopPreview();
     },
 
     connect(role, iceServers, options = {}) {
-      if (peer || stopped) return;
-      if (options.prepared) preparedCopy = [];
+      if (built || stopped) return;
+      built = true;
       callee = role === 'callee';
-      if (callee && mediaStarted) hurryStandIn();
-      peer = createPeer({
-        polite: role === 'callee',
-        iceServers,
-        iceTransportPolicy: iceTransportPolicy(),
-        send,
-        // The callee answers the caller's offered transceivers as send-and-receive at once, camera ready or not:
-        // its tracks join them by replaceTrack when capture is done. One offer, one answer, no second round.
-        async beforeAnswer(pc) {
-          markSetupStep('offer-applied');
-          if (answeredOffer) return;
-          answeredOffer = true;
-          openControl(pc);
-          for (const transceiver of pc.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
-          attachLocalTracks(pc);
-          void captured.then(() => {
-            if (stopped) return;
-            attachLocalTracks(pc);
-            // The channel may have opened before the camera did, telling the caller "muted, camera off".
-            sendMediaState();
-          });
-        },
-        onError: (error) => console.warn('[PeerDial] negotiation', error),
-      });
-      const { pc } = peer;
-      markSetupStep('pc-created');
-      streams.pc = pc;
-      pc.ontrack = ({ track, streams: [stream] }) => {
-        track.addEventListener('unmute', () => markSetupStep(track.kind === 'video' ? 'first-video' : 'first-audio'), { once: true });
-        remoteTracks.add(track, stream?.id ?? null);
-      };
-      pc.addEventListener('icegatheringstatechange', () => {
-        if (pc.iceGatheringState === 'complete') sendGatheredAnswer();
-      });
-      pc.addEventListener('iceconnectionstatechange', () => {
-        if (pc.iceConnectionState === 'connected') markSetupStep('ice-connected');
-      });
-      pc.addEventListener('connectionstatechange', () => {
-        if (pc.connectionState !== 'connected') return;
-        markSetupStep('connected');
-        standIn?.connected();
-      });
-      recovery = watchIceRecovery(pc, {
-        restarts: role === 'caller',
-        onPathChange: (state) => notify({ target: 'background', type: 'media-connection', state }),
-      });
-      if (role === 'caller') {
-        standInPending = true;
-        // Channel and tracks in one task, so negotiation needs only one offer.
-        void captured.then(() => {
-          if (stopped) return;
-          openControl(pc);
-          attachLocalTracks(pc);
-          // Without a camera or microphone we still want theirs, in this same offer.
-          for (const kind of ['audio', 'video'] as const) {
-            if (!pc.getTransceivers().some((t) => t.receiver.track.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
-          }
-        });
-      }
-      for (const data of inbox.splice(0)) void peer.receive(data);
-      changed();
+      if (callee && mediaStarted) camera.connecting();
+      engine.connect(role, iceServers, { holdAnswer: options.prepared, iceTransportPolicy: iceTransportPolicy() });
     },
 
-    resendPrepared() {
-      for (const data of preparedCopy ?? []) transmit(data);
-    },
+    release: () => engine.release(),
 
-    release() {
-      preparedCopy = null;
-      // Accepted before gathering finished: the answer goes with what there is, and later candidates trickle after it.
-      sendGatheredAnswer();
-    },
-
-    receive(data) {
-      if (isAnswer(data)) {
-        markSetupStep('answer-received');
-        hurryStandIn();
-      }
-      if (peer) void peer.receive(data);
-      else inbox.push(data);
-    },
+    receive: (data) => engine.receive(data),
 
     async setLocalMedia(next) {
       const cameraChanged = next.camera !== local.camera;
@@ -435,11 +226,11 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       for (const track of streams.local.getAudioTracks()) track.enabled = next.mic;
       if (cameraChanged) {
         await captured;
-        await endStandIn();
+        await camera.end();
         if (next.camera) await turnCameraOn();
         else turnCameraOff();
       }
-      sendMediaState();
+      engine.announceMedia();
       changed();
     },
 
@@ -450,12 +241,12 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       const more = await captureLocalMedia(missing, await deviceIds());
       for (const track of more.stream.getTracks()) streams.local.addTrack(track);
       void devices?.adopt();
-      if (peer) attachLocalTracks(peer.pc);
-      sendMediaState();
+      engine.sendLocalTracks();
+      engine.announceMedia();
       changed();
     },
 
-    chatAndFiles: () => chatAndFiles,
+    chatAndFiles: () => engine.chatAndFiles(),
 
     async shareTab(streamId) {
       let stream: MediaStream;
@@ -468,98 +259,31 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       if (await this.shareStream(stream)) hearSharedTab(new MediaStream(stream.getAudioTracks()));
     },
 
-    async shareStream(stream) {
-      if (!peer || stopped) {
-        for (const track of stream.getTracks()) track.stop();
-        notify({ target: 'background', type: 'share-failed', message: 'The call is not connected yet.' });
-        return false;
-      }
-      // The old share keeps going until the new one is in place: a switch shows no gap.
-      const old = streams.localShare.getTracks();
-      hearSharedTab(null);
-      for (const track of stream.getTracks()) {
-        streams.localShare.addTrack(track);
-        // Closing the tab ends its tracks; so does Chrome's own "Stop sharing". (Navigating to chrome:// does not, in Chromium 156.)
-        track.onended = () => {
-          if (streams.localShare.getTrackById(track.id)) notify({ target: 'background', type: 'share-ended' });
-        };
-      }
-      shareSender ??= createShareSender(peer.pc, streams.localShare, (what, error) => console.warn(`[PeerDial] ${what}`, error));
-      sendShareState();
-      await shareSender.send(stream);
-      for (const track of old) {
-        track.onended = null;
-        track.stop();
-        streams.localShare.removeTrack(track);
-      }
-      notify({ target: 'background', type: 'share-started' });
-      changed();
-      return true;
+    shareStream(stream) {
+      // The sound of a tab shared before stops with it; a new tab's starts once it is sent.
+      if (built && !stopped) hearSharedTab(null);
+      return engine.shareStream(stream);
     },
 
     async stopShare() {
       hearSharedTab(null);
-      releaseShareTracks();
-      sendShareState();
-      await shareSender?.stop();
-      changed();
+      await engine.stopShare();
     },
 
     async setDevices(next) {
       // Before its media starts, a session has nothing to switch: the worker's remembered choice starts it.
       if (!devices) return;
       await captured;
-      await endStandIn();
+      await camera.end();
       await devices.choose(next);
     },
 
     stop() {
       stopped = true;
-      preparedCopy = null;
-      void endStandIn();
+      void camera.end();
       devices?.stop();
-      chatAndFiles?.stop();
       hearSharedTab(null);
-      releaseShareTracks();
-      for (const track of [...streams.local.getTracks(), ...streams.remote.getTracks(), ...streams.remoteShare.getTracks()]) {
-        track.stop();
-        streams.local.removeTrack(track);
-        streams.remote.removeTrack(track);
-        streams.remoteShare.removeTrack(track);
-      }
-      clearInterval(heartbeat);
-      recovery?.stop();
-      control?.close();
-      peer?.close();
-      streams.pc = null;
-      changed();
+      engine.stop();
     },
   };
-
-  // Camera off must turn the camera light off: stop the track, not just disable it.
-  function turnCameraOff(): void {
-    for (const track of streams.local.getVideoTracks()) {
-      track.stop();
-      streams.local.removeTrack(track);
-    }
-    for (const sender of peer?.pc.getSenders() ?? []) if (isVideoSender(sender)) void sender.replaceTrack(null);
-  }
-
-  async function turnCameraOn(): Promise<void> {
-    const track = await captureCamera((await deviceIds()).camera);
-    if (!track || stopped) return;
-    streams.local.addTrack(track);
-    void devices?.adopt();
-    const sender = peer?.pc.getSenders().find(isVideoSender);
-    // Same transceiver, new track: the other side sees the picture return without renegotiation.
-    if (sender) await sender.replaceTrack(track);
-    else if (peer) peer.pc.addTrack(track, streams.local);
-  }
-
-  /** The camera's sender: a video sender that is not the share's. */
-  function isVideoSender(sender: RTCRtpSender): boolean {
-    if (shareSender?.owns(sender)) return false;
-    const transceiver = peer?.pc.getTransceivers().find((t) => t.sender === sender);
-    return transceiver?.receiver.track.kind === 'video';
-  }
 }

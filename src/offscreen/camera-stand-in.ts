@@ -10,11 +10,9 @@
  * latest picture every 10 ms, and the encoder has a frame within 10 ms of
  * resuming. The camera takes its sender back a second after the call
  * connects, past the set-up's busiest moment (the encoder reconfigures once
- * more then), and the worker ends. In three calls of one 40-call bench run
- * the stand-in's frames were not encoded at all (the cause was not found;
- * the worker's writes were accepted in a logged run): a stand-in whose
- * sender has encoded nothing 80 ms after connecting hands over to the camera
- * at once.
+ * more then), and the worker ends. The stand-in's frames are sometimes not
+ * encoded at all, for a reason not found: a stand-in whose sender has
+ * encoded nothing shortly after connecting hands over to the camera at once.
  *
  * The stand-in follows the camera: the camera's picture is what it shows,
  * and a camera that ends ends it, its sender then holding the ended camera
@@ -40,10 +38,9 @@ declare class MediaStreamTrackGenerator extends MediaStreamTrack {
 /** Past the set-up's busiest moment. */
 const HAND_OVER_AFTER_CONNECTED_MS = 1_000;
 /**
- * libwebrtc resumed the encoder 4-40 ms after DTLS on two busy cores, and a first frame took up to 10 ms to encode.
- * A sender's stats can lag its first frame (Chromium answers getStats from a cached result for 50 ms), so a
- * stand-in can hand over although its first frame has gone: seen once in a logged 40-call run. That costs only
- * the encoder's reconfiguration, sooner.
+ * Time for libwebrtc to resume the encoder after DTLS and encode a first frame, on busy cores. A sender's stats
+ * can lag its first frame (Chromium answers getStats from a cached result for 50 ms), so a stand-in can hand over
+ * although its first frame has gone; that costs only the encoder's reconfiguration, sooner.
  */
 const PROOF_AFTER_CONNECTED_MS = 80;
 

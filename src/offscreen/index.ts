@@ -7,9 +7,10 @@ import browser from 'webextension-polyfill';
 import * as v from 'valibot';
 import { type BackgroundMessage, OFFSCREEN_PORT, OffscreenMessage } from '../shared/runtime-messages';
 import { words } from '../shared/wording';
-import { type CallStreams, STREAMS_CHANNEL } from '../shared/call-streams';
+import { type CallStreams, QUALITY_SAMPLED, STREAMS_CHANNEL } from '../shared/call-streams';
+import type { Quality } from '../shared/call-quality';
 import { type CallSession, startCallSession } from './call-session';
-import { watchQuality } from './quality-watch';
+import { watchQuality } from '../call/quality-watch';
 import { clearReceivedFiles } from './received-files';
 import { startRingtone } from './ringtone';
 import { createSpeaker } from './speaker';
@@ -89,6 +90,12 @@ function streamsChanged(): void {
   void speaker.refresh();
 }
 
+/** The latest reading stays on this window for the side panel to borrow, as it borrows the streams. */
+function showQuality(quality: Quality | null): void {
+  window.peerdialQuality = quality;
+  window.dispatchEvent(new Event(QUALITY_SAMPLED));
+}
+
 function newSession(): CallSession {
   return startCallSession(streams, { notify, changed: streamsChanged, hearSharedTab, speaker });
 }
@@ -111,7 +118,7 @@ function handle(message: OffscreenMessage): void {
     case 'connect':
       session?.connect(message.role, message.iceServers);
       stopQuality?.();
-      stopQuality = watchQuality(streams, (level) => notify({ target: 'background', type: 'quality', level }));
+      stopQuality = watchQuality(streams, { onReading: showQuality, onLevel: (level) => notify({ target: 'background', type: 'quality', level }) });
       return;
     case 'release':
       session?.release();
@@ -179,8 +186,6 @@ const WORKER_PORT_RETRY_MS = 250;
 function holdWorkerPort(): void {
   const port = browser.runtime.connect({ name: OFFSCREEN_PORT });
   workerPort = port;
-  // A worker that replaced a stopped one knows nothing of the answer prepared for a ringing call.
-  session?.resendPrepared();
   port.onMessage.addListener((raw: unknown) => {
     const parsed = v.safeParse(OffscreenMessage, raw);
     if (parsed.success) handle(parsed.output);

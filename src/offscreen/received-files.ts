@@ -5,15 +5,10 @@
  * close(), so a cancelled or damaged transfer leaves nothing behind, and the
  * finished file is a disk-backed File the downloads API can copy from.
  */
-const DIRECTORY = 'received';
+import type { ReceivedFiles } from '../call/chat-and-files';
+import type { ReceivedFile } from '../call/file-receiver';
 
-export interface ReceivedFile {
-  write(bytes: Uint8Array): Promise<void>;
-  /** Commits what was written and returns it as a (disk-backed) File. */
-  finish(): Promise<File>;
-  /** Throws away what was written, committed or not. */
-  discard(): Promise<void>;
-}
+const DIRECTORY = 'received';
 
 async function directory(): Promise<FileSystemDirectoryHandle> {
   const root = await navigator.storage.getDirectory();
@@ -46,4 +41,16 @@ export async function createReceivedFile(id: string): Promise<ReceivedFile> {
 export async function clearReceivedFiles(): Promise<void> {
   const root = await navigator.storage.getDirectory();
   await root.removeEntry(DIRECTORY, { recursive: true }).catch(() => undefined);
+}
+
+/** The extension's way to keep received files: on disk here, saved by the worker's downloads API from an object URL. */
+export function receivedFilesOnDisk(save: (file: { id: string; url: string; name: string }) => void): ReceivedFiles {
+  return {
+    create: createReceivedFile,
+    save(id, file, name) {
+      const url = URL.createObjectURL(file);
+      save({ id, url, name });
+      return () => URL.revokeObjectURL(url);
+    },
+  };
 }

@@ -3,34 +3,28 @@
  * spec and MDN): either side may renegotiate at any time; when both offer at
  * once, the impolite side (the caller) wins and the polite side (the callee)
  * rolls back. It knows nothing of chrome.* or Socket.IO: it gets a `send`
- * function and is handed what arrives.
+ * function and is handed what arrives. What PeerDial sends otherwise than
+ * as it comes is answer-policy.ts, between `send` and the signalling port.
  */
 import type { SignalData } from '../shared/protocol';
-import { withVideoStartBitrate } from '../call/start-bitrate';
+import { withVideoStartBitrate } from './start-bitrate';
 
 export interface PeerOptions {
+  pc: RTCPeerConnection;
   polite: boolean;
-  iceServers: RTCIceServer[];
-  iceTransportPolicy?: RTCIceTransportPolicy;
   send(data: SignalData): void;
   /** Runs before an offer is answered, so tracks added here ride on the offered transceivers. */
-  beforeAnswer?(pc: RTCPeerConnection): Promise<void>;
+  beforeAnswer?(): Promise<void>;
   onError(error: unknown): void;
 }
 
 export interface Peer {
-  pc: RTCPeerConnection;
   receive(data: SignalData): Promise<void>;
   close(): void;
 }
 
 export function createPeer(options: PeerOptions): Peer {
-  const { polite, send, onError } = options;
-  const pc = new RTCPeerConnection({
-    iceServers: options.iceServers,
-    iceTransportPolicy: options.iceTransportPolicy ?? 'all',
-    bundlePolicy: 'max-bundle',
-  });
+  const { pc, polite, send, onError } = options;
   let makingOffer = false;
   let ignoreOffer = false;
   /** Candidates that arrived before any description (one relayed at the instant the server handed over the held offer). */
@@ -82,14 +76,13 @@ export function createPeer(options: PeerOptions): Peer {
     await pc.setRemoteDescription({ type: description.type, sdp: withVideoStartBitrate(description.sdp) });
     for (const candidate of early.splice(0)) await pc.addIceCandidate(candidate).catch(onError);
     if (description.type === 'offer') {
-      await options.beforeAnswer?.(pc);
+      await options.beforeAnswer?.();
       await pc.setLocalDescription();
       send({ kind: 'description', description: describe(pc.localDescription!) });
     }
   }
 
   return {
-    pc,
     receive: (data) => receive(data).catch(onError),
     close() {
       pc.onnegotiationneeded = null;

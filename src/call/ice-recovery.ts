@@ -4,8 +4,8 @@
  * sides do not send crossing restart offers; the callee answers the caller's.
  *
  * Two signs of a broken path: ICE's own state, and silence from the peer's
- * heartbeat. ICE alone took ~7 s to notice a killed peer here; the heartbeat
- * notices in under 3.
+ * heartbeat. ICE takes several seconds to notice a peer that went silent;
+ * the heartbeat notices in under 3.
  */
 
 /** Chrome often recovers a 'disconnected' pair by itself within a second or two; a restart sooner wastes a round trip. */

@@ -5,7 +5,7 @@
  * in either order, so every change re-sorts everything.
  */
 import type { CallStreams } from '../shared/call-streams';
-import { announce, noAnnouncements, placeRemoteTrack, type ShareAnnouncements } from '../call/share-media';
+import { announce, noAnnouncements, placeRemoteTrack, type ShareAnnouncements } from './share-media';
 
 export interface RemoteTracks {
   add(track: MediaStreamTrack, streamId: string | null): void;

@@ -1,18 +1,23 @@
 /**
- * The call's connection quality, sampled here because this document owns the
- * peer connection: once a second while a call is connected, and not at all
- * otherwise (no call, no timer: the offscreen document lives only for calls,
- * and an idle extension should cost nothing). The worker hears the level only
- * when it changes, for the toolbar badge; the latest full reading stays on
- * this window for the side panel to borrow, as it borrows the streams.
+ * The call's connection quality, sampled where the peer connection is: once a
+ * second while a call is connected, and not at all otherwise (no call, no
+ * timer: an idle host should cost nothing). Every reading goes to the host
+ * (the extension leaves it on the offscreen window for the side panel to
+ * borrow); the level only when it changes (for the toolbar badge).
  */
-import { assessQuality, type QualityLevel, type StatEntry } from '../shared/call-quality';
-import { type CallStreams, QUALITY_SAMPLED } from '../shared/call-streams';
+import { assessQuality, type Quality, type QualityLevel, type StatEntry } from '../shared/call-quality';
+import type { CallStreams } from '../shared/call-streams';
 
 /** getStats() rates are per second; sampling faster adds noise, slower makes a change take long to show. */
 export const SAMPLE_INTERVAL_MS = 1000;
 
-export function watchQuality(streams: CallStreams, onLevel: (level: QualityLevel) => void): () => void {
+export interface QualityWatchDeps {
+  /** Each reading; null while there is nothing to measure. */
+  onReading(quality: Quality | null): void;
+  onLevel(level: QualityLevel): void;
+}
+
+export function watchQuality(streams: CallStreams, { onReading, onLevel }: QualityWatchDeps): () => void {
   let before: StatEntry[] = [];
   let beforePc: RTCPeerConnection | null = null;
   let reported: QualityLevel | null = null;
@@ -23,8 +28,7 @@ export function watchQuality(streams: CallStreams, onLevel: (level: QualityLevel
     const pc = streams.pc;
     if (!pc || pc.connectionState !== 'connected') {
       // While the path is down (or not up yet) there is nothing to measure: the panel says so, the badge keeps the last level.
-      window.peerdialQuality = null;
-      window.dispatchEvent(new Event(QUALITY_SAMPLED));
+      onReading(null);
       return;
     }
     if (pc !== beforePc) [before, beforePc] = [[], pc];
@@ -33,8 +37,7 @@ export function watchQuality(streams: CallStreams, onLevel: (level: QualityLevel
     const quality = assessQuality(now, before, receivingVideo);
     before = now;
     if (stopped) return;
-    window.peerdialQuality = quality;
-    window.dispatchEvent(new Event(QUALITY_SAMPLED));
+    onReading(quality);
     if (quality.level !== reported) {
       reported = quality.level;
       onLevel(quality.level);
@@ -45,7 +48,6 @@ export function watchQuality(streams: CallStreams, onLevel: (level: QualityLevel
   return () => {
     stopped = true;
     clearInterval(timer);
-    window.peerdialQuality = null;
-    window.dispatchEvent(new Event(QUALITY_SAMPLED));
+    onReading(null);
   };
 }

@@ -4,8 +4,8 @@
  * backlog is full, so memory stays bounded by a few MB whatever the file's
  * size. Ends with the SHA-256 so the receiver can verify what it wrote.
  */
-import { fileChannelLabel, parseFileChannelFrame } from '../call/data-frames';
-import { createIncrementalHash, readChunks } from '../call/file-chunks';
+import { fileChannelLabel, parseFileChannelFrame } from './data-frames';
+import { createIncrementalHash, readChunks } from './file-chunks';
 
 /** Measured with `npm run bench:transfer` (README, "Chat and files"): on loopback 64 KiB and
  * 255 KiB chunks gave the same throughput within the noise (the SHA-256 on both sides costs

@@ -9,33 +9,43 @@
  * with the bytes, closing the channel drops its queue, and a chunk is just bytes.
  *
  * It owns the chat and transfer state for this call (the reducer in
- * src/shared/chat-and-files.ts) and publishes every change to the worker.
+ * src/shared/chat-and-files.ts) and hands every change to its host.
  */
 import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, isFinal, MAX_CHAT_LENGTH, MAX_TRANSFERS, reduceChatAndFiles, type Transfer } from '../shared/chat-and-files';
-import { type ControlFrame, MAX_FILE_SIZE, transferIdOf } from '../call/data-frames';
+import { type ControlFrame, MAX_FILE_SIZE, transferIdOf } from './data-frames';
 import type { HandoffReply } from '../shared/file-handoff';
 import { type Wording, words } from '../shared/wording';
-import type { BackgroundMessage, Reply } from '../shared/runtime-messages';
-import { safeFileName } from '../call/safe-file-name';
-import { receiveFile } from './file-receiver';
+import { safeFileName } from './safe-file-name';
+import { type ReceivedFile, receiveFile } from './file-receiver';
 import { sendFile } from './file-sender';
-import { createReceivedFile, type ReceivedFile } from './received-files';
 
-/** Progress is sampled this often: a smooth bar and a steady speed without flooding the worker. */
+/** Progress is sampled this often: a smooth bar and a steady speed without flooding the host. */
 const PROGRESS_INTERVAL_MS = 250;
 
 export interface ChatAndFilesDeps {
   pc: RTCPeerConnection;
   /** Sends a frame on the control channel; false when it is not open. */
   sendControl(frame: ControlFrame): boolean;
-  notify(message: BackgroundMessage): void;
+  /** The chat and the transfers changed: the host shows them. */
+  onChange(state: ChatAndFiles): void;
+  store: ReceivedFiles;
   log(message: string): void;
 }
+
+/** Where received files go: what a host can offer differs (the extension has a private file system and the downloads API). */
+export interface ReceivedFiles {
+  /** A place for file `id`'s bytes, made ready before the sender may start. */
+  create(id: string): Promise<ReceivedFile>;
+  /** Hands a verified file to the user; what it returns frees what the handing over holds, once they have it or it failed. */
+  save(id: string, file: File, name: string): () => void;
+}
+
+export type ChatReply = { ok: true } | { ok: false; message: string };
 
 export interface ChatAndFilesSession {
   /** A control frame other than media state, already validated. */
   receive(frame: ControlFrame): void;
-  sendChat(text: string): Reply;
+  sendChat(text: string): ChatReply;
   offerFiles(files: readonly File[]): HandoffReply;
   answer(id: string, accept: boolean): Promise<void>;
   cancel(id: string): void;
@@ -47,12 +57,12 @@ interface Running {
   /** Bytes written on the receiver's disk, as last reported (our own for a receive). */
   bytes: number;
   abort(): void;
-  /** Receiver: the file on disk and, once verified, the URL the downloads API reads. */
+  /** Receiver: where the file is written and, once verified, how to free what saving it holds. */
   received?: ReceivedFile;
-  url?: string;
+  unsave?: () => void;
 }
 
-export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFilesDeps): ChatAndFilesSession {
+export function startChatAndFiles({ pc, sendControl, onChange, store, log }: ChatAndFilesDeps): ChatAndFilesSession {
   let state: ChatAndFiles = EMPTY_CHAT_AND_FILES;
   const outgoing = new Map<string, File>();
   const running = new Map<string, Running>();
@@ -60,7 +70,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
 
   function apply(event: ChatAndFilesEvent, publish = true): void {
     state = reduceChatAndFiles(state, event);
-    if (publish) notify({ target: 'background', type: 'chat-and-files', state });
+    if (publish) onChange(state);
   }
 
   const find = (id: string): Transfer | undefined => state.transfers.find((t) => t.id === id);
@@ -69,7 +79,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
     if (running.size === 0) return;
     const at = Date.now();
     for (const [id, run] of running) apply({ type: 'progress', id, bytes: run.bytes, at }, false);
-    notify({ target: 'background', type: 'chat-and-files', state });
+    onChange(state);
   }, PROGRESS_INTERVAL_MS);
 
   /** Ends whatever is running for a transfer and throws away a half-received file. */
@@ -79,7 +89,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
     outgoing.delete(id);
     if (!run) return;
     run.abort();
-    if (run.url) URL.revokeObjectURL(run.url);
+    run.unsave?.();
     void run.received?.discard();
   }
 
@@ -108,7 +118,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
     if (id === null) return;
     const transfer = find(id);
     const run = running.get(id);
-    if (!transfer || transfer.direction !== 'receive' || transfer.status !== 'transferring' || !run?.received || run.url) {
+    if (!transfer || transfer.direction !== 'receive' || transfer.status !== 'transferring' || !run?.received || run.unsave) {
       // Only a file we accepted may send us bytes.
       log(`Refused a file channel for ${id}: nothing was accepted under that id.`);
       channel.close();
@@ -152,12 +162,11 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
       const file = await received.finish();
       const run = running.get(id);
       if (!run) return;
-      run.url = URL.createObjectURL(file);
       apply({ type: 'sent-all', id }, false);
       apply({ type: 'verified', id, ok: true, at: Date.now() });
       sendControl({ type: 'file-verified', id, ok: true });
       channel.close();
-      notify({ target: 'background', type: 'save-file', id, url: run.url, name: safeFileName(name) });
+      run.unsave = store.save(id, file, safeFileName(name));
     } catch (cause) {
       fail(id, words('fileWriteFailed', String(cause)));
     }
@@ -240,7 +249,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
         return;
       }
       // The place on disk is ready before the sender may start.
-      const received = await createReceivedFile(id).catch((error: unknown) => {
+      const received = await store.create(id).catch((error: unknown) => {
         fail(id, words('fileNoRoom', String(error)));
         return null;
       });
@@ -260,7 +269,7 @@ export function startChatAndFiles({ pc, sendControl, notify, log }: ChatAndFiles
     },
 
     saved(id, error) {
-      // The downloads API has its copy (or gave up): the private one and its URL go either way.
+      // The host's save has its copy (or gave up): the private one goes either way.
       if (error === null) apply({ type: 'saved', id });
       else apply({ type: 'failed', id, error: words('fileNotSaved', error) });
       release(id);

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Verdict } from '../call/file-reassembly';
+import type { Verdict } from './file-reassembly';
 import { FakeChannel, settle } from './fake-channel.test-support';
-import { receiveFile } from './file-receiver';
-import type { ReceivedFile } from './received-files';
+import { type ReceivedFile, receiveFile } from './file-receiver';
 import { words } from '../shared/wording';
 
 const CHUNK = 64 * 1024;

@@ -5,7 +5,7 @@
  * (no renegotiation, no glitch); stopping turns them inactive and keeps them
  * for the next share.
  */
-import { shareMaxBitrate } from '../call/share-media';
+import { shareMaxBitrate } from './share-media';
 
 export interface ShareSender {
   /** Sends these tracks as the share, replacing any shared before. */

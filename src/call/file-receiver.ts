@@ -4,16 +4,24 @@
  * so the sender keeps within its window. The sender's `end` frame brings its
  * SHA-256; ours must match before the file counts as received.
  */
-import { parseFileChannelFrame } from '../call/data-frames';
-import { createReassembly, type Verdict } from '../call/file-reassembly';
+import { parseFileChannelFrame } from './data-frames';
+import { createReassembly, type Verdict } from './file-reassembly';
 import { type Wording, words } from '../shared/wording';
-import type { ReceivedFile } from './received-files';
 
 /** Acknowledge after this much more is on disk: often enough to keep the sender's 16 MiB window
  * moving, rarely enough that acks cost nothing (one small message per MiB). */
 export const ACK_EVERY = 1024 * 1024;
 /** Chunks are gathered into writes of this size: each OPFS write is a round trip to the browser. */
 const WRITE_SIZE = 1024 * 1024;
+
+/** Where a file goes while it arrives: the host decides (the extension writes to its private file system). */
+export interface ReceivedFile {
+  write(bytes: Uint8Array): Promise<void>;
+  /** Commits what was written and returns it as a File. */
+  finish(): Promise<File>;
+  /** Throws away what was written, committed or not. */
+  discard(): Promise<void>;
+}
 
 export interface ReceiveFileOptions {
   channel: RTCDataChannel;
