@@ -84,7 +84,7 @@ async function times(page: Page): Promise<PageTimes> {
  * one another as often as asked; the server `serverRoundTripMs` away from both
  * (0: on loopback).
  */
-export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ call(options?: CallOptions): Promise<CallSetupSample>; close(): Promise<void> }> {
+export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ call: (options?: CallOptions) => Promise<CallSetupSample>; close: () => Promise<void> }> {
   // Twenty calls a minute from one connection is a benchmark, not abuse: lift the ring limit.
   const server = await startServer(BENCH_SERVER_ENV);
   const proxy = serverRoundTripMs > 0 ? await startDelayProxy(server.url, serverRoundTripMs) : undefined;

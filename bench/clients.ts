@@ -12,12 +12,12 @@ export type Receive = (event: string, payload: Record<string, unknown>) => void;
 
 export interface SimClient {
   id: string;
-  send(event: string, payload: unknown): void;
-  request(event: string, payload: unknown): Promise<Record<string, unknown>>;
+  send: (event: string, payload: unknown) => void;
+  request: (event: string, payload: unknown) => Promise<Record<string, unknown>>;
   /** A request whose answer nobody reads: the server does all the work of one (the answer included), the client skips reading it. */
-  post(event: string, payload: unknown): void;
+  post: (event: string, payload: unknown) => void;
   onEvent: Receive;
-  close(): void;
+  close: () => void;
 }
 
 /** Loopback source addresses, so the clients are not limited to one address's ephemeral ports. */

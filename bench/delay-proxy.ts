@@ -10,7 +10,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 export interface DelayProxy {
   /** The address to give clients instead of the server's. */
   url: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 function forward(from: Socket, to: Socket, delayMs: number): void {

@@ -72,7 +72,7 @@ async function listen(server: Server): Promise<number> {
 }
 
 /** Two browsers with a PeerJS page each, media acquired, ready to call one another as often as asked; the server as far as PeerDial's. */
-export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ call(options?: CallOptions): Promise<PeerJsSample>; close(): Promise<void> }> {
+export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ call: (options?: CallOptions) => Promise<PeerJsSample>; close: () => Promise<void> }> {
   // PeerServer hands its HTTP server to the callback once it listens.
   const peerServer = await new Promise<Server>((resolve) => PeerServer({ port: 0, host: '127.0.0.1', path: '/' }, (server) => resolve(server)));
   const serverUrl = `http://127.0.0.1:${(peerServer.address() as { port: number }).port}`;
@@ -110,10 +110,10 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
         await tab.evaluate(PAGE_PRELUDE);
         await tab.evaluate(installHooks, { videoLabel: 'Remote video', statusPatterns: [] });
       }
-      await caller.evaluate(() => (window as unknown as { callPeer(id: string): void }).callPeer('bench-1'));
+      await caller.evaluate(() => (window as unknown as { callPeer: (id: string) => void }).callPeer('bench-1'));
       await callee.waitForFunction(() => Boolean((window as unknown as { incoming?: unknown }).incoming));
       await new Promise((r) => setTimeout(r, ACCEPT_AFTER_RING_MS));
-      const answer = () => callee.evaluate(() => (window as unknown as { answer(): void }).answer());
+      const answer = () => callee.evaluate(() => (window as unknown as { answer: () => void }).answer());
       const cpu = cpuWindowMs ? await cpuAround(await processTree(MARKER), cpuWindowMs, answer) : await answer();
       const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller), frameTimes(callee)]);
       const answeredAt = await callee.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
@@ -126,7 +126,7 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
         ...(cpu && { cpu: windowAfter(cpu, answeredAt) }),
       };
       printProgress(`PeerJS call ${++made}`, { answerToCalleeFrame: sample.answerToCalleeFrame, answerToCallerFrame: sample.answerToCallerFrame });
-      for (const tab of [caller, callee]) await tab.evaluate(() => (window as unknown as { hangUp(): void }).hangUp());
+      for (const tab of [caller, callee]) await tab.evaluate(() => (window as unknown as { hangUp: () => void }).hangUp());
       await pauseBetweenCalls();
       return sample;
     }

@@ -45,7 +45,7 @@ export async function cpuMs(pids: number[]): Promise<number> {
 }
 
 /** Samples the peak resident memory of a set of processes until stopped. */
-export function watchPeak(pids: number[], intervalMs = 100): { baseline: Promise<number>; stop(): Promise<number> } {
+export function watchPeak(pids: number[], intervalMs = 100): { baseline: Promise<number>; stop: () => Promise<number> } {
   let peak = 0;
   const baseline = residentBytes(pids).then((bytes) => (peak = bytes));
   const timer = setInterval(() => void residentBytes(pids).then((bytes) => (peak = Math.max(peak, bytes))), intervalMs);

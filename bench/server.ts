@@ -142,10 +142,10 @@ interface Protocol {
   name: string;
   connect: (url: string, i: number) => Promise<SimClient>;
   /** Starts a call from caller to callee; resolves with the ms until the callee heard of it. */
-  ring(caller: SimClient, callee: SimClient): Promise<number>;
-  relay(from: SimClient, to: SimClient, seq: number): void;
+  ring: (caller: SimClient, callee: SimClient) => Promise<number>;
+  relay: (from: SimClient, to: SimClient, seq: number) => void;
   /** The sequence number in a relayed message, if it is one. */
-  seqOf(event: string, payload: Record<string, unknown>): number | undefined;
+  seqOf: (event: string, payload: Record<string, unknown>) => number | undefined;
 }
 
 const calls = new Map<SimClient, string>();

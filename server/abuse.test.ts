@@ -164,7 +164,7 @@ describe('events the server does not speak', () => {
   it('are counted and dropped, and a client that keeps sending them is disconnected', async () => {
     server = await startTestServer();
     const [alice, bob] = await Promise.all([peer(server.url), peer(server.url)]);
-    const raw = alice.socket as unknown as { emit(event: string, ...args: unknown[]): void };
+    const raw = alice.socket as unknown as { emit: (event: string, ...args: unknown[]) => void };
     for (let i = 0; i < 5; i++) raw.emit('list-online', {});
     await eventually(async () => server!.logs.length, (count) => count > 0, 'the server to have read the unknown events');
     // Still a working client after a few.

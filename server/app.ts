@@ -28,15 +28,15 @@ export interface App {
   http: HttpServer;
   io: SignalingServer;
   context: SignalingContext;
-  listen(): Promise<{ port: number }>;
+  listen: () => Promise<{ port: number }>;
   /** Stops taking connections and drops the open ones, which then reconnect (to this server's successor). */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** What this file uses of an Engine.IO connection. */
 interface EngineConnection extends IdleConnection {
   remoteAddress: string;
-  on(event: 'close', listener: (this: EngineConnection) => void): void;
+  on: (event: 'close', listener: (this: EngineConnection) => void) => void;
 }
 
 export function createApp(config: Config, log: Logger): App {

@@ -23,18 +23,18 @@ export interface Call {
 
 export interface CallRegistry {
   /** Opens a ringing call, unless either code is in a call already. */
-  open(caller: string, callee: string): Promise<Call | undefined>;
+  open: (caller: string, callee: string) => Promise<Call | undefined>;
   /** Recreates an accepted call both parties named after a restart, unless the id or either code is taken. */
-  restore(callId: string, caller: string, callee: string): Promise<Call | undefined>;
-  byId(callId: string): Promise<Call | undefined>;
-  of(code: string): Promise<Call | undefined>;
+  restore: (callId: string, caller: string, callee: string) => Promise<Call | undefined>;
+  byId: (callId: string) => Promise<Call | undefined>;
+  of: (code: string) => Promise<Call | undefined>;
   /** Keeps a caller's signal until the callee accepts; false once the call is not ringing or holds too much. */
-  hold(call: Call, data: SignalData): Promise<boolean>;
+  hold: (call: Call, data: SignalData) => Promise<boolean>;
   /** Ringing to accepted, handing over what the caller sent meanwhile; undefined if it was not ringing (any more). */
-  accept(call: Call): Promise<SignalData[] | undefined>;
+  accept: (call: Call) => Promise<SignalData[] | undefined>;
   /** Forgets the call; false if it was already gone, so only one closer tells the parties. */
-  close(call: Call): Promise<boolean>;
-  counts(): Promise<Record<CallPhase, number>>;
+  close: (call: Call) => Promise<boolean>;
+  counts: () => Promise<Record<CallPhase, number>>;
 }
 
 /** 128 random bits: a call id cannot be guessed, though the server never relies on that alone. */

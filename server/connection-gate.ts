@@ -32,9 +32,9 @@ export function plainAddress(address = 'unknown'): string {
 }
 
 export interface ConnectionGate {
-  allowRequest(request: IncomingMessage, decide: (error: string | null | undefined, success: boolean) => void): void;
-  opened(address: string): void;
-  closed(address: string): void;
+  allowRequest: (request: IncomingMessage, decide: (error: string | null | undefined, success: boolean) => void) => void;
+  opened: (address: string) => void;
+  closed: (address: string) => void;
 }
 
 export function createConnectionGate(

@@ -90,10 +90,10 @@ async function live(index: number): Promise<Client> {
 
 async function perform(step: Action): Promise<void> {
   const socket = await live(step.from);
-  const loose = socket as unknown as { emit(event: string, ...args: unknown[]): void; timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } };
+  const loose = socket as unknown as { emit: (event: string, ...args: unknown[]) => void; timeout: (ms: number) => { emitWithAck: (event: string, ...args: unknown[]) => Promise<unknown> } };
   if (step.kind === 'raw') {
     // An engine.io message whose body is a Socket.IO packet we wrote by hand.
-    (socket.io.engine as unknown as { write(data: string): void }).write(step.packet);
+    (socket.io.engine as unknown as { write: (data: string) => void }).write(step.packet);
     return;
   }
   if (step.kind === 'use-call') {

@@ -6,9 +6,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 export interface MetricsSources {
-  connectedClients(): number;
-  registeredCodes(): number;
-  calls(): Promise<{ ringing: number; accepted: number }>;
+  connectedClients: () => number;
+  registeredCodes: () => number;
+  calls: () => Promise<{ ringing: number; accepted: number }>;
 }
 
 export interface Metrics {

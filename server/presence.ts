@@ -8,11 +8,11 @@
  */
 export interface Presence {
   /** Returns the id of the connection this one replaces, if any. */
-  register(code: string, connectionId: string): Promise<string | undefined>;
+  register: (code: string, connectionId: string) => Promise<string | undefined>;
   /** Only the current holder's leaving takes a code offline. Returns whether it did. */
-  unregister(code: string, connectionId: string): Promise<boolean>;
-  holderOf(code: string): Promise<string | undefined>;
-  close(): Promise<void>;
+  unregister: (code: string, connectionId: string) => Promise<boolean>;
+  holderOf: (code: string) => Promise<string | undefined>;
+  close: () => Promise<void>;
 }
 
 /** One process: a map. */

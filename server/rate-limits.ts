@@ -53,13 +53,13 @@ export interface Refusal {
 
 export interface RateLimits {
   /** Counts one event against the connection's budget, then its address's; resolves to a refusal when it is over a limit. */
-  take(event: LimitedEvent, connection: ConnectionBudget, address: string): Promise<Refusal | undefined>;
+  take: (event: LimitedEvent, connection: ConnectionBudget, address: string) => Promise<Refusal | undefined>;
   /** Counts one new connection from an address. */
-  connect(address: string): Promise<Refusal | undefined>;
+  connect: (address: string) => Promise<Refusal | undefined>;
   /** A ring to a code nobody holds. */
-  missed(address: string): Promise<void>;
+  missed: (address: string) => Promise<void>;
   /** Whether this address is locked out of ringing for missing too often. */
-  missLockout(address: string): Promise<Refusal | undefined>;
+  missLockout: (address: string) => Promise<Refusal | undefined>;
 }
 
 async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: string, scope: Refusal['scope']): Promise<Refusal | undefined> {

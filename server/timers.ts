@@ -6,12 +6,12 @@
  * a process that has since died still fires on another.
  */
 export interface Timers {
-  start(name: string, ms: number): Promise<void>;
-  clear(name: string): Promise<void>;
+  start: (name: string, ms: number) => Promise<void>;
+  clear: (name: string) => Promise<void>;
   /** Stops firing here. Shared deadlines stay for the other processes. */
-  close(): void;
+  close: () => void;
   /** Deadlines pending on this process: each belongs to a ringing call or an absent party. */
-  size(): number;
+  size: () => number;
 }
 
 export type FireTimer = (name: string) => void;

@@ -30,8 +30,8 @@ export interface RedisLink {
   client: Redis;
   adapter: ReturnType<typeof createShardedAdapter>;
   /** Rejects, naming REDIS_URL, when the server there cannot carry the adapter's sharded pub/sub. */
-  checkVersion(): Promise<void>;
-  close(): Promise<void>;
+  checkVersion: () => Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Sharded pub/sub (SSUBSCRIBE, SPUBLISH) came in Redis 7.0. `info` is what INFO server answers. */

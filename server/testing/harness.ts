@@ -18,7 +18,7 @@ export interface TestServer {
   url: string;
   /** Every log line so far, parsed. */
   logs: Record<string, unknown>[];
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export async function startTestServer(env: Record<string, string> = {}, extensionOrigin?: string): Promise<TestServer> {

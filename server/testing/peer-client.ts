@@ -17,7 +17,7 @@ export interface PeerClient {
   /** Every server event received after the greeting, in order. */
   received: { event: string; payload: unknown }[];
   /** Resolves with the next event of that name (or one already received and not yet taken). */
-  next<E extends keyof ServerToClientEvents>(event: E, timeoutMs?: number): Promise<Parameters<ServerToClientEvents[E]>[0]>;
+  next: <E extends keyof ServerToClientEvents>(event: E, timeoutMs?: number) => Promise<Parameters<ServerToClientEvents[E]>[0]>;
   /**
    * The barrier before asserting that something did NOT arrive: a request the
    * server answers on this connection and that changes nothing (a signal for a
@@ -25,8 +25,8 @@ export interface PeerClient {
    * once the answer is back, everything the server sent here before it is in
    * `received`.
    */
-  roundTrip(): Promise<void>;
-  close(): void;
+  roundTrip: () => Promise<void>;
+  close: () => void;
 }
 
 /** Well-formed, and no call ever has it. */

@@ -8,7 +8,7 @@ export interface RunningRedis {
   url: string;
   /** The redis-server process, whose CPU and memory a benchmark counts with the servers'. */
   pid: number;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export async function startRedis(): Promise<RunningRedis> {

@@ -12,7 +12,7 @@ export interface BadgeInput {
 }
 
 export interface CallBadge {
-  show(input: BadgeInput, unread: number): Promise<void>;
+  show: (input: BadgeInput, unread: number) => Promise<void>;
 }
 
 export function createBadge(): CallBadge {

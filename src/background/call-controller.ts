@@ -21,30 +21,30 @@ import { type ReplyTo, type RequestEvent, type RequestPayload, type SignalingLin
 export interface CallControllerDeps {
   /** Where the call outlives this worker: browser.storage.session. */
   storage: StorageArea;
-  signaling(): SignalingLink | null;
-  startOffscreen(message: OffscreenMessage): Promise<void>;
-  notifyOffscreen(message: OffscreenMessage): Promise<void>;
-  closeOffscreen(): Promise<void>;
+  signaling: () => SignalingLink | null;
+  startOffscreen: (message: OffscreenMessage) => Promise<void>;
+  notifyOffscreen: (message: OffscreenMessage) => Promise<void>;
+  closeOffscreen: () => Promise<void>;
   /** The remembered microphone, camera and speaker, which capture starts with. */
-  deviceChoice(): DeviceChoice;
+  deviceChoice: () => DeviceChoice;
   /** The callee's signals for this ringing call are kept, not sent (see SignalRelay.hold). */
-  holdSignals(callId: string): void;
+  holdSignals: (callId: string) => void;
   /** The accept is going: the kept signals, to ride in it. */
-  releaseSignals(callId: string): SignalData[];
+  releaseSignals: (callId: string) => SignalData[];
   /** Carries out a sharing command; failures come back as share events. */
-  runShare(command: ShareCommand): Promise<void>;
+  runShare: (command: ShareCommand) => Promise<void>;
   /** Called after every change, once its write to storage has settled (whether or not it succeeded). */
-  onChange(record: CallRecord): void;
-  log(message: string, error?: unknown): void;
+  onChange: (record: CallRecord) => void;
+  log: (message: string, error?: unknown) => void;
 }
 
 export interface CallController {
-  record(): CallRecord;
-  dispatch(event: CallEvent): Promise<void>;
-  dispatchShare(event: ShareEvent): Promise<void>;
-  setMediaNotice(notice: string | null): Promise<void>;
+  record: () => CallRecord;
+  dispatch: (event: CallEvent) => Promise<void>;
+  dispatchShare: (event: ShareEvent) => Promise<void>;
+  setMediaNotice: (notice: string | null) => Promise<void>;
   /** Outside an active call there is no quality to show: a late sample is dropped. */
-  setQuality(level: QualityLevel): Promise<void>;
+  setQuality: (level: QualityLevel) => Promise<void>;
 }
 
 export async function createCallController(deps: CallControllerDeps): Promise<CallController> {

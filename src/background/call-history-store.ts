@@ -9,12 +9,12 @@ import { clearHistory, EMPTY_HISTORY, type History, type HistoryEntry, type Nick
 const KEY = 'callHistory';
 
 export interface CallHistoryStore {
-  state(): History;
+  state: () => History;
   /** Safe to call again with the same call: it is written down once (see recordCallOnce). True when the history changed. */
-  record(entry: HistoryEntry): Promise<boolean>;
+  record: (entry: HistoryEntry) => Promise<boolean>;
   /** An empty name removes the nickname; a bad one is refused in words and nothing is stored. */
-  setNickname(peer: string, name: string): Promise<NicknameResult>;
-  clear(): Promise<void>;
+  setNickname: (peer: string, name: string) => Promise<NicknameResult>;
+  clear: () => Promise<void>;
 }
 
 function isHistory(value: unknown): value is History {

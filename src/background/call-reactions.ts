@@ -15,27 +15,27 @@ import { showRingAlert } from './ring-alert';
 
 export interface CallReactionDeps {
   /** The call as it is now (a notification shows after a delay, by which the ring may be over). */
-  call(): CallState;
+  call: () => CallState;
   history: CallHistoryStore;
   chat: ChatAndFilesStore;
   devices: DeviceStore;
-  publish(): void;
-  showBadge(): Promise<void>;
-  ringPreviewChanged(): void;
-  sendToOffscreen(message: OffscreenMessage): Promise<void>;
-  notifyOffscreen(message: OffscreenMessage): Promise<void>;
-  closeOffscreen(): Promise<void>;
-  offscreenExists(): Promise<boolean>;
-  log(message: string, error?: unknown): void;
+  publish: () => void;
+  showBadge: () => Promise<void>;
+  ringPreviewChanged: () => void;
+  sendToOffscreen: (message: OffscreenMessage) => Promise<void>;
+  notifyOffscreen: (message: OffscreenMessage) => Promise<void>;
+  closeOffscreen: () => Promise<void>;
+  offscreenExists: () => Promise<boolean>;
+  log: (message: string, error?: unknown) => void;
 }
 
 export interface CallReactions {
   /** For the controller's onChange. */
-  changed(record: CallRecord): void;
+  changed: (record: CallRecord) => void;
   /** A new worker picks up where the stopped one was: the ring window, a call not yet in the history. */
-  resume(record: CallRecord): Promise<void>;
+  resume: (record: CallRecord) => Promise<void>;
   /** The offscreen document's port broke. */
-  engineGone(calls: CallController): Promise<void>;
+  engineGone: (calls: CallController) => Promise<void>;
 }
 
 export function createCallReactions(deps: CallReactionDeps): CallReactions {

@@ -16,13 +16,13 @@ interface Stored {
 }
 
 export interface ChatAndFilesStore {
-  state(): ChatAndFiles;
-  unread(): number;
-  update(state: ChatAndFiles): Promise<void>;
+  state: () => ChatAndFiles;
+  unread: () => number;
+  update: (state: ChatAndFiles) => Promise<void>;
   /** A popup is showing the chat now. */
-  seen(now: number): Promise<void>;
+  seen: (now: number) => Promise<void>;
   /** The call is over: its history goes with it. */
-  clear(): Promise<void>;
+  clear: () => Promise<void>;
 }
 
 export async function loadChatAndFiles(): Promise<ChatAndFilesStore> {

@@ -26,14 +26,14 @@ const VIEW_KEY = 'deviceView';
 
 export interface DeviceStore {
   /** The remembered devices, for the offscreen document. */
-  choice(): DeviceChoice;
-  view(): DeviceView;
+  choice: () => DeviceChoice;
+  view: () => DeviceView;
   /** Remembers a device the offscreen document listed; an id it did not list is refused in words and changes nothing. */
-  choose(kind: DeviceKind, id: string): Promise<Reply>;
-  found(lists: DeviceLists, inUse: DevicesInUse): Promise<void>;
-  tell(notice: string): Promise<void>;
+  choose: (kind: DeviceKind, id: string) => Promise<Reply>;
+  found: (lists: DeviceLists, inUse: DevicesInUse) => Promise<void>;
+  tell: (notice: string) => Promise<void>;
   /** The call is over: its lists go with it (only the offscreen document can make them); the choice stays. */
-  clear(): Promise<void>;
+  clear: () => Promise<void>;
 }
 
 function parseChoice(stored: unknown): DeviceChoice {

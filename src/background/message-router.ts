@@ -21,13 +21,13 @@ export interface MessageRouterDeps {
   relay: SignalRelay;
   chat: ChatAndFilesStore;
   devices: DeviceStore;
-  command(command: UserCommand): Promise<Reply>;
-  notifyOffscreen(message: OffscreenMessage): Promise<void>;
+  command: (command: UserCommand) => Promise<Reply>;
+  notifyOffscreen: (message: OffscreenMessage) => Promise<void>;
   /** Whether a page shows the chat now. */
-  popupOpen(): boolean;
-  publish(): void;
-  showBadge(): Promise<void>;
-  log(message: string, error?: unknown): void;
+  popupOpen: () => boolean;
+  publish: () => void;
+  showBadge: () => Promise<void>;
+  log: (message: string, error?: unknown) => void;
 }
 
 export type Route = (message: BackgroundMessage) => Promise<Reply | undefined>;

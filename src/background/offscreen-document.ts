@@ -26,9 +26,9 @@ let creating: Promise<void> | null = null;
 
 export interface OffscreenPortListeners {
   /** A message from the document. */
-  message(raw: unknown): void;
+  message: (raw: unknown) => void;
   /** The port broke: the document closed, crashed, or was closed under us. */
-  gone(): void;
+  gone: () => void;
 }
 
 /** The document connected (at load, or again after this worker restarted). */

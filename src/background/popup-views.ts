@@ -17,9 +17,9 @@ export interface ViewSources {
   history: CallHistoryStore;
   chat: ChatAndFilesStore;
   devices: DeviceStore;
-  settings(): Readonly<Settings>;
-  server(): ServerLink;
-  previewing(): boolean;
+  settings: () => Readonly<Settings>;
+  server: () => ServerLink;
+  previewing: () => boolean;
 }
 
 export function buildView({ calls, history, chat, devices, settings, server, previewing }: ViewSources): View {
@@ -44,19 +44,19 @@ export function buildView({ calls, history, chat, devices, settings, server, pre
 }
 
 export interface PopupViewsSource {
-  view(): View;
+  view: () => View;
   /** A page opened or closed: what it showed counts as read. */
-  seen(): Promise<void>;
+  seen: () => Promise<void>;
 }
 
 export interface PopupViews {
-  watch(port: browser.Runtime.Port): void;
+  watch: (port: browser.Runtime.Port) => void;
   /** The worker has loaded: from now on views can be built. */
-  attach(source: PopupViewsSource): void;
+  attach: (source: PopupViewsSource) => void;
   /** Whether any page shows the call now (unread messages count only while none does). */
-  open(): boolean;
+  open: () => boolean;
   /** Sends every open page the view as it is now. */
-  publish(): void;
+  publish: () => void;
 }
 
 export function createPopupViews(log: (message: string, error?: unknown) => void): PopupViews {

@@ -37,11 +37,11 @@ export async function showRingAlert(call: CallState, nicknames: Nicknames, ringt
 
 export interface RingButtonDeps {
   /** The setting as this worker knows it; false in a worker the click itself woke, which has not loaded it yet. */
-  openCallViewOnAccept(): boolean;
-  openCallViewInGesture(): void;
-  answer(accept: boolean): Promise<void>;
+  openCallViewOnAccept: () => boolean;
+  openCallViewInGesture: () => void;
+  answer: (accept: boolean) => Promise<void>;
   /** The popup is where the call's video is. */
-  openPopup(): Promise<void>;
+  openPopup: () => Promise<void>;
 }
 
 /** Accept or Decline on the ring notification. */

@@ -12,21 +12,21 @@ import type { CallState } from '../shared/call-state';
 
 export interface RingPreviewDeps {
   /** Null until the worker has loaded the call. */
-  call(): CallState | null;
+  call: () => CallState | null;
   /** Tells the offscreen document to start or stop the preview (it ignores this once the call's media has started). */
-  show(on: boolean): Promise<void>;
+  show: (on: boolean) => Promise<void>;
   /** The document has been told: pages look for the preview (or stop showing it). */
-  changed(): void;
-  log(message: string, error?: unknown): void;
+  changed: () => void;
+  log: (message: string, error?: unknown) => void;
 }
 
 export interface RingPreview {
   /** A page showing the incoming call connected its port. */
-  watch(port: browser.Runtime.Port): void;
+  watch: (port: browser.Runtime.Port) => void;
   /** The call changed: a ring that ended takes its preview with it (Accept keeps it as the call's camera). */
-  callChanged(): void;
+  callChanged: () => void;
   /** The offscreen document has been told to show the camera for this ring. */
-  showing(): boolean;
+  showing: () => boolean;
 }
 
 export function createRingPreview(deps: RingPreviewDeps): RingPreview {

@@ -13,17 +13,17 @@ import { connectSignaling, type SignalingHandlers, type SignalingLink } from './
 export interface ServerConnectionDeps {
   settings: SettingsStore;
   calls: CallController;
-  relay(): SignalRelay;
-  notifyOffscreen(message: OffscreenMessage): Promise<void>;
+  relay: () => SignalRelay;
+  notifyOffscreen: (message: OffscreenMessage) => Promise<void>;
   /** The link's status changed: the pages show it. */
-  statusChanged(): void;
+  statusChanged: () => void;
 }
 
 export interface ServerConnection {
-  link(): SignalingLink | null;
-  status(): ServerLink;
+  link: () => SignalingLink | null;
+  status: () => ServerLink;
   /** Closes the current link, if any, and opens one for the current code and address. */
-  connect(): void;
+  connect: () => void;
 }
 
 export function createServerConnection(deps: ServerConnectionDeps): ServerConnection {

@@ -16,12 +16,12 @@ export interface Settings {
 
 export interface SettingsStore {
   /** The defaults until `load` has finished: a click handled before then must not wait (its gesture would end). */
-  current(): Readonly<Settings>;
-  load(): Promise<void>;
-  newIdentity(): Promise<void>;
-  setServerUrl(url: string): Promise<void>;
-  setOpenCallViewOnAccept(on: boolean): Promise<void>;
-  setPreviewWhileRinging(on: boolean): Promise<void>;
+  current: () => Readonly<Settings>;
+  load: () => Promise<void>;
+  newIdentity: () => Promise<void>;
+  setServerUrl: (url: string) => Promise<void>;
+  setOpenCallViewOnAccept: (on: boolean) => Promise<void>;
+  setPreviewWhileRinging: (on: boolean) => Promise<void>;
 }
 
 export function createSettingsStore(): SettingsStore {

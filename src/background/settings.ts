@@ -30,8 +30,8 @@ export async function saveServerUrl(url: string): Promise<void> {
 
 /** A switch in Settings: its stored value, or `fallback` until the person has chosen. */
 interface Toggle {
-  load(): Promise<boolean>;
-  save(on: boolean): Promise<void>;
+  load: () => Promise<boolean>;
+  save: (on: boolean) => Promise<void>;
 }
 
 function toggle(key: string, fallback: boolean): Toggle {

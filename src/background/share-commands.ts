@@ -15,8 +15,8 @@ const SCREEN_PICKER_PATH = 'src/share-screen/index.html';
 const SCREEN_PICKER_SIZE = { width: 520, height: 360 };
 
 export interface ShareCaptureDeps {
-  toOffscreen(message: OffscreenMessage): Promise<void>;
-  report(event: ShareEvent): Promise<void>;
+  toOffscreen: (message: OffscreenMessage) => Promise<void>;
+  report: (event: ShareEvent) => Promise<void>;
 }
 
 function messageOf(error: unknown): string {

@@ -21,10 +21,10 @@ const HELD_KEY = 'heldSignals';
 const TRANSIENT: ReadonlySet<string> = new Set([ErrorCode.Unreachable, ErrorCode.Unavailable, ErrorCode.NoSuchCall]);
 
 export interface SignalRelayDeps {
-  link(): SignalingLink | null;
-  call(): CallState;
-  dispatch(event: CallEvent): Promise<void>;
-  log(message: string, error?: unknown): void;
+  link: () => SignalingLink | null;
+  call: () => CallState;
+  dispatch: (event: CallEvent) => Promise<void>;
+  log: (message: string, error?: unknown) => void;
   /** browser.storage.session: the held signals are kept there too. */
   storage: StorageArea;
 }
@@ -35,23 +35,23 @@ interface Held {
 }
 
 export interface SignalRelay {
-  send(data: SignalData): void;
+  send: (data: SignalData) => void;
   /**
    * A call rings: what the callee's prepared peer connection sends for it is
    * kept here, for the server refuses a callee's signals before its accept.
    * They are stored too, and restored when a new worker starts.
    */
-  hold(callId: string): void;
+  hold: (callId: string) => void;
   /**
    * The accept is going: the signals kept for its call ride in it (as many as
    * fit, see splitForAccept; the rest follow it, in order), and new ones go at
    * once. Call it right before sending the accept. It reads the copy in
    * memory: the accept never waits for storage.
    */
-  release(callId: string): SignalData[];
+  release: (callId: string) => SignalData[];
   /** The link registered again: tell the server this call goes on, then send what waited. */
-  registered(): void;
-  peerStatus(status: PeerStatus): void;
+  registered: () => void;
+  peerStatus: (status: PeerStatus) => void;
 }
 
 /** The relay, with the signals a ringing call held before this worker started. */

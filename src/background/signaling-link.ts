@@ -24,7 +24,7 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const ACK_TIMEOUT_MS = 10_000;
 
 export interface SignalingHandlers {
-  onStatus(status: ServerLink): void;
+  onStatus: (status: ServerLink) => void;
   onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal' | 'peer-status'>;
 }
 
@@ -33,8 +33,8 @@ export type RequestPayload<E extends RequestEvent> = Parameters<ClientToServerEv
 export type ReplyTo<E extends RequestEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
 export interface SignalingLink {
-  request<E extends RequestEvent>(event: E, payload: RequestPayload<E>): Promise<ReplyTo<E>>;
-  close(): void;
+  request: <E extends RequestEvent>(event: E, payload: RequestPayload<E>) => Promise<ReplyTo<E>>;
+  close: () => void;
 }
 
 export function unreachable(message: string): Failure {
@@ -98,7 +98,7 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
     request(event, payload) {
       if (!registered) return Promise.resolve(unreachable(t('serverNotConnected')));
       // Socket.IO's typed emitWithAck cannot see through the generic event name; the cast keeps it a method call.
-      const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: typeof event, p: typeof payload): Promise<never> };
+      const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck: (e: typeof event, p: typeof payload) => Promise<never> };
       return timed.emitWithAck(event, payload).catch(() => unreachable(t('serverNoAnswer')));
     },
     close() {

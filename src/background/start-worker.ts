@@ -27,9 +27,9 @@ export interface LoadedWorker {
   calls: CallController;
   devices: DeviceStore;
   route: Route;
-  command(command: UserCommand): Promise<Reply>;
+  command: (command: UserCommand) => Promise<Reply>;
   /** The offscreen document's port broke. */
-  engineGone(): Promise<void>;
+  engineGone: () => Promise<void>;
 }
 
 export interface Worker {
@@ -38,7 +38,7 @@ export interface Worker {
   ringPreview: RingPreview;
   ready: Promise<LoadedWorker>;
   /** A runtime message from a page or the offscreen document: the reply's promise, or undefined when it is not ours. */
-  receive(raw: unknown): Promise<Reply | undefined> | undefined;
+  receive: (raw: unknown) => Promise<Reply | undefined> | undefined;
 }
 
 export function log(message: string, error?: unknown): void {

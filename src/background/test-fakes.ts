@@ -34,7 +34,7 @@ export interface Sent {
 export interface FakeLink extends SignalingLink {
   sent: Sent[];
   /** The server's answer to a request; `{ ok: true }` unless the test says otherwise. */
-  reply(event: RequestEvent, payload: unknown): unknown;
+  reply: (event: RequestEvent, payload: unknown) => unknown;
 }
 
 export function fakeLink(): FakeLink {

@@ -10,16 +10,16 @@ import { parseServerUrl } from './settings';
 
 export interface UserCommandDeps {
   calls: CallController;
-  myCode(): string | null;
-  newCode(): Promise<void>;
-  setServerUrl(url: string): Promise<void>;
+  myCode: () => string | null;
+  newCode: () => Promise<void>;
+  setServerUrl: (url: string) => Promise<void>;
   /** Chat and file commands go to the offscreen document, which owns the data channel. */
-  notifyOffscreen(message: OffscreenMessage): Promise<void>;
+  notifyOffscreen: (message: OffscreenMessage) => Promise<void>;
   history: CallHistoryStore;
-  setOpenCallViewOnAccept(on: boolean): Promise<void>;
-  setPreviewWhileRinging(on: boolean): Promise<void>;
+  setOpenCallViewOnAccept: (on: boolean) => Promise<void>;
+  setPreviewWhileRinging: (on: boolean) => Promise<void>;
   /** The view changed outside the call (history, nicknames, settings): show it. */
-  publish(): void;
+  publish: () => void;
   devices: DeviceStore;
 }
 

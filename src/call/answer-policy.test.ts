@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SignalData } from '../shared/protocol';
-import { type AnswerPolicyConnection, createAnswerPolicy } from './answer-policy';
+import { createAnswerPolicy } from './answer-policy';
 
 /** The parts of a peer connection the policy reads, moved by hand. */
 class FakeConnection extends EventTarget {
@@ -31,7 +31,7 @@ function setUp(options: { provisional?: boolean; holdAnswer?: boolean } = {}) {
   const pc = new FakeConnection();
   const sent: SignalData[] = [];
   const errors: unknown[] = [];
-  const policy = createAnswerPolicy(pc as unknown as AnswerPolicyConnection, {
+  const policy = createAnswerPolicy(pc, {
     provisional: options.provisional ?? false,
     holdAnswer: options.holdAnswer ?? false,
     send: (data) => sent.push(data),

@@ -28,15 +28,15 @@ export interface AnswerPolicyOptions {
   /** A callee preparing while it rings: its answer waits for gathering to complete, or for `release()`. */
   holdAnswer: boolean;
   /** The signalling port. */
-  send(data: SignalData): void;
-  onError(error: unknown): void;
+  send: (data: SignalData) => void;
+  onError: (error: unknown) => void;
 }
 
 export interface AnswerPolicy {
   /** What the peer sends comes here. */
-  send(data: SignalData): void;
+  send: (data: SignalData) => void;
   /** The accept is going: a held answer goes now, and nothing is held from here on. */
-  release(): void;
+  release: () => void;
 }
 
 const isAnswer = (data: SignalData) => data.kind === 'description' && data.description.type === 'answer';

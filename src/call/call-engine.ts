@@ -51,19 +51,19 @@ export interface LocalMedia extends TrackSubstitute {
   /** Settles once capture is done, whatever it got (never, for a callee that declines). */
   captured: Promise<void>;
   /** What the user wants the other side to have: the microphone unmuted, the camera on. */
-  wants(): MediaFlags;
+  wants: () => MediaFlags;
 }
 
 export interface CallEngineDeps {
   /** Where our signals go, in order. */
-  signalling: { send(data: SignalData): void };
+  signalling: { send: (data: SignalData) => void };
   /** `local` and `localShare` are the host's to fill; `remote`, `remoteShare` and `pc` the engine's. */
   streams: CallStreams;
   media: LocalMedia;
   /** Where received files go. */
   files: ReceivedFiles;
-  onEvent(event: CallEvent): void;
-  log(what: string, detail: unknown): void;
+  onEvent: (event: CallEvent) => void;
+  log: (what: string, detail: unknown) => void;
 }
 
 export interface ConnectOptions {
@@ -74,27 +74,27 @@ export interface ConnectOptions {
 
 export interface CallEngine {
   /** Builds the peer connection; signals received before it are applied then. Once. */
-  connect(role: Role, iceServers: IceServer[], options?: ConnectOptions): void;
+  connect: (role: Role, iceServers: IceServer[], options?: ConnectOptions) => void;
   /** The accept is going: a held answer goes now, gathering complete or not. */
-  release(): void;
-  receive(data: SignalData): void;
+  release: () => void;
+  receive: (data: SignalData) => void;
   /** The callee has answered: a local track added now joins a transceiver without renegotiating. */
-  answered(): boolean;
+  answered: () => boolean;
   /** Puts every local track not yet sent on the connection. */
-  sendLocalTracks(): void;
+  sendLocalTracks: () => void;
   /** Tells the other side what we send now (mute, camera). */
-  announceMedia(): void;
+  announceMedia: () => void;
   /** The camera's sender takes this track, or sends nothing (camera off); a first camera is added. */
-  sendCamera(track: MediaStreamTrack | null): Promise<void>;
+  sendCamera: (track: MediaStreamTrack | null) => Promise<void>;
   /** Sends this capture as the share, replacing any before; false (and share-failed) when there is no call to share into. */
-  shareStream(stream: MediaStream): Promise<boolean>;
-  stopShare(): Promise<void>;
+  shareStream: (stream: MediaStream) => Promise<boolean>;
+  stopShare: () => Promise<void>;
   /** Chat and files, once the control channel exists. */
-  chatAndFiles(): ChatAndFilesSession | null;
+  chatAndFiles: () => ChatAndFilesSession | null;
   /** This call's connection, once built (the host's device switching replaces tracks on its senders). */
-  pc(): RTCPeerConnection | null;
+  pc: () => RTCPeerConnection | null;
   /** Stops every track and closes the connection. */
-  stop(): void;
+  stop: () => void;
 }
 
 export function createCallEngine(deps: CallEngineDeps): CallEngine {

@@ -25,38 +25,38 @@ const PROGRESS_INTERVAL_MS = 250;
 export interface ChatAndFilesDeps {
   pc: RTCPeerConnection;
   /** Sends a frame on the control channel; false when it is not open. */
-  sendControl(frame: ControlFrame): boolean;
+  sendControl: (frame: ControlFrame) => boolean;
   /** The chat and the transfers changed: the host shows them. */
-  onChange(state: ChatAndFiles): void;
+  onChange: (state: ChatAndFiles) => void;
   store: ReceivedFiles;
-  log(message: string): void;
+  log: (message: string) => void;
 }
 
 /** Where received files go: what a host can offer differs (the extension has a private file system and the downloads API). */
 export interface ReceivedFiles {
   /** A place for file `id`'s bytes, made ready before the sender may start. */
-  create(id: string): Promise<ReceivedFile>;
+  create: (id: string) => Promise<ReceivedFile>;
   /** Hands a verified file to the user; what it returns frees what the handing over holds, once they have it or it failed. */
-  save(id: string, file: File, name: string): () => void;
+  save: (id: string, file: File, name: string) => () => void;
 }
 
 export type ChatReply = { ok: true } | { ok: false; message: string };
 
 export interface ChatAndFilesSession {
   /** A control frame other than media state, already validated. */
-  receive(frame: ControlFrame): void;
-  sendChat(text: string): ChatReply;
-  offerFiles(files: readonly File[]): HandoffReply;
-  answer(id: string, accept: boolean): Promise<void>;
-  cancel(id: string): void;
-  saved(id: string, error: string | null): void;
-  stop(): void;
+  receive: (frame: ControlFrame) => void;
+  sendChat: (text: string) => ChatReply;
+  offerFiles: (files: readonly File[]) => HandoffReply;
+  answer: (id: string, accept: boolean) => Promise<void>;
+  cancel: (id: string) => void;
+  saved: (id: string, error: string | null) => void;
+  stop: () => void;
 }
 
 interface Running {
   /** Bytes written on the receiver's disk, as last reported (our own for a receive). */
   bytes: number;
-  abort(): void;
+  abort: () => void;
   /** Receiver: where the file is written and, once verified, how to free what saving it holds. */
   received?: ReceivedFile;
   unsave?: () => void;

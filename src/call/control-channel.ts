@@ -10,18 +10,18 @@ import { HEARTBEAT_MS } from './ice-recovery';
 
 export interface ControlChannelDeps {
   /** The channel is open: tell the other side at once what it should know. */
-  onOpen(): void;
+  onOpen: () => void;
   /** Anything arrived from the other side, the heartbeat included. */
-  heard(): void;
+  heard: () => void;
   /** A valid frame other than the heartbeat. */
-  onFrame(frame: ControlFrame): void;
-  log(what: string, detail: unknown): void;
+  onFrame: (frame: ControlFrame) => void;
+  log: (what: string, detail: unknown) => void;
 }
 
 export interface ControlChannel {
   /** False when the channel is not open. */
-  send(frame: ControlFrame): boolean;
-  close(): void;
+  send: (frame: ControlFrame) => boolean;
+  close: () => void;
 }
 
 export function openControlChannel(pc: RTCPeerConnection, deps: ControlChannelDeps): ControlChannel {

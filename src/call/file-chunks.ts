@@ -10,7 +10,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 /** Anything sliceable like a Blob or File: tests hand in a Blob, the extension a File. */
 export interface ChunkSource {
   size: number;
-  slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
+  slice: (start: number, end: number) => { arrayBuffer: () => Promise<ArrayBuffer> };
 }
 
 export interface Chunk {
@@ -49,9 +49,9 @@ export async function* readChunks(source: ChunkSource, chunkSize: number, readSi
 
 /** SHA-256 fed piece by piece; the same on both sides so their hex strings can be compared. */
 export interface IncrementalHash {
-  update(bytes: Uint8Array): void;
+  update: (bytes: Uint8Array) => void;
   /** Lowercase hex of the digest; the hash cannot be fed after this. */
-  hex(): string;
+  hex: () => string;
 }
 
 export function createIncrementalHash(): IncrementalHash {

@@ -16,9 +16,9 @@ export interface Reassembly {
   /** Bytes taken so far. */
   readonly received: number;
   /** Takes the next chunk, or says in words why it must not be written (the transfer is then over). */
-  take(chunk: Uint8Array): { ok: true } | { ok: false; error: Wording };
+  take: (chunk: Uint8Array) => { ok: true } | { ok: false; error: Wording };
   /** The sender's `end` frame: all bytes there, and the same hash? */
-  finish(senderSha256: string): Verdict;
+  finish: (senderSha256: string) => Verdict;
 }
 
 export function createReassembly(size: number, maxChunk = MAX_CHUNK_SIZE): Reassembly {

@@ -16,11 +16,11 @@ const WRITE_SIZE = 1024 * 1024;
 
 /** Where a file goes while it arrives: the host decides (the extension writes to its private file system). */
 export interface ReceivedFile {
-  write(bytes: Uint8Array): Promise<void>;
+  write: (bytes: Uint8Array) => Promise<void>;
   /** Commits what was written and returns it as a File. */
-  finish(): Promise<File>;
+  finish: () => Promise<File>;
   /** Throws away what was written, committed or not. */
-  discard(): Promise<void>;
+  discard: () => Promise<void>;
 }
 
 export interface ReceiveFileOptions {
@@ -28,9 +28,9 @@ export interface ReceiveFileOptions {
   size: number;
   file: ReceivedFile;
   /** Bytes written to disk so far. */
-  onWritten(bytes: number): void;
+  onWritten: (bytes: number) => void;
   /** Called once: the verdict on the whole file, or why it stopped. */
-  onDone(verdict: Verdict): void;
+  onDone: (verdict: Verdict) => void;
 }
 
 export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveFileOptions): void {

@@ -27,8 +27,8 @@ export interface SendFileOptions {
   file: Blob;
   signal: AbortSignal;
   /** Bytes the receiver has written to disk so far. */
-  onAcked(bytes: number): void;
-  log(message: string): void;
+  onAcked: (bytes: number) => void;
+  log: (message: string) => void;
 }
 
 /** Resolves once the last byte and the hash are queued; rejects when cancelled or the channel closes first. */

@@ -22,14 +22,14 @@ export type PathState = 'connected' | 'lost';
 
 export interface IceRecovery {
   /** Anything arrived from the peer over the path. */
-  heard(): void;
-  stop(): void;
+  heard: () => void;
+  stop: () => void;
 }
 
 export interface IceRecoveryOptions {
   /** Whether this side starts the ICE restarts. */
   restarts: boolean;
-  onPathChange(state: PathState): void;
+  onPathChange: (state: PathState) => void;
 }
 
 export function watchIceRecovery(pc: RTCPeerConnection, options: IceRecoveryOptions): IceRecovery {

@@ -9,9 +9,9 @@
 /** Lets a host send something else in a local track's place for a while (the extension's camera stand-in). */
 export interface TrackSubstitute {
   /** The track to put on a sender for a local one; the track itself when absent. */
-  trackToSend?(track: MediaStreamTrack, pc: RTCPeerConnection): MediaStreamTrack;
+  trackToSend?: (track: MediaStreamTrack, pc: RTCPeerConnection) => MediaStreamTrack;
   /** The local track a sent one stands in for, where trackToSend gave another. */
-  standsInFor?(sent: MediaStreamTrack): MediaStreamTrack | null;
+  standsInFor?: (sent: MediaStreamTrack) => MediaStreamTrack | null;
 }
 
 export interface LocalTracksDeps {
@@ -20,14 +20,14 @@ export interface LocalTracksDeps {
   local: MediaStream;
   media: TrackSubstitute;
   /** The share's senders, which the camera must leave alone. */
-  isShare(sender: RTCRtpSender): boolean;
+  isShare: (sender: RTCRtpSender) => boolean;
 }
 
 export interface LocalTracks {
   /** Puts every local track not yet sent on the connection. */
-  attach(): void;
+  attach: () => void;
   /** The camera's sender takes this track, or sends nothing; a first camera is added. */
-  sendCamera(track: MediaStreamTrack | null): Promise<void>;
+  sendCamera: (track: MediaStreamTrack | null) => Promise<void>;
 }
 
 export function localTracks({ pc, local, media, isShare }: LocalTracksDeps): LocalTracks {

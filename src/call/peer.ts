@@ -12,15 +12,15 @@ import { withVideoStartBitrate } from './start-bitrate';
 export interface PeerOptions {
   pc: RTCPeerConnection;
   polite: boolean;
-  send(data: SignalData): void;
+  send: (data: SignalData) => void;
   /** Runs before an offer is answered, so tracks added here ride on the offered transceivers. */
-  beforeAnswer?(): Promise<void>;
-  onError(error: unknown): void;
+  beforeAnswer?: () => Promise<void>;
+  onError: (error: unknown) => void;
 }
 
 export interface Peer {
-  receive(data: SignalData): Promise<void>;
-  close(): void;
+  receive: (data: SignalData) => Promise<void>;
+  close: () => void;
 }
 
 export function createPeer(options: PeerOptions): Peer {

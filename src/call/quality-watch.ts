@@ -13,8 +13,8 @@ export const SAMPLE_INTERVAL_MS = 1000;
 
 export interface QualityWatchDeps {
   /** Each reading; null while there is nothing to measure. */
-  onReading(quality: Quality | null): void;
-  onLevel(level: QualityLevel): void;
+  onReading: (quality: Quality | null) => void;
+  onLevel: (level: QualityLevel) => void;
 }
 
 export function watchQuality(streams: CallStreams, { onReading, onLevel }: QualityWatchDeps): () => void {

@@ -8,8 +8,8 @@ import type { CallStreams } from '../shared/call-streams';
 import { announce, noAnnouncements, placeRemoteTrack, type ShareAnnouncements } from './share-media';
 
 export interface RemoteTracks {
-  add(track: MediaStreamTrack, streamId: string | null): void;
-  announce(stream: string | null): void;
+  add: (track: MediaStreamTrack, streamId: string | null) => void;
+  announce: (stream: string | null) => void;
 }
 
 export function sortRemoteTracks(streams: CallStreams, changed: () => void): RemoteTracks {

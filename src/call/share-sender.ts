@@ -9,10 +9,10 @@ import { shareMaxBitrate } from './share-media';
 
 export interface ShareSender {
   /** Sends these tracks as the share, replacing any shared before. */
-  send(stream: MediaStream): Promise<void>;
-  stop(): Promise<void>;
+  send: (stream: MediaStream) => Promise<void>;
+  stop: () => Promise<void>;
   /** True for the senders this module owns, which the camera code must leave alone. */
-  owns(sender: RTCRtpSender): boolean;
+  owns: (sender: RTCRtpSender) => boolean;
 }
 
 export function createShareSender(pc: RTCPeerConnection, shareStream: MediaStream, log: (what: string, error: unknown) => void): ShareSender {

@@ -12,22 +12,22 @@ export interface SharingDeps {
   pc: RTCPeerConnection;
   /** What we share, as the host shows it: the tracks live here while they are sent. */
   localShare: MediaStream;
-  sendControl(frame: ControlFrame): boolean;
+  sendControl: (frame: ControlFrame) => boolean;
   /** What we share ended by itself (its tab closed, the browser's own "Stop sharing"). */
-  onEnded(): void;
-  log(what: string, error: unknown): void;
+  onEnded: () => void;
+  log: (what: string, error: unknown) => void;
 }
 
 export interface Sharing {
   /** Tells the other side which stream is the share, or that there is none. */
-  announce(): void;
+  announce: () => void;
   /** Sends this capture as the share, replacing any before. */
-  share(stream: MediaStream): Promise<void>;
-  stop(): Promise<void>;
+  share: (stream: MediaStream) => Promise<void>;
+  stop: () => Promise<void>;
   /** Stops the shared tracks without a word to the other side: the call is ending. */
-  release(): void;
+  release: () => void;
   /** True for the senders the share uses, which the camera must leave alone. */
-  owns(sender: RTCRtpSender): boolean;
+  owns: (sender: RTCRtpSender) => boolean;
 }
 
 export function startSharing({ pc, localShare, sendControl, onEnded, log }: SharingDeps): Sharing {

@@ -34,21 +34,21 @@ export interface CallDevicesDeps {
   local: MediaStream;
   speaker: Speaker;
   /** The call's peer connection, once there is one. */
-  pc(): RTCPeerConnection | null;
+  pc: () => RTCPeerConnection | null;
   /** A new microphone keeps the call's mute; a camera turned off meanwhile stays off. */
-  wants(): { mic: boolean; camera: boolean };
-  notify(message: BackgroundMessage): void;
-  changed(): void;
+  wants: () => { mic: boolean; camera: boolean };
+  notify: (message: BackgroundMessage) => void;
+  changed: () => void;
 }
 
 export interface CallDevices {
   /** The devices capture should ask for now: the chosen ones that are connected, else the defaults. */
-  ids(): Promise<DeviceIds>;
+  ids: () => Promise<DeviceIds>;
   /** Capture is done (or the camera came back on): follow its tracks and tell the worker what the call uses. */
-  adopt(): Promise<void>;
+  adopt: () => Promise<void>;
   /** The user chose again: switch what differs. */
-  choose(choice: DeviceChoice): Promise<void>;
-  stop(): void;
+  choose: (choice: DeviceChoice) => Promise<void>;
+  stop: () => void;
 }
 
 export function startCallDevices(initial: DeviceChoice, deps: CallDevicesDeps): CallDevices {

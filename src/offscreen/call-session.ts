@@ -27,50 +27,50 @@ import { iceTransportPolicy } from './transport-policy';
 
 export interface CallSession {
   /** Starts the camera and microphone, from the chosen devices: on dialling, or for a callee on Accept. Once per session. */
-  startMedia(want: MediaFlags, choice: DeviceChoice): void;
+  startMedia: (want: MediaFlags, choice: DeviceChoice) => void;
   /** A callee's session prepared while it rang, its call's media not started yet. */
-  awaitingMedia(): boolean;
+  awaitingMedia: () => boolean;
   /**
    * While it rings, the camera alone, for the callee to see; startMedia takes
    * it as the call's camera. Off, or after startMedia, changes nothing
    * already started.
    */
-  preview(on: boolean, choice: DeviceChoice): void;
+  preview: (on: boolean, choice: DeviceChoice) => void;
   /** Builds the peer connection; `prepared` (a callee while it rings) holds its answer until gathering ends or `release()`. */
-  connect(role: Role, iceServers: IceServer[], options?: { prepared?: boolean }): void;
+  connect: (role: Role, iceServers: IceServer[], options?: { prepared?: boolean }) => void;
   /** The accept is going: a held answer goes now, gathering complete or not. */
-  release(): void;
-  receive(data: SignalData): void;
-  setLocalMedia(local: MediaFlags): Promise<void>;
-  retryMedia(): Promise<void>;
+  release: () => void;
+  receive: (data: SignalData) => void;
+  setLocalMedia: (local: MediaFlags) => Promise<void>;
+  retryMedia: () => Promise<void>;
   /** Chat and files, once the control channel exists. */
-  chatAndFiles(): ChatAndFilesSession | null;
+  chatAndFiles: () => ChatAndFilesSession | null;
   /** Shares the tab behind this capture id, replacing whatever was shared; says how it went by `notify`. */
-  shareTab(streamId: string): Promise<void>;
+  shareTab: (streamId: string) => Promise<void>;
   /** Shares a capture made elsewhere (the screen picker page, which must stay open while it lasts); true once it is sent. */
-  shareStream(stream: MediaStream): Promise<boolean>;
-  stopShare(): Promise<void>;
+  shareStream: (stream: MediaStream) => Promise<boolean>;
+  stopShare: () => Promise<void>;
   /** The user chose another microphone, camera or speaker: switch now, mute and share untouched. */
-  setDevices(choice: DeviceChoice): Promise<void>;
-  stop(): void;
+  setDevices: (choice: DeviceChoice) => Promise<void>;
+  stop: () => void;
 }
 
 export interface CallSessionDeps {
-  notify(message: BackgroundMessage): void;
+  notify: (message: BackgroundMessage) => void;
   /** A track came or went: visible pages re-render. */
-  changed(): void;
+  changed: () => void;
   /** Plays the shared tab's own sound back to the sharer (capture mutes the tab), or stops it with null. */
-  hearSharedTab(sound: MediaStream | null): void;
+  hearSharedTab: (sound: MediaStream | null) => void;
   /** Where the call is heard. */
   speaker: Speaker;
 }
 
 export interface CallSessionDeps {
-  notify(message: BackgroundMessage): void;
+  notify: (message: BackgroundMessage) => void;
   /** A track came or went: visible pages re-render. */
-  changed(): void;
+  changed: () => void;
   /** Plays the shared tab's own sound back to the sharer (capture mutes the tab), or stops it with null. */
-  hearSharedTab(sound: MediaStream | null): void;
+  hearSharedTab: (sound: MediaStream | null) => void;
   /** Where the call is heard. */
   speaker: Speaker;
 }

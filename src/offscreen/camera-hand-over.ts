@@ -10,15 +10,15 @@ import { type CameraStandIn, standInForCamera } from './camera-stand-in';
 
 export interface CameraHandOver {
   /** The track to put on a sender for `track` (the engine's LocalMedia.trackToSend). */
-  trackToSend(track: MediaStreamTrack, pc: RTCPeerConnection): MediaStreamTrack;
+  trackToSend: (track: MediaStreamTrack, pc: RTCPeerConnection) => MediaStreamTrack;
   /** The camera a sent track stands in for, if it is the stand-in. */
-  standsInFor(sent: MediaStreamTrack): MediaStreamTrack | null;
+  standsInFor: (sent: MediaStreamTrack) => MediaStreamTrack | null;
   /** The other side is connecting: a caller has the answer, a callee has accepted. */
-  connecting(): void;
+  connecting: () => void;
   /** The transport is up. */
-  connected(): void;
+  connected: () => void;
   /** The camera takes its sender back now; anything else about to touch that sender waits for this first. */
-  end(): Promise<void>;
+  end: () => Promise<void>;
 }
 
 export function handOverCamera(): CameraHandOver {

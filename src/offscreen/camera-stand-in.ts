@@ -50,11 +50,11 @@ export interface CameraStandIn {
   /** What its sender carries meanwhile. */
   readonly track: MediaStreamTrack;
   /** The other side is connecting: the latest picture is written again and again from now on. */
-  hurry(): void;
+  hurry: () => void;
   /** The call's transport is up: repeating stops soon after, and the camera takes over a second later (sooner if nothing was encoded). */
-  connected(): void;
+  connected: () => void;
   /** Gives the sender back to the camera (whichever of `pc`'s senders carries the stand-in) and stops. */
-  end(): Promise<void>;
+  end: () => Promise<void>;
 }
 
 /** A stand-in for `camera` on one of `pc`'s senders, or null where the browser has no breakout box (the camera is then sent itself). */

@@ -11,17 +11,17 @@ export interface RingPreviewDeps {
   /** Our camera and microphone (streams.local). */
   local: MediaStream;
   /** The camera is in `local`: it may go on the answered transceiver now. */
-  added(): void;
-  changed(): void;
-  stopped(): boolean;
+  added: () => void;
+  changed: () => void;
+  stopped: () => boolean;
 }
 
 export interface RingPreview {
   /** Captures the camera from the chosen devices. */
-  start(ids: Promise<DeviceIds>): void;
-  stop(): void;
+  start: (ids: Promise<DeviceIds>) => void;
+  stop: () => void;
   /** The camera the preview captured, for Accept to take as the call's; null if none (or none yet wanted). */
-  capture(): Promise<MediaStreamTrack | null>;
+  capture: () => Promise<MediaStreamTrack | null>;
 }
 
 export function ringPreview(deps: RingPreviewDeps): RingPreview {

@@ -14,11 +14,11 @@ export const DEFAULT_SPEAKER = 'default';
 
 export interface Speaker {
   /** The output the call plays on. */
-  current(): string;
+  current: () => string;
   /** Plays everything on this output; rejects with the browser's error and then stays on the output it had. */
-  use(deviceId: string): Promise<void>;
+  use: (deviceId: string) => Promise<void>;
   /** Gives elements that have gained sound since the output was chosen the same output. */
-  refresh(): Promise<void>;
+  refresh: () => Promise<void>;
   /** False where the browser cannot choose an output: the picker then offers none. */
   readonly supported: boolean;
 }

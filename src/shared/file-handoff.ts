@@ -11,7 +11,7 @@ export type HandoffReply = { ok: true } | { ok: false; words: Wording };
 
 export interface FileHandoff {
   /** Offers the files to the other person; each waits for their Accept. */
-  offerFiles(files: readonly File[]): HandoffReply;
+  offerFiles: (files: readonly File[]) => HandoffReply;
 }
 
 declare global {

@@ -142,27 +142,27 @@ export type PeerStatus = { callId: string; online: boolean };
 type Ack<T extends object = object> = (result: Result<T>) => void;
 
 export interface ClientToServerEvents {
-  register(request: RegisterRequest, ack: Ack<{ code: string }>): void;
-  ring(request: RingRequest, ack: Ack<{ callId: string; iceServers: IceServer[] }>): void;
+  register: (request: RegisterRequest, ack: Ack<{ code: string }>) => void;
+  ring: (request: RingRequest, ack: Ack<{ callId: string; iceServers: IceServer[] }>) => void;
   /** `signals` may be left out: the server reads it as none. */
-  accept(request: v.InferInput<typeof AcceptRequest>, ack: Ack): void;
-  decline(request: CallRef, ack: Ack): void;
+  accept: (request: v.InferInput<typeof AcceptRequest>, ack: Ack) => void;
+  decline: (request: CallRef, ack: Ack) => void;
   /** Ends the call: a cancel while ringing, a hang-up once accepted. */
-  hangup(request: CallRef, ack: Ack): void;
-  signal(message: SignalMessage, ack: Ack): void;
+  hangup: (request: CallRef, ack: Ack) => void;
+  signal: (message: SignalMessage, ack: Ack) => void;
   /** Carries an accepted call on across a server restart; answers whether the peer is back yet. */
-  rejoin(request: RejoinRequest, ack: Ack<{ peerOnline: boolean }>): void;
+  rejoin: (request: RejoinRequest, ack: Ack<{ peerOnline: boolean }>) => void;
 }
 
 export interface ServerToClientEvents {
-  hello(hello: Hello): void;
-  incoming(incoming: Incoming): void;
-  accepted(accepted: Accepted): void;
-  ended(ended: Ended): void;
-  signal(message: SignalMessage): void;
-  'peer-status'(status: PeerStatus): void;
+  hello: (hello: Hello) => void;
+  incoming: (incoming: Incoming) => void;
+  accepted: (accepted: Accepted) => void;
+  ended: (ended: Ended) => void;
+  signal: (message: SignalMessage) => void;
+  'peer-status': (status: PeerStatus) => void;
   /** This install registered again on another connection; this one no longer rings. */
-  replaced(): void;
+  replaced: () => void;
 }
 
 export function fail(error: ErrorCode, message: string): Failure {

@@ -6,7 +6,7 @@
  */
 export interface SerialQueue {
   /** Queues `task`; the promise settles with that task's own result or failure. */
-  run<T>(task: () => T | PromiseLike<T>): Promise<T>;
+  run: <T>(task: () => T | PromiseLike<T>) => Promise<T>;
 }
 
 export function createSerialQueue(): SerialQueue {

@@ -43,7 +43,7 @@ type Watched = Window & { samplesSeen?: Quality[] };
 /** From now on, keeps every quality sample the offscreen document hands the view (the event the view itself re-renders on). */
 function keepSamples(view: Page): Promise<void> {
   return view.evaluate((event) => {
-    const owner = chrome.extension.getViews().find((candidate) => (candidate).peerdialStreams) as Window | undefined;
+    const owner = chrome.extension.getViews().find((candidate) => candidate.peerdialStreams);
     if (!owner) throw new Error('No offscreen document holds the call');
     const kept: Quality[] = ((window as Watched).samplesSeen = []);
     owner.addEventListener(event, () => owner.peerdialQuality && kept.push(owner.peerdialQuality));

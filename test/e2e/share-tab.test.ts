@@ -74,7 +74,7 @@ function showsPattern(page: Page, expected: Rgb[]): Promise<Rgb[]> {
 describe('sharing a tab in a call', () => {
   it('dials with "Share this tab", and the other side sees and hears that tab until the sharer stops', async () => {
     const receiverCode = await myCode(receiverPopup);
-    const viewport = await tab.evaluate(() => ({ width: innerWidth * devicePixelRatio, height: innerHeight * devicePixelRatio, tone: (window as unknown as { toneState(): string }).toneState() }));
+    const viewport = await tab.evaluate(() => ({ width: innerWidth * devicePixelRatio, height: innerHeight * devicePixelRatio, tone: (window as unknown as { toneState: () => string }).toneState() }));
     expect(viewport.tone).toBe('running');
 
     popup = await openRealPopup(sharer, tab);
@@ -102,7 +102,7 @@ describe('sharing a tab in a call', () => {
     expect(size.width).toBeLessThanOrEqual(viewport.width);
 
     await showsPattern(receiverPopup, PATTERN);
-    await tab.evaluate(() => (window as unknown as { rotatePattern(): number }).rotatePattern());
+    await tab.evaluate(() => (window as unknown as { rotatePattern: () => number }).rotatePattern());
     await showsPattern(receiverPopup, rotated(PATTERN, 1));
 
     // The page's tone reaches the other side on the shared stream's audio track.
@@ -117,7 +117,7 @@ describe('sharing a tab in a call', () => {
 
     // A bar sweeping across the tab: the picture keeps moving at the size it arrived in. The sender is told to drop
     // frames rather than pixels and that the content is detail, so text in a moving page stays readable.
-    await tab.evaluate(() => (window as unknown as { animate(on: boolean): void }).animate(true));
+    await tab.evaluate(() => (window as unknown as { animate: (on: boolean) => void }).animate(true));
     const moving = (await shareReception(receiverPopup))!;
     const later = (await eventually(
       () => shareReception(receiverPopup),
@@ -127,7 +127,7 @@ describe('sharing a tab in a call', () => {
     ))!;
     expect(later.frameWidth).toBeGreaterThanOrEqual(size.width);
     expect(await shareSenderTuning(popup)).toEqual({ degradation: 'maintain-resolution', hint: 'detail' });
-    await tab.evaluate(() => (window as unknown as { animate(on: boolean): void }).animate(false));
+    await tab.evaluate(() => (window as unknown as { animate: (on: boolean) => void }).animate(false));
 
     await popup.click('button', 'Stop sharing');
     await shared.waitFor({ state: 'detached', timeout: 30_000 });

@@ -67,16 +67,16 @@ export interface ExtensionBrowser {
   extensionId: string;
   /** The extension's current service worker: a stopped worker comes back as a new one. */
   readonly worker: Worker;
-  url(path: string): string;
+  url: (path: string) => string;
   /** The popup, opened in a tab as a developer would, and pointed at the test's server. */
-  openPopup(serverUrl: string): Promise<Page>;
+  openPopup: (serverUrl: string) => Promise<Page>;
   /** The process ids of this browser: the browser process and everything it started. */
-  processes(): Promise<number[]>;
+  processes: () => Promise<number[]>;
   /** Kills every process of this browser at once, as a crash or a power cut would. */
-  kill(): Promise<void>;
+  kill: () => Promise<void>;
   /** The popup again, as it is (no settings touched: those are locked during a call). */
-  reopenPopup(): Promise<Page>;
-  close(): Promise<void>;
+  reopenPopup: () => Promise<Page>;
+  close: () => Promise<void>;
 }
 
 export async function launchExtensionBrowser(options: BrowserOptions = {}): Promise<ExtensionBrowser> {

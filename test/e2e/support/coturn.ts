@@ -15,7 +15,7 @@ export interface RunningTurn {
   url: string;
   secret: string;
   realm: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** `port` brings a stopped relay back at the address the calls were given. */

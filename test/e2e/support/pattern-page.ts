@@ -75,7 +75,7 @@ const HTML = `<!doctype html>
 
 export interface PatternServer {
   url: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export async function servePatternPage(): Promise<PatternServer> {

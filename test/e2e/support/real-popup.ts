@@ -10,14 +10,14 @@ import type { ExtensionBrowser } from './browser';
 import { eventually } from './probes';
 
 export interface RealPopup {
-  click(role: string, name: string): Promise<void>;
-  type(role: string, name: string, text: string): Promise<void>;
+  click: (role: string, name: string) => Promise<void>;
+  type: (role: string, name: string, text: string) => Promise<void>;
   /** Whether an element with this role and accessible name is in the popup now. */
-  has(role: string, name: string): Promise<boolean>;
-  text(): Promise<string>;
+  has: (role: string, name: string) => Promise<boolean>;
+  text: () => Promise<string>;
   /** Runs an expression in the popup (awaiting a promise) and returns its JSON value. */
-  evaluate<T>(expression: string): Promise<T>;
-  close(): Promise<void>;
+  evaluate: <T>(expression: string) => Promise<T>;
+  close: () => Promise<void>;
 }
 
 interface CdpReply {
