@@ -10,7 +10,7 @@
  * are random placeholders that match nobody (the real answer replaces them
  * before any connectivity check could succeed), and it lists no stream or
  * SSRC of theirs. It mirrors the offer's directions, as the real answer
- * will: a pranswer that only received left Chromium 156's remote tracks
+ * will: a pranswer that only received left Chromium's remote tracks
  * muted for good after the real answer, though media flowed. It accepts
  * every codec offered, in the offer's order, as a browser of the same kind
  * answers, so the real answer keeps the same send codec.

@@ -65,16 +65,6 @@ export interface CallSessionDeps {
   speaker: Speaker;
 }
 
-export interface CallSessionDeps {
-  notify: (message: BackgroundMessage) => void;
-  /** A track came or went: visible pages re-render. */
-  changed: () => void;
-  /** Plays the shared tab's own sound back to the sharer (capture mutes the tab), or stops it with null. */
-  hearSharedTab: (sound: MediaStream | null) => void;
-  /** Where the call is heard. */
-  speaker: Speaker;
-}
-
 export function startCallSession(streams: CallStreams, deps: CallSessionDeps): CallSession {
   const { notify, changed, hearSharedTab } = deps;
   let local: MediaFlags = { mic: false, camera: false };

@@ -11,7 +11,7 @@ import type { FrameRepeaterCommand } from './camera-stand-in';
 const REPEAT_MS = 10;
 /**
  * Repeating goes on this long after the call connects: libwebrtc resumes its
- * encoder 4-40 ms after DTLS is done on these two cores, and every repeat
+ * encoder some tens of ms after DTLS is done on a busy machine, and every repeat
  * after that is encoded, CPU the other side's set-up wants too.
  */
 const REPEAT_AFTER_CONNECTED_MS = 40;

@@ -60,7 +60,7 @@ export async function captureLocalMedia(want: MediaFlags, devices: DeviceIds = D
 }
 
 /**
- * `exact`: Chromium 156 ignores an `ideal` device id and gives the default
+ * `exact`: Chromium ignores an `ideal` device id and gives the default
  * (checked with its fake cameras), so a device is asked for only once it is
  * known to be connected, and by name.
  */

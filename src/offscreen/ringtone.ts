@@ -31,3 +31,12 @@ export function startRingtone(): () => void {
     void context.close();
   };
 }
+
+/** The ringtone as the worker switches it: on while a call rings, off otherwise; on again restarts it. */
+export function ringtoneSwitch(): (on: boolean) => void {
+  let stop: (() => void) | null = null;
+  return (on) => {
+    stop?.();
+    stop = on ? startRingtone() : null;
+  };
+}

@@ -3,7 +3,7 @@
  * voice, their shared tab's sound, our own shared tab played back) all play
  * on one output device, chosen with setSinkId.
  *
- * Chromium 156 refuses setSinkId (AbortError) on an element whose stream has
+ * Chromium refuses setSinkId (AbortError) on an element whose stream has
  * no audio track yet, as the share's element has until they share with
  * sound. Such an element takes the output when its sound arrives: the
  * document calls refresh() whenever a track comes or goes.
