@@ -53,7 +53,7 @@ function bobPrivateFiles(): Promise<string[]> {
     const names: string[] = [];
     for await (const [name, handle] of root.entries()) {
       if (handle.kind !== 'directory') continue;
-      for await (const inner of (handle).keys()) names.push(`${name}/${inner}`);
+      for await (const inner of handle.keys()) names.push(`${name}/${inner}`);
     }
     return names;
   });
@@ -63,7 +63,7 @@ function bobPrivateFiles(): Promise<string[]> {
 function aliceChannelLabels(): Promise<string[]> {
   return alicePopup.evaluate(async () => {
     for (const view of chrome.extension.getViews()) {
-      const pc = (view).peerdialStreams?.pc;
+      const pc = view.peerdialStreams?.pc;
       if (!pc) continue;
       const labels: string[] = [];
       (await pc.getStats()).forEach((report: { type: string; label?: string }) => {
@@ -219,7 +219,7 @@ describe('chat and files in a call', () => {
 
   it('refuses a file channel nobody accepted, and the call carries on', async () => {
     const state = await alicePopup.evaluate(async () => {
-      const pc = chrome.extension.getViews().map((view) => (view).peerdialStreams?.pc).find(Boolean)!;
+      const pc = chrome.extension.getViews().map((view) => view.peerdialStreams?.pc).find(Boolean)!;
       // What a modified peer could do: push bytes under a transfer id Bob never accepted.
       const channel = pc.createDataChannel('file:00000000-0000-4000-8000-000000000000');
       const closed = new Promise((resolve) => channel.addEventListener('close', resolve));

@@ -69,7 +69,7 @@ function watchNegotiation(page: Page): Promise<Negotiation> {
 function offscreenDevices(page: Page): Promise<{ micLabel: string; micEnabled: boolean; micTracks: number; cameraTracks: number; sinks: string[] }> {
   return page.evaluate(() => {
     for (const view of chrome.extension.getViews()) {
-      const streams = (view).peerdialStreams;
+      const streams = view.peerdialStreams;
       if (!streams) continue;
       const mics = streams.local.getAudioTracks();
       // Only elements with sound: Chromium lets a silent element take an output only once it has some.

@@ -69,7 +69,7 @@ it('keeps media flowing through a server restart; both sides rejoin and a renego
   await expectVideoFlowing(bobPopup);
   // A renegotiation while the server is away (an ICE restart from the caller): its offer must wait, not vanish.
   await alicePopup.evaluate(() => {
-    for (const view of chrome.extension.getViews()) (view).peerdialStreams?.pc?.restartIce();
+    for (const view of chrome.extension.getViews()) view.peerdialStreams?.pc?.restartIce();
   });
   const popup = await freshPopup(bob);
   await waitForStatus(popup, new RegExp(`^In call with ${aliceCode}`));

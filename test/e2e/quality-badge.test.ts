@@ -25,7 +25,7 @@ function badge(party: ExtensionBrowser): Promise<{ text: string; title: string }
 function capVideoSent(popup: Page, maxBitrate: number | null): Promise<void> {
   return popup.evaluate(async (max) => {
     for (const view of chrome.extension.getViews()) {
-      const pc = (view).peerdialStreams?.pc;
+      const pc = view.peerdialStreams?.pc;
       const sender = pc?.getSenders().find((s) => s.track?.kind === 'video');
       if (!sender) continue;
       const parameters = sender.getParameters();

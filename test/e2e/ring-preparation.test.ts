@@ -118,7 +118,7 @@ describe('while a call rings', () => {
     }
   });
 
-  it("a worker Chrome stops mid-ring gets the prepared answer again from the offscreen document, and Accept still connects", async () => {
+  it("a worker Chrome stops mid-ring still has the prepared answer (kept in session storage), and Accept still connects", async () => {
     const { bob, alicePopup, bobPopup } = parties;
     await ringUntilPrepared();
     await bob.worker.evaluate(() => Object.assign(globalThis, { peerdialBeforeStop: true }));

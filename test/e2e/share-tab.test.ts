@@ -198,7 +198,7 @@ describe('sharing a tab in a call', () => {
 function remoteDescription(page: Page): Promise<string | null> {
   return page.evaluate(() => {
     for (const view of chrome.extension.getViews()) {
-      const pc = (view).peerdialStreams?.pc;
+      const pc = view.peerdialStreams?.pc;
       if (pc) return pc.currentRemoteDescription?.sdp ?? null;
     }
     return null;

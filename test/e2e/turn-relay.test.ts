@@ -45,7 +45,7 @@ interface SelectedPair {
 function selectedPair(page: Page): Promise<SelectedPair | null> {
   return page.evaluate(async () => {
     for (const view of chrome.extension.getViews()) {
-      const pc = (view).peerdialStreams?.pc;
+      const pc = view.peerdialStreams?.pc;
       if (!pc) continue;
       const reports = new Map<string, Record<string, unknown>>();
       (await pc.getStats()).forEach((report: Record<string, unknown>) => reports.set(report.id as string, report));

@@ -43,7 +43,7 @@ export function sampleVideo(page: Page, label: string): Promise<VideoSample> {
 export function inboundBytes(page: Page): Promise<number> {
   return page.evaluate(async () => {
     for (const view of chrome.extension.getViews()) {
-      const pc = (view).peerdialStreams?.pc;
+      const pc = view.peerdialStreams?.pc;
       if (!pc) continue;
       let total = 0;
       (await pc.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
@@ -60,7 +60,7 @@ export function liveLocalTracks(page: Page): Promise<number> {
   return page.evaluate(() =>
     chrome.extension
       .getViews()
-      .map((view) => (view).peerdialStreams?.local.getTracks().filter((t) => t.readyState === 'live').length ?? 0)
+      .map((view) => view.peerdialStreams?.local.getTracks().filter((t) => t.readyState === 'live').length ?? 0)
       .reduce((a, b) => a + b, 0),
   );
 }
@@ -77,7 +77,7 @@ export function localMedia(page: Page): Promise<LocalMedia> {
   return page.evaluate(() => {
     const streams = chrome.extension
       .getViews()
-      .map((view) => (view).peerdialStreams)
+      .map((view) => view.peerdialStreams)
       .find(Boolean);
     const live = (streams?.local.getTracks() ?? []).filter((t) => t.readyState === 'live').map(({ kind, id }) => ({ kind, id }));
     const sending = streams?.pc?.getSenders().filter((sender) => sender.track).length ?? 0;
@@ -93,7 +93,7 @@ export function offscreenDocuments(worker: Worker): Promise<number> {
 export function iceUfrag(page: Page, which: 'local' | 'remote'): Promise<string | null> {
   return page.evaluate((side) => {
     for (const view of chrome.extension.getViews()) {
-      const pc = (view).peerdialStreams?.pc;
+      const pc = view.peerdialStreams?.pc;
       const sdp = side === 'local' ? pc?.localDescription?.sdp : pc?.remoteDescription?.sdp;
       if (sdp) return /a=ice-ufrag:(\S+)/.exec(sdp)?.[1] ?? null;
     }
@@ -131,7 +131,7 @@ export interface ShareReception {
 export function shareReception(page: Page): Promise<ShareReception | null> {
   return page.evaluate(async () => {
     for (const view of chrome.extension.getViews()) {
-      const streams = (view).peerdialStreams;
+      const streams = view.peerdialStreams;
       if (!streams?.pc) continue;
       const video = streams.remoteShare.getVideoTracks()[0];
       const audio = streams.remoteShare.getAudioTracks()[0];
@@ -166,7 +166,7 @@ export interface SentCamera {
 export function sentCamera(page: Page): Promise<SentCamera | null> {
   return page.evaluate(async () => {
     for (const view of chrome.extension.getViews()) {
-      const streams = (view).peerdialStreams;
+      const streams = view.peerdialStreams;
       const pc = streams?.pc;
       if (!pc) continue;
       const track = streams.local.getVideoTracks()[0];
@@ -185,7 +185,7 @@ export function sentCamera(page: Page): Promise<SentCamera | null> {
 export function cameraFramesDecoded(page: Page): Promise<number> {
   return page.evaluate(async () => {
     for (const view of chrome.extension.getViews()) {
-      const streams = (view).peerdialStreams;
+      const streams = view.peerdialStreams;
       const track = streams?.remote.getVideoTracks()[0];
       if (!streams?.pc || !track) continue;
       let frames = 0;
@@ -214,7 +214,7 @@ export function peerState(page: Page): Promise<PeerState | null> {
   return page.evaluate(async () => {
     const pc = chrome.extension
       .getViews()
-      .map((view) => (view).peerdialStreams?.pc)
+      .map((view) => view.peerdialStreams?.pc)
       .find(Boolean);
     if (!pc || pc.signalingState === 'closed') return null;
     let remoteCandidates = 0;
