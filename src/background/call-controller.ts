@@ -1,8 +1,9 @@
 /**
  * Runs the call: feeds events into the pure state machine, persists the result
- * before acting on it, carries out the commands (server requests, offscreen
- * media) and tells the indicators (popup, badge, notification, ringtone) what
- * to show. The one owner of the call state.
+ * before acting on it (a failed write is logged and the step still goes
+ * ahead), carries out the commands (server requests, offscreen media) and
+ * tells the indicators (popup, badge, notification, ringtone) what to show.
+ * The one owner of the call state.
  */
 import { pendingFinishedCall } from '../shared/call-history';
 import type { QualityLevel } from '../shared/call-quality';
