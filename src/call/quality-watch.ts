@@ -33,8 +33,8 @@ export function watchQuality(streams: CallStreams, { onReading, onLevel }: Quali
     }
     if (pc !== beforePc) [before, beforePc] = [[], pc];
     const now = [...(await pc.getStats()).values()] as StatEntry[];
-    const receivingVideo = streams.remote.getVideoTracks().some((track) => track.readyState === 'live' && !track.muted);
-    const quality = assessQuality(now, before, receivingVideo);
+    const camera = streams.remote.getVideoTracks().find((track) => track.readyState === 'live' && !track.muted);
+    const quality = assessQuality(now, before, camera !== undefined, camera?.id);
     before = now;
     if (stopped) return;
     onReading(quality);

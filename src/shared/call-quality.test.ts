@@ -117,6 +117,19 @@ describe('connection quality', () => {
     expect(classifyQuality(details, false)).toBe('good');
   });
 
+  it("judges the other side's camera, not a shared screen arriving beside it", () => {
+    const { adapted, adaptedNext } = RECORDED.starved;
+    const { first, next } = RECORDED.flatCamera;
+    // The starved picture is now their share (a second incoming video), the flat camera is their camera.
+    const asShare = (entries: StatEntry[]) =>
+      entries.filter((entry) => entry.type === 'inbound-rtp' && entry.kind === 'video').map((entry) => ({ ...entry, id: `share-${entry.id}`, trackIdentifier: 'share-track' }));
+    const asCamera = (entries: StatEntry[]) => entries.map((entry) => (entry.type === 'inbound-rtp' && entry.kind === 'video' ? { ...entry, trackIdentifier: 'camera-track' } : entry));
+    const before = [...asShare(adapted), ...asCamera(first)];
+    const now = [...asShare(adaptedNext), ...asCamera(next)];
+    expect(assessQuality(now, before, true, 'camera-track')).toMatchObject({ level: 'good', details: { videoQp: 2 } });
+    expect(assessQuality(now, before, true, 'share-track').level).toBe('poor');
+  });
+
   it('judges the quantizer on the scale of the codec that carried the picture, and not for a codec it has no limit for', () => {
     const { adapted, adaptedNext } = RECORDED.starved;
     const carriedBy = (mime: string, entries: StatEntry[]) => entries.map((entry) => (entry.type === 'codec' ? { ...entry, mimeType: mime } : entry));

@@ -11,6 +11,8 @@ export interface StatEntry {
   type: string;
   timestamp: number;
   kind?: string;
+  /** The receiving track's id, on an inbound-rtp entry. */
+  trackIdentifier?: string;
   state?: string;
   nominated?: boolean;
   selected?: boolean;
@@ -124,8 +126,13 @@ function videoFormat(entry: StatEntry | undefined): VideoFormat | null {
   return { width: entry.frameWidth, height: entry.frameHeight, fps: entry.framesPerSecond ?? null };
 }
 
-/** What the two samples say about the call; `before` may be empty for the first sample. */
-export function summarizeStats(now: readonly StatEntry[], before: readonly StatEntry[]): QualityDetails {
+/**
+ * What the two samples say about the call; `before` may be empty for the first
+ * sample. `cameraTrackId` names the other side's camera among the incoming
+ * video: a shared tab or screen arrives as video too, and its picture says
+ * nothing of the camera's.
+ */
+export function summarizeStats(now: readonly StatEntry[], before: readonly StatEntry[], cameraTrackId?: string): QualityDetails {
   const index = byId(now);
   const pair = selectedPair(now);
   const local = pair?.localCandidateId ? index.get(pair.localCandidateId) : undefined;
@@ -139,7 +146,9 @@ export function summarizeStats(now: readonly StatEntry[], before: readonly StatE
   const loss = inboundBefore.length > 0 && received + lost > 0 ? Math.max(0, lost) / (received + Math.max(0, lost)) : null;
 
   const audioIn = inbound.find((entry) => entry.kind === 'audio');
-  const videoIn = inbound.find((entry) => entry.kind === 'video');
+  const videoIn =
+    inbound.find((entry) => entry.kind === 'video' && cameraTrackId !== undefined && entry.trackIdentifier === cameraTrackId) ??
+    inbound.find((entry) => entry.kind === 'video');
   const videoOut = now.find((entry) => entry.type === 'outbound-rtp' && entry.kind === 'video');
   const jitter = audioIn?.jitter ?? videoIn?.jitter;
   const codec = videoIn?.codecId ? index.get(videoIn.codecId)?.mimeType?.split('/')[1] : undefined;
@@ -179,8 +188,8 @@ export function classifyQuality(details: QualityDetails, receivingVideo: boolean
   return 'good';
 }
 
-export function assessQuality(now: readonly StatEntry[], before: readonly StatEntry[], receivingVideo: boolean): Quality {
-  const details = summarizeStats(now, before);
+export function assessQuality(now: readonly StatEntry[], before: readonly StatEntry[], receivingVideo: boolean, cameraTrackId?: string): Quality {
+  const details = summarizeStats(now, before, cameraTrackId);
   return { level: classifyQuality(details, receivingVideo), details };
 }
 
