@@ -21,7 +21,7 @@ import { handOverCamera } from './camera-hand-over';
 import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
 import { receivedFilesOnDisk } from './received-files';
 import { ringPreview } from './ring-preview';
-import { captureFailure, captureShare } from './share-capture';
+import { captureFailure, captureShare } from '../chrome/share-capture';
 import type { Speaker } from './speaker';
 import { iceTransportPolicy } from './transport-policy';
 

@@ -11,7 +11,7 @@ import browser from 'webextension-polyfill';
 import type { BackgroundMessage } from '../shared/runtime-messages';
 import { t } from '../shared/wording';
 import { localizePage } from '../i18n/localize-page';
-import { captureFailure, captureShare } from '../offscreen/share-capture';
+import { captureFailure, captureShare } from '../chrome/share-capture';
 import { chooseDesktopMedia } from '../chrome/desktop-capture';
 import { extensionWindows } from '../chrome/extension-views';
 

@@ -1,7 +1,9 @@
 /**
  * Capturing what the user chose to share, from the capture id the worker got
  * (tabCapture for a tab, desktopCapture for a screen or window). Only the
- * worker can ask Chrome for the id; only a document can turn it into tracks.
+ * worker can ask Chrome for the id; only a document can turn it into tracks,
+ * through Chrome's own constraints: the offscreen document for a tab, the
+ * screen picker's page for a screen.
  */
 import { DEFAULT_SHARE_SIZE } from '../call/share-media';
 
