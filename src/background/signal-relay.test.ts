@@ -121,17 +121,6 @@ describe('the signal relay', () => {
     expect(after.relay.release('c1')).toEqual([ANSWER, candidate(1)]);
   });
 
-  it('an answer sent again by the offscreen document to a restarted worker rides only once', async () => {
-    const storage = memoryStorage();
-    const before = await relayFor(ringing('c1'), storage);
-    before.relay.hold('c1');
-    before.relay.send(ANSWER);
-    await settle();
-    const after = await relayFor(ringing('c1'), storage);
-    after.relay.send(ANSWER);
-    expect(after.relay.release('c1')).toEqual([ANSWER]);
-  });
-
   it('a restarted worker forgets what was held for a ring that is over', async () => {
     const storage = memoryStorage();
     const before = await relayFor(ringing('c1'), storage);

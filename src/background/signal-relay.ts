@@ -116,9 +116,6 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
     send(data) {
       const call = deps.call();
       if (held && call.phase !== 'idle' && call.callId === held.callId) {
-        // The same signal again is a document re-sending what a restarted worker restored already: one copy rides.
-        const copy = JSON.stringify(data);
-        if (held.signals.some((kept) => JSON.stringify(kept) === copy)) return;
         // An answer and its candidates, a few dozen at most; a document sending far more is not preparing a call.
         if (held.signals.length < MAX_WAITING_SIGNALS) held.signals.push(data);
         storeHeld();
