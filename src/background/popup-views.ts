@@ -70,6 +70,12 @@ export function createPopupViews(log: (message: string, error?: unknown) => void
     else source.seen().catch((error: unknown) => log('Could not mark the chat read', error));
   }
 
+  function publish(): void {
+    if (!source || ports.size === 0) return;
+    const latest = message(source);
+    for (const port of ports) port.postMessage(latest);
+  }
+
   return {
     watch(port) {
       ports.add(port);
@@ -82,17 +88,11 @@ export function createPopupViews(log: (message: string, error?: unknown) => void
     },
     attach(next) {
       source = next;
-      if (ports.size > 0) {
-        const first = message(next);
-        for (const port of ports) port.postMessage(first);
-      }
+      // Pages that connected while the state was loading get their first view now.
+      publish();
       if (seenBeforeAttach) seen();
     },
     open: () => ports.size > 0,
-    publish() {
-      if (!source || ports.size === 0) return;
-      const latest = message(source);
-      for (const port of ports) port.postMessage(latest);
-    },
+    publish,
   };
 }
