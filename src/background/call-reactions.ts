@@ -5,9 +5,9 @@
  */
 import type { CallState } from '../shared/call-state';
 import type { OffscreenMessage } from '../shared/runtime-messages';
-import type { CallController } from './call-controller';
+import type { CallController } from '../call-control/call-controller';
 import type { CallHistoryStore } from './call-history-store';
-import type { CallRecord } from './call-store';
+import type { CallRecord } from '../call-control/call-store';
 import { noteRingWindow } from './call-view-on-accept';
 import type { ChatAndFilesStore } from './chat-and-files';
 import type { DeviceStore } from './device-store';

@@ -4,13 +4,7 @@
  * The call code is derived from the public half, so it survives browser
  * restarts and changes only when the user asks for a new code.
  */
-import { type CallCode, codeFromPublicKey, generateIdentity } from '../shared/call-code';
-
-export interface Identity {
-  privateKey: CryptoKey;
-  publicKeyRaw: Uint8Array;
-  code: CallCode;
-}
+import { codeFromPublicKey, generateIdentity, type Identity } from '../shared/call-code';
 
 const DB_NAME = 'peerdial';
 const STORE = 'identity';

@@ -8,13 +8,13 @@ import { describeShortfall } from '../shared/describe-media';
 import { BackgroundMessage, type OffscreenMessage, type Reply, type UserCommand } from '../shared/runtime-messages';
 import { describeCaptureError } from '../shared/share-state';
 import { say, t } from '../shared/wording';
-import type { CallController } from './call-controller';
+import type { CallController } from '../call-control/call-controller';
 import type { ChatAndFilesStore } from './chat-and-files';
 import type { DeviceStore } from './device-store';
 import { openPermissionPage } from './permission-page';
 import { saveToDownloads } from './save-file';
 import { whyShareEnded } from './share-commands';
-import type { SignalRelay } from './signal-relay';
+import type { SignalRelay } from '../call-control/signal-relay';
 
 export interface MessageRouterDeps {
   calls: CallController;

@@ -6,7 +6,7 @@
  */
 import type browser from 'webextension-polyfill';
 import type { PopupMessage, ServerLink, View } from '../shared/runtime-messages';
-import type { CallController } from './call-controller';
+import type { CallController } from '../call-control/call-controller';
 import type { CallHistoryStore } from './call-history-store';
 import type { ChatAndFilesStore } from './chat-and-files';
 import type { DeviceStore } from './device-store';

@@ -5,10 +5,10 @@
 import type { SignalData } from '../shared/protocol';
 import type { OffscreenMessage, ServerLink } from '../shared/runtime-messages';
 import { markSetupStep } from '../shared/setup-marks';
-import type { CallController } from './call-controller';
+import type { CallController } from '../call-control/call-controller';
 import type { SettingsStore } from './settings-store';
-import type { SignalRelay } from './signal-relay';
-import { connectSignaling, type SignalingHandlers, type SignalingLink } from './signaling-link';
+import type { SignalRelay } from '../call-control/signal-relay';
+import { connectSignaling, type SignalingHandlers, type SignalingLink } from '../call-control/signaling-link';
 
 export interface ServerConnectionDeps {
   settings: SettingsStore;

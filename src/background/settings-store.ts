@@ -3,7 +3,8 @@
  * loaded once per worker start, changed only through here so the stored and
  * the used values never differ.
  */
-import { type Identity, loadIdentity, replaceIdentity } from './identity';
+import type { Identity } from '../shared/call-code';
+import { loadIdentity, replaceIdentity } from './identity';
 import { loadServerUrl, openCallViewOnAccept, previewWhileRinging, saveServerUrl } from './settings';
 
 export interface Settings {

@@ -8,7 +8,7 @@
 import browser from 'webextension-polyfill';
 import type { Reply, UserCommand } from '../shared/runtime-messages';
 import { createBadge } from './badge';
-import { type CallController, createCallController } from './call-controller';
+import { type CallController, createCallController } from '../call-control/call-controller';
 import { loadCallHistory } from './call-history-store';
 import { createCallReactions } from './call-reactions';
 import { loadChatAndFiles } from './chat-and-files';
@@ -20,7 +20,7 @@ import { createRingPreview, type RingPreview } from './ring-preview';
 import { createServerConnection } from './server-connection';
 import { createSettingsStore, type SettingsStore } from './settings-store';
 import { createShareRunner } from './share-commands';
-import { createSignalRelay } from './signal-relay';
+import { createSignalRelay } from '../call-control/signal-relay';
 import { handleUserCommand } from './user-commands';
 
 export interface LoadedWorker {
@@ -84,9 +84,9 @@ export function startWorker(): Worker {
     const calls: CallController = await createCallController({
       storage: browser.storage.session,
       signaling: () => server.link(),
-      startOffscreen: sendToOffscreen,
-      notifyOffscreen,
-      closeOffscreen: closeOffscreenDocument,
+      startMedia: sendToOffscreen,
+      tellMedia: notifyOffscreen,
+      closeMedia: closeOffscreenDocument,
       deviceChoice: () => deviceStore.choice(),
       holdSignals: (callId) => relay.hold(callId),
       releaseSignals: (callId) => relay.release(callId),

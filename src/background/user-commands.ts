@@ -1,6 +1,6 @@
 /** What a person asked for (popup, notification, keyboard command, context menu), checked and turned into call and share events. */
 import { parseCallCode } from '../shared/call-code';
-import type { CallController } from './call-controller';
+import type { CallController } from '../call-control/call-controller';
 import type { CallHistoryStore } from './call-history-store';
 import type { DeviceStore } from './device-store';
 import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/runtime-messages';

@@ -97,6 +97,13 @@ export async function verifyRegistration(
   }
 }
 
+/** Who a client is to the server: the key it signs registrations with and the code derived from its public half. */
+export interface Identity {
+  privateKey: CryptoKey;
+  publicKeyRaw: Uint8Array;
+  code: CallCode;
+}
+
 /** A fresh identity. The private key cannot be exported, even by us. */
 export async function generateIdentity(): Promise<{ keyPair: CryptoKeyPair; publicKeyRaw: Uint8Array; code: CallCode }> {
   const keyPair = await crypto.subtle.generateKey(ECDSA_IMPORT, false, ['sign', 'verify']);

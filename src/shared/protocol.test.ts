@@ -85,6 +85,22 @@ describe('RingRequest', () => {
   it('rejects extra fields, so a client cannot smuggle a claimed sender', () => {
     expect(accepts(RingRequest, { to: 'K7QM4ZP2XWA9', from: '0123456789AB' })).toBe(false);
   });
+
+  it("takes a caller's name of up to 40 characters, trimmed, emoji sequences included", () => {
+    const to = 'K7QM4ZP2XWA9';
+    expect(v.parse(RingRequest, { to, name: '  Zoë  ' }).name).toBe('Zoë');
+    expect(accepts(RingRequest, { to, name: 'x'.repeat(40) })).toBe(true);
+    expect(accepts(RingRequest, { to, name: '👩‍👩‍👧 and family' })).toBe(true);
+    expect(accepts(RingRequest, { to, name: 'x'.repeat(41) })).toBe(false);
+  });
+
+  it('refuses a name that is blank or could pose as something else on the ringing screen', () => {
+    const to = 'K7QM4ZP2XWA9';
+    // A right-to-left override turns "Ann\u202Egnp.exe" around; zero-width and control characters hide text; a line break fakes a second line.
+    for (const name of ['', '   ', 'Ann\u202Egnp.exe', 'a\u200Bb', 'Bell\u0007', 'two\nlines', 'a\u2028b', 42]) {
+      expect(accepts(RingRequest, { to, name }), JSON.stringify(name)).toBe(false);
+    }
+  });
 });
 
 describe('CallRef', () => {

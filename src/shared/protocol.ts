@@ -58,7 +58,26 @@ export const RegisterRequest = v.strictObject({
 });
 export type RegisterRequest = v.InferOutput<typeof RegisterRequest>;
 
-export const RingRequest = v.strictObject({ to: codeString });
+/** Longest name a guest may give, in what a person counts as characters. */
+export const MAX_GUEST_NAME = 40;
+
+/**
+ * The name a caller gives itself (the guest page asks for one). It proves
+ * nothing, so the callee shows it marked as unverified; what it may hold is
+ * bounded here so it cannot pose as something else: no control, formatting
+ * or bidirectional-override characters (the emoji joiner aside), no line breaks, not blank.
+ */
+export const GuestName = v.pipe(
+  v.string(),
+  v.maxLength(4 * MAX_GUEST_NAME),
+  v.trim(),
+  v.minLength(1),
+  v.maxGraphemes(MAX_GUEST_NAME),
+  // The zero-width joiner is the one formatting character let through: emoji sequences are made with it.
+  v.regex(/^(?:[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|\u200d)*$/u),
+);
+
+export const RingRequest = v.strictObject({ to: codeString, name: v.optional(GuestName) });
 export type RingRequest = v.InferOutput<typeof RingRequest>;
 
 export const CallRef = v.strictObject({ callId });
@@ -134,7 +153,7 @@ export type IceServer = v.InferOutput<typeof IceServer>;
 
 export type Hello = { protocol: number; challenge: string };
 /** The callee's own relays come with the ring, so accepting can build the peer connection at once. */
-export type Incoming = { callId: string; from: string; iceServers: IceServer[] };
+export type Incoming = { callId: string; from: string; iceServers: IceServer[]; name?: string };
 export type Ended = { callId: string; reason: EndReason };
 /** Whether the other party of an accepted call is connected to the server right now. */
 export type PeerStatus = { callId: string; online: boolean };

@@ -5,7 +5,7 @@
  * and jitter so a restarted server is not stampeded, is Socket.IO's own.
  */
 import { io, type Socket } from 'socket.io-client';
-import { signRegistration, toBase64 } from '../shared/call-code';
+import { type Identity, signRegistration, toBase64 } from '../shared/call-code';
 import {
   type ClientToServerEvents,
   type Failure,
@@ -16,7 +16,6 @@ import {
 } from '../shared/protocol';
 import type { ServerLink } from '../shared/runtime-messages';
 import { t } from '../shared/wording';
-import type { Identity } from './identity';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

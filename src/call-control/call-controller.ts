@@ -1,7 +1,7 @@
 /**
  * Runs the call: feeds events into the pure state machine, persists the result
  * before acting on it (a failed write is logged and the step still goes
- * ahead), carries out the commands (server requests, offscreen media) and
+ * ahead), carries out the commands (server requests, the media host's) and
  * tells the indicators (popup, badge, notification, ringtone) what to show.
  * The one owner of the call state.
  */
@@ -23,9 +23,13 @@ export interface CallControllerDeps {
   /** Where the call outlives this worker: browser.storage.session. */
   storage: StorageArea;
   signaling: () => SignalingLink | null;
-  startOffscreen: (message: OffscreenMessage) => Promise<void>;
-  notifyOffscreen: (message: OffscreenMessage) => Promise<void>;
-  closeOffscreen: () => Promise<void>;
+  /**
+   * The media host: what captures and holds the peer connection. The worker's is the offscreen document (started
+   * if it is not running, for `startMedia`); the guest page's is in the page. Both take the same messages.
+   */
+  startMedia: (message: OffscreenMessage) => Promise<void>;
+  tellMedia: (message: OffscreenMessage) => Promise<void>;
+  closeMedia: () => Promise<void>;
   /** The remembered microphone, camera and speaker, which capture starts with. */
   deviceChoice: () => DeviceChoice;
   /** The callee's signals for this ringing call are kept, not sent (see SignalRelay.hold). */
@@ -101,19 +105,19 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         return;
       }
       case 'start-media':
-        return deps.startOffscreen({ target: 'offscreen', type: 'start', local: command.local, devices: deps.deviceChoice() });
+        return deps.startMedia({ target: 'offscreen', type: 'start', local: command.local, devices: deps.deviceChoice() });
       case 'connect-peer':
-        return deps.startOffscreen({ target: 'offscreen', type: 'connect', role: command.role, iceServers: command.iceServers });
+        return deps.startMedia({ target: 'offscreen', type: 'connect', role: command.role, iceServers: command.iceServers });
       case 'prepare-peer':
         deps.holdSignals(command.callId);
-        return deps.startOffscreen({ target: 'offscreen', type: 'prepare', iceServers: command.iceServers });
+        return deps.startMedia({ target: 'offscreen', type: 'prepare', iceServers: command.iceServers });
       case 'release-peer':
-        return deps.notifyOffscreen({ target: 'offscreen', type: 'release' });
+        return deps.tellMedia({ target: 'offscreen', type: 'release' });
       case 'set-local-media':
-        return deps.notifyOffscreen({ target: 'offscreen', type: 'set-local-media', local: command.local });
+        return deps.tellMedia({ target: 'offscreen', type: 'set-local-media', local: command.local });
       case 'stop-media':
-        await deps.notifyOffscreen({ target: 'offscreen', type: 'stop' }).catch(() => undefined);
-        return deps.closeOffscreen();
+        await deps.tellMedia({ target: 'offscreen', type: 'stop' }).catch(() => undefined);
+        return deps.closeMedia();
     }
   }
 

@@ -23,9 +23,9 @@ async function worker(storage: MemoryStorage = memoryStorage()) {
   const calls = await createCallController({
     storage,
     signaling: () => link,
-    startOffscreen: toOffscreen,
-    notifyOffscreen: toOffscreen,
-    closeOffscreen: () => {
+    startMedia: toOffscreen,
+    tellMedia: toOffscreen,
+    closeMedia: () => {
       offscreen.push('closed' as OffscreenMessage['type']);
       return Promise.resolve();
     },
