@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/'] },
+  { ignores: ['dist/', 'dist-guest/', 'node_modules/', 'test-results/'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

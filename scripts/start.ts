@@ -1,5 +1,6 @@
 /**
- * `npm start`: build the extension, say where to load it from, then run the
+ * `npm start`: build the extension and the guest page, say where to load the
+ * extension from, then run the
  * signaling server in the foreground (Ctrl+C stops it).
  */
 import { spawn } from 'node:child_process';
@@ -9,6 +10,8 @@ import { build } from 'vite';
 const ROOT = resolve(import.meta.dirname, '..');
 
 await build({ root: ROOT, logLevel: 'warn' });
+// The guest page the server serves under /call/, for invite links.
+await build({ configFile: join(ROOT, 'vite.guest.config.ts'), logLevel: 'warn' });
 console.log(`
 Built the extension into ${join(ROOT, 'dist')}
 Load it in Chromium or Chrome: open chrome://extensions, turn on Developer mode,
