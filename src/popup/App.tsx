@@ -4,10 +4,11 @@ import { describeCall, displayCode } from '../shared/describe-call';
 import type { Reply, ServerLink } from '../shared/runtime-messages';
 import { cachedOwnCode, rememberOwnCode } from './cached-code';
 import { CallScreen } from './CallScreen';
-import { Chat } from './Chat';
+import { Chat } from '../call-ui/Chat';
+import { type CallCommands, CallCommandsContext } from '../call-ui/commands';
 import { DevicePicker } from './DevicePicker';
 import { DialForm } from './DialForm';
-import { Files } from './Files';
+import { Files } from '../call-ui/Files';
 import { IncomingCall } from './IncomingCall';
 import { OpenCallView } from './OpenCallView';
 import { OwnCode } from './OwnCode';
@@ -15,8 +16,12 @@ import { RecentCalls } from './RecentCalls';
 import { ServerStatus } from './ServerStatus';
 import { Settings } from './Settings';
 import { Starting } from './Starting';
-import { useView } from './use-background';
+import { offerFiles } from './offer-files';
+import { sendCommand, useView } from './use-background';
 import { t } from '../shared/wording';
+
+/** The popup's commands go to the worker; its files straight to the offscreen document. */
+const POPUP_COMMANDS: CallCommands = { send: sendCommand, offerFiles };
 
 function describeServer(server: Exclude<ServerLink, { status: 'online' }>): string {
   return server.status === 'offline' ? server.message : t('serverConnecting');
@@ -84,10 +89,10 @@ export function App() {
         </>
       )}
       {call.phase === 'active' && (
-        <>
+        <CallCommandsContext.Provider value={POPUP_COMMANDS}>
           <Files transfers={view.chatAndFiles.transfers} onReply={report} />
           <Chat messages={view.chatAndFiles.messages} onReply={report} />
-        </>
+        </CallCommandsContext.Provider>
       )}
     </main>
   );

@@ -8,7 +8,7 @@ import { formatDuration, type Nicknames, peerName } from '../shared/describe-cal
 import type { Reply } from '../shared/runtime-messages';
 import type { ShareState } from '../shared/share-state';
 import { ShareControls } from './ShareControls';
-import { StreamVideo } from './StreamVideo';
+import { StreamVideo } from '../call-ui/StreamVideo';
 import { commandSender } from './use-background';
 import { useCallStreams } from './use-call-streams';
 import { t } from '../shared/wording';

@@ -11,9 +11,9 @@ import { DevicePicker } from '../popup/DevicePicker';
 import { useView } from '../popup/use-background';
 import { useCallStreams } from '../popup/use-call-streams';
 import { BigPicture } from './BigPicture';
-import { QualityReading } from './QualityReading';
-import { SafetyCode } from './SafetyCode';
-import { useCallReadings } from './use-call-readings';
+import { QualityReading } from '../call-ui/QualityReading';
+import { SafetyCode } from '../call-ui/SafetyCode';
+import { useCallReadings } from '../call-ui/use-call-readings';
 import { t } from '../shared/wording';
 
 export function CallView() {
