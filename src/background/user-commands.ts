@@ -5,6 +5,7 @@ import type { CallHistoryStore } from './call-history-store';
 import type { DeviceStore } from './device-store';
 import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/runtime-messages';
 import { t } from '../shared/wording';
+import { chatOrFileCommand } from '../call-control/chat-commands';
 import { callStage, type ShareSource } from '../shared/share-state';
 import { parseServerUrl } from './settings';
 
@@ -105,24 +106,8 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
     case 'chat':
     case 'accept-file':
     case 'decline-file':
-    case 'cancel-file': {
-      if (calls.record().call.phase !== 'active') return { ok: false, message: t('chatNotConnected') };
-      if (command.type === 'chat' && command.text.trim() === '') return { ok: false, message: t('chatEmpty') };
-      await deps.notifyOffscreen(toOffscreen(command));
-      return { ok: true };
-    }
-  }
-}
-
-function toOffscreen(command: Extract<UserCommand, { type: 'chat' | 'accept-file' | 'decline-file' | 'cancel-file' }>): OffscreenMessage {
-  switch (command.type) {
-    case 'chat':
-      return { target: 'offscreen', type: 'chat', text: command.text };
-    case 'accept-file':
-    case 'decline-file':
-      return { target: 'offscreen', type: 'answer-file', id: command.id, accept: command.type === 'accept-file' };
     case 'cancel-file':
-      return { target: 'offscreen', type: 'cancel-file', id: command.id };
+      return chatOrFileCommand(command, calls.record().call, deps.notifyOffscreen);
   }
 }
 
