@@ -5,7 +5,7 @@ import type { Reply, ServerLink } from '../shared/runtime-messages';
 import { cachedOwnCode, rememberOwnCode } from './cached-code';
 import { CallScreen } from './CallScreen';
 import { Chat } from '../call-ui/Chat';
-import { type CallCommands, CallCommandsContext } from '../call-ui/commands';
+import { CallCommandsContext } from '../call-ui/commands';
 import { DevicePicker } from './DevicePicker';
 import { DialForm } from './DialForm';
 import { Files } from '../call-ui/Files';
@@ -16,12 +16,9 @@ import { RecentCalls } from './RecentCalls';
 import { ServerStatus } from './ServerStatus';
 import { Settings } from './Settings';
 import { Starting } from './Starting';
-import { offerFiles } from './offer-files';
-import { sendCommand, useView } from './use-background';
+import { EXTENSION_COMMANDS } from './extension-commands';
+import { useView } from './use-background';
 import { t } from '../shared/wording';
-
-/** The popup's commands go to the worker; its files straight to the offscreen document. */
-const POPUP_COMMANDS: CallCommands = { send: sendCommand, offerFiles };
 
 function describeServer(server: Exclude<ServerLink, { status: 'online' }>): string {
   return server.status === 'offline' ? server.message : t('serverConnecting');
@@ -43,6 +40,7 @@ export function App() {
   const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
 
   return (
+    <CallCommandsContext.Provider value={EXTENSION_COMMANDS}>
     <main>
       <header>
         <img src="/icons/icon-32.png" alt="" width={20} height={20} />
@@ -89,11 +87,12 @@ export function App() {
         </>
       )}
       {call.phase === 'active' && (
-        <CallCommandsContext.Provider value={POPUP_COMMANDS}>
+        <>
           <Files transfers={view.chatAndFiles.transfers} onReply={report} />
           <Chat messages={view.chatAndFiles.messages} onReply={report} />
-        </CallCommandsContext.Provider>
+        </>
       )}
     </main>
+    </CallCommandsContext.Provider>
   );
 }
