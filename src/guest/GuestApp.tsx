@@ -30,6 +30,8 @@ type Report = (reply: Reply) => void;
 export function GuestApp({ phone, view, invited }: { phone: GuestPhone; view: GuestView; invited: InvitedCode }) {
   // A refused request (a mistyped code, a name it cannot take) is the page's own to show; the call's state is the phone's.
   const [problem, setProblem] = useState<string | null>(null);
+  // Kept above the form, which goes while a call lasts: a second call keeps the name given for the first.
+  const name = useState('');
   const report: Report = (reply) => setProblem(reply.ok ? null : reply.message);
   const { call, share, mediaNotice } = view.record;
   const online = view.server.status === 'online';
@@ -51,7 +53,7 @@ export function GuestApp({ phone, view, invited }: { phone: GuestPhone; view: Gu
         {status}
       </p>
       {mediaNotice && <p class="notice">{mediaNotice}</p>}
-      {call.phase === 'idle' && <BeforeCall phone={phone} invited={invited} online={online} onReply={report} />}
+      {call.phase === 'idle' && <BeforeCall phone={phone} invited={invited} online={online} name={name} onReply={report} />}
       {call.phase === 'ringing' && <Ringing who={call.peer} onReply={report} />}
       {inCall && <CallScreen phone={phone} call={call} share={share} chatAndFiles={view.chatAndFiles} onReply={report} />}
       {view.received.length > 0 && <ReceivedFiles files={view.received} />}
@@ -63,9 +65,16 @@ export function GuestApp({ phone, view, invited }: { phone: GuestPhone; view: Gu
   );
 }
 
-function BeforeCall({ phone, invited, online, onReply }: { phone: GuestPhone; invited: InvitedCode; online: boolean; onReply: Report }) {
+interface BeforeCallProps {
+  phone: GuestPhone;
+  invited: InvitedCode;
+  online: boolean;
+  name: [string, (name: string) => void];
+  onReply: Report;
+}
+
+function BeforeCall({ phone, invited, online, name: [name, setName], onReply }: BeforeCallProps) {
   const [typed, setTyped] = useState('');
-  const [name, setName] = useState('');
   const preview = useCameraPreview(true);
 
   async function call(event: Event) {
