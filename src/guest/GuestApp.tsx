@@ -15,6 +15,7 @@ import { t } from '../shared/wording';
 import { CallControls } from '../call-ui/CallControls';
 import { CallStage, type InCall } from '../call-ui/CallStage';
 import { Chat } from '../call-ui/Chat';
+import { CodeInput } from '../call-ui/CodeInput';
 import { CallCommandsContext, useCommandSender } from '../call-ui/commands';
 import { Files } from '../call-ui/Files';
 import { QualityReading } from '../call-ui/QualityReading';
@@ -98,15 +99,7 @@ function BeforeCall({ phone, invited, online, name: [name, setName], onReply }: 
       {invited.kind !== 'code' && (
         <>
           <label for="call-code">{t('callCode')}</label>
-          <input
-            id="call-code"
-            value={typed}
-            onInput={(event) => setTyped(event.currentTarget.value)}
-            placeholder="XXXX-XXXX-XXXX"
-            autocomplete="off"
-            spellcheck={false}
-            autoFocus
-          />
+          <CodeInput id="call-code" value={typed} onInput={setTyped} />
         </>
       )}
       <label for="guest-name">{t('guestYourName')}</label>

@@ -18,7 +18,7 @@ import { say, t } from '../shared/wording';
 import type { CallCommands } from '../call-ui/commands';
 import { createCallController } from '../call-control/call-controller';
 import type { CallRecord } from '../call-control/call-store';
-import { chatOrFileCommand } from '../call-control/chat-commands';
+import { dial, isCommonCommand, runCommonCommand } from '../call-control/call-commands';
 import { applyMediaReport } from '../call-control/media-reports';
 import { createServerConnection } from '../call-control/server-connection';
 import { createSignalRelay, type SignalRelay } from '../call-control/signal-relay';
@@ -163,26 +163,8 @@ export async function startGuestPhone(options: GuestPhoneOptions): Promise<Guest
   }
 
   async function send(command: UserCommand): Promise<Reply> {
-    const now = Date.now();
+    if (isCommonCommand(command)) return runCommonCommand(command, calls, tellMedia);
     switch (command.type) {
-      case 'accept':
-        await calls.dispatch({ type: 'accept', now });
-        return { ok: true };
-      case 'decline':
-        await calls.dispatch({ type: 'decline' });
-        return { ok: true };
-      case 'hangup':
-        await calls.dispatch({ type: 'hangup', now });
-        return { ok: true };
-      case 'set-mic':
-        await calls.dispatch({ type: 'set-mic', on: command.on });
-        return { ok: true };
-      case 'set-camera':
-        await calls.dispatch({ type: 'set-camera', on: command.on });
-        return { ok: true };
-      case 'dismiss':
-        await calls.dispatch({ type: 'dismiss' });
-        return { ok: true };
       case 'share-screen': {
         // Browsers open their picker only inside the click: it starts here, before anything is awaited.
         screen = captureScreen();
@@ -193,11 +175,6 @@ export async function startGuestPhone(options: GuestPhoneOptions): Promise<Guest
       case 'stop-share':
         await calls.dispatchShare({ type: 'stop' });
         return { ok: true };
-      case 'chat':
-      case 'accept-file':
-      case 'decline-file':
-      case 'cancel-file':
-        return chatOrFileCommand(command, calls.record().call, tellMedia);
       default:
         return { ok: false, message: t('guestNotHere') };
     }
@@ -210,12 +187,7 @@ export async function startGuestPhone(options: GuestPhoneOptions): Promise<Guest
     view: () => view,
     streams,
     commands: { send, offerFiles: (files) => toReply(host.offerFiles(files)) },
-    async dial(code, _name) {
-      if (code === identity.code) return { ok: false, message: t('callRefusedOwnCode') };
-      if (calls.record().call.phase !== 'idle') return { ok: false, message: t('dialInCall') };
-      await calls.dispatch({ type: 'dial', peer: code, now: Date.now() });
-      return { ok: true };
-    },
+    dial: (code, _name) => dial(calls, code, identity.code),
   };
 }
 
