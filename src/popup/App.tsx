@@ -1,6 +1,6 @@
 /** The popup: renders the view the background pushes; every button sends a command back. */
 import { useEffect, useState } from 'preact/hooks';
-import { describeCall, displayCode } from '../shared/describe-call';
+import { describeCall, displayCode, partyLabel } from '../shared/describe-call';
 import type { Reply, ServerLink } from '../shared/runtime-messages';
 import { cachedOwnCode, rememberOwnCode } from './cached-code';
 import { CallScreen } from './CallScreen';
@@ -66,6 +66,7 @@ export function App() {
       {call.phase === 'ringing' && (
         <IncomingCall
           callId={call.callId}
+          guestNamed={partyLabel(call, nicknames).kind === 'guest'}
           openViewOnAccept={view.openCallViewOnAccept}
           preview={view.previewWhileRinging}
           previewing={view.previewing}

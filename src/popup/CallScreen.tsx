@@ -41,7 +41,7 @@ export function CallScreen({ call, share, nicknames, onReply }: Props) {
   const hasRemoteVideo = (streams?.remote.getVideoTracks().length ?? 0) > 0;
   const theyShare = (streams?.remoteShare.getVideoTracks().length ?? 0) > 0;
   const remote = call.phase === 'active' ? call.remote : null;
-  const who = peerName(call.peer, nicknames);
+  const who = peerName(call, nicknames);
 
   return (
     <section class="call" data-streams={version}>

@@ -11,6 +11,12 @@ describe('a recent call in words', () => {
     expect(describeHistoryEntry({ ...call, direction: 'incoming' }, { [BOB]: 'Bob' }, noon, 'en-GB')).toMatchObject({ name: 'Bob', summary: 'Incoming call, 1:02' });
   });
 
+  it("names a guest by its own name, marked unverified and with the code, unless the person gave the code a nickname", () => {
+    const call = { peer: BOB, guestName: 'Ann', direction: 'incoming', at: noon, duration: 0, missed: true } as const;
+    expect(describeHistoryEntry(call, {}, noon, 'en-GB').name).toBe('Guest: Ann (unverified name, code K7QM-4ZP2-XWA9)');
+    expect(describeHistoryEntry(call, { [BOB]: 'Bob' }, noon, 'en-GB').name).toBe('Bob');
+  });
+
   it('marks a missed call as missed, and one that never connected as such', () => {
     const call = { peer: BOB, direction: 'incoming', at: noon, duration: 0, missed: true } as const;
     expect(describeHistoryEntry(call, {}, noon, 'en-GB').summary).toBe('Missed call');

@@ -4,7 +4,7 @@ import { formatDuration, type Nicknames, peerName } from '../shared/describe-cal
 import { t } from '../shared/wording';
 
 export interface DescribedCall {
-  /** Their nickname, or their formatted code. */
+  /** Their nickname, a guest's own name marked unverified with the code, or their formatted code. */
   name: string;
   /** "Missed call", "Outgoing call, 1:02", "Incoming call, not connected". */
   summary: string;
@@ -15,7 +15,7 @@ export interface DescribedCall {
 export function describeHistoryEntry(entry: HistoryEntry, nicknames: Nicknames, now: number, locale?: string): DescribedCall {
   const way = t(entry.direction === 'outgoing' ? 'historyOutgoing' : 'historyIncoming');
   const summary = entry.missed ? t('historyMissed') : entry.duration > 0 ? t('historyDuration', way, formatDuration(entry.duration)) : t('historyNotConnected', way);
-  return { name: peerName(entry.peer, nicknames), summary, when: describeWhen(entry.at, now, locale) };
+  return { name: peerName(entry, nicknames), summary, when: describeWhen(entry.at, now, locale) };
 }
 
 /** Building a formatter costs far more than using one (toLocaleTimeString builds one per call): one pair per locale, for the whole list. */
