@@ -52,7 +52,7 @@ export function App() {
 
       {call.phase === 'idle' && (
         <>
-          <OwnCode code={view.myCode} onReply={report} />
+          <OwnCode code={view.myCode} serverUrl={view.serverUrl} onReply={report} />
           <DialForm disabled={view.server.status !== 'online'} onReply={report} />
           <RecentCalls calls={view.history.calls} nicknames={nicknames} canCall={view.server.status === 'online'} onReply={report} />
           <Settings
