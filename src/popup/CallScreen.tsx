@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { CallState } from '../shared/call-state';
-import { formatDuration, type Nicknames, peerName } from '../shared/describe-call';
+import { displayCode, formatDuration, type Nicknames, partyLabel, peerName } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
 import type { ShareState } from '../shared/share-state';
 import { ShareControls } from './ShareControls';
@@ -42,6 +42,7 @@ export function CallScreen({ call, share, nicknames, onReply }: Props) {
   const theyShare = (streams?.remoteShare.getVideoTracks().length ?? 0) > 0;
   const remote = call.phase === 'active' ? call.remote : null;
   const who = peerName(call, nicknames);
+  const label = partyLabel(call, nicknames);
 
   return (
     <section class="call" data-streams={version}>
@@ -51,7 +52,19 @@ export function CallScreen({ call, share, nicknames, onReply }: Props) {
         {(hasRemoteVideo || !theyShare) && (
           <StreamVideo stream={hasRemoteVideo ? streams!.remote : null} label={t('videoRemote')} className="remote" />
         )}
-        {(call.phase === 'calling' || (!hasRemoteVideo && !theyShare)) && <div class="placeholder">{who}</div>}
+        {(call.phase === 'calling' || (!hasRemoteVideo && !theyShare)) && (
+          <div class="placeholder">
+            {label.kind === 'guest' ? (
+              // The mark on a line of its own: a long name must not push it out of the picture.
+              <span class="guest">
+                {t('guestName', label.name)}
+                <span class="unverified">{t('nameUnverifiedCode', displayCode(call.peer))}</span>
+              </span>
+            ) : (
+              who
+            )}
+          </div>
+        )}
         <StreamVideo stream={streams?.local ?? null} label={t('videoSelf')} className="self" />
         <div class="indicators">
           {call.phase === 'active' && <CallTimer since={call.connectedAt} />}
