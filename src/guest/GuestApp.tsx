@@ -157,7 +157,7 @@ function CallScreen({ phone, call, share, chatAndFiles, onReply }: CallScreenPro
 
   return (
     <section class="call">
-      <CallStage call={call} streams={phone.streams} who={displayCode(call.peer)} />
+      <CallStage call={call} streams={phone.streams} />
       <CallControls call={call} onReply={onReply}>
         {active && canShareScreen() && (
           <button type="button" onClick={() => send(sharing ? { type: 'stop-share' } : { type: 'share-screen' })}>
