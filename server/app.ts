@@ -1,9 +1,10 @@
 /**
- * The signaling server as a value: an HTTP server with Socket.IO attached,
- * ready to listen. Tests build it on port 0 with real clients; main.ts builds
- * it from the environment.
+ * The signaling server as a value: an HTTP server (HTTPS when given a
+ * certificate) with Socket.IO attached, ready to listen. Tests build it on
+ * port 0 with real clients; main.ts builds it from the environment.
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { MAX_SDP_LENGTH } from '../src/shared/protocol';
 import { createCallRegistry } from './call-registry';
@@ -26,7 +27,7 @@ import type { SignalingServer } from './signaling-server';
 import { createTimers } from './timers';
 
 export interface App {
-  http: HttpServer;
+  http: HttpServer | HttpsServer;
   io: SignalingServer;
   context: SignalingContext;
   listen: () => Promise<{ port: number }>;
@@ -75,7 +76,7 @@ export function createApp(config: Config, log: Logger): App {
     if (guestPage(request, response)) return;
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
   };
-  const http = createServer(handle);
+  const http = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, handle) : createServer(handle);
 
   const io: SignalingServer = new Server(http, {
     // The extension's service worker has no XMLHttpRequest: WebSocket is the only transport.

@@ -65,12 +65,12 @@ const PERMISSIONS_POLICY = [
 
 /**
  * No inline script or style, nothing from elsewhere; the page talks only to
- * this server. Its socket is named as well as 'self': Safari before 15.4
+ * this server. Its socket is named as well as 'self': Safari before 16
  * does not count ws: and wss: as 'self'. A server holding its certificate
  * itself knows the page came over TLS; behind a proxy that speaks TLS it
  * cannot tell, so both schemes (a browser refuses ws: from an https page anyway).
  */
-export function contentSecurityPolicy(host: string | undefined, overTls: boolean): string {
+function contentSecurityPolicy(host: string | undefined, overTls: boolean): string {
   const sockets = host === undefined ? [] : overTls ? [`wss://${host}`] : [`ws://${host}`, `wss://${host}`];
   return [
     "default-src 'none'",
