@@ -54,13 +54,17 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** The page may use the camera, microphone, screen and full screen for itself; no frame may, and nothing else powerful is on. */
+/**
+ * The page may use the camera, microphone, screen and full screen for itself; no frame may, and nothing else
+ * powerful is on. Only features Chromium knows are named: an unknown one (bluetooth) costs a console warning on
+ * every load, which a guest reporting a problem would paste.
+ */
 const PERMISSIONS_POLICY = [
   'camera=(self)',
   'microphone=(self)',
   'display-capture=(self)',
   'fullscreen=(self)',
-  ...['geolocation', 'payment', 'usb', 'serial', 'hid', 'bluetooth', 'midi', 'accelerometer', 'gyroscope', 'magnetometer', 'idle-detection', 'publickey-credentials-get', 'xr-spatial-tracking', 'browsing-topics'].map((feature) => `${feature}=()`),
+  ...['geolocation', 'payment', 'usb', 'serial', 'hid', 'midi', 'accelerometer', 'gyroscope', 'magnetometer', 'idle-detection', 'publickey-credentials-get', 'xr-spatial-tracking', 'browsing-topics'].map((feature) => `${feature}=()`),
 ].join(', ');
 
 /**
