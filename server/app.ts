@@ -9,7 +9,7 @@ import { Server } from 'socket.io';
 import { MAX_SDP_LENGTH } from '../src/shared/protocol';
 import { createCallRegistry } from './call-registry';
 import type { Config } from './config';
-import { createConnectionGate, plainAddress } from './connection-gate';
+import { createConnectionGate } from './connection-gate';
 import { type EngineConnection as IdleConnection, releaseUpgradeRequest } from './idle-connection';
 import type { SignalingContext } from './context';
 import { createGuestPage } from './guest-page';
@@ -37,6 +37,7 @@ export interface App {
 
 /** What this file uses of an Engine.IO connection. */
 interface EngineConnection extends IdleConnection {
+  /** The socket's peer as Engine.IO found it; replaced here by the client the limits count (Socket.IO's handshake copies it). */
   remoteAddress: string;
   on: (event: 'close', listener: (this: EngineConnection) => void) => void;
 }
@@ -95,10 +96,13 @@ export function createApp(config: Config, log: Logger): App {
   });
   // One function for every connection's close, called with the connection as `this`: no closure per connection.
   function closed(this: EngineConnection): void {
-    gate.closed(plainAddress(this.remoteAddress));
+    gate.closed(this.remoteAddress);
   }
   io.engine.on('connection', (raw: EngineConnection) => {
-    gate.opened(plainAddress(raw.remoteAddress));
+    // Read from the upgrade request while it is still here; the connection's close and its Socket.IO handshake (built
+    // when the client's CONNECT packet arrives, after this) then carry the client behind any trusted proxy.
+    if (raw.request) raw.remoteAddress = gate.addressOf(raw.request);
+    gate.opened(raw.remoteAddress);
     raw.on('close', closed);
     releaseUpgradeRequest(raw);
   });

@@ -37,6 +37,10 @@ describe('configuration from the environment', () => {
     [{ REGISTER_TIMEOUT_MS: 'never' }, /^REGISTER_TIMEOUT_MS must be a whole number/],
     [{ TLS_CERT_FILE: '/etc/ssl/peerdial.pem' }, /^TLS_KEY_FILE must be set when TLS_CERT_FILE is/],
     [{ TLS_KEY_FILE: '/etc/ssl/peerdial.key' }, /^TLS_CERT_FILE must be set when TLS_KEY_FILE is/],
+    [{ TRUST_PROXY: '11' }, /^TRUST_PROXY must be a whole number from 0 to 10; it is "11"\.$/],
+    [{ TRUST_PROXY: '10.0.0.5, proxy.internal' }, /^TRUST_PROXY must be the number of proxies in front of the server or their addresses .*; "proxy\.internal" is neither\.$/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY must be .*"10\.0\.0\.0\/33" is neither\.$/],
+    [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY must be .*"true" is neither\.$/],
     [{ TLS_CERT_FILE: '/nonexistent/peerdial.pem', TLS_KEY_FILE: '/nonexistent/peerdial.key' }, /^TLS_CERT_FILE cannot be read: ENOENT: no such file or directory, open '\/nonexistent\/peerdial\.pem'\.$/],
   ])('refuses %o', (env, message) => {
     expect(refusal(env)).toMatch(message);
@@ -67,6 +71,19 @@ describe('configuration from the environment', () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
+  });
+
+  it('trusts no proxy unless told: X-Forwarded-For is read only from the proxies named', () => {
+    expect(readConfig({}).trustProxy).toBeUndefined();
+    expect(readConfig({ TRUST_PROXY: '0' }).trustProxy).toBeUndefined();
+    expect(readConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 });
+    expect(readConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,2001:db8::/32' }).trustProxy).toEqual({
+      proxies: [
+        { network: '127.0.0.1', prefix: 32, family: 'ipv4' },
+        { network: '10.0.0.0', prefix: 8, family: 'ipv4' },
+        { network: '2001:db8::', prefix: 32, family: 'ipv6' },
+      ],
+    });
   });
 
   it('hands the STUN servers it is given to every call', () => {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import type { IceServer } from '../src/shared/protocol';
+import { parseProxyRange, type TrustProxy } from './client-address';
 
 export interface TurnConfig {
   urls: string[];
@@ -40,6 +41,8 @@ export interface Config {
   allowedOrigins: string[];
   /** Open connections one address may hold: a household or an office behind one NAT, not a botnet on one host. */
   maxConnectionsPerAddress: number;
+  /** The reverse proxies in front, whose X-Forwarded-For names the client the per-address limits count; none by default. */
+  trustProxy?: TrustProxy;
   /** Scales every rate limit (2 doubles them): for a deployment behind a large NAT, or a benchmark. */
   rateLimitFactor: number;
   /** Several processes share presence, calls and relay through this Redis. */
@@ -127,6 +130,28 @@ function origins(env: Env, extensionOrigin: string | undefined): string[] {
   return defaults;
 }
 
+/** More proxies in a row than any deployment stacks: a larger number is a typo, or a list meant as one. */
+const MAX_PROXY_HOPS = 10;
+
+function trustProxy(env: Env): TrustProxy | undefined {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw)) {
+    const hops = integer(env, 'TRUST_PROXY', 0, 0, MAX_PROXY_HOPS);
+    return hops ? { hops } : undefined;
+  }
+  const proxies = list(env, 'TRUST_PROXY').map((entry) => {
+    const range = parseProxyRange(entry);
+    if (!range) {
+      throw new ConfigError(
+        `TRUST_PROXY must be the number of proxies in front of the server or their addresses (10.0.0.5, 10.0.0.0/8, 2001:db8::/32) separated by commas; "${entry}" is neither.`,
+      );
+    }
+    return range;
+  });
+  return { proxies };
+}
+
 function redisUrl(env: Env): string | undefined {
   const url = env.REDIS_URL;
   if (!url) return undefined;
@@ -174,6 +199,7 @@ export function readConfig(env: Env = process.env, extensionOrigin?: string): Co
     registerTimeoutMs: integer(env, 'REGISTER_TIMEOUT_MS', 10_000, 1_000, 60_000),
     allowedOrigins: origins(env, extensionOrigin),
     maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 64, 1, 1_000_000),
+    trustProxy: trustProxy(env),
     rateLimitFactor: positive(env, 'RATE_LIMIT_FACTOR', 1, 10_000),
     redisUrl: redisUrl(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 100, 120_000),

@@ -12,6 +12,7 @@
  * stop honest tools. The per-address limits are what hold those back.
  */
 import type { IncomingMessage } from 'node:http';
+import { createClientAddress, type TrustProxy } from './client-address';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { isOwnOrigin } from './own-origin';
@@ -26,28 +27,27 @@ export function originAllowed(origin: string, allowed: readonly string[]): boole
   });
 }
 
-/** IPv4 clients reach a dual-stack socket as ::ffff:a.b.c.d; count them under their plain address. */
-export function clientAddress(request: IncomingMessage): string {
-  return plainAddress(request.socket.remoteAddress);
-}
-
-export function plainAddress(address = 'unknown'): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address;
-}
-
 export interface ConnectionGate {
+  /** The client a request counts as for the per-address limits (server/client-address.ts). */
+  addressOf: (request: IncomingMessage) => string;
   allowRequest: (request: IncomingMessage, decide: (error: string | null | undefined, success: boolean) => void) => void;
   opened: (address: string) => void;
   closed: (address: string) => void;
 }
 
 export function createConnectionGate(
-  settings: { allowedOrigins: string[]; maxConnectionsPerAddress: number },
+  settings: { allowedOrigins: string[]; maxConnectionsPerAddress: number; trustProxy?: TrustProxy },
   limits: RateLimits,
   metrics: Metrics,
   log: Logger,
 ): ConnectionGate {
   const open = new Map<string, number>();
+  const clientAddress = createClientAddress(settings.trustProxy);
+  const addressOf = (request: IncomingMessage) => {
+    // Node joins repeated X-Forwarded-For headers with commas already; its type allows a list all the same.
+    const forwarded = request.headers['x-forwarded-for'];
+    return clientAddress(request.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(',') : forwarded);
+  };
 
   function refuse(reason: string, address: string, decide: (error: string, success: boolean) => void, message: string): void {
     metrics.rejected.inc({ reason });
@@ -56,8 +56,9 @@ export function createConnectionGate(
   }
 
   return {
+    addressOf,
     allowRequest(request, decide) {
-      const address = clientAddress(request);
+      const address = addressOf(request);
       const origin = request.headers.origin;
       if (origin !== undefined && !originAllowed(origin, settings.allowedOrigins) && !isOwnOrigin(origin, request.headers.host)) {
         // The origin is a page's public address, not a secret; cut it short so a huge header does not fill the log.

@@ -20,7 +20,6 @@ import {
   SignalMessage,
 } from '../src/shared/protocol';
 import * as calls from './call-handlers';
-import { plainAddress } from './connection-gate';
 import { trimHandshake } from './idle-connection';
 import type { SignalingContext } from './context';
 import type { LimitedEvent, Refusal } from './rate-limits';
@@ -184,7 +183,8 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
   }
 
   io.on('connection', (socket) => {
-    socket.data.address = plainAddress(socket.handshake.address);
+    // Already the client the limits count (app.ts), behind a trusted proxy or not.
+    socket.data.address = socket.handshake.address;
     trimHandshake(socket);
     socket.data.challenge = randomBytes(32).toString('base64url');
     socket.data.budget = {};

@@ -41,6 +41,8 @@ export interface ClientOptions {
   localAddress?: string;
   /** The certificate to trust, for a server serving TLS itself with a self-signed one. */
   ca?: string;
+  /** Sent with the WebSocket handshake (a forged X-Forwarded-For, or which client a test proxy should say this is). */
+  extraHeaders?: Record<string, string>;
 }
 
 /** A connection that has been greeted, not yet registered. */
