@@ -41,8 +41,8 @@ async function refusedAtHandshake(url: string, options: Parameters<typeof connec
   );
 }
 
-async function metric(url: string, line: RegExp): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function metric(from: TestServer, line: RegExp): Promise<number> {
+  const text = await (await fetch(from.metricsUrl!)).text();
   const found = text.split('\n').find((row) => line.test(row));
   return found ? Number(found.split(' ').at(-1)) : 0;
 }
@@ -52,7 +52,7 @@ describe('origins', () => {
     server = await startTestServer({}, EXTENSION);
     expect(await refusedAtHandshake(server.url, { origin: 'https://evil.example' })).toBe(true);
     expect(server.logs.some((line) => line.event === 'origin-refused' && line.origin === 'https://evil.example')).toBe(true);
-    expect(await metric(server.url, /^peerdial_messages_rejected_total\{reason="origin"\}/)).toBe(1);
+    expect(await metric(server, /^peerdial_messages_rejected_total\{reason="origin"\}/)).toBe(1);
     expect(server.app.io.engine.clientsCount).toBe(0);
   });
 
@@ -121,7 +121,7 @@ describe('rate limits', () => {
     expect(replies.slice(0, 5).every((reply) => reply.ok)).toBe(true);
     expect(replies[5]).toMatchObject({ ok: false, error: ErrorCode.RateLimited, message: expect.stringMatching(/^Too many ring requests; try again in \d+ s\.$/) });
     expect(server.logs.some((line) => line.msg === 'rate limited' && line.event === 'ring' && line.scope === 'connection')).toBe(true);
-    expect(await metric(server.url, /^peerdial_rate_limit_hits_total\{event="ring",scope="connection"\}/)).toBe(1);
+    expect(await metric(server, /^peerdial_rate_limit_hits_total\{event="ring",scope="connection"\}/)).toBe(1);
     // Bob was not called a sixth time.
     expect(await server.app.context.calls.of(bob.code)).toBeUndefined();
   });
@@ -151,7 +151,7 @@ describe('rate limits', () => {
     three[0]!.socket.disconnect();
     await eventually(async () => server!.app.io.engine.clientsCount, (count) => count === 3, 'the server to see one of the three leave');
     expect(await refusedAtHandshake(server.url, {})).toBe(false);
-    expect(await metric(server.url, /^peerdial_messages_rejected_total\{reason="connection-cap"\}/)).toBe(1);
+    expect(await metric(server, /^peerdial_messages_rejected_total\{reason="connection-cap"\}/)).toBe(1);
   });
 });
 
@@ -188,7 +188,7 @@ describe('call codes cannot be enumerated', () => {
     const friend = await peer(server.url, { localAddress: '127.0.0.3' });
     expect((await friend.socket.emitWithAck('ring', { to: bob.code })).ok).toBe(true);
     expect((await ringing).from).toBe(friend.code);
-    expect(await metric(server.url, /^peerdial_rate_limit_hits_total\{event="ring",scope="misses"\}/)).toBe(1);
+    expect(await metric(server, /^peerdial_rate_limit_hits_total\{event="ring",scope="misses"\}/)).toBe(1);
   });
 });
 
@@ -205,7 +205,7 @@ describe('events the server does not speak', () => {
     const dropped = next(alice.socket, 'disconnect' as never);
     for (let i = 0; i < 10; i++) raw.emit(`whois-${i}`, { code: bob.code });
     expect(await dropped).toBe('io server disconnect');
-    expect(await metric(server.url, /^peerdial_messages_rejected_total\{reason="unknown-event"\}/)).toBe(15);
+    expect(await metric(server, /^peerdial_messages_rejected_total\{reason="unknown-event"\}/)).toBe(15);
     expect(bob.socket.connected).toBe(true);
   });
 
@@ -230,13 +230,34 @@ describe('metrics', () => {
     const incoming = next(carol.socket, 'incoming');
     expect((await dave.socket.emitWithAck('ring', { to: carol.code })).ok).toBe(true);
     await incoming;
-    const response = await fetch(`${server.url}/metrics`);
+    const response = await fetch(server.metricsUrl!);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(await metric(server.url, /^peerdial_connected_clients /)).toBe(4);
-    expect(await metric(server.url, /^peerdial_calls\{phase="active"\}/)).toBe(1);
-    expect(await metric(server.url, /^peerdial_calls\{phase="ringing"\}/)).toBe(1);
-    expect(await metric(server.url, /^peerdial_messages_relayed_total /)).toBe(2);
-    expect(await metric(server.url, /^peerdial_messages_rejected_total\{reason="busy"\}/)).toBe(1);
+    expect(await metric(server, /^peerdial_connected_clients /)).toBe(4);
+    expect(await metric(server, /^peerdial_calls\{phase="active"\}/)).toBe(1);
+    expect(await metric(server, /^peerdial_calls\{phase="ringing"\}/)).toBe(1);
+    expect(await metric(server, /^peerdial_messages_relayed_total /)).toBe(2);
+    expect(await metric(server, /^peerdial_messages_rejected_total\{reason="busy"\}/)).toBe(1);
+  });
+});
+
+describe('metrics are not public', () => {
+  it('answers 404 for /metrics on the public port, and serves them on their own loopback listener', async () => {
+    server = await startTestServer({ METRICS_PORT: '0' });
+    const onPublicPort = await fetch(`${server.url}/metrics`);
+    expect(onPublicPort.status).toBe(404);
+    expect(await onPublicPort.text()).not.toContain('peerdial_');
+    const metricsUrl = new URL(server.metricsUrl!);
+    expect(metricsUrl.hostname).toBe('127.0.0.1');
+    expect(metricsUrl.port).not.toBe(new URL(server.url).port);
+    expect(await (await fetch(metricsUrl)).text()).toMatch(/^peerdial_connected_clients 0$/m);
+    // That listener serves nothing else: not the guest page, not a way in.
+    expect((await fetch(new URL('/healthz', metricsUrl))).status).toBe(404);
+  });
+
+  it('has no metrics listener at all unless METRICS_PORT is set', async () => {
+    server = await startTestServer({ METRICS_PORT: '' });
+    expect(server.metricsUrl).toBeUndefined();
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
   });
 });
 

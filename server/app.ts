@@ -30,7 +30,8 @@ export interface App {
   http: HttpServer | HttpsServer;
   io: SignalingServer;
   context: SignalingContext;
-  listen: () => Promise<{ port: number }>;
+  /** The public port, and the metrics listener's when there is one. */
+  listen: () => Promise<{ port: number; metricsPort?: number }>;
   /** Stops taking connections and drops the open ones, which then reconnect (to this server's successor). */
   close: () => Promise<void>;
 }
@@ -40,6 +41,16 @@ interface EngineConnection extends IdleConnection {
   /** The socket's peer as Engine.IO found it; replaced here by the client the limits count (Socket.IO's handshake copies it). */
   remoteAddress: string;
   on: (event: 'close', listener: (this: EngineConnection) => void) => void;
+}
+
+/** Listens, and answers the port actually bound (port 0 picks a free one). */
+async function listening(server: HttpServer | HttpsServer, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
 }
 
 export function createApp(config: Config, log: Logger): App {
@@ -67,16 +78,19 @@ export function createApp(config: Config, log: Logger): App {
       response.end(JSON.stringify({ status: closing ? 'closing' : 'ok' }));
       return;
     }
-    if (request.method === 'GET' && request.url === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-        () => response.writeHead(500).end(),
-      );
-      return;
-    }
     if (guestPage(request, response)) return;
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
   };
+  // Never on the public port (config.ts says why); its own plain-HTTP listener, for a scraper on a private network.
+  const metricsHttp = config.metrics
+    ? createServer((request, response) => {
+        if (request.method !== 'GET' || request.url !== '/metrics') return void response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
+        metrics.registry.metrics().then(
+          (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+          () => response.writeHead(500).end(),
+        );
+      })
+    : undefined;
   const http = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, handle) : createServer(handle);
 
   const io: SignalingServer = new Server(http, {
@@ -127,12 +141,9 @@ export function createApp(config: Config, log: Logger): App {
     context,
     async listen() {
       await redis?.checkVersion();
-      await new Promise<void>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(config.port, config.host, () => resolve());
-      });
-      const address = http.address();
-      return { port: typeof address === 'object' && address ? address.port : config.port };
+      const port = await listening(http, config.port, config.host);
+      const metricsPort = metricsHttp && config.metrics ? await listening(metricsHttp, config.metrics.port, config.metrics.host) : undefined;
+      return { port, ...(metricsPort !== undefined && { metricsPort }) };
     },
     async close() {
       closing = true;
@@ -144,6 +155,8 @@ export function createApp(config: Config, log: Logger): App {
       context.timers.close();
       await presence.close();
       await redis?.close();
+      // Last, so a scraper sees the drain to the end.
+      if (metricsHttp?.listening) await new Promise((resolve) => metricsHttp.close(resolve));
     },
   };
 }

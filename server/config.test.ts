@@ -41,6 +41,8 @@ describe('configuration from the environment', () => {
     [{ TRUST_PROXY: '10.0.0.5, proxy.internal' }, /^TRUST_PROXY must be the number of proxies in front of the server or their addresses .*; "proxy\.internal" is neither\.$/],
     [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY must be .*"10\.0\.0\.0\/33" is neither\.$/],
     [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY must be .*"true" is neither\.$/],
+    [{ METRICS_PORT: '9464x' }, /^METRICS_PORT must be a whole number from 0 to 65535; it is "9464x"\.$/],
+    [{ METRICS_HOST: '10.0.0.5' }, /^METRICS_PORT must be set when METRICS_HOST is/],
     [{ TLS_CERT_FILE: '/nonexistent/peerdial.pem', TLS_KEY_FILE: '/nonexistent/peerdial.key' }, /^TLS_CERT_FILE cannot be read: ENOENT: no such file or directory, open '\/nonexistent\/peerdial\.pem'\.$/],
   ])('refuses %o', (env, message) => {
     expect(refusal(env)).toMatch(message);
@@ -84,6 +86,12 @@ describe('configuration from the environment', () => {
         { network: '2001:db8::', prefix: 32, family: 'ipv6' },
       ],
     });
+  });
+
+  it('serves no metrics unless METRICS_PORT is set, and then on loopback unless METRICS_HOST says otherwise', () => {
+    expect(readConfig({}).metrics).toBeUndefined();
+    expect(readConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(readConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({ port: 9464, host: '10.0.0.5' });
   });
 
   it('hands the STUN servers it is given to every call', () => {

@@ -23,6 +23,12 @@ export interface TlsConfig {
   key: Buffer;
 }
 
+/** Where Prometheus scrapes /metrics: a listener of its own, never the public port. */
+export interface MetricsConfig {
+  port: number;
+  host: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -49,6 +55,8 @@ export interface Config {
   redisUrl?: string;
   /** SIGTERM waits this long for a clean close before exiting anyway. */
   shutdownTimeoutMs: number;
+  /** The metrics listener; none unless METRICS_PORT is set. */
+  metrics?: MetricsConfig;
   /** The guest page's build (`npm run build:guest`), served under /call/. */
   guestPageDir: string;
   /** HTTPS and WSS served by this process: a browser gives a page its camera only in a secure context, localhost aside. */
@@ -152,6 +160,19 @@ function trustProxy(env: Env): TrustProxy | undefined {
   return { proxies };
 }
 
+/**
+ * Metrics tell anyone who can read them how many people are online and calling, and the rate-limit counters show
+ * an attacker how close a probe is to a limit: so they have a listener of their own, off unless asked for, and on
+ * loopback unless told otherwise (a scraper on the same host, or one reached through a private interface).
+ */
+function metrics(env: Env): MetricsConfig | undefined {
+  if (!env.METRICS_PORT) {
+    if (env.METRICS_HOST) throw new ConfigError('METRICS_PORT must be set when METRICS_HOST is: on which port should /metrics be served?');
+    return undefined;
+  }
+  return { port: integer(env, 'METRICS_PORT', 0, 0, 65535), host: env.METRICS_HOST || '127.0.0.1' };
+}
+
 function redisUrl(env: Env): string | undefined {
   const url = env.REDIS_URL;
   if (!url) return undefined;
@@ -203,6 +224,7 @@ export function readConfig(env: Env = process.env, extensionOrigin?: string): Co
     rateLimitFactor: positive(env, 'RATE_LIMIT_FACTOR', 1, 10_000),
     redisUrl: redisUrl(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 100, 120_000),
+    metrics: metrics(env),
     guestPageDir: env.GUEST_PAGE_DIR ? resolve(env.GUEST_PAGE_DIR) : DEFAULT_GUEST_PAGE_DIR,
     tls: tls(env),
   };

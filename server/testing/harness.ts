@@ -16,13 +16,15 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface TestServer {
   app: App;
   url: string;
+  /** Where /metrics is served: a listener of its own on loopback (METRICS_PORT=0 unless the test says otherwise). */
+  metricsUrl?: string;
   /** Every log line so far, parsed. */
   logs: Record<string, unknown>[];
   close: () => Promise<void>;
 }
 
 export async function startTestServer(env: Record<string, string> = {}, extensionOrigin?: string): Promise<TestServer> {
-  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, extensionOrigin);
+  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_PORT: '0', ...env }, extensionOrigin);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -31,8 +33,14 @@ export async function startTestServer(env: Record<string, string> = {}, extensio
     },
   });
   const app = createApp(config, pino({ level: config.logLevel }, sink));
-  const { port } = await app.listen();
-  return { app, url: `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`, logs, close: () => app.close() };
+  const { port, metricsPort } = await app.listen();
+  return {
+    app,
+    url: `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    ...(metricsPort !== undefined && { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` }),
+    logs,
+    close: () => app.close(),
+  };
 }
 
 export interface ClientOptions {
