@@ -262,6 +262,35 @@ describe('metrics are not public', () => {
 });
 
 describe('logs', () => {
+  it('name codes and addresses only by keyed tags: a ring, a rate-limit warning and a refused connection carry neither', async () => {
+    server = await startTestServer({ MAX_CONNECTIONS_PER_ADDRESS: '2' });
+    const alice = await peer(server.url, { localAddress: OTHER_HOUSEHOLD });
+    const bob = await peer(server.url);
+    let last;
+    for (let i = 0; i < 6; i++) {
+      last = await alice.socket.emitWithAck('ring', { to: bob.code });
+      if (last.ok) await alice.socket.emitWithAck('hangup', { callId: last.callId });
+    }
+    expect(last).toMatchObject({ ok: false, error: ErrorCode.RateLimited });
+    expect(await refusedAtHandshake(server.url, { localAddress: OTHER_HOUSEHOLD })).toBe(false);
+    expect(await refusedAtHandshake(server.url, { localAddress: OTHER_HOUSEHOLD })).toBe(true);
+
+    const ring = server.logs.find((line) => line.event === 'ring' && line.msg === 'ringing');
+    const limited = server.logs.find((line) => line.event === 'ring' && line.msg === 'rate limited');
+    const refused = server.logs.find((line) => line.event === 'connection-refused');
+    const leaks = [alice.code, bob.code, alice.code.replaceAll('-', ''), bob.code.replaceAll('-', ''), OTHER_HOUSEHOLD];
+    for (const line of [ring, limited, refused]) {
+      expect(line).toBeDefined();
+      for (const leak of leaks) expect(JSON.stringify(line)).not.toContain(leak);
+    }
+    for (const leak of leaks) expect(JSON.stringify(server.logs)).not.toContain(leak);
+    // The tags still tie one person's lines together, and tell two people apart.
+    expect(limited!.code).toBe(ring!.caller);
+    expect(ring!.caller).not.toBe(ring!.callee);
+    expect(limited!.address).toBe(refused!.address);
+    expect(limited!.address).toMatch(/^[\w-]{12}$/);
+  });
+
   it('never carry SDP, candidate addresses or the TURN secret, even at trace level and for refused requests', async () => {
     const secret = 'log-hygiene-secret-0123456789';
     server = await startTestServer({ LOG_LEVEL: 'trace', TURN_URLS: 'turn:127.0.0.1:3478', TURN_SECRET: secret });

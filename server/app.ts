@@ -121,7 +121,12 @@ export function createApp(config: Config, log: Logger): App {
     releaseUpgradeRequest(raw);
   });
 
-  const fire = (name: string) => void timerFired(context)(name).catch((error: unknown) => log.error({ event: 'timer', name, err: error }, 'deadline failed'));
+  const fire = (name: string) =>
+    void timerFired(context)(name).catch((error: unknown) => {
+      // A grace deadline is named after a code, which a log line carries only in a field the logger tags.
+      const [kind, key] = [name.slice(0, name.indexOf(':')), name.slice(name.indexOf(':') + 1)];
+      log.error({ event: 'timer', kind, ...(kind === 'grace' ? { code: key } : { callId: key }), err: error }, 'deadline failed');
+    });
   const context: SignalingContext = {
     config,
     log,

@@ -4,12 +4,12 @@
  * that register with a freshly generated key exactly as the extension does.
  */
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import { generateIdentity, signRegistration, toBase64 } from '../../src/shared/call-code';
 import { type ClientToServerEvents, type Hello, PROTOCOL_VERSION, type Result, type ServerToClientEvents } from '../../src/shared/protocol';
 import { type App, createApp } from '../app';
 import { readConfig } from '../config';
+import { createLogger } from '../logger';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -32,7 +32,8 @@ export async function startTestServer(env: Record<string, string> = {}, extensio
       done();
     },
   });
-  const app = createApp(config, pino({ level: config.logLevel }, sink));
+  // The server's own logger, tags for codes and addresses included: what the tests read is what an operator reads.
+  const app = createApp(config, createLogger(config.logLevel, sink));
   const { port, metricsPort } = await app.listen();
   return {
     app,
