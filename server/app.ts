@@ -6,14 +6,14 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
-import { MAX_SDP_LENGTH } from '../src/shared/protocol';
 import { createCallRegistry } from './call-registry';
-import type { Config } from './config';
+import { type Config, MAX_MESSAGE_BYTES } from './config';
 import { createConnectionGate, plainAddress } from './connection-gate';
 import { type EngineConnection as IdleConnection, releaseUpgradeRequest } from './idle-connection';
 import type { SignalingContext } from './context';
 import { createGuestPage } from './guest-page';
 import type { Logger } from './logger';
+import { createLogBudget } from './log-budget';
 import { createMetrics } from './metrics';
 import { createPresence } from './presence';
 import { createRedisCallRegistry } from './redis/call-registry';
@@ -57,7 +57,8 @@ export function createApp(config: Config, log: Logger): App {
     calls: () => calls.counts(),
   });
   const limits = createRateLimits(config.rateLimitFactor, redis?.client);
-  const gate = createConnectionGate(config, limits, metrics, log);
+  const logBudget = createLogBudget(config.logLinesPerAddress, metrics.logLinesSuppressed, log);
+  const gate = createConnectionGate(config, limits, metrics, log, logBudget);
 
   const guestPage = createGuestPage(config.guestPageDir, log);
   const handle = (request: IncomingMessage, response: ServerResponse) => {
@@ -81,8 +82,7 @@ export function createApp(config: Config, log: Logger): App {
   const io: SignalingServer = new Server(http, {
     // The extension's service worker has no XMLHttpRequest: WebSocket is the only transport.
     transports: ['websocket'],
-    // The largest message is an SDP; anything bigger is not ours.
-    maxHttpBufferSize: MAX_SDP_LENGTH + 16 * 1024,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
     // Engine.IO's default, said out loud: compression keeps zlib contexts (hundreds of KB) per connection, for
     // messages of a few hundred bytes.
     perMessageDeflate: false,
@@ -113,6 +113,7 @@ export function createApp(config: Config, log: Logger): App {
     timers: redis ? createRedisTimers(redis.client, fire, redisFailed) : createTimers(fire),
     limits,
     metrics,
+    logBudget,
     claims: new Map(),
   };
   const departures = attachSignaling(io, context);

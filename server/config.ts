@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
-import type { IceServer } from '../src/shared/protocol';
+import { type IceServer, MAX_SDP_LENGTH } from '../src/shared/protocol';
 
 export interface TurnConfig {
   urls: string[];
@@ -42,6 +42,17 @@ export interface Config {
   maxConnectionsPerAddress: number;
   /** Scales every rate limit (2 doubles them): for a deployment behind a large NAT, or a benchmark. */
   rateLimitFactor: number;
+  /**
+   * Refused requests (well-formed, but not allowed: a signal to someone else's call, a ring over the limit) one
+   * connection may make in a minute before it is disconnected. Our client is refused now and then (busy, offline);
+   * a connection refused over and over is trying things.
+   */
+  maxRefusalsPerMinute: number;
+  /** What one connection may have waiting for its turn (each connection's requests are handled in order): a bound on the memory a flood can pin. */
+  maxPendingRequests: number;
+  maxPendingBytes: number;
+  /** Log lines about one address in a minute; the rest are counted in peerdial_log_lines_suppressed_total, so a flood cannot fill the disk. */
+  logLinesPerAddress: number;
   /** Several processes share presence, calls and relay through this Redis. */
   redisUrl?: string;
   /** SIGTERM waits this long for a clean close before exiting anyway. */
@@ -55,6 +66,9 @@ export interface Config {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** The largest message a connection may send: an SDP, at most 64 KB, and its envelope. Anything bigger is not ours. */
+export const MAX_MESSAGE_BYTES = MAX_SDP_LENGTH + 16 * 1024;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -175,6 +189,10 @@ export function readConfig(env: Env = process.env, extensionOrigin?: string): Co
     allowedOrigins: origins(env, extensionOrigin),
     maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 64, 1, 1_000_000),
     rateLimitFactor: positive(env, 'RATE_LIMIT_FACTOR', 1, 10_000),
+    maxRefusalsPerMinute: integer(env, 'MAX_REFUSALS_PER_MINUTE', 100, 1, 1_000_000),
+    maxPendingRequests: integer(env, 'MAX_PENDING_REQUESTS', 128, 1, 1_000_000),
+    maxPendingBytes: integer(env, 'MAX_PENDING_BYTES', 512 * 1024, MAX_MESSAGE_BYTES, 1024 * 1024 * 1024),
+    logLinesPerAddress: integer(env, 'LOG_LINES_PER_ADDRESS', 60, 1, 1_000_000),
     redisUrl: redisUrl(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 100, 120_000),
     guestPageDir: env.GUEST_PAGE_DIR ? resolve(env.GUEST_PAGE_DIR) : DEFAULT_GUEST_PAGE_DIR,

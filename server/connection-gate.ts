@@ -12,6 +12,7 @@
  * stop honest tools. The per-address limits are what hold those back.
  */
 import type { IncomingMessage } from 'node:http';
+import type { LogBudget } from './log-budget';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { isOwnOrigin } from './own-origin';
@@ -46,12 +47,13 @@ export function createConnectionGate(
   limits: RateLimits,
   metrics: Metrics,
   log: Logger,
+  logBudget: LogBudget,
 ): ConnectionGate {
   const open = new Map<string, number>();
 
   function refuse(reason: string, address: string, decide: (error: string, success: boolean) => void, message: string): void {
     metrics.rejected.inc({ reason });
-    log.warn({ event: 'connection-refused', reason, address }, message);
+    if (logBudget.allows(address)) log.warn({ event: 'connection-refused', reason, address }, message);
     decide(message, false);
   }
 
@@ -61,7 +63,7 @@ export function createConnectionGate(
       const origin = request.headers.origin;
       if (origin !== undefined && !originAllowed(origin, settings.allowedOrigins) && !isOwnOrigin(origin, request.headers.host)) {
         // The origin is a page's public address, not a secret; cut it short so a huge header does not fill the log.
-        log.warn({ event: 'origin-refused', origin: origin.slice(0, 100), address }, 'origin not allowed');
+        if (logBudget.allows(address)) log.warn({ event: 'origin-refused', origin: origin.slice(0, 100), address }, 'origin not allowed');
         metrics.rejected.inc({ reason: 'origin' });
         decide('This origin may not use this server.', false);
         return;
