@@ -46,7 +46,7 @@ export function createApp(config: Config, log: Logger): App {
   const redisFailed = (error: unknown) => log.error({ event: 'redis', err: error }, 'Redis request failed');
   const redis = config.redisUrl ? connectRedis(config.redisUrl, redisFailed) : undefined;
   const presence = redis ? createRedisPresence(redis.client, redis.processId) : createPresence();
-  const calls = redis ? createRedisCallRegistry(redis.client) : createCallRegistry();
+  const calls = redis ? createRedisCallRegistry(redis.client, config.maxHeldBytes) : createCallRegistry(config.maxHeldBytes);
   const metrics = createMetrics({
     connectedClients: () => io.engine.clientsCount,
     registeredCodes: () => {
@@ -56,7 +56,7 @@ export function createApp(config: Config, log: Logger): App {
     },
     calls: () => calls.counts(),
   });
-  const limits = createRateLimits(config.rateLimitFactor, redis?.client);
+  const limits = createRateLimits(config, redis?.client);
   const logBudget = createLogBudget(config.logLinesPerAddress, metrics.logLinesSuppressed, log);
   const gate = createConnectionGate(config, limits, metrics, log, logBudget);
 

@@ -51,6 +51,13 @@ export interface Config {
   /** What one connection may have waiting for its turn (each connection's requests are handled in order): a bound on the memory a flood can pin. */
   maxPendingRequests: number;
   maxPendingBytes: number;
+  /**
+   * Bytes of a caller's signals held while the call rings (an offer and its candidates are a few KB): what each
+   * ringing call may pin in memory, or in Redis.
+   */
+  maxHeldBytes: number;
+  /** Rings one address may have started within one ring timeout, so at most this many ring at once: a household's, not a storm. */
+  maxRingingPerAddress: number;
   /** Log lines about one address in a minute; the rest are counted in peerdial_log_lines_suppressed_total, so a flood cannot fill the disk. */
   logLinesPerAddress: number;
   /** Several processes share presence, calls and relay through this Redis. */
@@ -192,6 +199,8 @@ export function readConfig(env: Env = process.env, extensionOrigin?: string): Co
     maxRefusalsPerMinute: integer(env, 'MAX_REFUSALS_PER_MINUTE', 100, 1, 1_000_000),
     maxPendingRequests: integer(env, 'MAX_PENDING_REQUESTS', 128, 1, 1_000_000),
     maxPendingBytes: integer(env, 'MAX_PENDING_BYTES', 512 * 1024, MAX_MESSAGE_BYTES, 1024 * 1024 * 1024),
+    maxHeldBytes: integer(env, 'MAX_HELD_BYTES', 32 * 1024, 4 * 1024, MAX_MESSAGE_BYTES),
+    maxRingingPerAddress: integer(env, 'MAX_RINGING_PER_ADDRESS', 10, 1, 1_000_000),
     logLinesPerAddress: integer(env, 'LOG_LINES_PER_ADDRESS', 60, 1, 1_000_000),
     redisUrl: redisUrl(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 100, 120_000),

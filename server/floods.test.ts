@@ -7,7 +7,7 @@
  * ring on the same server still goes through.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Result } from '../src/shared/protocol';
+import { ErrorCode, type Result } from '../src/shared/protocol';
 import { type Client, closeAll, connectPeer, expectOk, next, type Peer, startTestServer, type TestServer } from './testing/harness';
 import { type RunningRedis, startRedis } from './testing/redis';
 
@@ -171,5 +171,53 @@ describe('an honest ring during a flood from another address', () => {
     // Generous: a shared machine has slow moments; before the bound, rings under a flood took seconds.
     expect(Math.max(...during)).toBeLessThan(2_000);
     expect(cuts).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe.each([
+  ['one process', false],
+  ['Redis', true],
+])('a ring storm from several addresses (%s)', (_mode, withRedis) => {
+  const ADDRESSES = ['127.0.4.1', '127.0.4.2', '127.0.4.3', '127.0.4.4'];
+  const RINGS_PER_ADDRESS = 14;
+  const DEFAULT_HELD_BYTES = 32 * 1024;
+  const DEFAULT_RINGING = 10;
+  /** About 4 KB: a generous offer, sent again and again while it rings. */
+  const offer = { kind: 'description', description: { type: 'offer', sdp: `v=0\r\n${'a=x'.repeat(1_300)}` } };
+
+  it('holds a bounded number of bytes per ringing call, and a bounded number of rings per address', async () => {
+    if (withRedis) redis = await startRedis();
+    server = await startTestServer(withRedis ? { REDIS_URL: redis!.url } : {});
+    const heapBefore = process.memoryUsage().heapUsed;
+    const callees = await Promise.all(Array.from({ length: ADDRESSES.length * RINGS_PER_ADDRESS }, () => peer(server!.url, '127.0.0.4')));
+    const outcomes = await Promise.all(
+      ADDRESSES.flatMap((address, a) =>
+        Array.from({ length: RINGS_PER_ADDRESS }, async (_, r) => {
+          const caller = await peer(server!.url, address);
+          const reply = (await caller.socket.emitWithAck('ring', { to: callees[a * RINGS_PER_ADDRESS + r]!.code })) as Result<{ callId: string }>;
+          if (!reply.ok) return { rang: false, refusedAs: reply.error, held: 0 };
+          // What an attacker would do: keep sending while it rings, until the server stops holding it.
+          let held = 0;
+          for (let i = 0; i < 64; i++) {
+            const sent = (await caller.socket.emitWithAck('signal', { callId: reply.callId, data: offer as never })) as Result;
+            if (!sent.ok) break;
+            held += JSON.stringify(offer).length;
+          }
+          return { rang: true, refusedAs: undefined, held };
+        }),
+      ),
+    );
+    const rang = outcomes.filter((outcome) => outcome.rang);
+    const heldTotal = rang.reduce((sum, outcome) => sum + outcome.held, 0);
+    const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+    console.warn(
+      `ring storm (${_mode}): ${outcomes.length} rings tried from ${ADDRESSES.length} addresses, ${rang.length} rang, ` +
+        `${(heldTotal / 1024).toFixed(0)} KB held in all (at most ${(Math.max(...rang.map((o) => o.held)) / 1024).toFixed(1)} KB a call); ` +
+        `heap of the test process (server and clients) grew ${(heapGrowth / 1024 / 1024).toFixed(1)} MB`,
+    );
+    expect(rang.length).toBe(ADDRESSES.length * DEFAULT_RINGING);
+    expect(outcomes.filter((outcome) => !outcome.rang).every((outcome) => outcome.refusedAs === ErrorCode.RateLimited)).toBe(true);
+    for (const outcome of rang) expect(outcome.held).toBeLessThanOrEqual(DEFAULT_HELD_BYTES);
+    expect(heldTotal).toBeLessThanOrEqual(ADDRESSES.length * DEFAULT_RINGING * DEFAULT_HELD_BYTES);
   }, 60_000);
 });

@@ -44,7 +44,8 @@ function describeIssues(issues: v.GenericIssue[]): string {
 
 function rateLimited(event: string, refusal: Refusal): Result {
   const seconds = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
-  const what = refusal.scope === 'misses' ? 'Too many calls to codes that are not online' : `Too many ${event} requests`;
+  const what =
+    refusal.scope === 'misses' ? 'Too many calls to codes that are not online' : refusal.scope === 'ringing' ? 'Too many calls ringing from this address' : `Too many ${event} requests`;
   return fail(ErrorCode.RateLimited, `${what}; try again in ${seconds} s.`);
 }
 
@@ -74,13 +75,15 @@ function asSender<Request>(handle: (code: string, request: Request) => Promise<R
  */
 function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, request: RingRequest) => Promise<Result>) {
   return async (socket: PeerSocket, request: RingRequest): Promise<Result> => {
-    const lockout = await context.limits.missLockout(socket.data.address);
+    // Each ringing call holds what its caller sent until the answer: how many ring at once from one address bounds that.
+    const lockout = (await context.limits.missLockout(socket.data.address)) ?? (await context.limits.ringing(socket.data.address));
     if (lockout) {
       context.metrics.rateLimited.inc({ event: 'ring', scope: lockout.scope });
-      if (context.logBudget.allows(socket.data.address)) context.log.warn({ event: 'ring', socket: socket.id, code: socket.data.code, address: socket.data.address, scope: 'misses' }, 'rate limited');
+      if (context.logBudget.allows(socket.data.address)) context.log.warn({ event: 'ring', socket: socket.id, code: socket.data.code, address: socket.data.address, scope: lockout.scope }, 'rate limited');
       return rateLimited('ring', lockout);
     }
     const result = await ring(socket, request);
+    if (!result.ok) await context.limits.rangNobody(socket.data.address);
     if (!result.ok && result.error === ErrorCode.Unavailable) await context.limits.missed(socket.data.address);
     return result;
   };
