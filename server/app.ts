@@ -31,7 +31,12 @@ export interface App {
   io: SignalingServer;
   context: SignalingContext;
   listen: () => Promise<{ port: number }>;
-  /** Stops taking connections and drops the open ones, which then reconnect (to this server's successor). */
+  /**
+   * Stops taking connections and drops the open ones, which then reconnect (to this server's successor), and
+   * records their departures; the listener stays, answering /healthz with 503, for as long as the process lives.
+   */
+  drain: () => Promise<void>;
+  /** Drains, then stops listening. */
   close: () => Promise<void>;
 }
 
@@ -118,6 +123,20 @@ export function createApp(config: Config, log: Logger): App {
   };
   const departures = attachSignaling(io, context);
 
+  async function drain(): Promise<void> {
+    closing = true;
+    // Each connection's transport closes without a "disconnect" packet, so every client sees a lost link (not a
+    // server kick) and its reconnection logic takes it elsewhere. Not io.close(): that also closes the listener,
+    // and a balancer probing /healthz would see a refused connection instead of the 503 that says "draining".
+    io.engine.close();
+    await io.of('/').adapter.close();
+    // Their departures are recorded (in Redis, for the other processes) before the link to it closes.
+    await departures();
+    context.timers.close();
+    await presence.close();
+    await redis?.close();
+  }
+
   return {
     http,
     io,
@@ -131,16 +150,10 @@ export function createApp(config: Config, log: Logger): App {
       const address = http.address();
       return { port: typeof address === 'object' && address ? address.port : config.port };
     },
+    drain,
     async close() {
-      closing = true;
-      // Socket.IO closes each connection's transport without a "disconnect" packet, so every client
-      // sees a lost link (not a server kick) and its reconnection logic takes it elsewhere.
-      await new Promise<void>((resolve) => void io.close(() => resolve()));
-      // Their departures are recorded (in Redis, for the other processes) before the link to it closes.
-      await departures();
-      context.timers.close();
-      await presence.close();
-      await redis?.close();
+      await drain();
+      await new Promise<void>((resolve) => void http.close(() => resolve()));
     },
   };
 }
