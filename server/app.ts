@@ -103,7 +103,7 @@ export function createApp(config: Config, log: Logger): App {
     gate.closed(plainAddress(this.remoteAddress));
   }
   io.engine.on('connection', (raw: EngineConnection) => {
-    gate.opened(plainAddress(raw.remoteAddress));
+    gate.opened(plainAddress(raw.remoteAddress), raw.request);
     raw.on('close', closed);
     releaseUpgradeRequest(raw);
   });

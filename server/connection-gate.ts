@@ -38,8 +38,17 @@ export function plainAddress(address = 'unknown'): string {
 
 export interface ConnectionGate {
   allowRequest: (request: IncomingMessage, decide: (error: string | null | undefined, success: boolean) => void) => void;
-  opened: (address: string) => void;
+  /** The handshake of `request` became a connection: its place, taken when it was let in, is now an open connection's. */
+  opened: (address: string, request: IncomingMessage | null) => void;
   closed: (address: string) => void;
+}
+
+/** A handshake let in holds its place this long at most; one that never becomes a connection gives it back then. */
+const HANDSHAKE_MS = 10_000;
+
+interface Reservation {
+  address: string;
+  settled: boolean;
 }
 
 export function createConnectionGate(
@@ -49,7 +58,22 @@ export function createConnectionGate(
   log: Logger,
   logBudget: LogBudget,
 ): ConnectionGate {
+  // Open connections and handshakes let in but not yet connected, per address: counted together, and a place is
+  // taken the moment a handshake is let in, before anything asynchronous (the rate limiter may wait for Redis). A
+  // check now and a count later let parallel handshakes all pass the check.
   const open = new Map<string, number>();
+  const reservations = new WeakMap<IncomingMessage, Reservation>();
+  const take = (address: string) => open.set(address, (open.get(address) ?? 0) + 1);
+  function give(address: string): void {
+    const left = (open.get(address) ?? 1) - 1;
+    if (left > 0) open.set(address, left);
+    else open.delete(address);
+  }
+  function release(reservation: Reservation): void {
+    if (reservation.settled) return;
+    reservation.settled = true;
+    give(reservation.address);
+  }
 
   function refuse(reason: string, address: string, decide: (error: string, success: boolean) => void, message: string): void {
     metrics.rejected.inc({ reason });
@@ -72,26 +96,31 @@ export function createConnectionGate(
         refuse('connection-cap', address, decide, 'Too many connections from this address.');
         return;
       }
+      take(address);
+      const reservation: Reservation = { address, settled: false };
+      reservations.set(request, reservation);
+      setTimeout(release, HANDSHAKE_MS, reservation).unref();
       limits.connect(address).then(
         (refusal) => {
           if (refusal) {
+            release(reservation);
             metrics.rateLimited.inc({ event: 'connect', scope: refusal.scope });
             refuse('rate-limited', address, decide, 'Too many new connections from this address; try again in a minute.');
           } else decide(null, true);
         },
         (error: unknown) => {
+          release(reservation);
           log.error({ event: 'connection-gate', err: error }, 'rate limiter failed');
           decide('The server cannot take connections right now.', false);
         },
       );
     },
-    opened(address) {
-      open.set(address, (open.get(address) ?? 0) + 1);
+    opened(address, request) {
+      const reservation = request ? reservations.get(request) : undefined;
+      // Its place was taken at the handshake; a late one (past HANDSHAKE_MS) gave it back and takes it again.
+      if (reservation && !reservation.settled) reservation.settled = true;
+      else take(address);
     },
-    closed(address) {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
-    },
+    closed: give,
   };
 }

@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type Result } from '../src/shared/protocol';
-import { type Client, closeAll, connectPeer, expectOk, next, type Peer, startTestServer, type TestServer } from './testing/harness';
+import { type Client, closeAll, connect, connectPeer, expectOk, next, type Peer, startTestServer, type TestServer } from './testing/harness';
 import { type RunningRedis, startRedis } from './testing/redis';
 
 const FLOODER = '127.0.0.2';
@@ -220,4 +220,19 @@ describe.each([
     for (const outcome of rang) expect(outcome.held).toBeLessThanOrEqual(DEFAULT_HELD_BYTES);
     expect(heldTotal).toBeLessThanOrEqual(ADDRESSES.length * DEFAULT_RINGING * DEFAULT_HELD_BYTES);
   }, 60_000);
+});
+
+describe('parallel handshakes from one address, with Redis', () => {
+  it('cannot get more connections past the cap than it allows', async () => {
+    redis = await startRedis();
+    server = await startTestServer({ REDIS_URL: redis.url, MAX_CONNECTIONS_PER_ADDRESS: '64' });
+    // All at once, so each handshake's check happens while the others still wait for the rate limiter in Redis.
+    const attempts = await Promise.allSettled(Array.from({ length: 110 }, () => connect(server!.url, { localAddress: FLOODER })));
+    const connected = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value.socket] : []));
+    const held = server.app.io.engine.clientsCount;
+    console.warn(`110 parallel handshakes against a cap of 64: ${connected.length} connected, ${held} held by the server`);
+    for (const socket of connected) socket.disconnect();
+    expect(connected.length).toBe(64);
+    expect(held).toBe(64);
+  });
 });
