@@ -6,14 +6,14 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
-import { MAX_SDP_LENGTH } from '../src/shared/protocol';
 import { createCallRegistry } from './call-registry';
-import type { Config } from './config';
+import { type Config, MAX_MESSAGE_BYTES } from './config';
 import { createConnectionGate } from './connection-gate';
 import { type EngineConnection as IdleConnection, releaseUpgradeRequest } from './idle-connection';
 import type { SignalingContext } from './context';
 import { createGuestPage } from './guest-page';
 import type { Logger } from './logger';
+import { createLogBudget } from './log-budget';
 import { createMetrics } from './metrics';
 import { createPresence } from './presence';
 import { createRedisCallRegistry } from './redis/call-registry';
@@ -32,7 +32,12 @@ export interface App {
   context: SignalingContext;
   /** The public port, and the metrics listener's when there is one. */
   listen: () => Promise<{ port: number; metricsPort?: number }>;
-  /** Stops taking connections and drops the open ones, which then reconnect (to this server's successor). */
+  /**
+   * Stops taking connections and drops the open ones, which then reconnect (to this server's successor), and
+   * records their departures; the listener stays, answering /healthz with 503, for as long as the process lives.
+   */
+  drain: () => Promise<void>;
+  /** Drains, then stops listening. */
   close: () => Promise<void>;
 }
 
@@ -58,7 +63,7 @@ export function createApp(config: Config, log: Logger): App {
   const redisFailed = (error: unknown) => log.error({ event: 'redis', err: error }, 'Redis request failed');
   const redis = config.redisUrl ? connectRedis(config.redisUrl, redisFailed) : undefined;
   const presence = redis ? createRedisPresence(redis.client, redis.processId) : createPresence();
-  const calls = redis ? createRedisCallRegistry(redis.client) : createCallRegistry();
+  const calls = redis ? createRedisCallRegistry(redis.client, config.maxHeldBytes) : createCallRegistry(config.maxHeldBytes);
   const metrics = createMetrics({
     connectedClients: () => io.engine.clientsCount,
     registeredCodes: () => {
@@ -68,8 +73,9 @@ export function createApp(config: Config, log: Logger): App {
     },
     calls: () => calls.counts(),
   });
-  const limits = createRateLimits(config.rateLimitFactor, redis?.client);
-  const gate = createConnectionGate(config, limits, metrics, log);
+  const limits = createRateLimits(config, redis?.client);
+  const logBudget = createLogBudget(config.logLinesPerAddress, metrics.logLinesSuppressed, log);
+  const gate = createConnectionGate(config, limits, metrics, log, logBudget);
 
   const guestPage = createGuestPage(config.guestPageDir, log);
   const handle = (request: IncomingMessage, response: ServerResponse) => {
@@ -96,8 +102,7 @@ export function createApp(config: Config, log: Logger): App {
   const io: SignalingServer = new Server(http, {
     // The extension's service worker has no XMLHttpRequest: WebSocket is the only transport.
     transports: ['websocket'],
-    // The largest message is an SDP; anything bigger is not ours.
-    maxHttpBufferSize: MAX_SDP_LENGTH + 16 * 1024,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
     // Engine.IO's default, said out loud: compression keeps zlib contexts (hundreds of KB) per connection, for
     // messages of a few hundred bytes.
     perMessageDeflate: false,
@@ -116,7 +121,7 @@ export function createApp(config: Config, log: Logger): App {
     // Read from the upgrade request while it is still here; the connection's close and its Socket.IO handshake (built
     // when the client's CONNECT packet arrives, after this) then carry the client behind any trusted proxy.
     if (raw.request) raw.remoteAddress = gate.addressOf(raw.request);
-    gate.opened(raw.remoteAddress);
+    gate.opened(raw.remoteAddress, raw.request);
     raw.on('close', closed);
     releaseUpgradeRequest(raw);
   });
@@ -136,9 +141,24 @@ export function createApp(config: Config, log: Logger): App {
     timers: redis ? createRedisTimers(redis.client, fire, redisFailed) : createTimers(fire),
     limits,
     metrics,
+    logBudget,
     claims: new Map(),
   };
   const departures = attachSignaling(io, context);
+
+  async function drain(): Promise<void> {
+    closing = true;
+    // Each connection's transport closes without a "disconnect" packet, so every client sees a lost link (not a
+    // server kick) and its reconnection logic takes it elsewhere. Not io.close(): that also closes the listener,
+    // and a balancer probing /healthz would see a refused connection instead of the 503 that says "draining".
+    io.engine.close();
+    await io.of('/').adapter.close();
+    // Their departures are recorded (in Redis, for the other processes) before the link to it closes.
+    await departures();
+    context.timers.close();
+    await presence.close();
+    await redis?.close();
+  }
 
   return {
     http,
@@ -150,16 +170,10 @@ export function createApp(config: Config, log: Logger): App {
       const metricsPort = metricsHttp && config.metrics ? await listening(metricsHttp, config.metrics.port, config.metrics.host) : undefined;
       return { port, ...(metricsPort !== undefined && { metricsPort }) };
     },
+    drain,
     async close() {
-      closing = true;
-      // Socket.IO closes each connection's transport without a "disconnect" packet, so every client
-      // sees a lost link (not a server kick) and its reconnection logic takes it elsewhere.
-      await new Promise<void>((resolve) => void io.close(() => resolve()));
-      // Their departures are recorded (in Redis, for the other processes) before the link to it closes.
-      await departures();
-      context.timers.close();
-      await presence.close();
-      await redis?.close();
+      await drain();
+      await new Promise<void>((resolve) => void http.close(() => resolve()));
       // Last, so a scraper sees the drain to the end.
       if (metricsHttp?.listening) await new Promise((resolve) => metricsHttp.close(resolve));
     },

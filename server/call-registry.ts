@@ -14,6 +14,11 @@ export type CallPhase = 'ringing' | 'accepted';
 /** The caller's offer and its candidates, held while it rings: one description and a few candidates per network interface. */
 export const MAX_HELD_SIGNALS = 64;
 
+/** What a held signal weighs: its JSON, as Redis stores it. */
+export function heldSize(data: SignalData): number {
+  return JSON.stringify(data).length;
+}
+
 export interface Call {
   id: string;
   caller: string;
@@ -30,7 +35,7 @@ export interface CallRegistry {
   restore: (callId: string, caller: string, callee: string) => Promise<Call | undefined>;
   byId: (callId: string) => Promise<Call | undefined>;
   of: (code: string) => Promise<Call | undefined>;
-  /** Keeps a caller's signal until the callee accepts; false once the call is not ringing or holds too much. */
+  /** Keeps a caller's signal until the callee accepts; false once the call is not ringing or holds too much (in count, or in bytes). */
   hold: (call: Call, data: SignalData) => Promise<boolean>;
   /** Ringing to accepted, handing over what the caller sent meanwhile; undefined if it was not ringing (any more). */
   accept: (call: Call) => Promise<SignalData[] | undefined>;
@@ -53,10 +58,10 @@ export function isParty(call: Call, code: string): boolean {
 }
 
 /** One process: two maps. */
-export function createCallRegistry(): CallRegistry {
+export function createCallRegistry(maxHeldBytes: number): CallRegistry {
   const calls = new Map<string, Call>();
   const callOfCode = new Map<string, string>();
-  const held = new Map<string, SignalData[]>();
+  const held = new Map<string, { signals: SignalData[]; bytes: number }>();
 
   function add(call: Call): Call | undefined {
     if (calls.has(call.id) || callOfCode.has(call.caller) || callOfCode.has(call.callee)) return undefined;
@@ -83,9 +88,11 @@ export function createCallRegistry(): CallRegistry {
       return call && { ...call };
     },
     async hold(call, data) {
-      const list = held.get(call.id) ?? [];
-      if (calls.get(call.id)?.phase !== 'ringing' || list.length >= MAX_HELD_SIGNALS) return false;
-      list.push(data);
+      const list = held.get(call.id) ?? { signals: [], bytes: 0 };
+      const bytes = list.bytes + heldSize(data);
+      if (calls.get(call.id)?.phase !== 'ringing' || list.signals.length >= MAX_HELD_SIGNALS || bytes > maxHeldBytes) return false;
+      list.signals.push(data);
+      list.bytes = bytes;
       held.set(call.id, list);
       return true;
     },
@@ -94,7 +101,7 @@ export function createCallRegistry(): CallRegistry {
       if (stored?.phase !== 'ringing') return undefined;
       stored.phase = 'accepted';
       call.phase = 'accepted';
-      const signals = held.get(call.id) ?? [];
+      const signals = held.get(call.id)?.signals ?? [];
       held.delete(call.id);
       return signals;
     },

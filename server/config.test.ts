@@ -30,6 +30,15 @@ describe('configuration from the environment', () => {
     [{ ALLOWED_ORIGINS: 'chrome-extension://nope' }, /^ALLOWED_ORIGINS must list origins.*"chrome-extension:\/\/nope"/],
     [{ MAX_CONNECTIONS_PER_ADDRESS: '0' }, /^MAX_CONNECTIONS_PER_ADDRESS must be a whole number from 1/],
     [{ RATE_LIMIT_FACTOR: '-1' }, /^RATE_LIMIT_FACTOR must be a number above 0/],
+    [{ MAX_REFUSALS_PER_MINUTE: '0' }, /^MAX_REFUSALS_PER_MINUTE must be a whole number from 1/],
+    [{ MAX_PENDING_REQUESTS: 'lots' }, /^MAX_PENDING_REQUESTS must be a whole number from 1/],
+    // Less than one message would close every connection that sends a full-size offer.
+    [{ MAX_PENDING_BYTES: '1000' }, /^MAX_PENDING_BYTES must be a whole number from 81920/],
+    [{ LOG_LINES_PER_ADDRESS: '0.5' }, /^LOG_LINES_PER_ADDRESS must be a whole number from 1/],
+    // Below a few KB an honest offer would not fit; above one message, it bounds nothing the size cap does not.
+    [{ MAX_HELD_BYTES: '1024' }, /^MAX_HELD_BYTES must be a whole number from 4096 to 81920/],
+    [{ MAX_HELD_BYTES: '100000' }, /^MAX_HELD_BYTES must be a whole number from 4096 to 81920/],
+    [{ MAX_RINGING_PER_ADDRESS: '0' }, /^MAX_RINGING_PER_ADDRESS must be a whole number from 1/],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL must be a redis:\/\/ or rediss:\/\/ address; it is "localhost:6379"\.$/],
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, /^SHUTDOWN_TIMEOUT_MS must be a whole number/],
     [{ STUN_URLS: 'http://example.org' }, /^STUN_URLS must list stun: addresses.*"http:\/\/example\.org" is not one/],
@@ -46,6 +55,16 @@ describe('configuration from the environment', () => {
     [{ TLS_CERT_FILE: '/nonexistent/peerdial.pem', TLS_KEY_FILE: '/nonexistent/peerdial.key' }, /^TLS_CERT_FILE cannot be read: ENOENT: no such file or directory, open '\/nonexistent\/peerdial\.pem'\.$/],
   ])('refuses %o', (env, message) => {
     expect(refusal(env)).toMatch(message);
+  });
+
+  it('cuts off floods by default: 100 refusals a minute, 128 requests or 512 KiB waiting, 60 log lines an address a minute', () => {
+    expect(readConfig({})).toMatchObject({ maxRefusalsPerMinute: 100, maxPendingRequests: 128, maxPendingBytes: 524_288, logLinesPerAddress: 60 });
+    expect(readConfig({ MAX_REFUSALS_PER_MINUTE: '500', MAX_PENDING_BYTES: '1048576' })).toMatchObject({ maxRefusalsPerMinute: 500, maxPendingBytes: 1_048_576 });
+  });
+
+  it('holds 32 KiB of signals per ringing call and lets 10 ring at once from an address, by default', () => {
+    expect(readConfig({})).toMatchObject({ maxHeldBytes: 32_768, maxRingingPerAddress: 10 });
+    expect(readConfig({ MAX_HELD_BYTES: '8192', MAX_RINGING_PER_ADDRESS: '50' })).toMatchObject({ maxHeldBytes: 8192, maxRingingPerAddress: 50 });
   });
 
   it('defaults to port 3000 on localhost, no relays and a 30 s ring', () => {

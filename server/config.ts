@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
-import type { IceServer } from '../src/shared/protocol';
+import { type IceServer, MAX_SDP_LENGTH } from '../src/shared/protocol';
 import { parseProxyRange, type TrustProxy } from './client-address';
 
 export interface TurnConfig {
@@ -51,6 +51,24 @@ export interface Config {
   trustProxy?: TrustProxy;
   /** Scales every rate limit (2 doubles them): for a deployment behind a large NAT, or a benchmark. */
   rateLimitFactor: number;
+  /**
+   * Refused requests (well-formed, but not allowed: a signal to someone else's call, a ring over the limit) one
+   * connection may make in a minute before it is disconnected. Our client is refused now and then (busy, offline);
+   * a connection refused over and over is trying things.
+   */
+  maxRefusalsPerMinute: number;
+  /** What one connection may have waiting for its turn (each connection's requests are handled in order): a bound on the memory a flood can pin. */
+  maxPendingRequests: number;
+  maxPendingBytes: number;
+  /**
+   * Bytes of a caller's signals held while the call rings (an offer and its candidates are a few KB): what each
+   * ringing call may pin in memory, or in Redis.
+   */
+  maxHeldBytes: number;
+  /** Rings one address may have started within one ring timeout, so at most this many ring at once: a household's, not a storm. */
+  maxRingingPerAddress: number;
+  /** Log lines about one address in a minute; the rest are counted in peerdial_log_lines_suppressed_total, so a flood cannot fill the disk. */
+  logLinesPerAddress: number;
   /** Several processes share presence, calls and relay through this Redis. */
   redisUrl?: string;
   /** SIGTERM waits this long for a clean close before exiting anyway. */
@@ -66,6 +84,9 @@ export interface Config {
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
+
+/** The largest message a connection may send: an SDP, at most 64 KB, and its envelope. Anything bigger is not ours. */
+export const MAX_MESSAGE_BYTES = MAX_SDP_LENGTH + 16 * 1024;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -222,6 +243,12 @@ export function readConfig(env: Env = process.env, extensionOrigin?: string): Co
     maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 64, 1, 1_000_000),
     trustProxy: trustProxy(env),
     rateLimitFactor: positive(env, 'RATE_LIMIT_FACTOR', 1, 10_000),
+    maxRefusalsPerMinute: integer(env, 'MAX_REFUSALS_PER_MINUTE', 100, 1, 1_000_000),
+    maxPendingRequests: integer(env, 'MAX_PENDING_REQUESTS', 128, 1, 1_000_000),
+    maxPendingBytes: integer(env, 'MAX_PENDING_BYTES', 512 * 1024, MAX_MESSAGE_BYTES, 1024 * 1024 * 1024),
+    maxHeldBytes: integer(env, 'MAX_HELD_BYTES', 32 * 1024, 4 * 1024, MAX_MESSAGE_BYTES),
+    maxRingingPerAddress: integer(env, 'MAX_RINGING_PER_ADDRESS', 10, 1, 1_000_000),
+    logLinesPerAddress: integer(env, 'LOG_LINES_PER_ADDRESS', 60, 1, 1_000_000),
     redisUrl: redisUrl(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 100, 120_000),
     metrics: metrics(env),

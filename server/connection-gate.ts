@@ -13,6 +13,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { createClientAddress, type TrustProxy } from './client-address';
+import type { LogBudget } from './log-budget';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { isOwnOrigin } from './own-origin';
@@ -31,8 +32,17 @@ export interface ConnectionGate {
   /** The client a request counts as for the per-address limits (server/client-address.ts). */
   addressOf: (request: IncomingMessage) => string;
   allowRequest: (request: IncomingMessage, decide: (error: string | null | undefined, success: boolean) => void) => void;
-  opened: (address: string) => void;
+  /** The handshake of `request` became a connection: its place, taken when it was let in, is now an open connection's. */
+  opened: (address: string, request: IncomingMessage | null) => void;
   closed: (address: string) => void;
+}
+
+/** A handshake let in holds its place this long at most; one that never becomes a connection gives it back then. */
+const HANDSHAKE_MS = 10_000;
+
+interface Reservation {
+  address: string;
+  settled: boolean;
 }
 
 export function createConnectionGate(
@@ -40,7 +50,11 @@ export function createConnectionGate(
   limits: RateLimits,
   metrics: Metrics,
   log: Logger,
+  logBudget: LogBudget,
 ): ConnectionGate {
+  // Open connections and handshakes let in but not yet connected, per address: counted together, and a place is
+  // taken the moment a handshake is let in, before anything asynchronous (the rate limiter may wait for Redis). A
+  // check now and a count later let parallel handshakes all pass the check.
   const open = new Map<string, number>();
   const clientAddress = createClientAddress(settings.trustProxy);
   const addressOf = (request: IncomingMessage) => {
@@ -48,10 +62,22 @@ export function createConnectionGate(
     const forwarded = request.headers['x-forwarded-for'];
     return clientAddress(request.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(',') : forwarded);
   };
+  const reservations = new WeakMap<IncomingMessage, Reservation>();
+  const take = (address: string) => open.set(address, (open.get(address) ?? 0) + 1);
+  function give(address: string): void {
+    const left = (open.get(address) ?? 1) - 1;
+    if (left > 0) open.set(address, left);
+    else open.delete(address);
+  }
+  function release(reservation: Reservation): void {
+    if (reservation.settled) return;
+    reservation.settled = true;
+    give(reservation.address);
+  }
 
   function refuse(reason: string, address: string, decide: (error: string, success: boolean) => void, message: string): void {
     metrics.rejected.inc({ reason });
-    log.warn({ event: 'connection-refused', reason, address }, message);
+    if (logBudget.allows(address)) log.warn({ event: 'connection-refused', reason, address }, message);
     decide(message, false);
   }
 
@@ -62,7 +88,7 @@ export function createConnectionGate(
       const origin = request.headers.origin;
       if (origin !== undefined && !originAllowed(origin, settings.allowedOrigins) && !isOwnOrigin(origin, request.headers.host)) {
         // The origin is a page's public address, not a secret; cut it short so a huge header does not fill the log.
-        log.warn({ event: 'origin-refused', origin: origin.slice(0, 100), address }, 'origin not allowed');
+        if (logBudget.allows(address)) log.warn({ event: 'origin-refused', origin: origin.slice(0, 100), address }, 'origin not allowed');
         metrics.rejected.inc({ reason: 'origin' });
         decide('This origin may not use this server.', false);
         return;
@@ -71,26 +97,31 @@ export function createConnectionGate(
         refuse('connection-cap', address, decide, 'Too many connections from this address.');
         return;
       }
+      take(address);
+      const reservation: Reservation = { address, settled: false };
+      reservations.set(request, reservation);
+      setTimeout(release, HANDSHAKE_MS, reservation).unref();
       limits.connect(address).then(
         (refusal) => {
           if (refusal) {
+            release(reservation);
             metrics.rateLimited.inc({ event: 'connect', scope: refusal.scope });
             refuse('rate-limited', address, decide, 'Too many new connections from this address; try again in a minute.');
           } else decide(null, true);
         },
         (error: unknown) => {
+          release(reservation);
           log.error({ event: 'connection-gate', err: error }, 'rate limiter failed');
           decide('The server cannot take connections right now.', false);
         },
       );
     },
-    opened(address) {
-      open.set(address, (open.get(address) ?? 0) + 1);
+    opened(address, request) {
+      const reservation = request ? reservations.get(request) : undefined;
+      // Its place was taken at the handshake; a late one (past HANDSHAKE_MS) gave it back and takes it again.
+      if (reservation && !reservation.settled) reservation.settled = true;
+      else take(address);
     },
-    closed(address) {
-      const left = (open.get(address) ?? 1) - 1;
-      if (left > 0) open.set(address, left);
-      else open.delete(address);
-    },
+    closed: give,
   };
 }

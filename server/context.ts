@@ -3,6 +3,7 @@ import type { EndReason, ServerToClientEvents } from '../src/shared/protocol';
 import type { Call, CallRegistry } from './call-registry';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import type { LogBudget } from './log-budget';
 import type { Metrics } from './metrics';
 import type { Presence } from './presence';
 import type { RateLimits } from './rate-limits';
@@ -19,6 +20,8 @@ export interface SignalingContext {
   timers: Timers;
   limits: RateLimits;
   metrics: Metrics;
+  /** Whether another line about an address may be written this minute. */
+  logBudget: LogBudget;
   /**
    * Calls a party named after a server restart, waiting for the other party
    * to name the same call (server/rejoin.ts). Kept by the process the party is

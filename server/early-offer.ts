@@ -12,12 +12,41 @@ import type { SignalData } from '../src/shared/protocol';
 /** The addresses Chrome writes where it means "none yet": the unspecified address, and loopback in the o= line it always fills so. */
 const PLACEHOLDER = new Set(['0.0.0.0', '::', '127.0.0.1', '::1']);
 
-/** Every line of an SDP that can carry an address: c= and o= (`IN IP4 <address>`), a=rtcp (`<port> IN IP4 <address>`), candidates. */
-function namesAnAddress(line: string): boolean {
-  if (line.startsWith('a=candidate:') || line.startsWith('a=remote-candidates:')) return true;
-  if (!line.startsWith('c=') && !line.startsWith('o=') && !line.startsWith('a=rtcp:')) return false;
-  const address = /\bIN IP[46] (\S+)/.exec(line)?.[1];
-  return address !== undefined && !PLACEHOLDER.has(address);
+/**
+ * The fields of an SDP value as Chromium's parser reads them: separated by
+ * any run of spaces or tabs, so `c=IN IP4  203.0.113.7` names an address as
+ * surely as `c=IN IP4 203.0.113.7`.
+ */
+const fields = (value: string) => value.trim().split(/[ \t]+/);
+
+/** The address field of a line that can carry one, if it is present; `null` for a line that names none. */
+function addressOf(type: string, value: string): string | undefined | null {
+  if (type === 'c') return fields(value)[2]?.split('/')[0]; // <nettype> <addrtype> <address>[/ttl]
+  if (type === 'o') return fields(value)[5]; // <username> <sess-id> <sess-version> <nettype> <addrtype> <address>
+  if (type === 'a' && /^rtcp:/i.test(value)) {
+    const rtcp = fields(value.slice('rtcp:'.length)); // <port> [<nettype> <addrtype> <address>]
+    return rtcp.length === 1 ? null : rtcp[3];
+  }
+  return null;
+}
+
+/**
+ * Whether a line can tell the callee where the caller is: any candidate, or an
+ * address that is not a placeholder. Parsed, not pattern-matched; anything
+ * odd (a field missing, a line we cannot read) counts as naming an address,
+ * since an offer that is held back only waits for the accept.
+ */
+function namesAnAddress(rawLine: string): boolean {
+  const line = rawLine.replace(/^[ \t]+/, '');
+  if (line === '') return false;
+  const equals = line.indexOf('=');
+  if (equals !== 1) return true;
+  const [type, value] = [line[0]!, line.slice(2)];
+  // a=candidate, a=remote-candidates, and whatever a later one calls itself.
+  if (type === 'a' && /candidate/i.test(value.slice(0, value.search(/[:\s]|$/)))) return true;
+  const address = addressOf(type, value);
+  if (address === null) return false;
+  return address === undefined || !PLACEHOLDER.has(address);
 }
 
 export function mayReachRingingCallee(data: SignalData): boolean {

@@ -26,8 +26,8 @@ log.info(
 );
 
 /**
- * A deploy's SIGTERM: /healthz turns 503 so a balancer stops sending people
- * here, every connection is dropped so its extension reconnects (to another
+ * A deploy's SIGTERM: /healthz turns 503 (and stays so until exit) so a
+ * balancer stops sending people here, every connection is dropped so its extension reconnects (to another
  * process), and the process exits. A stuck close must not keep the deploy
  * waiting, so it exits anyway after SHUTDOWN_TIMEOUT_MS, with a failure code.
  */
@@ -37,7 +37,8 @@ function shutdown(signal: string): void {
     log.error({ event: 'shutdown-timeout', timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting anyway');
     process.exit(1);
   }, config.shutdownTimeoutMs).unref();
-  void app.close().then(() => {
+  // The listener is left open: /healthz answers 503 until the process is gone.
+  void app.drain().then(() => {
     log.info({ event: 'stopped' }, 'stopped');
     log.flush();
     process.exit(0);

@@ -16,6 +16,7 @@ export interface Metrics {
   relayed: Counter;
   rejected: Counter<'reason'>;
   rateLimited: Counter<'event' | 'scope'>;
+  logLinesSuppressed: Counter;
 }
 
 export function createMetrics(sources: MetricsSources): Metrics {
@@ -61,6 +62,11 @@ export function createMetrics(sources: MetricsSources): Metrics {
       name: 'peerdial_rate_limit_hits_total',
       help: 'Events refused for exceeding a rate limit, by event and by whose limit (connection, address, misses).',
       labelNames: ['event', 'scope'],
+      registers: [registry],
+    }),
+    logLinesSuppressed: new Counter({
+      name: 'peerdial_log_lines_suppressed_total',
+      help: 'Log lines not written because one address caused more than LOG_LINES_PER_ADDRESS in a minute.',
       registers: [registry],
     }),
   };

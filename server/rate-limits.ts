@@ -9,6 +9,7 @@
  * try codes. An address whose rings keep missing (codes nobody holds) is
  * locked out of ringing for a while, so guessing codes slows to a crawl.
  */
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { type ConnectionBudget, type Rate, spend } from './connection-budget';
@@ -47,7 +48,7 @@ const MISS_LOCKOUT_SECONDS = 15 * 60;
 export type Scope = 'connection' | 'address';
 
 export interface Refusal {
-  scope: Scope | 'misses';
+  scope: Scope | 'misses' | 'ringing';
   retryAfterMs: number;
 }
 
@@ -60,6 +61,65 @@ export interface RateLimits {
   missed: (address: string) => Promise<void>;
   /** Whether this address is locked out of ringing for missing too often. */
   missLockout: (address: string) => Promise<Refusal | undefined>;
+  /** Counts one ring from an address, refused when as many as it may have ringing at once began within one ring timeout. */
+  ringing: (address: string) => Promise<Refusal | undefined>;
+  /** Gives back the count of a ring that rang nobody (offline, busy): only calls that ring take a place. */
+  rangNobody: (address: string) => Promise<void>;
+}
+
+/**
+ * A sliding window, not rate-limiter-flexible's fixed one: a fixed window lets twice its points through around a
+ * window's edge, and this count is a bound on rings at once. A ring counts for the whole ring timeout even if it
+ * ends sooner: a bound on the calls ringing at once, never below it. Members are a random tag each, scored by when
+ * they stop counting.
+ */
+const RINGING = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+  return tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]) - tonumber(ARGV[1])
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+return -1`;
+
+function ringingWindow(max: number, windowMs: number, redis?: Redis): Pick<RateLimits, 'ringing' | 'rangNobody'> {
+  const refusal = (wait: number): Refusal | undefined => (wait < 0 ? undefined : { scope: 'ringing', retryAfterMs: Math.max(1, wait) });
+  const key = (address: string) => `peerdial:ringing:${address}`;
+  if (redis) {
+    return {
+      async ringing(address) {
+        const now = Date.now();
+        return refusal((await redis.eval(RINGING, 1, key(address), now, now + windowMs, max, randomBytes(8).toString('hex'))) as number);
+      },
+      async rangNobody(address) {
+        // The latest ring's place: any one of the address's will do.
+        await redis.zpopmax(key(address));
+      },
+    };
+  }
+  // Each address's rings, by when they stop counting; an address whose rings all stopped counting is forgotten.
+  const ends = new Map<string, number[]>();
+  const ringing = async (address: string) => {
+    const now = Date.now();
+    const live = (ends.get(address) ?? []).filter((end) => end > now);
+    if (live.length >= max) {
+      ends.set(address, live);
+      return refusal(live[0]! - now);
+    }
+    live.push(now + windowMs);
+    ends.set(address, live);
+    const sweep = setTimeout(() => {
+      if (ends.get(address)?.every((end) => end <= Date.now())) ends.delete(address);
+    }, windowMs + 1);
+    sweep.unref();
+    return undefined;
+  };
+  return {
+    ringing,
+    async rangNobody(address) {
+      ends.get(address)?.pop();
+    },
+  };
 }
 
 async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: string, scope: Refusal['scope']): Promise<Refusal | undefined> {
@@ -72,7 +132,11 @@ async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: strin
   }
 }
 
-export function createRateLimits(factor: number, redis?: Redis): RateLimits {
+export function createRateLimits(
+  settings: { rateLimitFactor: number; maxRingingPerAddress: number; ringTimeoutMs: number },
+  redis?: Redis,
+): RateLimits {
+  const factor = settings.rateLimitFactor;
   // Per address is shared between processes when there are several; a connection lives on one process.
   const shared = (name: string, options: IRateLimiterOptions) =>
     redis
@@ -91,6 +155,7 @@ export function createRateLimits(factor: number, redis?: Redis): RateLimits {
   const misses = shared('misses', { ...scaled({ points: MISSES_ALLOWED, seconds: MISS_WINDOW_SECONDS }), blockDuration: MISS_LOCKOUT_SECONDS });
 
   return {
+    ...ringingWindow(settings.maxRingingPerAddress, settings.ringTimeoutMs, redis),
     async take(event, connection, address) {
       const wait = spend(connection, event, perConnection.get(event)!, Date.now());
       if (wait !== undefined) return { scope: 'connection', retryAfterMs: wait };

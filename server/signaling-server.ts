@@ -17,6 +17,9 @@ export interface PeerData {
   registerDeadline?: ReturnType<typeof setTimeout>;
   /** This connection's requests, handled one after another (an idle queue holds no promise). */
   requests: SerialQueue;
+  /** Requests queued or being handled, and about how many bytes their payloads hold. */
+  pendingRequests: number;
+  pendingBytes: number;
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;

@@ -20,9 +20,11 @@ import {
   SignalMessage,
 } from '../src/shared/protocol';
 import * as calls from './call-handlers';
+import { spend } from './connection-budget';
 import { trimHandshake } from './idle-connection';
 import type { SignalingContext } from './context';
 import type { LimitedEvent, Refusal } from './rate-limits';
+import { approximateBytes } from './message-size';
 import { leave, register } from './registration';
 import { rejoin } from './rejoin';
 import type { PeerSocket, SignalingServer } from './signaling-server';
@@ -41,7 +43,8 @@ function describeIssues(issues: v.GenericIssue[]): string {
 
 function rateLimited(event: string, refusal: Refusal): Result {
   const seconds = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
-  const what = refusal.scope === 'misses' ? 'Too many calls to codes that are not online' : `Too many ${event} requests`;
+  const what =
+    refusal.scope === 'misses' ? 'Too many calls to codes that are not online' : refusal.scope === 'ringing' ? 'Too many calls ringing from this address' : `Too many ${event} requests`;
   return fail(ErrorCode.RateLimited, `${what}; try again in ${seconds} s.`);
 }
 
@@ -71,13 +74,15 @@ function asSender<Request>(handle: (code: string, request: Request) => Promise<R
  */
 function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, request: RingRequest) => Promise<Result>) {
   return async (socket: PeerSocket, request: RingRequest): Promise<Result> => {
-    const lockout = await context.limits.missLockout(socket.data.address);
+    // Each ringing call holds what its caller sent until the answer: how many ring at once from one address bounds that.
+    const lockout = (await context.limits.missLockout(socket.data.address)) ?? (await context.limits.ringing(socket.data.address));
     if (lockout) {
       context.metrics.rateLimited.inc({ event: 'ring', scope: lockout.scope });
-      context.log.warn({ event: 'ring', socket: socket.id, code: socket.data.code, address: socket.data.address, scope: 'misses' }, 'rate limited');
+      if (context.logBudget.allows(socket.data.address)) context.log.warn({ event: 'ring', socket: socket.id, code: socket.data.code, address: socket.data.address, scope: lockout.scope }, 'rate limited');
       return rateLimited('ring', lockout);
     }
     const result = await ring(socket, request);
+    if (!result.ok) await context.limits.rangNobody(socket.data.address);
     if (!result.ok && result.error === ErrorCode.Unavailable) await context.limits.missed(socket.data.address);
     return result;
   };
@@ -90,21 +95,40 @@ async function dropUnknown(context: SignalingContext, socket: PeerSocket): Promi
   if (!refusal) return;
   context.metrics.rateLimited.inc({ event: 'unknown', scope: refusal.scope });
   // Not our client: nothing it says is worth reading further.
-  context.log.warn({ event: 'unknown', socket: socket.id, address: socket.data.address, scope: refusal.scope }, 'unknown events past the limit; disconnecting');
+  if (context.logBudget.allows(socket.data.address)) context.log.warn({ event: 'unknown', socket: socket.id, address: socket.data.address, scope: refusal.scope }, 'unknown events past the limit; disconnecting');
+  socket.disconnect(true);
+}
+
+/**
+ * Counts a refused request; past the budget the connection is dropped. Our client is refused now and then (busy,
+ * offline, a ring over the limit); one refused over and over is probing, or flooding, and each refusal costs CPU.
+ */
+function refused(context: SignalingContext, socket: PeerSocket, event: string): void {
+  const { maxRefusalsPerMinute } = context.config;
+  if (spend(socket.data.budget, 'refused', { points: maxRefusalsPerMinute, seconds: 60 }, Date.now()) === undefined) return;
+  if (socket.disconnected) return;
+  context.metrics.rejected.inc({ reason: 'too-many-refusals' });
+  if (context.logBudget.allows(socket.data.address)) {
+    context.log.warn({ event, socket: socket.id, address: socket.data.address, refusals: maxRefusalsPerMinute }, 'too many refused requests; disconnecting');
+  }
   socket.disconnect(true);
 }
 
 /** Counts a known event against its rate limits, then routes it; a limited or unacknowledged request changes nothing. */
 async function answer(context: SignalingContext, socket: PeerSocket, event: LimitedEvent, handle: Route, payload: unknown, ack: unknown): Promise<void> {
   const { log, metrics } = context;
-  const refusal = await context.limits.take(event, socket.data.budget, socket.data.address);
+  const { address } = socket.data;
+  // Cut off already (a flood, queued before the cut): what is left in its queue is not worth a Redis round trip.
+  if (socket.disconnected) return;
+  const refusal = await context.limits.take(event, socket.data.budget, address);
   if (refusal) {
     metrics.rateLimited.inc({ event, scope: refusal.scope });
-    log.warn({ event, socket: socket.id, code: socket.data.code, address: socket.data.address, scope: refusal.scope }, 'rate limited');
+    if (context.logBudget.allows(address)) log.warn({ event, socket: socket.id, code: socket.data.code, address, scope: refusal.scope }, 'rate limited');
   }
   if (typeof ack !== 'function') {
     metrics.rejected.inc({ reason: 'no-ack' });
-    log.warn({ event, socket: socket.id, reason: 'no-ack' }, 'request without acknowledgement dropped');
+    if (context.logBudget.allows(address)) log.warn({ event, socket: socket.id, reason: 'no-ack' }, 'request without acknowledgement dropped');
+    refused(context, socket, event);
     return;
   }
   let result: Result;
@@ -113,7 +137,7 @@ async function answer(context: SignalingContext, socket: PeerSocket, event: Limi
     try {
       result = await handle(socket, payload);
     } catch (error) {
-      log.error({ event, socket: socket.id, err: error }, 'handler failed');
+      if (context.logBudget.allows(address)) log.error({ event, socket: socket.id, err: error }, 'handler failed');
       result = fail(ErrorCode.BadRequest, 'The server could not handle that request.');
     }
   }
@@ -121,9 +145,29 @@ async function answer(context: SignalingContext, socket: PeerSocket, event: Limi
     if (event === 'signal') metrics.relayed.inc();
   } else {
     if (!refusal) metrics.rejected.inc({ reason: result.error });
-    log.info({ event, socket: socket.id, code: socket.data.code, error: result.error }, 'request refused');
+    // The rate-limit line above already said why.
+    if (!refusal && context.logBudget.allows(address)) log.info({ event, socket: socket.id, code: socket.data.code, error: result.error }, 'request refused');
   }
   (ack as Ack)(result);
+  if (!result.ok) refused(context, socket, event);
+}
+
+/**
+ * Whether a connection's queue has room for one more request of this size. Requests wait their turn (see
+ * onEvent), and with Redis each turn is a round trip: a client that sends without waiting for answers would
+ * otherwise pile up payloads here faster than they drain. Our client waits for its answers, bar a burst of
+ * candidates.
+ */
+function queueHasRoom(context: SignalingContext, socket: PeerSocket, bytes: number): boolean {
+  const { maxPendingRequests, maxPendingBytes } = context.config;
+  const { data } = socket;
+  if (data.pendingRequests < maxPendingRequests && data.pendingBytes + bytes <= maxPendingBytes) return true;
+  context.metrics.rejected.inc({ reason: 'queue-full' });
+  if (context.logBudget.allows(data.address)) {
+    context.log.warn({ event: 'queue-full', socket: socket.id, address: data.address, pending: data.pendingRequests, bytes: data.pendingBytes }, 'too much sent without waiting for answers; disconnecting');
+  }
+  socket.disconnect(true);
+  return false;
 }
 
 /** A connection that has not registered in time is not a client of ours. */
@@ -170,9 +214,18 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
   function onEvent(this: PeerSocket, event: unknown, payload?: unknown, ack?: unknown): void {
     const handle = typeof event === 'string' ? routes.get(event) : undefined;
     if (!handle) return void dropUnknown(context, this).catch(failed);
+    if (this.disconnected) return;
+    const bytes = approximateBytes(payload);
+    if (!queueHasRoom(context, this, bytes)) return;
+    this.data.pendingRequests++;
+    this.data.pendingBytes += bytes;
     // One connection's requests are handled in the order sent, though each may await Redis: a signal sent right
     // behind an accept is judged after that accept, never before it.
-    void this.data.requests.run(() => answer(context, this, event as LimitedEvent, handle, payload, ack).catch(failed));
+    void this.data.requests.run(async () => {
+      await answer(context, this, event as LimitedEvent, handle, payload, ack).catch(failed);
+      this.data.pendingRequests--;
+      this.data.pendingBytes -= bytes;
+    });
   }
 
   function onDisconnect(this: PeerSocket): void {
@@ -189,6 +242,8 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     socket.data.challenge = randomBytes(32).toString('base64url');
     socket.data.budget = {};
     socket.data.requests = createSerialQueue();
+    socket.data.pendingRequests = 0;
+    socket.data.pendingBytes = 0;
     socket.data.registerDeadline = setTimeout(registerDeadlinePassed, context.config.registerTimeoutMs, socket);
     socket.emit('hello', { protocol: PROTOCOL_VERSION, challenge: socket.data.challenge });
     socket.onAny(onEvent);

@@ -17,9 +17,13 @@ const heldKey = (id: string) => `peerdial:held:${id}`;
 /** Held signals outlive nothing: a ring ends within minutes, so the list expires even if no process closes the call. */
 const HELD_TTL_MS = 10 * 60_000;
 
+/** The bytes held so far are a field of the call, so they go with it. */
 const HOLD = `
 if redis.call('HGET', KEYS[1], 'phase') ~= 'ringing' then return 0 end
 if redis.call('LLEN', KEYS[2]) >= tonumber(ARGV[2]) then return 0 end
+local bytes = tonumber(redis.call('HGET', KEYS[1], 'held') or '0') + string.len(ARGV[1])
+if bytes > tonumber(ARGV[4]) then return 0 end
+redis.call('HSET', KEYS[1], 'held', bytes)
 redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return 1`;
@@ -56,7 +60,7 @@ function asCall(id: string, fields: Record<string, string>): Call | undefined {
   return { id, caller, callee, phase, ...(name && { name }) };
 }
 
-export function createRedisCallRegistry(redis: Redis): CallRegistry {
+export function createRedisCallRegistry(redis: Redis, maxHeldBytes: number): CallRegistry {
   const byId = async (id: string) => asCall(id, await redis.hgetall(callKey(id)));
   async function add(id: string, caller: string, callee: string, phase: CallPhase, name?: string): Promise<Call | undefined> {
     // A name is never blank (GuestName), so '' stands for none.
@@ -72,7 +76,7 @@ export function createRedisCallRegistry(redis: Redis): CallRegistry {
       return id ? byId(id) : undefined;
     },
     async hold(call, data) {
-      return (await redis.eval(HOLD, 2, callKey(call.id), heldKey(call.id), JSON.stringify(data), MAX_HELD_SIGNALS, HELD_TTL_MS)) === 1;
+      return (await redis.eval(HOLD, 2, callKey(call.id), heldKey(call.id), JSON.stringify(data), MAX_HELD_SIGNALS, HELD_TTL_MS, maxHeldBytes)) === 1;
     },
     async accept(call) {
       const held = (await redis.eval(ACCEPT, 4, callKey(call.id), phaseKey('ringing'), phaseKey('accepted'), heldKey(call.id), call.id)) as string[] | null;
