@@ -1,12 +1,12 @@
 /** Files in the call: pick or drop to offer; the other side accepts or declines; progress, cancel, verdict. */
 import { useState } from 'preact/hooks';
 import { isFinal, type Transfer } from '../shared/chat-and-files';
-import { describeTransfer } from './describe-transfer';
+import { describeTransfer, type SavedTo } from './describe-transfer';
 import { t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
 import { useCallCommands, useCommandSender } from './commands';
 
-function TransferRow({ transfer, onReply }: { transfer: Transfer; onReply: (reply: Reply) => void }) {
+function TransferRow({ transfer, savedTo, onReply }: { transfer: Transfer; savedTo: SavedTo; onReply: (reply: Reply) => void }) {
   const send = useCommandSender(onReply);
   const deciding = transfer.direction === 'receive' && transfer.status === 'offered';
   const moving = transfer.status === 'transferring' || transfer.status === 'verifying';
@@ -24,7 +24,7 @@ function TransferRow({ transfer, onReply }: { transfer: Transfer; onReply: (repl
       </div>
       {moving && <progress aria-label={t('fileProgress', transfer.name)} max={transfer.size || 1} value={transfer.status === 'verifying' ? transfer.size || 1 : transfer.bytes} />}
       <span class="detail">
-        {describeTransfer(transfer)}
+        {describeTransfer(transfer, savedTo)}
       </span>
       {deciding && (
         <div class="row">
@@ -45,7 +45,7 @@ function TransferRow({ transfer, onReply }: { transfer: Transfer; onReply: (repl
   );
 }
 
-export function Files({ transfers, onReply }: { transfers: Transfer[]; onReply: (reply: Reply) => void }) {
+export function Files({ transfers, savedTo = 'downloads', onReply }: { transfers: Transfer[]; savedTo?: SavedTo; onReply: (reply: Reply) => void }) {
   const [dragging, setDragging] = useState(false);
   const { offerFiles } = useCallCommands();
 
@@ -83,7 +83,7 @@ export function Files({ transfers, onReply }: { transfers: Transfer[]; onReply: 
       {transfers.length > 0 && (
         <ul class="transfers">
           {transfers.map((transfer) => (
-            <TransferRow key={transfer.id} transfer={transfer} onReply={onReply} />
+            <TransferRow key={transfer.id} transfer={transfer} savedTo={savedTo} onReply={onReply} />
           ))}
         </ul>
       )}

@@ -25,6 +25,8 @@ describe('a transfer in words', () => {
     expect(describeTransfer(base)).toBe('50 MB · application/zip');
     expect(describeTransfer({ ...base, status: 'transferring', bytes: 10_000_000, speed: 20_000_000 })).toBe('10 MB of 50 MB · 20 MB/s · 2 s left');
     expect(describeTransfer({ ...base, status: 'done' })).toBe('50 MB · verified and saved to Downloads');
+    // A web page cannot save to Downloads: the guest page keeps the file for its Save link, and says so.
+    expect(describeTransfer({ ...base, status: 'done' }, 'page')).toBe('50 MB · verified: save it from Received files');
     expect(describeTransfer({ ...base, direction: 'send', status: 'declined' })).toBe('Declined: nothing was sent.');
     expect(describeTransfer({ ...base, status: 'cancelled', detail: words('transferCancelledByPeer') })).toBe('Cancelled. They cancelled.');
   });

@@ -24,7 +24,10 @@ export function formatTimeLeft(seconds: number): string {
   return m < 60 ? t('timeLeftMinutes', m) : t('timeLeftHours', Math.floor(m / 60), m % 60);
 }
 
-export function describeTransfer(transfer: Transfer): string {
+/** Where a verified received file went: the extension saves it to Downloads, a web page keeps it for a Save link. */
+export type SavedTo = 'downloads' | 'page';
+
+export function describeTransfer(transfer: Transfer, savedTo: SavedTo = 'downloads'): string {
   const total = formatBytes(transfer.size);
   switch (transfer.status) {
     case 'offered':
@@ -39,7 +42,8 @@ export function describeTransfer(transfer: Transfer): string {
     case 'saving':
       return t('transferSaving', total);
     case 'done':
-      return transfer.direction === 'send' ? t('transferDoneSend', total) : t('transferDoneReceive', total);
+      if (transfer.direction === 'send') return t('transferDoneSend', total);
+      return savedTo === 'downloads' ? t('transferDoneReceive', total) : t('transferDoneReceiveKept', total);
     case 'declined':
       return transfer.direction === 'send' ? t('transferDeclinedSend') : t('transferDeclinedReceive');
     case 'cancelled':

@@ -183,7 +183,7 @@ function CallScreen({ phone, call, share, chatAndFiles, onReply }: CallScreenPro
             <SafetyCode code={readings.safetyCode} />
             <QualityReading quality={readings.quality} />
           </div>
-          <Files transfers={chatAndFiles.transfers} onReply={onReply} />
+          <Files transfers={chatAndFiles.transfers} savedTo="page" onReply={onReply} />
           <Chat messages={chatAndFiles.messages} onReply={onReply} />
         </>
       )}

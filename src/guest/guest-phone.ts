@@ -24,7 +24,7 @@ import { createServerConnection } from '../call-control/server-connection';
 import { createSignalRelay, type SignalRelay } from '../call-control/signal-relay';
 import { memoryStorageArea } from '../call-control/storage-area';
 import { createMediaHost } from '../media-host/media-host';
-import { clearReceivedFiles } from '../media-host/received-files';
+import { clearReceivedFiles, receivedFilesKept } from '../media-host/received-files';
 import { captureScreen } from './screen-capture';
 
 /** A received file, verified: the page offers it as a download for as long as it is open. */
@@ -76,6 +76,11 @@ export async function startGuestPhone(options: GuestPhoneOptions): Promise<Guest
 
   const host = createMediaHost(streams, {
     notify: (message) => void report(message).catch((error: unknown) => log(`Could not take the media host's ${message.type}`, error)),
+    receivedFiles: receivedFilesKept((file) => {
+      received.push(file);
+      host.handle({ target: 'offscreen', type: 'file-saved', id: file.id, error: null });
+      changed(calls.record());
+    }),
     changed: options.onChange,
     // The same window event the side panel listens for: the call view's readings work unchanged.
     showQuality(quality) {
@@ -131,11 +136,6 @@ export async function startGuestPhone(options: GuestPhoneOptions): Promise<Guest
       case 'chat-and-files':
         if (calls.record().call.phase === 'idle') return;
         chatAndFiles = message.state;
-        return changed(calls.record());
-      case 'save-file':
-        // Kept as a link: a page cannot write to Downloads, the person saves it with a click.
-        received.push({ id: message.id, name: message.name, url: message.url });
-        host.handle({ target: 'offscreen', type: 'file-saved', id: message.id, error: null });
         return changed(calls.record());
       case 'share-failed':
         return calls.dispatchShare({ type: 'failed', message: describeCaptureError(message.message) });

@@ -15,11 +15,10 @@ import type { DeviceChoice } from '../shared/devices';
 import type { BackgroundMessage } from '../shared/runtime-messages';
 import { markSetupStep } from '../shared/setup-marks';
 import { type CallEvent, createCallEngine } from '../call/call-engine';
-import type { ChatAndFilesSession } from '../call/chat-and-files';
+import type { ChatAndFilesSession, ReceivedFiles } from '../call/chat-and-files';
 import { type CallDevices, startCallDevices } from './call-devices';
 import { handOverCamera } from './camera-hand-over';
 import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
-import { receivedFilesOnDisk } from './received-files';
 import { ringPreview } from './ring-preview';
 import type { Speaker } from './speaker';
 import { iceTransportPolicy } from './transport-policy';
@@ -60,6 +59,8 @@ export interface CallSessionDeps {
   hearSharedTab: (sound: MediaStream | null) => void;
   /** Where the call is heard. */
   speaker: Speaker;
+  /** Where received files go, and how they reach the person (the extension's Downloads, a page's link). */
+  receivedFiles: ReceivedFiles;
 }
 
 export function startCallSession(streams: CallStreams, deps: CallSessionDeps): CallSession {
@@ -83,7 +84,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     signalling: { send: (data) => notify({ target: 'background', type: 'signal-out', data }) },
     streams,
     media: { captured, wants: () => local, trackToSend: camera.trackToSend, standsInFor: camera.standsInFor },
-    files: receivedFilesOnDisk((file) => notify({ target: 'background', type: 'save-file', ...file })),
+    files: deps.receivedFiles,
     onEvent,
     log: (what, detail) => console.warn(`[PeerDial] ${what}`, detail),
   });

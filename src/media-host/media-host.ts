@@ -19,6 +19,7 @@ import { ringtoneSwitch } from './ringtone';
 
 export interface MediaHostDeps {
   notify: CallSessionDeps['notify'];
+  receivedFiles: CallSessionDeps['receivedFiles'];
   /** A track came or went: whatever shows the streams looks again. */
   changed: () => void;
   /** The latest quality reading, for pages that show it; null when the call ends. */
@@ -47,6 +48,7 @@ export function createMediaHost(streams: CallStreams, deps: MediaHostDeps): Medi
     hearSharedTab: audio.hearSharedTab,
     speaker: audio.speaker,
     showQuality: deps.showQuality,
+    receivedFiles: deps.receivedFiles,
   });
 
   async function shareTab(streamId: string): Promise<void> {

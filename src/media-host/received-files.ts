@@ -67,3 +67,31 @@ export function receivedFilesOnDisk(save: (file: { id: string; url: string; name
     },
   };
 }
+
+/**
+ * A web page's way to keep received files (the guest page): a page cannot
+ * write to Downloads, so a verified file stays in the private file system
+ * for as long as the page is open, and `keep` offers it as a link. Once
+ * finished it is never discarded: the person may save it after the call.
+ */
+export function receivedFilesKept(keep: (file: { id: string; url: string; name: string }) => void): ReceivedFiles {
+  return {
+    async create(id) {
+      const file = await createReceivedFile(id);
+      let finished = false;
+      return {
+        write: file.write,
+        finish() {
+          finished = true;
+          return file.finish();
+        },
+        discard: () => (finished ? Promise.resolve() : file.discard()),
+      };
+    },
+    save(id, file, name) {
+      keep({ id, url: URL.createObjectURL(file), name });
+      // The link lives as long as the page.
+      return () => {};
+    },
+  };
+}

@@ -8,7 +8,7 @@ import { type CallStreams, QUALITY_SAMPLED, STREAMS_CHANNEL } from '../shared/ca
 import type { Quality } from '../shared/call-quality';
 import { captureFailure, captureShare } from '../chrome/share-capture';
 import { createMediaHost } from '../media-host/media-host';
-import { clearReceivedFiles } from '../media-host/received-files';
+import { clearReceivedFiles, receivedFilesOnDisk } from '../media-host/received-files';
 import { holdWorkerPort } from './worker-port';
 
 const streams: CallStreams = {
@@ -26,6 +26,8 @@ streamsChannel.postMessage('loaded');
 const worker = holdWorkerPort((message) => host.handle(message));
 const host = createMediaHost(streams, {
   notify: worker.notify,
+  // Verified files are saved to Downloads by the worker, from an object URL of their copy here.
+  receivedFiles: receivedFilesOnDisk((file) => worker.notify({ target: 'background', type: 'save-file', ...file })),
   changed: () => streamsChannel.postMessage('changed'),
   // The latest reading stays on this window for the side panel to borrow, as it borrows the streams.
   showQuality(quality: Quality | null) {
