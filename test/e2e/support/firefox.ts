@@ -1,0 +1,134 @@
+/**
+ * A real Firefox as a guest: Debian's firefox-esr driven by puppeteer-core
+ * over WebDriver BiDi (Playwright's Firefox needs its own patched build).
+ * Flags and limits per PLATFORM-NOTES.md: a fake camera and microphone with
+ * no prompt, and elements found by role and accessible name.
+ */
+import puppeteer, { type Browser, type Locator, type Page } from 'puppeteer-core';
+import type { GuestPage } from './guest-page';
+
+export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+/**
+ * On top of the prefs puppeteer always writes (no app or add-on updates, no
+ * Shield, no safe browsing lists, remote settings pointed at a data: URL):
+ * everything else Firefox reaches out for on its own. The machines that run
+ * the tests may have no route out, and a lookup that hangs there slows a test
+ * or skews what it times.
+ */
+const QUIET_OFFLINE_PREFS = {
+  'app.update.auto': false,
+  'browser.aboutwelcome.enabled': false,
+  'browser.discovery.enabled': false,
+  'browser.newtabpage.activity-stream.feeds.telemetry': false,
+  'browser.newtabpage.activity-stream.telemetry': false,
+  'browser.ping-centre.telemetry': false,
+  'browser.safebrowsing.provider.google4.updateURL': '',
+  'browser.safebrowsing.provider.mozilla.updateURL': '',
+  'browser.topsites.contile.enabled': false,
+  'datareporting.usage.uploadEnabled': false,
+  'extensions.blocklist.enabled': false,
+  'extensions.getAddons.showPane': false,
+  // OpenH264 is a download; without it Firefox offers VP8, which the extension's Chromium speaks too.
+  'media.gmp-gmpopenh264.autoupdate': false,
+  'media.gmp-gmpopenh264.enabled': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'network.dns.disablePrefetch': true,
+  'network.predictor.enabled': false,
+  'network.prefetch-next': false,
+  // Straight to the test server, whatever proxy the machine's environment names.
+  'network.proxy.type': 0,
+  'toolkit.telemetry.archive.enabled': false,
+  'toolkit.telemetry.enabled': false,
+  'toolkit.telemetry.server': '',
+  'toolkit.telemetry.unified': false,
+};
+
+/** A camera and a microphone for getUserMedia with no device and no prompt: Firefox's own drifting-colour picture and tone. */
+const FAKE_MEDIA_PREFS = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  // The other side's picture and sound must play without a click, as Chromium's tests get with --autoplay-policy.
+  'media.autoplay.default': 0,
+  'media.autoplay.blocking_policy': 0,
+};
+
+export interface FirefoxBrowser {
+  browser: Browser;
+  /** A fresh tab, driven as a guest page. */
+  newPage: () => Promise<GuestPage>;
+  close: () => Promise<void>;
+}
+
+/**
+ * Launches firefox-esr headless with a fresh profile (puppeteer makes one in
+ * the temp directory and removes it on close). Close it in an afterAll or a
+ * finally, so it goes even when a test fails.
+ */
+export async function launchFirefox(): Promise<FirefoxBrowser> {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    extraPrefsFirefox: { ...QUIET_OFFLINE_PREFS, ...FAKE_MEDIA_PREFS },
+  });
+  return {
+    browser,
+    async newPage() {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 800, height: 900 });
+      return firefoxGuestPage(page);
+    },
+    async close() {
+      // A browser that no longer answers still has a process to end.
+      await browser.close().catch(() => browser.process()?.kill('SIGKILL'));
+    },
+  };
+}
+
+/**
+ * An element by role and accessible name. Over BiDi the ARIA query needs the
+ * role beside the name (the name alone finds nothing), both as attributes.
+ */
+export function byRole(page: Page, role: string, name?: string): Locator<Element> {
+  const nameFilter = name === undefined ? '' : `[name=${JSON.stringify(name)}]`;
+  return page.locator(`::-p-aria(${nameFilter}[role=${JSON.stringify(role)}])`);
+}
+
+export function firefoxGuestPage(page: Page): GuestPage {
+  return {
+    engine: 'firefox',
+    async goto(url) {
+      await page.goto(url);
+    },
+    async click(role, name) {
+      await byRole(page, role, name).click();
+    },
+    async fill(role, name, text) {
+      await byRole(page, role, name).fill(text);
+    },
+    async has(role, name) {
+      return (await page.$(`::-p-aria([name=${JSON.stringify(name)}][role=${JSON.stringify(role)}])`)) !== null;
+    },
+    async texts(role) {
+      const elements = await page.$$(`::-p-aria([role=${JSON.stringify(role)}])`);
+      return Promise.all(elements.map((element) => element.evaluate((found) => (found as HTMLElement).innerText.trim())));
+    },
+    async chooseFiles(name, paths) {
+      // Firefox's accessibility tree gives a file input no role an ARIA query can name: find it by what its label says.
+      for (const input of await page.$$('input[type="file"]')) {
+        const label = await input.evaluate((element) => element.getAttribute('aria-label') ?? [...(element.labels ?? [])].map((l) => l.innerText.trim()).join(' '));
+        if (label !== name) continue;
+        await input.uploadFile(...paths);
+        return;
+      }
+      throw new Error(`firefox: no file input labelled "${name}"`);
+    },
+    // The argument goes over as JSON, so the generic parameter says nothing puppeteer's handle types need.
+    evaluate: async <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => (await page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg)) as R,
+    async close() {
+      await page.close().catch(() => undefined);
+    },
+  };
+}

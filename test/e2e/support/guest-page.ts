@@ -1,0 +1,41 @@
+/**
+ * A page in a guest's browser, driven the same way whichever engine runs it:
+ * Firefox through puppeteer-core (firefox.ts) or a plain Chromium through
+ * Playwright (chromium-guest.ts). Elements are found by role and accessible
+ * name, as a person finds them, so one guest call test serves both engines.
+ */
+import { eventually } from './probes';
+import { FRAME_GRID, readVideoFrame, type VideoFrame } from './video-colour';
+
+export interface GuestPage {
+  readonly engine: 'firefox' | 'chromium';
+  goto: (url: string) => Promise<void>;
+  click: (role: string, name: string) => Promise<void>;
+  fill: (role: string, name: string, text: string) => Promise<void>;
+  /** Whether an element with this role and accessible name is on the page now. */
+  has: (role: string, name: string) => Promise<boolean>;
+  /** The text of every element with this role (such as "status" or "alert"), in page order. */
+  texts: (role: string) => Promise<string[]>;
+  /** Picks files in the file input with this accessible name, as the file chooser would. */
+  chooseFiles: (name: string, paths: string[]) => Promise<void>;
+  /** Runs a self-contained function in the page and returns its JSON value. */
+  evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => Promise<R>;
+  close: () => Promise<void>;
+}
+
+/** Waits until an element with this role says something matching the pattern, and returns what it said. */
+export async function waitForText(page: GuestPage, role: string, pattern: RegExp, timeoutMs?: number): Promise<string> {
+  const texts = await eventually(() => page.texts(role), (seen) => seen.some((text) => pattern.test(text)), `${page.engine}: a ${role} saying ${pattern}`, timeoutMs);
+  return texts.find((text) => pattern.test(text))!;
+}
+
+/** The frame the video with this label shows now, sampled on FRAME_GRID; null before the first frame. */
+export function videoFrame(page: GuestPage, label: string): Promise<VideoFrame | null> {
+  return page.evaluate(readVideoFrame, { label, points: FRAME_GRID });
+}
+
+/** Waits for a frame of this video that passes `accept`. */
+export async function waitForFrame(page: GuestPage, label: string, accept: (frame: VideoFrame) => boolean, what: string, timeoutMs?: number): Promise<VideoFrame> {
+  const frame = await eventually(() => videoFrame(page, label), (seen) => seen !== null && accept(seen), `${page.engine}: ${what}`, timeoutMs);
+  return frame!;
+}
