@@ -9,6 +9,7 @@ import { BackgroundMessage, type OffscreenMessage, type Reply, type UserCommand 
 import { describeCaptureError } from '../shared/share-state';
 import { say, t } from '../shared/wording';
 import type { CallController } from '../call-control/call-controller';
+import { applyMediaReport } from '../call-control/media-reports';
 import type { ChatAndFilesStore } from './chat-and-files';
 import type { DeviceStore } from './device-store';
 import { openPermissionPage } from './permission-page';
@@ -46,19 +47,11 @@ export function createMessageRouter(deps: MessageRouterDeps): Route {
   const inCall = () => calls.record().call.phase !== 'idle';
 
   return async (message) => {
+    if (await applyMediaReport(message, calls, deps.relay)) return;
     const now = Date.now();
     switch (message.type) {
       case 'user':
         return deps.command(message.command);
-      case 'signal-out':
-        deps.relay.send(message.data);
-        return;
-      case 'media-connection':
-        await calls.dispatch({ type: message.state === 'connected' ? 'media-connected' : 'media-lost', now });
-        return;
-      case 'remote-media':
-        await calls.dispatch({ type: 'remote-media', media: message.media });
-        return;
       case 'media-shortfall':
         await calls.setMediaNotice(describeShortfall(message.reason, message.got));
         if (message.reason === 'permission') await openPermissionPage();
@@ -81,9 +74,6 @@ export function createMessageRouter(deps: MessageRouterDeps): Route {
           return deps.notifyOffscreen({ target: 'offscreen', type: 'file-saved', id: message.id, error });
         });
         return;
-      case 'share-started':
-        await calls.dispatchShare({ type: 'started' });
-        return;
       case 'share-failed':
         await calls.dispatchShare({ type: 'failed', message: describeCaptureError(message.message) });
         return;
@@ -98,9 +88,6 @@ export function createMessageRouter(deps: MessageRouterDeps): Route {
         return;
       case 'screen-closed':
         await calls.dispatchShare({ type: 'ended', reason: 'window-closed' });
-        return;
-      case 'quality':
-        await calls.setQuality(message.level);
         return;
       case 'devices':
         // A report still on its way when the call ended would show a finished call's devices.

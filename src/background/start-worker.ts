@@ -17,7 +17,7 @@ import { createMessageRouter, parseBackgroundMessage, type Route } from './messa
 import { closeOffscreenDocument, notifyOffscreen, offscreenExists, sendToOffscreen } from './offscreen-document';
 import { buildView, createPopupViews, type PopupViews } from './popup-views';
 import { createRingPreview, type RingPreview } from './ring-preview';
-import { createServerConnection } from './server-connection';
+import { createServerConnection } from '../call-control/server-connection';
 import { createSettingsStore, type SettingsStore } from './settings-store';
 import { createShareRunner } from './share-commands';
 import { createSignalRelay } from '../call-control/signal-relay';
@@ -94,7 +94,7 @@ export function startWorker(): Worker {
       log,
       onChange: reactions.changed,
     });
-    const server = createServerConnection({ settings, calls, relay: () => relay, notifyOffscreen, statusChanged: () => popups.publish() });
+    const server = createServerConnection({ target: settings.current, calls, relay: () => relay, tellMedia: notifyOffscreen, statusChanged: () => popups.publish() });
     const relay = await createSignalRelay({ link: server.link, call: () => calls.record().call, dispatch: calls.dispatch, log, storage: browser.storage.session });
 
     const command = (userCommand: UserCommand) =>

@@ -5,6 +5,7 @@ import type { CallHistoryStore } from './call-history-store';
 import type { DeviceStore } from './device-store';
 import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/runtime-messages';
 import { t } from '../shared/wording';
+import { dial, isCommonCommand, runCommonCommand } from '../call-control/call-commands';
 import { callStage, type ShareSource } from '../shared/share-state';
 import { parseServerUrl } from './settings';
 
@@ -26,36 +27,16 @@ export interface UserCommandDeps {
 const NO_MEDIA = { mic: false, camera: false };
 
 export async function handleUserCommand(command: UserCommand, deps: UserCommandDeps): Promise<Reply> {
-  const now = Date.now();
   const { calls } = deps;
+  if (isCommonCommand(command)) return runCommonCommand(command, calls, deps.notifyOffscreen);
   switch (command.type) {
     case 'dial': {
       const peer = parseCallCode(command.code);
       if (!peer) return { ok: false, message: t('dialBadCode') };
-      if (peer === deps.myCode()) return { ok: false, message: t('callRefusedOwnCode') };
-      if (calls.record().call.phase !== 'idle') return { ok: false, message: t('dialInCall') };
-      await calls.dispatch({ type: 'dial', peer, now, local: command.dataOnly ? NO_MEDIA : undefined });
-      if (command.shareTab) return share(calls, tabSource(command.shareTab));
-      return { ok: true };
+      const dialled = await dial(calls, peer, deps.myCode(), { local: command.dataOnly ? NO_MEDIA : undefined });
+      if (dialled.ok && command.shareTab) return share(calls, tabSource(command.shareTab));
+      return dialled;
     }
-    case 'accept':
-      await calls.dispatch({ type: 'accept', now });
-      return { ok: true };
-    case 'decline':
-      await calls.dispatch({ type: 'decline' });
-      return { ok: true };
-    case 'hangup':
-      await calls.dispatch({ type: 'hangup', now });
-      return { ok: true };
-    case 'set-mic':
-      await calls.dispatch({ type: 'set-mic', on: command.on });
-      return { ok: true };
-    case 'set-camera':
-      await calls.dispatch({ type: 'set-camera', on: command.on });
-      return { ok: true };
-    case 'dismiss':
-      await calls.dispatch({ type: 'dismiss' });
-      return { ok: true };
     case 'new-code':
       if (calls.record().call.phase !== 'idle') return { ok: false, message: t('newCodeInCall') };
       await deps.newCode();
@@ -102,27 +83,6 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       }
       return chosen;
     }
-    case 'chat':
-    case 'accept-file':
-    case 'decline-file':
-    case 'cancel-file': {
-      if (calls.record().call.phase !== 'active') return { ok: false, message: t('chatNotConnected') };
-      if (command.type === 'chat' && command.text.trim() === '') return { ok: false, message: t('chatEmpty') };
-      await deps.notifyOffscreen(toOffscreen(command));
-      return { ok: true };
-    }
-  }
-}
-
-function toOffscreen(command: Extract<UserCommand, { type: 'chat' | 'accept-file' | 'decline-file' | 'cancel-file' }>): OffscreenMessage {
-  switch (command.type) {
-    case 'chat':
-      return { target: 'offscreen', type: 'chat', text: command.text };
-    case 'accept-file':
-    case 'decline-file':
-      return { target: 'offscreen', type: 'answer-file', id: command.id, accept: command.type === 'accept-file' };
-    case 'cancel-file':
-      return { target: 'offscreen', type: 'cancel-file', id: command.id };
   }
 }
 

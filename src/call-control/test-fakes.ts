@@ -5,7 +5,7 @@
  */
 import { type Failure, ErrorCode, type SignalData } from '../shared/protocol';
 import type { RequestEvent, RequestPayload, ReplyTo, SignalingLink } from './signaling-link';
-import type { StorageArea } from './storage-area';
+import { memoryStorageArea, type StorageArea } from './storage-area';
 
 export interface MemoryStorage extends StorageArea {
   items: Map<string, unknown>;
@@ -14,13 +14,15 @@ export interface MemoryStorage extends StorageArea {
 }
 
 export function memoryStorage(): MemoryStorage {
+  const items = new Map<string, unknown>();
+  const area = memoryStorageArea(items);
   const storage: MemoryStorage = {
-    items: new Map(),
+    items,
     failWrites: false,
-    get: (key) => Promise.resolve(storage.items.has(key) ? { [key]: structuredClone(storage.items.get(key)) } : {}),
-    async set(items) {
+    get: area.get,
+    async set(entries) {
       if (storage.failWrites) throw new Error('Resource::kQuotaBytes quota exceeded');
-      for (const [key, value] of Object.entries(items)) storage.items.set(key, structuredClone(value));
+      await area.set(entries);
     },
   };
   return storage;

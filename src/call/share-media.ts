@@ -12,6 +12,8 @@ const SHARE_BITS_PER_PIXEL_SECOND = 1.5;
 const MIN_SHARE_BITRATE = 1_000_000;
 /** A 4K screen still fits a typical home uplink next to the camera. */
 const MAX_SHARE_BITRATE = 8_000_000;
+/** Frames per second a share is captured at, at most: text needs sharp frames more than many; 30 keeps a scrolled page or a video smooth. */
+export const SHARE_MAX_FRAME_RATE = 30;
 /** What a tab or screen capture is assumed to be before its first frame says otherwise. */
 export const DEFAULT_SHARE_SIZE = { width: 1920, height: 1080 } as const;
 

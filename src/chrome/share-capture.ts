@@ -5,12 +5,9 @@
  * through Chrome's own constraints: the offscreen document for a tab, the
  * screen picker's page for a screen.
  */
-import { DEFAULT_SHARE_SIZE } from '../call/share-media';
+import { DEFAULT_SHARE_SIZE, SHARE_MAX_FRAME_RATE } from '../call/share-media';
 
 export type ShareCaptureKind = 'tab' | 'desktop';
-
-/** Frames per second at most: text needs sharp frames more than many; 30 keeps a scrolled page or a video smooth. */
-const SHARE_MAX_FRAME_RATE = 30;
 
 /** Chrome's legacy constraints are the only way to name a capture id; the typings do not know them. */
 function sourceConstraints(kind: ShareCaptureKind, streamId: string, extra: Record<string, number> = {}): MediaTrackConstraints {

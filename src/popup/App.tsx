@@ -4,10 +4,11 @@ import { describeCall, displayCode } from '../shared/describe-call';
 import type { Reply, ServerLink } from '../shared/runtime-messages';
 import { cachedOwnCode, rememberOwnCode } from './cached-code';
 import { CallScreen } from './CallScreen';
-import { Chat } from './Chat';
+import { Chat } from '../call-ui/Chat';
+import { CallCommandsContext } from '../call-ui/commands';
 import { DevicePicker } from './DevicePicker';
 import { DialForm } from './DialForm';
-import { Files } from './Files';
+import { Files } from '../call-ui/Files';
 import { IncomingCall } from './IncomingCall';
 import { OpenCallView } from './OpenCallView';
 import { OwnCode } from './OwnCode';
@@ -15,6 +16,7 @@ import { RecentCalls } from './RecentCalls';
 import { ServerStatus } from './ServerStatus';
 import { Settings } from './Settings';
 import { Starting } from './Starting';
+import { EXTENSION_COMMANDS } from './extension-commands';
 import { useView } from './use-background';
 import { t } from '../shared/wording';
 
@@ -38,6 +40,7 @@ export function App() {
   const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
 
   return (
+    <CallCommandsContext.Provider value={EXTENSION_COMMANDS}>
     <main>
       <header>
         <img src="/icons/icon-32.png" alt="" width={20} height={20} />
@@ -90,5 +93,6 @@ export function App() {
         </>
       )}
     </main>
+    </CallCommandsContext.Provider>
   );
 }

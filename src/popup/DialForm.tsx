@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Reply } from '../shared/runtime-messages';
+import { CodeInput } from '../call-ui/CodeInput';
 import { currentTab } from './current-tab';
 import { sendCommand } from './use-background';
 import { t } from '../shared/wording';
@@ -29,15 +30,7 @@ export function DialForm({ disabled, onReply }: { disabled: boolean; onReply: (r
     <form class="dial" onSubmit={(event) => void call(event)}>
       <label for="call-code">{t('callCode')}</label>
       <div class="row">
-        <input
-          id="call-code"
-          value={code}
-          onInput={(event) => setCode(event.currentTarget.value)}
-          placeholder="XXXX-XXXX-XXXX"
-          autocomplete="off"
-          spellcheck={false}
-          autoFocus
-        />
+        <CodeInput id="call-code" value={code} onInput={setCode} />
         <button type="submit" class="primary" disabled={cannotDial}>
           {t('call')}
         </button>

@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { type Reply, RING_PREVIEW_PORT } from '../shared/runtime-messages';
 import { openCallView, useWindowId } from './call-view-panel';
-import { StreamVideo } from './StreamVideo';
+import { StreamVideo } from '../call-ui/StreamVideo';
 import { holdPort, sendCommand } from './use-background';
 import { useCallStreams } from './use-call-streams';
 import { t } from '../shared/wording';

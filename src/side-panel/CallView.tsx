@@ -8,12 +8,14 @@ import { describeCall, displayCode } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
 import { CallScreen } from '../popup/CallScreen';
 import { DevicePicker } from '../popup/DevicePicker';
+import { EXTENSION_COMMANDS } from '../popup/extension-commands';
+import { CallCommandsContext } from '../call-ui/commands';
 import { useView } from '../popup/use-background';
 import { useCallStreams } from '../popup/use-call-streams';
 import { BigPicture } from './BigPicture';
-import { QualityReading } from './QualityReading';
-import { SafetyCode } from './SafetyCode';
-import { useCallReadings } from './use-call-readings';
+import { QualityReading } from '../call-ui/QualityReading';
+import { SafetyCode } from '../call-ui/SafetyCode';
+import { useCallReadings } from '../call-ui/use-call-readings';
 import { t } from '../shared/wording';
 
 export function CallView() {
@@ -29,6 +31,7 @@ export function CallView() {
   const inCall = call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active';
 
   return (
+    <CallCommandsContext.Provider value={EXTENSION_COMMANDS}>
     <main>
       <header>
         <img src="/icons/icon-32.png" alt="" width={20} height={20} />
@@ -50,5 +53,6 @@ export function CallView() {
       {inCall && <DevicePicker devices={view.devices} onReply={report} />}
       {call.phase === 'idle' && <p class="hint">{t('callViewIdle')}</p>}
     </main>
+    </CallCommandsContext.Provider>
   );
 }

@@ -11,7 +11,7 @@ import { startCoturn } from './support/coturn';
 import { eventually, waitForStatus } from './support/probes';
 import { startServer } from './support/server';
 import { twoParties } from './support/two-parties';
-import { FORCE_RELAY_KEY } from '../../src/offscreen/transport-policy';
+import { FORCE_RELAY_KEY } from '../../src/media-host/transport-policy';
 
 const TURN_SECRET = 'e2e-call-view-secret';
 

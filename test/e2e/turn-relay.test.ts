@@ -14,7 +14,7 @@ import { connectCall, expectVideoFlowing } from './support/calls';
 import { type RunningTurn, startCoturn } from './support/coturn';
 import { eventually, inboundBytes, myCode, waitForStatus } from './support/probes';
 import { type RunningServer, startServer } from './support/server';
-import { FORCE_RELAY_KEY } from '../../src/offscreen/transport-policy';
+import { FORCE_RELAY_KEY } from '../../src/media-host/transport-policy';
 
 const SECRET = 'e2e-secret-shared-with-coturn';
 

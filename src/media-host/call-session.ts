@@ -1,12 +1,12 @@
 /**
- * One call in the offscreen document: the call engine (src/call/) with what
- * only the extension has around it. Here the camera and microphone are
+ * One call in the media host (the offscreen document, or the guest page): the
+ * call engine (src/call/) with capture around it. Here the camera and microphone are
  * captured, from the devices the worker remembers; a callee's camera runs
  * while a page shows the incoming call (ring-preview.ts) and joins the
  * answered transceivers at once, so the encoder is ready before the
  * transport is; a camera sent while it rings travels behind a stand-in
- * (camera-hand-over.ts); a tab is captured from the id the worker got; and
- * the engine's events become the worker's runtime messages.
+ * (camera-hand-over.ts); and the engine's events become the call
+ * controller's messages.
  */
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
@@ -21,7 +21,6 @@ import { handOverCamera } from './camera-hand-over';
 import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
 import { receivedFilesOnDisk } from './received-files';
 import { ringPreview } from './ring-preview';
-import { captureFailure, captureShare } from '../chrome/share-capture';
 import type { Speaker } from './speaker';
 import { iceTransportPolicy } from './transport-policy';
 
@@ -45,9 +44,7 @@ export interface CallSession {
   retryMedia: () => Promise<void>;
   /** Chat and files, once the control channel exists. */
   chatAndFiles: () => ChatAndFilesSession | null;
-  /** Shares the tab behind this capture id, replacing whatever was shared; says how it went by `notify`. */
-  shareTab: (streamId: string) => Promise<void>;
-  /** Shares a capture made elsewhere (the screen picker page, which must stay open while it lasts); true once it is sent. */
+  /** Shares a capture, replacing whatever was shared; true once it is sent. */
   shareStream: (stream: MediaStream) => Promise<boolean>;
   stopShare: () => Promise<void>;
   /** The user chose another microphone, camera or speaker: switch now, mute and share untouched. */
@@ -237,17 +234,6 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     },
 
     chatAndFiles: () => engine.chatAndFiles(),
-
-    async shareTab(streamId) {
-      let stream: MediaStream;
-      try {
-        stream = await captureShare('tab', streamId, true);
-      } catch (error) {
-        notify({ target: 'background', type: 'share-failed', message: captureFailure(error) });
-        return;
-      }
-      if (await this.shareStream(stream)) hearSharedTab(new MediaStream(stream.getAudioTracks()));
-    },
 
     shareStream(stream) {
       // The sound of a tab shared before stops with it; a new tab's starts once it is sent.

@@ -4,11 +4,10 @@ import { isFinal, type Transfer } from '../shared/chat-and-files';
 import { describeTransfer } from './describe-transfer';
 import { t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
-import { offerFiles } from './offer-files';
-import { commandSender } from './use-background';
+import { useCallCommands, useCommandSender } from './commands';
 
 function TransferRow({ transfer, onReply }: { transfer: Transfer; onReply: (reply: Reply) => void }) {
-  const send = commandSender(onReply);
+  const send = useCommandSender(onReply);
   const deciding = transfer.direction === 'receive' && transfer.status === 'offered';
   const moving = transfer.status === 'transferring' || transfer.status === 'verifying';
   const cancellable = !isFinal(transfer) && !deciding && transfer.status !== 'saving';
@@ -48,6 +47,7 @@ function TransferRow({ transfer, onReply }: { transfer: Transfer; onReply: (repl
 
 export function Files({ transfers, onReply }: { transfers: Transfer[]; onReply: (reply: Reply) => void }) {
   const [dragging, setDragging] = useState(false);
+  const { offerFiles } = useCallCommands();
 
   function offer(files: FileList | null | undefined) {
     if (files && files.length > 0) onReply(offerFiles([...files]));

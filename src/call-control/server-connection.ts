@@ -1,20 +1,23 @@
 /**
- * The worker's one link to the signaling server, opened again whenever the
- * code or the server address changes, and what each server event does.
+ * A client's one link to the signaling server (the worker's, the guest
+ * page's), opened again whenever the code or the server address changes, and
+ * what each server event does.
  */
 import type { SignalData } from '../shared/protocol';
 import type { OffscreenMessage, ServerLink } from '../shared/runtime-messages';
 import { markSetupStep } from '../shared/setup-marks';
-import type { CallController } from '../call-control/call-controller';
-import type { SettingsStore } from './settings-store';
-import type { SignalRelay } from '../call-control/signal-relay';
-import { connectSignaling, type SignalingHandlers, type SignalingLink } from '../call-control/signaling-link';
+import type { CallController } from './call-controller';
+import type { Identity } from '../shared/call-code';
+import type { SignalRelay } from './signal-relay';
+import { connectSignaling, type SignalingHandlers, type SignalingLink } from './signaling-link';
 
 export interface ServerConnectionDeps {
-  settings: SettingsStore;
+  /** Where to connect and as whom, now. */
+  target: () => { serverUrl: string; identity: Identity | null };
   calls: CallController;
   relay: () => SignalRelay;
-  notifyOffscreen: (message: OffscreenMessage) => Promise<void>;
+  /** The media host (see CallControllerDeps.tellMedia). */
+  tellMedia: (message: OffscreenMessage) => Promise<void>;
   /** The link's status changed: the pages show it. */
   statusChanged: () => void;
 }
@@ -31,20 +34,20 @@ export function createServerConnection(deps: ServerConnectionDeps): ServerConnec
   let link: SignalingLink | null = null;
   let status: ServerLink = { status: 'connecting' };
 
-  /** The other side's signal, for the offscreen document's peer connection if it belongs to this call. */
+  /** The other side's signal, for the media host's peer connection if it belongs to this call. */
   function signalIn(callId: string, data: SignalData): void {
     const { call } = calls.record();
     if (call.phase === 'idle' || call.callId !== callId) return;
     if (data.kind === 'description' && data.description.type === 'answer') markSetupStep('answer-arrived');
-    void deps.notifyOffscreen({ target: 'offscreen', type: 'signal-in', data });
+    void deps.tellMedia({ target: 'offscreen', type: 'signal-in', data });
   }
 
   const onEvent: SignalingHandlers['onEvent'] = {
     incoming: ({ callId, from, iceServers }) => void calls.dispatch({ type: 'incoming', callId, from, iceServers, now: Date.now() }),
     accepted: ({ callId, signals }) => {
       markSetupStep('accepted-arrived');
-      // The answer goes to the offscreen document before the pages hear of the accept: they share one main thread,
-      // and a page redrawing for the new state would hold the answer up.
+      // The answer goes to the media host before the pages hear of the accept: in the extension they share one main
+      // thread, and a page redrawing for the new state would hold the answer up.
       for (const data of signals) signalIn(callId, data);
       void calls.dispatch({ type: 'accepted', callId, now: Date.now() });
     },
@@ -58,7 +61,7 @@ export function createServerConnection(deps: ServerConnectionDeps): ServerConnec
     status: () => status,
     connect() {
       link?.close();
-      const { serverUrl, identity } = deps.settings.current();
+      const { serverUrl, identity } = deps.target();
       if (!identity) throw new Error('The identity is not loaded yet.');
       link = connectSignaling(serverUrl, identity, {
         onStatus(next) {

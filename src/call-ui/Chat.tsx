@@ -4,7 +4,7 @@ import type { ChatMessage } from '../shared/chat-and-files';
 import { splitLinks } from './chat-links';
 import { MAX_CHAT_LENGTH } from '../shared/chat-and-files';
 import type { Reply } from '../shared/runtime-messages';
-import { sendCommand } from './use-background';
+import { useCallCommands } from './commands';
 import { t } from '../shared/wording';
 
 function MessageText({ text }: { text: string }) {
@@ -27,6 +27,7 @@ function MessageText({ text }: { text: string }) {
 export function Chat({ messages, onReply }: { messages: ChatMessage[]; onReply: (reply: Reply) => void }) {
   const [text, setText] = useState('');
   const log = useRef<HTMLDivElement>(null);
+  const { send: sendCommand } = useCallCommands();
 
   useEffect(() => {
     const box = log.current;
