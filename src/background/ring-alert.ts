@@ -22,7 +22,7 @@ export async function showRingAlert(call: CallState, nicknames: Nicknames, ringt
       type: 'basic',
       iconUrl: browser.runtime.getURL('icons/icon-128.png'),
       title: t('ringTitle'),
-      message: t('ringMessage', peerName(call.peer, nicknames)),
+      message: t('ringMessage', peerName(call, nicknames)),
       buttons: [{ title: t('accept') }, { title: t('decline') }],
       requireInteraction: true,
       // The ringtone is ours; a second system sound would clash.

@@ -16,11 +16,11 @@ export function isCommonCommand(command: UserCommand): command is CommonCommand 
   return (COMMON as readonly string[]).includes(command.type);
 }
 
-/** Rings `peer`, unless it is this client's own code or a call is on already. */
-export async function dial(calls: CallController, peer: CallCode, myCode: string | null, options: { local?: MediaFlags } = {}): Promise<Reply> {
+/** Rings `peer`, unless it is this client's own code or a call is on already; `name` is a guest's, for the other side to see. */
+export async function dial(calls: CallController, peer: CallCode, myCode: string | null, options: { local?: MediaFlags; name?: string } = {}): Promise<Reply> {
   if (peer === myCode) return { ok: false, message: t('callRefusedOwnCode') };
   if (calls.record().call.phase !== 'idle') return { ok: false, message: t('dialInCall') };
-  await calls.dispatch({ type: 'dial', peer, now: Date.now(), local: options.local });
+  await calls.dispatch({ type: 'dial', peer, now: Date.now(), local: options.local, name: options.name });
   return { ok: true };
 }
 

@@ -68,6 +68,17 @@ describe('the call controller', () => {
     expect(offscreen).toEqual(['start', 'connect']);
   });
 
+  it("the guest page's dial rings with the name it was given; the extension's, which has none, sends no name field", async () => {
+    const guest = await worker();
+    await guest.calls.dispatch({ type: 'dial', peer: PEER, now: Date.now(), name: 'Ann' });
+    await settle();
+    expect(guest.link.sent).toEqual([{ event: 'ring', payload: { to: PEER, name: 'Ann' } }]);
+    const extension = await worker();
+    await extension.calls.dispatch({ type: 'dial', peer: PEER, now: Date.now() });
+    await settle();
+    expect(extension.link.sent[0]?.payload).not.toHaveProperty('name');
+  });
+
   it('a ring nobody answers ends at its deadline: the server is told and the media stops', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const { calls, link, offscreen } = await worker();

@@ -85,7 +85,7 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
     const link = deps.signaling();
     switch (command.type) {
       case 'send-ring':
-        void request(link, 'ring', { to: command.peer }).then((result) =>
+        void request(link, 'ring', command.name === undefined ? { to: command.peer } : { to: command.peer, name: command.name }).then((result) =>
           controller.dispatch({ type: 'ring-answered', peer: command.peer, result }),
         );
         return;

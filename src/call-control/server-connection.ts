@@ -3,7 +3,8 @@
  * page's), opened again whenever the code or the server address changes, and
  * what each server event does.
  */
-import type { SignalData } from '../shared/protocol';
+import * as v from 'valibot';
+import { GuestName, type SignalData } from '../shared/protocol';
 import type { OffscreenMessage, ServerLink } from '../shared/runtime-messages';
 import { markSetupStep } from '../shared/setup-marks';
 import type { CallController } from './call-controller';
@@ -29,6 +30,16 @@ export interface ServerConnection {
   connect: () => void;
 }
 
+/**
+ * A guest's name as this side will show it, or none. The server checks it before passing it on; it is checked
+ * again here because it is about to be shown to a person, and a server of another version, or not ours, may not
+ * have: a name that fails is left out, and the call rings by its code alone.
+ */
+function shownGuestName(name: unknown): string | undefined {
+  const parsed = v.safeParse(GuestName, name);
+  return parsed.success ? parsed.output : undefined;
+}
+
 export function createServerConnection(deps: ServerConnectionDeps): ServerConnection {
   const { calls } = deps;
   let link: SignalingLink | null = null;
@@ -43,7 +54,8 @@ export function createServerConnection(deps: ServerConnectionDeps): ServerConnec
   }
 
   const onEvent: SignalingHandlers['onEvent'] = {
-    incoming: ({ callId, from, iceServers }) => void calls.dispatch({ type: 'incoming', callId, from, iceServers, now: Date.now() }),
+    incoming: ({ callId, from, iceServers, name }) =>
+      void calls.dispatch({ type: 'incoming', callId, from, iceServers, name: shownGuestName(name), now: Date.now() }),
     accepted: ({ callId, signals }) => {
       markSetupStep('accepted-arrived');
       // The answer goes to the media host before the pages hear of the accept: in the extension they share one main

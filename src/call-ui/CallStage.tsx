@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallState } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
-import { formatDuration } from '../shared/describe-call';
+import { displayCode, formatDuration, type Nicknames, partyLabel, peerName } from '../shared/describe-call';
 import { t } from '../shared/wording';
 import { StreamVideo } from './StreamVideo';
 
@@ -26,8 +26,10 @@ function CallTimer({ since }: { since: number }) {
   );
 }
 
-/** `who` is the other person as this page names them. */
-export function CallStage({ call, streams, who }: { call: InCall; streams: CallStreams | null; who: string }) {
+/** `nicknames`: the names this person gave codes, which win over a guest's own. */
+export function CallStage({ call, streams, nicknames = {} }: { call: InCall; streams: CallStreams | null; nicknames?: Nicknames }) {
+  const who = peerName(call, nicknames);
+  const label = partyLabel(call, nicknames);
   const hasRemoteVideo = (streams?.remote.getVideoTracks().length ?? 0) > 0;
   const theyShare = (streams?.remoteShare.getVideoTracks().length ?? 0) > 0;
   const remote = call.phase === 'active' ? call.remote : null;
@@ -35,7 +37,19 @@ export function CallStage({ call, streams, who }: { call: InCall; streams: CallS
     <div class={theyShare ? 'stage sharing' : 'stage'}>
       {theyShare && <StreamVideo stream={streams!.remoteShare} label={t('videoShared')} className="shared" />}
       {(hasRemoteVideo || !theyShare) && <StreamVideo stream={hasRemoteVideo ? streams!.remote : null} label={t('videoRemote')} className="remote" />}
-      {(call.phase === 'calling' || (!hasRemoteVideo && !theyShare)) && <div class="placeholder">{who}</div>}
+      {(call.phase === 'calling' || (!hasRemoteVideo && !theyShare)) && (
+        <div class="placeholder">
+          {label.kind === 'guest' ? (
+            // The mark on a line of its own: a long name must not push it out of the picture.
+            <span class="guest">
+              {t('guestName', label.name)}
+              <span class="unverified">{t('nameUnverifiedCode', displayCode(call.peer))}</span>
+            </span>
+          ) : (
+            who
+          )}
+        </div>
+      )}
       <StreamVideo stream={streams?.local ?? null} label={t('videoSelf')} className="self" />
       <div class="indicators">
         {call.phase === 'active' && <CallTimer since={call.connectedAt} />}

@@ -3,7 +3,7 @@
  * then the call itself with what the popup has (pictures, mute, camera, hang
  * up, screen share, chat, files, the safety code and the quality reading).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import * as v from 'valibot';
 import { type CallCode, parseCallCode } from '../shared/call-code';
 import { describeCall, displayCode } from '../shared/describe-call';
@@ -37,6 +37,7 @@ export function GuestApp({ phone, view, invited }: { phone: GuestPhone; view: Gu
   const { call, share, mediaNotice } = view.record;
   const online = view.server.status === 'online';
   const inCall = call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active';
+  useLeaveWarning(call.phase !== 'idle');
   const status =
     problem ??
     (call.phase === 'idle' && !call.outcome && !online
@@ -72,6 +73,16 @@ interface BeforeCallProps {
   online: boolean;
   name: [string, (name: string) => void];
   onReply: Report;
+}
+
+/** Closing or reloading the tab ends the call: while one is on, the browser asks first. */
+function useLeaveWarning(inCall: boolean): void {
+  useEffect(() => {
+    if (!inCall) return;
+    const ask = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [inCall]);
 }
 
 function BeforeCall({ phone, invited, online, name: [name, setName], onReply }: BeforeCallProps) {
@@ -157,7 +168,7 @@ function CallScreen({ phone, call, share, chatAndFiles, onReply }: CallScreenPro
 
   return (
     <section class="call">
-      <CallStage call={call} streams={phone.streams} who={displayCode(call.peer)} />
+      <CallStage call={call} streams={phone.streams} />
       <CallControls call={call} onReply={onReply}>
         {active && canShareScreen() && (
           <button type="button" onClick={() => send(sharing ? { type: 'stop-share' } : { type: 'share-screen' })}>

@@ -187,7 +187,7 @@ export async function startGuestPhone(options: GuestPhoneOptions): Promise<Guest
     view: () => view,
     streams,
     commands: { send, offerFiles: (files) => toReply(host.offerFiles(files)) },
-    dial: (code, _name) => dial(calls, code, identity.code),
+    dial: (code, name) => dial(calls, code, identity.code, { name }),
   };
 }
 

@@ -1,6 +1,6 @@
 /** The popup: renders the view the background pushes; every button sends a command back. */
 import { useEffect, useState } from 'preact/hooks';
-import { describeCall, displayCode } from '../shared/describe-call';
+import { describeCall, displayCode, partyLabel } from '../shared/describe-call';
 import type { Reply, ServerLink } from '../shared/runtime-messages';
 import { cachedOwnCode, rememberOwnCode } from './cached-code';
 import { CallScreen } from './CallScreen';
@@ -55,7 +55,7 @@ export function App() {
 
       {call.phase === 'idle' && (
         <>
-          <OwnCode code={view.myCode} onReply={report} />
+          <OwnCode code={view.myCode} serverUrl={view.serverUrl} onReply={report} />
           <DialForm disabled={view.server.status !== 'online'} onReply={report} />
           <RecentCalls calls={view.history.calls} nicknames={nicknames} canCall={view.server.status === 'online'} onReply={report} />
           <Settings
@@ -69,6 +69,7 @@ export function App() {
       {call.phase === 'ringing' && (
         <IncomingCall
           callId={call.callId}
+          guestNamed={partyLabel(call, nicknames).kind === 'guest'}
           openViewOnAccept={view.openCallViewOnAccept}
           preview={view.previewWhileRinging}
           previewing={view.previewing}

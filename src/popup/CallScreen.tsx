@@ -1,5 +1,5 @@
 /** A call in progress in the popup: its pictures and controls, and sharing a tab or the screen. */
-import { peerName, type Nicknames } from '../shared/describe-call';
+import type { Nicknames } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
 import type { ShareState } from '../shared/share-state';
 import { CallControls } from '../call-ui/CallControls';
@@ -18,7 +18,7 @@ export function CallScreen({ call, share, nicknames, onReply }: Props) {
   const { streams, version } = useCallStreams(`${call.phase}/${share.status}`);
   return (
     <section class="call" data-streams={version}>
-      <CallStage call={call} streams={streams} who={peerName(call.peer, nicknames)} />
+      <CallStage call={call} streams={streams} nicknames={nicknames} />
       <CallControls call={call} onReply={onReply} />
       <ShareControls share={share} onReply={onReply} />
     </section>

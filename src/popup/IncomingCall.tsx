@@ -14,6 +14,8 @@ function useRingPreview(on: boolean): void {
 interface Props {
   callId: string;
   openViewOnAccept: boolean;
+  /** The caller is named by the name it gave itself on the guest page, which nothing checks. */
+  guestNamed: boolean;
   /** The setting: show my camera while it rings. */
   preview: boolean;
   /** The offscreen document has been told to: its streams exist, and the camera is coming. */
@@ -21,7 +23,7 @@ interface Props {
   onReply: (reply: Reply) => void;
 }
 
-export function IncomingCall({ callId, openViewOnAccept, preview, previewing, onReply }: Props) {
+export function IncomingCall({ callId, guestNamed, openViewOnAccept, preview, previewing, onReply }: Props) {
   const windowId = useWindowId();
   useRingPreview(preview);
   const { streams } = useCallStreams(`${callId}/${previewing}`);
@@ -33,6 +35,7 @@ export function IncomingCall({ callId, openViewOnAccept, preview, previewing, on
   };
   return (
     <>
+      {guestNamed && <p class="notice">{t('guestNameNotice')}</p>}
       <div class="row incoming">
         <button type="button" class="accept" onClick={() => void accept()}>
           {t('accept')}

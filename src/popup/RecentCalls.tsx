@@ -58,7 +58,7 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
       </div>
       <ul aria-labelledby="recent-calls">
         {calls.map((entry) => {
-          const { name, summary, when } = describeHistoryEntry(entry, nicknames, now);
+          const { name, guest, summary, when } = describeHistoryEntry(entry, nicknames, now);
           const key = entryKey(entry);
           return (
             <li key={key} class={entry.missed ? 'missed' : undefined}>
@@ -67,8 +67,9 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
                   <span aria-hidden="true" class="arrow">
                     {entry.missed ? '✕ ' : entry.direction === 'outgoing' ? '↗ ' : '↙ '}
                   </span>
-                  {name}
+                  {guest ? guest.name : name}
                 </strong>
+                {guest && <span class="unverified">{guest.unverified}</span>}
                 <span class="summary">{summary}</span>
                 <time dateTime={new Date(entry.at).toISOString()}>{when}</time>
               </div>

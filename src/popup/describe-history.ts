@@ -1,11 +1,17 @@
 /** A line of the "Recent calls" list in words: who, which way, how long, and whether it was missed. */
 import type { HistoryEntry } from '../shared/call-history';
-import { formatDuration, type Nicknames, peerName } from '../shared/describe-call';
+import { displayCode, formatDuration, type Nicknames, partyLabel, peerName } from '../shared/describe-call';
 import { t } from '../shared/wording';
 
 export interface DescribedCall {
-  /** Their nickname, or their formatted code. */
+  /** Their nickname, a guest's own name marked unverified with the code, or their formatted code. */
   name: string;
+  /**
+   * A guest named by its own name, in two parts: "Guest: Ann", and that
+   * nobody checked it with the code, shown apart so a long name cannot push
+   * the mark out of sight.
+   */
+  guest: { name: string; unverified: string } | null;
   /** "Missed call", "Outgoing call, 1:02", "Incoming call, not connected". */
   summary: string;
   /** When it began, in the person's own locale: the time today, else the day and time. */
@@ -15,7 +21,9 @@ export interface DescribedCall {
 export function describeHistoryEntry(entry: HistoryEntry, nicknames: Nicknames, now: number, locale?: string): DescribedCall {
   const way = t(entry.direction === 'outgoing' ? 'historyOutgoing' : 'historyIncoming');
   const summary = entry.missed ? t('historyMissed') : entry.duration > 0 ? t('historyDuration', way, formatDuration(entry.duration)) : t('historyNotConnected', way);
-  return { name: peerName(entry.peer, nicknames), summary, when: describeWhen(entry.at, now, locale) };
+  const label = partyLabel(entry, nicknames);
+  const guest = label.kind === 'guest' ? { name: t('guestName', label.name), unverified: t('nameUnverifiedCode', displayCode(entry.peer)) } : null;
+  return { name: peerName(entry, nicknames), guest, summary, when: describeWhen(entry.at, now, locale) };
 }
 
 /** Building a formatter costs far more than using one (toLocaleTimeString builds one per call): one pair per locale, for the whole list. */

@@ -19,6 +19,23 @@ describe('call history', () => {
     expect(finishedCall(ringing, { phase: 'idle' }, 9)?.missed).toBe(false);
   });
 
+  it("keeps a guest's own name with the call, answered or missed, and none for a call without one", () => {
+    const ringing: CallState = { phase: 'ringing', peer: BOB, guestName: 'Ann', callId: 'c', since: 5, iceServers: [] };
+    expect(finishedCall(ringing, { phase: 'idle', outcome: { kind: 'missed', peer: BOB, guestName: 'Ann' } }, 9)).toEqual({
+      peer: BOB,
+      guestName: 'Ann',
+      direction: 'incoming',
+      at: 5,
+      duration: 0,
+      missed: true,
+    });
+    const active: CallState = { phase: 'active', role: 'callee', peer: BOB, guestName: 'Ann', callId: 'c', local, connectedAt: 10_000, remote: local, interruptedAt: null, peerOfflineAt: null };
+    expect(finishedCall(active, idle, 20_000)).toMatchObject({ guestName: 'Ann', direction: 'incoming', duration: 10 });
+    const connecting: CallState = { phase: 'connecting', role: 'callee', peer: BOB, guestName: 'Ann', callId: 'c', local, since: 10_000 };
+    expect(finishedCall(connecting, idle, 20_000)).toMatchObject({ guestName: 'Ann', duration: 0 });
+    expect(finishedCall({ ...connecting, guestName: undefined }, idle, 20_000)).not.toHaveProperty('guestName');
+  });
+
   it('writes down an unanswered outgoing call with no duration', () => {
     const calling: CallState = { phase: 'calling', peer: BOB, callId: null, local, since: 3 };
     expect(finishedCall(calling, { phase: 'idle', outcome: { kind: 'ended', reason: 'no-answer', peer: BOB } }, 40)).toMatchObject({ direction: 'outgoing', duration: 0, missed: false });

@@ -4,7 +4,7 @@
  * stores what it returns; it never touches storage itself.
  */
 import * as v from 'valibot';
-import type { CallState } from './call-state';
+import { type CallState, withGuestName } from './call-state';
 import { t } from './wording';
 
 /** Enough to find "the person from this morning" again; a diary it is not. */
@@ -20,6 +20,8 @@ export const NICKNAME_INPUT_LIMIT = 200;
 
 export const HistoryEntry = v.strictObject({
   peer: v.string(),
+  /** The name a guest caller gave itself, unverified (see call-state.ts). */
+  guestName: v.optional(v.string()),
   direction: v.picklist(['outgoing', 'incoming']),
   /** When the call began: dialled, or started ringing. */
   at: v.number(),
@@ -55,12 +57,27 @@ export function finishedCall(before: CallState, after: CallState, now: number): 
       return { peer: before.peer, direction: 'outgoing', at: before.since, duration: 0, missed: false };
     case 'ringing':
       // The reducer decides what counts as missed (a ring nobody answered), so a ring we declined is not.
-      return { peer: before.peer, direction: 'incoming', at: before.since, duration: 0, missed: after.outcome?.kind === 'missed' };
+      return {
+        peer: before.peer,
+        ...withGuestName(before.guestName),
+        direction: 'incoming',
+        at: before.since,
+        duration: 0,
+        missed: after.outcome?.kind === 'missed',
+      };
     case 'connecting':
-      return { peer: before.peer, direction: before.role === 'caller' ? 'outgoing' : 'incoming', at: before.since, duration: 0, missed: false };
+      return {
+        peer: before.peer,
+        ...withGuestName(before.guestName),
+        direction: before.role === 'caller' ? 'outgoing' : 'incoming',
+        at: before.since,
+        duration: 0,
+        missed: false,
+      };
     case 'active':
       return {
         peer: before.peer,
+        ...withGuestName(before.guestName),
         direction: before.role === 'caller' ? 'outgoing' : 'incoming',
         at: before.connectedAt,
         duration: Math.max(0, Math.round((now - before.connectedAt) / 1000)),

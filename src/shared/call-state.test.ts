@@ -1,5 +1,7 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import {
+  CallState,
   CONNECT_TIMEOUT_MS,
   IDLE,
   MEDIA_RECOVERY_TIMEOUT_MS,
@@ -8,7 +10,6 @@ import {
   transition,
   UNANSWERED_RING_MS,
   type CallEvent,
-  type CallState,
   type Transition,
 } from './call-state';
 import { ErrorCode, EndReason } from './protocol';
@@ -261,6 +262,64 @@ describe('being called', () => {
       state,
       commands: [],
     });
+  });
+});
+
+describe("a guest caller's name", () => {
+  const GUEST = 'Ann from the bakery';
+  const guestRinging = () => play(IDLE, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: RELAYS, name: GUEST }).state;
+  const guestActive = () => play(guestRinging(), { type: 'accept', now: 2_000 }, { type: 'media-connected', now: 10_000 }).state;
+
+  it('the guest page rings with its name; a dial without one (the extension\'s) rings without a name field at all', () => {
+    const named = transition(IDLE, { type: 'dial', peer: BOB, now: 1_000, name: GUEST });
+    expect(named.commands[0]).toEqual({ type: 'send-ring', peer: BOB, name: GUEST });
+    const plain = transition(IDLE, { type: 'dial', peer: BOB, now: 1_000 });
+    expect(plain.commands[0]).not.toHaveProperty('name');
+  });
+
+  it('rings with the name the server passed on, and a ring without one has no guest name', () => {
+    expect(guestRinging()).toEqual({ phase: 'ringing', peer: ALICE, guestName: GUEST, callId: CALL, since: 1_000, iceServers: RELAYS });
+    expect(ringing()).not.toHaveProperty('guestName');
+  });
+
+  it('keeps the name from Accept through connecting into the call, and through what happens in it', () => {
+    const connecting = play(guestRinging(), { type: 'accept', now: 2_000 }).state;
+    expect(connecting).toMatchObject({ phase: 'connecting', peer: ALICE, guestName: GUEST });
+    const inCall = play(guestActive(), { type: 'set-mic', on: false }, { type: 'media-lost', now: 11_000 }, { type: 'peer-status', online: false, now: 11_500 }).state;
+    expect(inCall).toMatchObject({ phase: 'active', peer: ALICE, guestName: GUEST, interruptedAt: 11_000 });
+    expect(connectingAsCallee()).not.toHaveProperty('guestName');
+    expect(active()).not.toHaveProperty('guestName');
+  });
+
+  it('a guest who calls while this side is calling that very code joins with its name', () => {
+    const joined = play(calling(ALICE, OTHER_CALL), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: RELAYS, name: GUEST }).state;
+    expect(joined).toMatchObject({ phase: 'connecting', role: 'callee', guestName: GUEST });
+  });
+
+  it("every way the guest's call ends keeps the name for the sentence that says so", () => {
+    const missed = { kind: 'missed', peer: ALICE, guestName: GUEST };
+    expect(transition(guestRinging(), { type: 'ended', callId: CALL, reason: EndReason.Cancelled, now: 5_000 }).state).toEqual({ phase: 'idle', outcome: missed });
+    expect(transition(guestRinging(), { type: 'deadline', now: 1_000 + UNANSWERED_RING_MS }).state).toEqual({ phase: 'idle', outcome: missed });
+    const refused = { ok: false as const, error: ErrorCode.NoSuchCall, message: 'That call is over.' };
+    expect(play(guestRinging(), { type: 'accept', now: 2_000 }, { type: 'accept-answered', callId: CALL, result: refused }).state).toEqual({ phase: 'idle', outcome: missed });
+
+    const ended = (reason: string, duration?: number) => ({ phase: 'idle', outcome: { kind: 'ended', reason, peer: ALICE, guestName: GUEST, duration } });
+    expect(transition(guestActive(), { type: 'hangup', now: 15_000 }).state).toEqual(ended('hung-up', 5));
+    expect(transition(guestActive(), { type: 'ended', callId: CALL, reason: EndReason.HungUp, now: 16_000 }).state).toEqual(ended('hung-up', 6));
+    expect(play(guestActive(), { type: 'media-lost', now: 11_000 }, { type: 'deadline', now: 11_000 + MEDIA_RECOVERY_TIMEOUT_MS }).state).toEqual(
+      ended('connection-lost', 31),
+    );
+    expect(transition(guestActive(), { type: 'engine-lost', now: 12_000 }).state).toEqual(ended('engine-stopped', 2));
+  });
+
+  it('a declined guest leaves no outcome behind, name or not', () => {
+    expect(transition(guestRinging(), { type: 'decline' }).state).toEqual(IDLE);
+  });
+
+  it('the stored and published state keeps the name through its schema', () => {
+    for (const state of [guestRinging(), guestActive(), transition(guestActive(), { type: 'hangup', now: 15_000 }).state]) {
+      expect(v.parse(CallState, state)).toEqual(state);
+    }
   });
 });
 

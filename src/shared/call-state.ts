@@ -17,20 +17,28 @@ export type MediaFlags = v.InferOutput<typeof MediaFlags>;
 const LocalEndReason = v.picklist(['connection-lost', 'connection-failed', 'engine-stopped']);
 export type LocalEndReason = v.InferOutput<typeof LocalEndReason>;
 
+/**
+ * The name a guest caller gave itself (the guest page asks for one; the server
+ * checks it against GuestName). Nothing proves it: it is shown marked as
+ * unverified, as text only, and a nickname given to the code wins over it.
+ */
+const guestName = v.optional(v.string());
+
 /** Why the last call is over, kept so the popup can say it in words. */
 const Outcome = v.variant('kind', [
   v.strictObject({
     kind: v.literal('ended'),
     reason: v.union([v.picklist(Object.values(EndReason)), LocalEndReason]),
     peer: v.string(),
+    guestName,
     duration: v.optional(v.number()),
   }),
   v.strictObject({ kind: v.literal('refused'), error: v.picklist(Object.values(ErrorCode)), peer: v.string(), message: v.string() }),
-  v.strictObject({ kind: v.literal('missed'), peer: v.string() }),
+  v.strictObject({ kind: v.literal('missed'), peer: v.string(), guestName }),
 ]);
 export type Outcome = v.InferOutput<typeof Outcome>;
 
-const inCallFields = { peer: v.string(), callId: v.string(), local: MediaFlags, role: Role };
+const inCallFields = { peer: v.string(), guestName, callId: v.string(), local: MediaFlags, role: Role };
 
 /** The call as the worker keeps it and the popup renders it. */
 export const CallState = v.variant('phase', [
@@ -38,7 +46,7 @@ export const CallState = v.variant('phase', [
   /** callId is null until the server has acknowledged the ring. */
   v.strictObject({ phase: v.literal('calling'), peer: v.string(), callId: v.nullable(v.string()), local: MediaFlags, since: v.number() }),
   /** `iceServers`: the relays the server named with the ring, for the peer connection the moment we accept. */
-  v.strictObject({ phase: v.literal('ringing'), peer: v.string(), callId: v.string(), since: v.number(), iceServers: v.array(IceServer) }),
+  v.strictObject({ phase: v.literal('ringing'), peer: v.string(), guestName, callId: v.string(), since: v.number(), iceServers: v.array(IceServer) }),
   v.strictObject({ ...inCallFields, phase: v.literal('connecting'), since: v.number() }),
   v.strictObject({
     ...inCallFields,
@@ -69,10 +77,14 @@ export const PEER_GONE_TIMEOUT_MS = 4_000;
 export const UNANSWERED_RING_MS = 35_000;
 
 export type CallEvent =
-  /** `local` for a call without camera or microphone ("Send a file"); both on otherwise. */
-  | { type: 'dial'; peer: string; now: number; local?: MediaFlags }
+  /**
+   * `local` for a call without camera or microphone ("Send a file"); both on otherwise. `name`: the caller's own
+   * name, rung with the call (the guest page gives one; the extension never does).
+   */
+  | { type: 'dial'; peer: string; now: number; local?: MediaFlags; name?: string }
   | { type: 'ring-answered'; peer: string; result: Result<{ callId: string; iceServers: IceServer[] }> }
-  | { type: 'incoming'; callId: string; from: string; now: number; iceServers: IceServer[] }
+  /** `name`: what a guest caller calls itself, unverified. */
+  | { type: 'incoming'; callId: string; from: string; now: number; iceServers: IceServer[]; name?: string }
   | { type: 'accept'; now: number }
   | { type: 'accept-answered'; callId: string; result: Result }
   | { type: 'decline' }
@@ -95,7 +107,7 @@ export type CallEvent =
 
 /** What the background must do so the world matches the new state. */
 export type CallCommand =
-  | { type: 'send-ring'; peer: string }
+  | { type: 'send-ring'; peer: string; name?: string }
   | { type: 'send-accept'; callId: string }
   | { type: 'send-decline'; callId: string }
   | { type: 'send-hangup'; callId: string }
@@ -124,6 +136,16 @@ const BOTH_ON: MediaFlags = { mic: true, camera: true };
 
 const stay = (state: CallState): Transition => ({ state, commands: [] });
 
+/** A guest's name as a field to spread: a call without one has no such key at all, stored or shown. */
+export function withGuestName(name: string | undefined): { guestName?: string } {
+  return name === undefined ? {} : { guestName: name };
+}
+
+/** The other party of a call as an outcome or a history entry names them: the code, and a guest's own name if it gave one. */
+function party(state: Exclude<CallState, { phase: 'idle' }>): { peer: string; guestName?: string } {
+  return { peer: state.peer, ...withGuestName(state.phase === 'calling' ? undefined : state.guestName) };
+}
+
 function endedAt(state: InCall, now: number): number | undefined {
   return state.phase === 'active' ? Math.round((now - state.connectedAt) / 1000) : undefined;
 }
@@ -137,7 +159,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
         state: { phase: 'calling', peer: event.peer, callId: null, local, since: event.now },
         // Media starts while it rings, so the offer and candidates are ready the moment the callee accepts.
         commands: [
-          { type: 'send-ring', peer: event.peer },
+          { type: 'send-ring', peer: event.peer, ...(event.name === undefined ? {} : { name: event.name }) },
           { type: 'start-media', role: 'caller', local },
         ],
       };
@@ -169,7 +191,15 @@ export function transition(state: CallState, event: CallEvent): Transition {
         // Both dialled each other at once: they want the same call, so take theirs.
         const withdraw: CallCommand[] = state.callId ? [{ type: 'send-hangup', callId: state.callId }] : [];
         return {
-          state: { phase: 'connecting', role: 'callee', peer: event.from, callId: event.callId, local: state.local, since: event.now },
+          state: {
+            phase: 'connecting',
+            role: 'callee',
+            peer: event.from,
+            ...withGuestName(event.name),
+            callId: event.callId,
+            local: state.local,
+            since: event.now,
+          },
           commands: [
             ...withdraw,
             { type: 'send-accept', callId: event.callId },
@@ -180,7 +210,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
       }
       if (state.phase !== 'idle') return { state, commands: [{ type: 'send-decline', callId: event.callId }] };
       return {
-        state: { phase: 'ringing', peer: event.from, callId: event.callId, since: event.now, iceServers: event.iceServers },
+        state: { phase: 'ringing', peer: event.from, ...withGuestName(event.name), callId: event.callId, since: event.now, iceServers: event.iceServers },
         commands: [{ type: 'prepare-peer', callId: event.callId, iceServers: event.iceServers }],
       };
     }
@@ -188,7 +218,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
     case 'accept': {
       if (state.phase !== 'ringing') return stay(state);
       return {
-        state: { phase: 'connecting', role: 'callee', peer: state.peer, callId: state.callId, local: BOTH_ON, since: event.now },
+        state: { phase: 'connecting', role: 'callee', ...party(state), callId: state.callId, local: BOTH_ON, since: event.now },
         // The answer prepared while it rang rides in the accept; a connection not prepared is built now, and answers
         // the offer the server hands over with the accept.
         commands: [
@@ -203,7 +233,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
     case 'accept-answered': {
       if (state.phase !== 'connecting' || state.role !== 'callee' || state.callId !== event.callId || event.result.ok) return stay(state);
       // The caller gave up at the moment we answered.
-      return { state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } }, commands: [{ type: 'stop-media' }] };
+      return { state: { phase: 'idle', outcome: { kind: 'missed', ...party(state) } }, commands: [{ type: 'stop-media' }] };
     }
 
     case 'decline': {
@@ -222,14 +252,14 @@ export function transition(state: CallState, event: CallEvent): Transition {
       if (state.phase === 'ringing') {
         const outcome: Outcome =
           event.reason === EndReason.Cancelled || event.reason === EndReason.NoAnswer || event.reason === EndReason.Gone
-            ? { kind: 'missed', peer: state.peer }
-            : { kind: 'ended', reason: event.reason, peer: state.peer };
+            ? { kind: 'missed', ...party(state) }
+            : { kind: 'ended', reason: event.reason, ...party(state) };
         // The connection prepared while it rang goes with the ring.
         return { state: { phase: 'idle', outcome }, commands: [{ type: 'stop-media' }] };
       }
       const duration = state.phase === 'calling' ? undefined : endedAt(state, event.now);
       return {
-        state: { phase: 'idle', outcome: { kind: 'ended', reason: event.reason, peer: state.peer, duration } },
+        state: { phase: 'idle', outcome: { kind: 'ended', reason: event.reason, ...party(state), duration } },
         commands: [{ type: 'stop-media' }],
       };
     }
@@ -241,7 +271,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
       const reason = state.phase === 'calling' ? EndReason.Cancelled : EndReason.HungUp;
       const duration = state.phase === 'calling' ? undefined : endedAt(state, event.now);
       return {
-        state: { phase: 'idle', outcome: { kind: 'ended', reason, peer: state.peer, duration } },
+        state: { phase: 'idle', outcome: { kind: 'ended', reason, ...party(state), duration } },
         commands: [...send, { type: 'stop-media' }],
       };
     }
@@ -249,8 +279,8 @@ export function transition(state: CallState, event: CallEvent): Transition {
     case 'media-connected': {
       if (state.phase === 'active') return stay(state.interruptedAt === null ? state : { ...state, interruptedAt: null });
       if (state.phase !== 'connecting') return stay(state);
-      const { peer, callId, role, local } = state;
-      return stay({ phase: 'active', peer, callId, role, local, connectedAt: event.now, remote: BOTH_ON, interruptedAt: null, peerOfflineAt: null });
+      const { callId, role, local } = state;
+      return stay({ phase: 'active', ...party(state), callId, role, local, connectedAt: event.now, remote: BOTH_ON, interruptedAt: null, peerOfflineAt: null });
     }
 
     case 'media-lost': {
@@ -283,7 +313,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
         }
         case 'ringing':
           return {
-            state: { phase: 'idle', outcome: { kind: 'missed', peer: state.peer } },
+            state: { phase: 'idle', outcome: { kind: 'missed', ...party(state) } },
             commands: [{ type: 'send-decline', callId: state.callId }, { type: 'stop-media' }],
           };
         case 'connecting':
@@ -341,7 +371,7 @@ function endWithoutPeer(
   duration?: number,
 ): Transition {
   return {
-    state: { phase: 'idle', outcome: { kind: 'ended', reason, peer: state.peer, duration } },
+    state: { phase: 'idle', outcome: { kind: 'ended', reason, ...party(state), duration } },
     // The server still holds the call; tell it, so the other side is not left waiting.
     commands: [{ type: 'send-hangup', callId: state.callId }, { type: 'stop-media' }],
   };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CallState } from './call-state';
-import { describeCall, displayCode, formatDuration, peerName } from './describe-call';
+import { describeCall, displayCode, formatDuration, partyLabel, peerName } from './describe-call';
 import { ErrorCode } from './protocol';
+import { t } from './wording';
 
 const BOB = 'K7QM4ZP2XWA9';
 const idleWith = (outcome: NonNullable<Extract<CallState, { phase: 'idle' }>['outcome']>): CallState => ({ phase: 'idle', outcome });
@@ -49,9 +50,53 @@ describe('the call in words', () => {
 
   it('names the other person by the nickname given to their code, wherever the call is described', () => {
     const names = { [BOB]: 'Bob' };
-    expect(peerName(BOB, names)).toBe('Bob');
-    expect(peerName('C3DF4ZP2XWA9', names)).toBe('C3DF-4ZP2-XWA9');
+    expect(peerName({ peer: BOB }, names)).toBe('Bob');
+    expect(peerName({ peer: 'C3DF4ZP2XWA9' }, names)).toBe('C3DF-4ZP2-XWA9');
     expect(describeCall({ phase: 'ringing', peer: BOB, callId: 'c', since: 0, iceServers: [] }, names)).toBe('Incoming call from Bob');
     expect(describeCall(idleWith({ kind: 'missed', peer: BOB }), names)).toBe('Missed call from Bob.');
+  });
+
+  describe('a guest who gave a name', () => {
+    const ANN = { peer: BOB, guestName: 'Ann' };
+    const local = { mic: true, camera: true };
+
+    it('is "Guest: <name>", marked unverified, with the code beside it, wherever the call is described', () => {
+      expect(peerName(ANN)).toBe('Guest: Ann (unverified name, code K7QM-4ZP2-XWA9)');
+      expect(describeCall({ phase: 'ringing', ...ANN, callId: 'c', since: 0, iceServers: [] })).toBe(
+        'Incoming call from Guest: Ann (unverified name, code K7QM-4ZP2-XWA9)',
+      );
+      expect(describeCall({ phase: 'connecting', role: 'callee', ...ANN, callId: 'c', local, since: 0 })).toBe(
+        'Connecting to Guest: Ann (unverified name, code K7QM-4ZP2-XWA9)…',
+      );
+      const active = { phase: 'active', role: 'callee', ...ANN, callId: 'c', local, connectedAt: 0, remote: local, peerOfflineAt: null } as const;
+      expect(describeCall({ ...active, interruptedAt: null })).toBe('In call with Guest: Ann (unverified name, code K7QM-4ZP2-XWA9)');
+      // The ring notification says it the same way.
+      expect(t('ringMessage', peerName(ANN))).toBe('Guest: Ann (unverified name, code K7QM-4ZP2-XWA9) is calling you.');
+    });
+
+    it('is named so in the sentences that end its call', () => {
+      expect(describeCall(idleWith({ kind: 'missed', ...ANN }))).toBe('Missed call from Guest: Ann (unverified name, code K7QM-4ZP2-XWA9).');
+      expect(describeCall(idleWith({ kind: 'ended', reason: 'hung-up', ...ANN, duration: 75 }))).toBe(
+        'Call with Guest: Ann (unverified name, code K7QM-4ZP2-XWA9) ended after 1:15.',
+      );
+    });
+
+    it('gives way to the nickname the person gave that code', () => {
+      const names = { [BOB]: 'Bob' };
+      expect(peerName(ANN, names)).toBe('Bob');
+      expect(partyLabel(ANN, names)).toEqual({ kind: 'nickname', name: 'Bob' });
+      expect(describeCall(idleWith({ kind: 'missed', ...ANN }), names)).toBe('Missed call from Bob.');
+    });
+
+    it('is text as typed: markup and dollar signs are not read as anything', () => {
+      expect(peerName({ peer: BOB, guestName: '<img src=x onerror=alert(1)> $1 $$' })).toBe(
+        'Guest: <img src=x onerror=alert(1)> $1 $$ (unverified name, code K7QM-4ZP2-XWA9)',
+      );
+    });
+
+    it('labels the party for the call view: nickname, guest name, or the bare code', () => {
+      expect(partyLabel(ANN)).toEqual({ kind: 'guest', name: 'Ann' });
+      expect(partyLabel({ peer: BOB })).toEqual({ kind: 'code' });
+    });
   });
 });

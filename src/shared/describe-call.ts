@@ -12,9 +12,39 @@ export function displayCode(code: string): string {
 /** Nicknames the person gave to codes (see call-history.ts). */
 export type Nicknames = Readonly<Record<string, string>>;
 
-/** The other party as the person knows them: their nickname if they gave one, else the formatted code. */
-export function peerName(code: string, nicknames: Nicknames = {}): string {
-  return nicknames[code] ?? displayCode(code);
+/** The other party as a call, its outcome or its history entry knows them: the code, and a guest's own name if it gave one. */
+export interface Party {
+  peer: string;
+  guestName?: string;
+}
+
+/**
+ * What names the other party: the nickname the person gave the code, which
+ * wins; else the name a guest gave itself, which nothing checks; else the code.
+ */
+export type PartyLabel = { kind: 'nickname'; name: string } | { kind: 'guest'; name: string } | { kind: 'code' };
+
+export function partyLabel({ peer, guestName }: Party, nicknames: Nicknames = {}): PartyLabel {
+  const nickname = nicknames[peer];
+  if (nickname !== undefined) return { kind: 'nickname', name: nickname };
+  return guestName === undefined ? { kind: 'code' } : { kind: 'guest', name: guestName };
+}
+
+/**
+ * The other party in words: their nickname; a guest as "Guest: Ann
+ * (unverified name, code K7QM-…)", since anyone can type any name and only the
+ * code is proven; else the formatted code.
+ */
+export function peerName(party: Party, nicknames: Nicknames = {}): string {
+  const label = partyLabel(party, nicknames);
+  switch (label.kind) {
+    case 'nickname':
+      return label.name;
+    case 'guest':
+      return t('guestPeer', label.name, displayCode(party.peer));
+    case 'code':
+      return displayCode(party.peer);
+  }
 }
 
 export function formatDuration(seconds: number): string {
@@ -26,7 +56,7 @@ export function formatDuration(seconds: number): string {
 }
 
 export function describeOutcome(outcome: Outcome, nicknames: Nicknames = {}): string {
-  const who = peerName(outcome.peer, nicknames);
+  const who = peerName(outcome, nicknames);
   switch (outcome.kind) {
     case 'missed':
       return t('callMissed', who);
@@ -67,7 +97,7 @@ export function describeOutcome(outcome: Outcome, nicknames: Nicknames = {}): st
 
 export function describeCall(state: CallState, nicknames: Nicknames = {}): string {
   if (state.phase === 'idle') return state.outcome ? describeOutcome(state.outcome, nicknames) : t('statusReady');
-  const who = peerName(state.peer, nicknames);
+  const who = peerName(state, nicknames);
   switch (state.phase) {
     case 'calling':
       return t('statusCalling', who);

@@ -4,7 +4,7 @@
  * screen as the popup, plus the readings that need room: quality and safety code.
  */
 import { useState } from 'preact/hooks';
-import { describeCall, displayCode } from '../shared/describe-call';
+import { describeCall, displayCode, type PartyLabel, partyLabel } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
 import { CallScreen } from '../popup/CallScreen';
 import { DevicePicker } from '../popup/DevicePicker';
@@ -17,6 +17,17 @@ import { QualityReading } from '../call-ui/QualityReading';
 import { SafetyCode } from '../call-ui/SafetyCode';
 import { useCallReadings } from '../call-ui/use-call-readings';
 import { t } from '../shared/wording';
+
+/** Above the code: the nickname the person gave it, or a guest's own name marked as unverified; nothing for a bare code. */
+function PeerName({ label }: { label: PartyLabel }) {
+  if (label.kind === 'code') return null;
+  if (label.kind === 'nickname') return <p class="peer-name">{label.name}</p>;
+  return (
+    <p class="peer-name">
+      {t('guestName', label.name)} <span class="unverified">{t('nameUnverified')}</span>
+    </p>
+  );
+}
 
 export function CallView() {
   const view = useView();
@@ -37,7 +48,7 @@ export function CallView() {
         <img src="/icons/icon-32.png" alt="" width={20} height={20} />
         <h1>{t('callViewTitle')}</h1>
       </header>
-      {inCall && nicknames[call.peer] && <p class="peer-name">{nicknames[call.peer]}</p>}
+      {inCall && <PeerName label={partyLabel(call, nicknames)} />}
       {inCall && <p class="peer-code" aria-label={t('otherPartyCode')}>{displayCode(call.peer)}</p>}
       <p role="status" class={`status status-${call.phase}`}>{problem ?? describeCall(call, nicknames)}</p>
       {view.mediaNotice && <p class="notice">{view.mediaNotice}</p>}

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dial, expectVideoFlowing } from './support/calls';
-import { eventually, liveLocalTracks, offscreenDocuments, sampleVideo, sentCamera, statusText, waitForStatus } from './support/probes';
+import { eventually, liveLocalTracks, myCode, offscreenDocuments, sampleVideo, sentCamera, statusText, waitForStatus } from './support/probes';
 import { twoParties } from './support/two-parties';
 
 const parties = twoParties();
@@ -95,5 +95,40 @@ describe('a call by code', () => {
     const { alicePopup } = parties;
     await dial(alicePopup, 'K7QM-4ZP2');
     await waitForStatus(alicePopup, /A call code has 12 letters and digits/);
+  });
+
+  it('copies an invite link to the server in use and the code, a new one after New code, and says so in words when the server cannot make one', async () => {
+    const { alice, alicePopup, aliceCode, server } = parties;
+    // A page reads the clipboard only with the permission (granted for every origin: Playwright cannot name an extension's), and writes to it only while it has the focus.
+    await alice.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await alicePopup.bringToFront();
+    const clipboard = () => alicePopup.evaluate(() => navigator.clipboard.readText());
+    const copyLink = alicePopup.getByRole('button', { name: 'Copy invite link' });
+
+    const copied = alicePopup.getByText('Copied', { exact: true });
+    await copyLink.click();
+    await copied.waitFor();
+    expect(await clipboard()).toBe(`${server.url}/call/${aliceCode.replaceAll('-', '')}`);
+    await copied.waitFor({ state: 'detached' });
+
+    // Copy still copies the code as shown, and says so the same way.
+    await alicePopup.getByRole('button', { name: 'Copy', exact: true }).click();
+    await copied.waitFor();
+    expect(await clipboard()).toBe(aliceCode);
+
+    alicePopup.once('dialog', (dialog) => void dialog.accept());
+    await alicePopup.getByRole('button', { name: 'New code' }).click();
+    const newCode = await eventually(() => myCode(alicePopup), (code) => code !== aliceCode, 'the new code');
+    await copyLink.click();
+    await eventually(clipboard, (text) => text === `${server.url}/call/${newCode.replaceAll('-', '')}`, 'the new code’s link on the clipboard');
+
+    // A ws:// address reaches the server, but no browser opens it as a page: no link, and the reason in words.
+    const wsUrl = server.url.replace(/^http:/, 'ws:');
+    await alicePopup.getByLabel('Server URL').fill(wsUrl);
+    await alicePopup.getByRole('button', { name: 'Save', exact: true }).click();
+    // Until the worker's next view reaches the popup, a click still copies the http link: click until the new address answers.
+    const refused = new RegExp(`^No invite link: the server address ${wsUrl} is not a web address\\.`);
+    await eventually(() => copyLink.click().then(() => statusText(alicePopup)), (text) => refused.test(text), 'Copy invite link to refuse the ws:// address');
+    expect(await clipboard()).toBe(`${server.url}/call/${newCode.replaceAll('-', '')}`);
   });
 });
