@@ -4,8 +4,8 @@
  * Flags and limits per PLATFORM-NOTES.md: a fake camera and microphone with
  * no prompt, and elements found by role and accessible name.
  */
-import puppeteer, { type Browser, type Locator, type Page } from 'puppeteer-core';
-import type { GuestPage } from './guest-page';
+import puppeteer, { type Browser, type ElementHandle, type Locator, type Page } from 'puppeteer-core';
+import type { GuestBrowser, GuestPage } from './guest-page';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -54,11 +54,8 @@ const FAKE_MEDIA_PREFS = {
   'media.autoplay.blocking_policy': 0,
 };
 
-export interface FirefoxBrowser {
+export interface FirefoxBrowser extends GuestBrowser {
   browser: Browser;
-  /** A fresh tab, driven as a guest page. */
-  newPage: () => Promise<GuestPage>;
-  close: () => Promise<void>;
 }
 
 /**
@@ -88,15 +85,28 @@ export async function launchFirefox(): Promise<FirefoxBrowser> {
 }
 
 /**
- * An element by role and accessible name. Over BiDi the ARIA query needs the
- * role beside the name (the name alone finds nothing), both as attributes.
+ * An ARIA query for elements by role and accessible name. Over BiDi the query
+ * needs the role beside the name (the name alone finds nothing), both written
+ * as attributes.
  */
+function aria(role: string, name?: string): string {
+  const named = name === undefined ? '' : `[name=${JSON.stringify(name)}]`;
+  return `::-p-aria(${named}[role=${JSON.stringify(role)}])`;
+}
+
 export function byRole(page: Page, role: string, name?: string): Locator<Element> {
-  const nameFilter = name === undefined ? '' : `[name=${JSON.stringify(name)}]`;
-  return page.locator(`::-p-aria(${nameFilter}[role=${JSON.stringify(role)}])`);
+  return page.locator(aria(role, name));
+}
+
+function innerText(element: ElementHandle): Promise<string> {
+  return element.evaluate((found) => (found as HTMLElement).innerText.trim());
 }
 
 export function firefoxGuestPage(page: Page): GuestPage {
+  const textOf = async (selector: string) => {
+    const element = await page.$(selector);
+    return element ? innerText(element) : null;
+  };
   return {
     engine: 'firefox',
     async goto(url) {
@@ -108,13 +118,11 @@ export function firefoxGuestPage(page: Page): GuestPage {
     async fill(role, name, text) {
       await byRole(page, role, name).fill(text);
     },
-    async has(role, name) {
-      return (await page.$(`::-p-aria([name=${JSON.stringify(name)}][role=${JSON.stringify(role)}])`)) !== null;
-    },
-    async texts(role) {
-      const elements = await page.$$(`::-p-aria([role=${JSON.stringify(role)}])`);
-      return Promise.all(elements.map((element) => element.evaluate((found) => (found as HTMLElement).innerText.trim())));
-    },
+    has: async (role, name) => (await page.$(aria(role, name))) !== null,
+    texts: async (role) => Promise.all((await page.$$(aria(role))).map(innerText)),
+    text: (role, name) => textOf(aria(role, name)),
+    // An element's own aria-label is its name; the ARIA query cannot ask for a name without a role.
+    labelled: (label) => textOf(`[aria-label=${JSON.stringify(label)}]`),
     async chooseFiles(name, paths) {
       // Firefox's accessibility tree gives a file input no role an ARIA query can name: find it by what its label says.
       for (const input of await page.$$('input[type="file"]')) {

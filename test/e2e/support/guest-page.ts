@@ -16,10 +16,20 @@ export interface GuestPage {
   has: (role: string, name: string) => Promise<boolean>;
   /** The text of every element with this role (such as "status" or "alert"), in page order. */
   texts: (role: string) => Promise<string[]>;
+  /** The text inside the element with this role and accessible name, or null when there is none. */
+  text: (role: string, name: string) => Promise<string | null>;
+  /** The text inside the element labelled `label`, whatever its role: ARIA gives some roles (strong, for one) no name. */
+  labelled: (label: string) => Promise<string | null>;
   /** Picks files in the file input with this accessible name, as the file chooser would. */
   chooseFiles: (name: string, paths: string[]) => Promise<void>;
   /** Runs a self-contained function in the page and returns its JSON value. */
   evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => Promise<R>;
+  close: () => Promise<void>;
+}
+
+/** A guest's browser, whichever engine: a fresh page per call. */
+export interface GuestBrowser {
+  newPage: () => Promise<GuestPage>;
   close: () => Promise<void>;
 }
 
@@ -29,13 +39,19 @@ export async function waitForText(page: GuestPage, role: string, pattern: RegExp
   return texts.find((text) => pattern.test(text))!;
 }
 
-/** The frame the video with this label shows now, sampled on FRAME_GRID; null before the first frame. */
-export function videoFrame(page: GuestPage, label: string): Promise<VideoFrame | null> {
-  return page.evaluate(readVideoFrame, { label, points: FRAME_GRID });
+/** Waits until the element with this role and name says something matching the pattern, and returns all it says. */
+export async function waitForTextIn(page: GuestPage, role: string, name: string, pattern: RegExp, timeoutMs?: number): Promise<string> {
+  const text = await eventually(() => page.text(role, name), (seen) => seen !== null && pattern.test(seen), `${page.engine}: ${role} "${name}" saying ${pattern}`, timeoutMs);
+  return text!;
+}
+
+/** The frame the video with this label shows now, sampled at `points`; null before the first frame. */
+export function videoFrame(page: GuestPage, label: string, points: [number, number][] = FRAME_GRID): Promise<VideoFrame | null> {
+  return page.evaluate(readVideoFrame, { label, points });
 }
 
 /** Waits for a frame of this video that passes `accept`. */
-export async function waitForFrame(page: GuestPage, label: string, accept: (frame: VideoFrame) => boolean, what: string, timeoutMs?: number): Promise<VideoFrame> {
-  const frame = await eventually(() => videoFrame(page, label), (seen) => seen !== null && accept(seen), `${page.engine}: ${what}`, timeoutMs);
+export async function waitForFrame(page: GuestPage, label: string, accept: (frame: VideoFrame) => boolean, what: string, options: { points?: [number, number][]; timeoutMs?: number } = {}): Promise<VideoFrame> {
+  const frame = await eventually(() => videoFrame(page, label, options.points), (seen) => seen !== null && accept(seen), `${page.engine}: ${what}`, options.timeoutMs);
   return frame!;
 }
