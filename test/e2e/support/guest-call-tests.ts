@@ -45,6 +45,11 @@ async function hashOfLink(name: string): Promise<string> {
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** Everything the page shows in words, as a person reads it top to bottom. */
+function pageText(page: GuestPage): Promise<string> {
+  return page.evaluate(() => `${document.body.innerText}\n`, null);
+}
+
 function hostFrame(popup: Page, label: string): Promise<VideoFrame | null> {
   return popup.evaluate(readVideoFrame, { label, points: FRAME_GRID });
 }
@@ -118,7 +123,7 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
   }
 
   describe(`${engine} as a guest`, () => {
-    it('calls the extension from an invite link: pictures both ways, chat, files both ways verified, a shared tab, the same safety code, and the guest hangs up for both', async () => {
+    it('calls the extension from an invite link: pictures both ways, mute and camera off said in words, chat, files both ways verified, a shared tab, the same safety code, and the guest hangs up for both', async () => {
       await guestDials(`${engine} guest`);
       await hostAccepts();
 
@@ -126,6 +131,21 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
       await waitForFrame(guest, 'Remote video', (frame) => showsFlatColour(frame, HOST_COLOUR), "the host's flat blue camera", { timeoutMs: MEDIA_TIMEOUT_MS });
       const first = await eventually(() => hostFrame(hostPopup, 'Remote video'), (frame) => frame !== null && showsOtherPicture(frame, HOST_COLOUR), "the guest's camera on the host", MEDIA_TIMEOUT_MS);
       await eventually(() => hostFrame(hostPopup, 'Remote video'), (frame) => frame !== null && moved(first!, frame), "the guest's picture to move on the host");
+
+      // The guest's Mute and Camera off reach the host in words, and so does the host's Mute the guest; then all back on.
+      await guest.click('button', 'Mute');
+      await guest.click('button', 'Camera off');
+      await hostPopup.getByText(/ is muted$/).waitFor();
+      await hostPopup.getByText(/ turned their camera off$/).waitFor();
+      await hostPopup.getByRole('button', { name: 'Mute', exact: true }).click();
+      await eventually(() => pageText(guest), (text) => / is muted\n/.test(text), 'the guest page to say the host is muted');
+      await guest.click('button', 'Unmute');
+      await guest.click('button', 'Camera on');
+      await hostPopup.getByRole('button', { name: 'Unmute', exact: true }).click();
+      await hostPopup.getByText(/ (is muted|turned their camera off)$/).first().waitFor({ state: 'detached' });
+      const back = await eventually(() => hostFrame(hostPopup, 'Remote video'), (frame) => frame !== null && showsOtherPicture(frame, HOST_COLOUR), "the guest's camera back on the host");
+      await eventually(() => hostFrame(hostPopup, 'Remote video'), (frame) => frame !== null && moved(back!, frame), "the guest's picture to move again");
+      await eventually(() => pageText(guest), (text) => !/ is muted\n/.test(text), 'the guest page to stop saying the host is muted');
 
       // Chat both ways.
       await guest.fill('textbox', 'Message', `Hello from ${engine}`);
