@@ -1,9 +1,10 @@
 /**
- * The signaling server as a value: an HTTP server with Socket.IO attached,
- * ready to listen. Tests build it on port 0 with real clients; main.ts builds
- * it from the environment.
+ * The signaling server as a value: an HTTP server (HTTPS when given a
+ * certificate) with Socket.IO attached, ready to listen. Tests build it on
+ * port 0 with real clients; main.ts builds it from the environment.
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
 import { MAX_SDP_LENGTH } from '../src/shared/protocol';
 import { createCallRegistry } from './call-registry';
@@ -11,6 +12,7 @@ import type { Config } from './config';
 import { createConnectionGate, plainAddress } from './connection-gate';
 import { type EngineConnection as IdleConnection, releaseUpgradeRequest } from './idle-connection';
 import type { SignalingContext } from './context';
+import { createGuestPage } from './guest-page';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { createPresence } from './presence';
@@ -25,7 +27,7 @@ import type { SignalingServer } from './signaling-server';
 import { createTimers } from './timers';
 
 export interface App {
-  http: HttpServer;
+  http: HttpServer | HttpsServer;
   io: SignalingServer;
   context: SignalingContext;
   listen: () => Promise<{ port: number }>;
@@ -57,7 +59,8 @@ export function createApp(config: Config, log: Logger): App {
   const limits = createRateLimits(config.rateLimitFactor, redis?.client);
   const gate = createConnectionGate(config, limits, metrics, log);
 
-  const http = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const guestPage = createGuestPage(config.guestPageDir, log);
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     if (request.method === 'GET' && request.url === '/healthz') {
       response.writeHead(closing ? 503 : 200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ status: closing ? 'closing' : 'ok' }));
@@ -70,8 +73,10 @@ export function createApp(config: Config, log: Logger): App {
       );
       return;
     }
+    if (guestPage(request, response)) return;
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
-  });
+  };
+  const http = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, handle) : createServer(handle);
 
   const io: SignalingServer = new Server(http, {
     // The extension's service worker has no XMLHttpRequest: WebSocket is the only transport.

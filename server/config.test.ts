@@ -1,6 +1,7 @@
 /** A bad setting stops the server at start with a sentence naming the variable. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from './config';
 import { extensionIdFromKey, ownExtensionOrigin } from './extension-origin';
@@ -34,12 +35,38 @@ describe('configuration from the environment', () => {
     [{ STUN_URLS: 'http://example.org' }, /^STUN_URLS must list stun: addresses.*"http:\/\/example\.org" is not one/],
     [{ RING_TIMEOUT_MS: '5' }, /^RING_TIMEOUT_MS must be a whole number from 1000/],
     [{ REGISTER_TIMEOUT_MS: 'never' }, /^REGISTER_TIMEOUT_MS must be a whole number/],
+    [{ TLS_CERT_FILE: '/etc/ssl/peerdial.pem' }, /^TLS_KEY_FILE must be set when TLS_CERT_FILE is/],
+    [{ TLS_KEY_FILE: '/etc/ssl/peerdial.key' }, /^TLS_CERT_FILE must be set when TLS_KEY_FILE is/],
+    [{ TLS_CERT_FILE: '/nonexistent/peerdial.pem', TLS_KEY_FILE: '/nonexistent/peerdial.key' }, /^TLS_CERT_FILE cannot be read: ENOENT: no such file or directory, open '\/nonexistent\/peerdial\.pem'\.$/],
   ])('refuses %o', (env, message) => {
     expect(refusal(env)).toMatch(message);
   });
 
   it('defaults to port 3000 on localhost, no relays and a 30 s ring', () => {
     expect(readConfig({})).toMatchObject({ port: 3000, host: 'localhost', iceServers: [], ringTimeoutMs: 30_000, registerTimeoutMs: 10_000 });
+  });
+
+  it('serves the guest page from the build beside the server unless GUEST_PAGE_DIR says where', () => {
+    expect(readConfig({}).guestPageDir).toBe(resolve(import.meta.dirname, '../dist-guest'));
+    expect(readConfig({ GUEST_PAGE_DIR: '/srv/peerdial/guest' }).guestPageDir).toBe('/srv/peerdial/guest');
+    expect(readConfig({ GUEST_PAGE_DIR: 'guest' }).guestPageDir).toBe(resolve('guest'));
+  });
+
+  it('serves plain HTTP unless given a certificate and key', () => {
+    expect(readConfig({}).tls).toBeUndefined();
+  });
+
+  it('refuses a certificate file that holds no certificate, naming both variables', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerdial-config-'));
+    try {
+      writeFileSync(join(dir, 'cert.pem'), 'not a certificate\n');
+      writeFileSync(join(dir, 'key.pem'), 'not a key\n');
+      expect(refusal({ TLS_CERT_FILE: join(dir, 'cert.pem'), TLS_KEY_FILE: join(dir, 'key.pem') })).toMatch(
+        /^TLS_CERT_FILE and TLS_KEY_FILE must hold a PEM certificate and its own private key: .*PEM/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   });
 
   it('hands the STUN servers it is given to every call', () => {

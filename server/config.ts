@@ -3,6 +3,9 @@
  * start: a bad value stops the server with a sentence naming the variable,
  * rather than surfacing later as a confusing failure mid-call.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import type { IceServer } from '../src/shared/protocol';
 
 export interface TurnConfig {
@@ -11,6 +14,12 @@ export interface TurnConfig {
   secret: string;
   /** How long a credential lets a browser allocate and refresh a relay, in seconds. */
   ttlSeconds: number;
+}
+
+/** A certificate (with its chain) and its private key, PEM, read at start. Never logged. */
+export interface TlsConfig {
+  cert: Buffer;
+  key: Buffer;
 }
 
 export interface Config {
@@ -37,6 +46,10 @@ export interface Config {
   redisUrl?: string;
   /** SIGTERM waits this long for a clean close before exiting anyway. */
   shutdownTimeoutMs: number;
+  /** The guest page's build (`npm run build:guest`), served under /call/. */
+  guestPageDir: string;
+  /** HTTPS and WSS served by this process: a browser gives a page its camera only in a secure context, localhost aside. */
+  tls?: TlsConfig;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +62,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const DEFAULT_TURN_TTL_SECONDS = 86_400;
 /** Shorter secrets can be brute-forced from one observed credential. */
 const MIN_TURN_SECRET_LENGTH = 16;
+/** Where `npm run build:guest` writes the page. */
+const DEFAULT_GUEST_PAGE_DIR = resolve(import.meta.dirname, '../dist-guest');
 
 type Env = Record<string, string | undefined>;
 
@@ -119,6 +134,29 @@ function redisUrl(env: Env): string | undefined {
   return url;
 }
 
+function fileContents(env: Env, name: string): Buffer {
+  try {
+    return readFileSync(env[name]!);
+  } catch (error) {
+    throw new ConfigError(`${name} cannot be read: ${(error as Error).message}.`);
+  }
+}
+
+function tls(env: Env): TlsConfig | undefined {
+  const [certFile, keyFile] = [env.TLS_CERT_FILE, env.TLS_KEY_FILE];
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile) throw new ConfigError('TLS_CERT_FILE must be set when TLS_KEY_FILE is: the certificate (with its chain) that goes with the key.');
+  if (!keyFile) throw new ConfigError('TLS_KEY_FILE must be set when TLS_CERT_FILE is: the private key of that certificate.');
+  const files = { cert: fileContents(env, 'TLS_CERT_FILE'), key: fileContents(env, 'TLS_KEY_FILE') };
+  // Checked now, not at the first handshake: a key that does not fit the certificate would fail every connection.
+  try {
+    createSecureContext(files);
+  } catch (error) {
+    throw new ConfigError(`TLS_CERT_FILE and TLS_KEY_FILE must hold a PEM certificate and its own private key: ${(error as Error).message}.`);
+  }
+  return files;
+}
+
 /** `extensionOrigin` is the default allowed origin, derived by the caller from the manifest's key. */
 export function readConfig(env: Env = process.env, extensionOrigin?: string): Config {
   const logLevel = env.LOG_LEVEL ?? 'info';
@@ -139,5 +177,7 @@ export function readConfig(env: Env = process.env, extensionOrigin?: string): Co
     rateLimitFactor: positive(env, 'RATE_LIMIT_FACTOR', 1, 10_000),
     redisUrl: redisUrl(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 100, 120_000),
+    guestPageDir: env.GUEST_PAGE_DIR ? resolve(env.GUEST_PAGE_DIR) : DEFAULT_GUEST_PAGE_DIR,
+    tls: tls(env),
   };
 }

@@ -20,7 +20,10 @@ const { port } = await app.listen().catch((error: unknown) => {
   console.error(`PeerDial server: ${error.message}`);
   process.exit(1);
 });
-log.info({ event: 'listening', host: config.host, port, origins: config.allowedOrigins, turn: Boolean(config.turn), redis: Boolean(config.redisUrl) }, `PeerDial signaling server on http://${config.host}:${port}`);
+log.info(
+  { event: 'listening', host: config.host, port, origins: config.allowedOrigins, turn: Boolean(config.turn), redis: Boolean(config.redisUrl), tls: Boolean(config.tls) },
+  `PeerDial signaling server on ${config.tls ? 'https' : 'http'}://${config.host}:${port}`,
+);
 
 /**
  * A deploy's SIGTERM: /healthz turns 503 so a balancer stops sending people

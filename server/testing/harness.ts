@@ -32,13 +32,15 @@ export async function startTestServer(env: Record<string, string> = {}, extensio
   });
   const app = createApp(config, pino({ level: config.logLevel }, sink));
   const { port } = await app.listen();
-  return { app, url: `http://127.0.0.1:${port}`, logs, close: () => app.close() };
+  return { app, url: `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`, logs, close: () => app.close() };
 }
 
 export interface ClientOptions {
   origin?: string;
   /** A loopback source address (127.0.0.x), to stand for another household. */
   localAddress?: string;
+  /** The certificate to trust, for a server serving TLS itself with a self-signed one. */
+  ca?: string;
 }
 
 /** A connection that has been greeted, not yet registered. */
