@@ -17,7 +17,6 @@ import { inviteLink } from '../../../src/shared/invite-link';
 import { type ExtensionBrowser, launchExtensionBrowser } from './browser';
 import { endAnyCall } from './calls';
 import { writeFlatCamera } from './flat-camera';
-import { type GuestFront, startGuestFront } from './guest-front';
 import { type GuestBrowser, type GuestPage, videoFrame, waitForFrame, waitForText, waitForTextIn } from './guest-page';
 import { PATTERN, PATTERN_TITLE, type PatternServer, QUADRANT_CENTRES, servePatternPage } from './pattern-page';
 import { eventually, myCode, offscreenDocuments, waitForStatus } from './probes';
@@ -57,7 +56,6 @@ function hostFrame(popup: Page, label: string): Promise<VideoFrame | null> {
 export function guestCallTests(engine: string, launchGuest: () => Promise<GuestBrowser>): void {
   let work: string;
   let server: RunningServer;
-  let front: GuestFront;
   let patterns: PatternServer;
   let host: ExtensionBrowser;
   let guests: GuestBrowser;
@@ -71,7 +69,6 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
     hostDownloads = join(work, 'downloads');
     const camera = await writeFlatCamera(join(work, 'host-camera.y4m'), { colour: HOST_CAMERA });
     [server, patterns] = await Promise.all([startServer(), servePatternPage()]);
-    front = await startGuestFront(server);
     const started = performance.now();
     [host, guests] = await Promise.all([
       // "Share screen": Chrome's picker, with nobody to click in it, picks the test page's tab.
@@ -85,7 +82,7 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
 
   afterAll(async () => {
     await Promise.all([host?.close(), guests?.close()]);
-    await Promise.all([front?.stop(), patterns?.stop()]);
+    await patterns?.stop();
     await server?.stop();
     if (work) await rm(work, { recursive: true, force: true });
   });
@@ -111,8 +108,8 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
   }
 
   function inviteLinkTo(code: string): string {
-    // The link as the popup's "Copy invite link" makes it, on the origin that serves the page.
-    return inviteLink(front.url, code as CallCode)!;
+    // The link as the popup's "Copy invite link" makes it: the server serves the page, which calls back through it.
+    return inviteLink(server.url, code as CallCode)!;
   }
 
   /** The host's popup rings; the host accepts; both sides say they are in the call. */
@@ -239,7 +236,7 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
     });
 
     it('a link with no valid code says so, and offers a box to type the code', async () => {
-      await guest.goto(`${front.url}/call/NOTACODE`);
+      await guest.goto(`${server.url}/call/NOTACODE`);
       await waitForText(guest, 'alert', /“NOTACODE”, is not a valid code/);
       expect(await guest.has('textbox', 'Call code')).toBe(true);
     });
