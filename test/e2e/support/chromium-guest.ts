@@ -3,6 +3,7 @@
  * (Chromium's test pattern) granted without a prompt, driven by Playwright as
  * the other end-to-end tests drive Chromium.
  */
+import { readFile } from 'node:fs/promises';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from './browser';
 import type { GuestBrowser, GuestPage } from './guest-page';
@@ -57,6 +58,10 @@ export function chromiumGuestPage(page: Page): GuestPage {
       return (await element.count()) > 0 ? (await element.first().innerText()).trim() : null;
     },
     texts: async (role) => (await page.getByRole(role as Role).allInnerTexts()).map((text) => text.trim()),
+    async download(role, name) {
+      const [download] = await Promise.all([page.waitForEvent('download'), byRole(role, name).click()]);
+      return readFile(await download.path());
+    },
     async chooseFiles(name, paths) {
       await page.getByLabel(name, { exact: true }).setInputFiles(paths);
     },

@@ -4,8 +4,12 @@
  * Flags and limits per PLATFORM-NOTES.md: a fake camera and microphone with
  * no prompt, and elements found by role and accessible name.
  */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Locator, type Page } from 'puppeteer-core';
 import type { GuestBrowser, GuestPage } from './guest-page';
+import { eventually } from './probes';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -64,22 +68,26 @@ export interface FirefoxBrowser extends GuestBrowser {
  * finally, so it goes even when a test fails.
  */
 export async function launchFirefox(): Promise<FirefoxBrowser> {
+  const downloads = await mkdtemp(join(tmpdir(), 'peerdial-firefox-downloads-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
     extraPrefsFirefox: { ...QUIET_OFFLINE_PREFS, ...FAKE_MEDIA_PREFS },
+    // Saved without asking, where a test can read the bytes back.
+    downloadBehavior: { policy: 'allow', downloadPath: downloads },
   });
   return {
     browser,
     async newPage() {
       const page = await browser.newPage();
       await page.setViewport({ width: 800, height: 900 });
-      return firefoxGuestPage(page);
+      return firefoxGuestPage(page, downloads);
     },
     async close() {
       // A browser that no longer answers still has a process to end.
       await browser.close().catch(() => browser.process()?.kill('SIGKILL'));
+      await rm(downloads, { recursive: true, force: true });
     },
   };
 }
@@ -102,7 +110,20 @@ function innerText(element: ElementHandle): Promise<string> {
   return element.evaluate((found) => (found as HTMLElement).innerText.trim());
 }
 
-export function firefoxGuestPage(page: Page): GuestPage {
+/** The file a download adds to `folder`, once Firefox has finished writing it (it writes beside it as <name>.part until then). */
+async function downloaded(folder: string, before: Set<string>): Promise<string> {
+  const done = await eventually(
+    async () => {
+      const now = await readdir(folder);
+      return now.find((name) => !before.has(name) && !name.endsWith('.part') && !now.includes(`${name}.part`)) ?? null;
+    },
+    (name) => name !== null,
+    `firefox: a download in ${folder}`,
+  );
+  return join(folder, done!);
+}
+
+export function firefoxGuestPage(page: Page, downloads: string): GuestPage {
   const textOf = async (selector: string) => {
     const element = await page.$(selector);
     return element ? innerText(element) : null;
@@ -123,6 +144,11 @@ export function firefoxGuestPage(page: Page): GuestPage {
     text: (role, name) => textOf(aria(role, name)),
     // An element's own aria-label is its name; the ARIA query cannot ask for a name without a role.
     labelled: (label) => textOf(`[aria-label=${JSON.stringify(label)}]`),
+    async download(role, name) {
+      const before = new Set(await readdir(downloads));
+      await byRole(page, role, name).click();
+      return readFile(await downloaded(downloads, before));
+    },
     async chooseFiles(name, paths) {
       // Firefox's accessibility tree gives a file input no role an ARIA query can name: find it by what its label says.
       for (const input of await page.$$('input[type="file"]')) {

@@ -20,6 +20,8 @@ export interface GuestPage {
   text: (role: string, name: string) => Promise<string | null>;
   /** The text inside the element labelled `label`, whatever its role: ARIA gives some roles (strong, for one) no name. */
   labelled: (label: string) => Promise<string | null>;
+  /** Clicks the link or button with this role and name, and returns the bytes of the file the browser downloads. */
+  download: (role: string, name: string) => Promise<Buffer>;
   /** Picks files in the file input with this accessible name, as the file chooser would. */
   chooseFiles: (name: string, paths: string[]) => Promise<void>;
   /** Runs a self-contained function in the page and returns its JSON value. */
