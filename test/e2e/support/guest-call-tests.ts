@@ -61,14 +61,16 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
     const camera = await writeFlatCamera(join(work, 'host-camera.y4m'), { colour: HOST_CAMERA });
     [server, patterns] = await Promise.all([startServer(), servePatternPage()]);
     const started = performance.now();
-    [host, guests] = await Promise.all([
+    // Both settle before a failure is thrown, so afterAll closes whichever did start.
+    const launched = await Promise.allSettled([
       // "Share screen": Chrome's picker, with nobody to click in it, picks the test page's tab.
-      launchExtensionBrowser({ cameraFile: camera, downloadsPath: hostDownloads, autoPickCaptureSource: PATTERN_TITLE }),
+      launchExtensionBrowser({ cameraFile: camera, downloadsPath: hostDownloads, autoPickCaptureSource: PATTERN_TITLE }).then((browser) => (host = browser)),
       launchGuest().then((browser) => {
         console.info(`${engine} (guest) launched in ${Math.round(performance.now() - started)} ms, beside the host's Chromium`);
-        return browser;
+        guests = browser;
       }),
     ]);
+    for (const result of launched) if (result.status === 'rejected') throw result.reason;
   });
 
   afterAll(async () => {
@@ -85,8 +87,9 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
 
   afterEach(async () => {
     // A failed test must not leave its call up for the next one.
+    await guest?.close();
+    if (!hostPopup) return;
     await endAnyCall(hostPopup);
-    await guest.close();
     await eventually(() => offscreenDocuments(host.worker), (n) => n === 0, "the host's offscreen document to close");
     await hostPopup.close();
   });
