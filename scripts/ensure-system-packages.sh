@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The integration and e2e tests drive real Chromium and, for TURN and scale-out, real coturn and Redis,
-# and make a self-signed certificate with openssl for direct TLS; the unit tests need none of them.
+# The integration and e2e tests drive real Chromium, real Firefox (the guest page's other engine) and,
+# for TURN and scale-out, real coturn and Redis, and make a self-signed certificate with openssl for
+# direct TLS; the unit tests need none of them.
 # A fresh machine may lack any of them, and npm cannot download them: they come from Debian.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v firefox-esr >/dev/null 2>&1 || missing+=(firefox-esr)
 command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)

@@ -191,7 +191,9 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
         // its tracks join them by replaceTrack when capture is done. One offer, one answer, no second round.
         async beforeAnswer() {
           markSetupStep('offer-applied');
-          if (answeredOffer) return;
+          // A caller answers only the callee's later offers (a share it starts): its channel and tracks went out with
+          // its own offer, and a second control channel on the same negotiated id would fail the answer.
+          if (role === 'caller' || answeredOffer) return;
           answeredOffer = true;
           openControl(connection);
           for (const transceiver of connection.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';

@@ -1,0 +1,74 @@
+/**
+ * A plain Chromium as a guest: no extension, a fresh profile, the fake camera
+ * (Chromium's test pattern) granted without a prompt, driven by Playwright as
+ * the other end-to-end tests drive Chromium.
+ */
+import { readFile } from 'node:fs/promises';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from './browser';
+import type { GuestBrowser, GuestPage } from './guest-page';
+
+type Role = Parameters<Page['getByRole']>[0];
+
+export interface ChromiumGuestBrowser extends GuestBrowser {
+  browser: Browser;
+}
+
+export async function launchChromiumGuest(): Promise<ChromiumGuestBrowser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: false,
+    args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS],
+    // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
+    ignoreDefaultArgs: ['--mute-audio'],
+  });
+  return {
+    browser,
+    // Each page in a context of its own: its own storage, as two people's browsers would be.
+    async newPage() {
+      const context = await browser.newContext({ viewport: { width: 800, height: 900 }, acceptDownloads: true });
+      return chromiumGuestPage(await context.newPage());
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+    },
+  };
+}
+
+export function chromiumGuestPage(page: Page): GuestPage {
+  const byRole = (role: string, name: string) => page.getByRole(role as Role, { name, exact: true });
+  return {
+    engine: 'chromium',
+    async goto(url) {
+      await page.goto(url);
+    },
+    async click(role, name) {
+      await byRole(role, name).click();
+    },
+    async fill(role, name, text) {
+      await byRole(role, name).fill(text);
+    },
+    has: async (role, name) => (await byRole(role, name).count()) > 0,
+    async text(role, name) {
+      const element = byRole(role, name);
+      return (await element.count()) > 0 ? (await element.first().innerText()).trim() : null;
+    },
+    async labelled(label) {
+      const element = page.getByLabel(label, { exact: true });
+      return (await element.count()) > 0 ? (await element.first().innerText()).trim() : null;
+    },
+    texts: async (role) => (await page.getByRole(role as Role).allInnerTexts()).map((text) => text.trim()),
+    async download(role, name) {
+      const [download] = await Promise.all([page.waitForEvent('download'), byRole(role, name).click()]);
+      return readFile(await download.path());
+    },
+    async chooseFiles(name, paths) {
+      await page.getByLabel(name, { exact: true }).setInputFiles(paths);
+    },
+    // The argument goes over as JSON, so the generic parameter says nothing Playwright's handle types need.
+    evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg),
+    async close() {
+      await page.context().close().catch(() => undefined);
+    },
+  };
+}
