@@ -204,13 +204,22 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
       await tab.close();
     });
 
-    it('the host hangs up, and the guest page says the call ended', async () => {
+    it('the host hangs up, the guest page says the call ended, and the host can ring the open page back', async () => {
       await guestDials(`${engine} guest`);
       await hostAccepts();
       await hostPopup.getByRole('button', { name: 'Hang up' }).click();
       await Promise.all([waitForText(guest, 'status', /ended/), waitForStatus(hostPopup, /ended/)]);
       // The page is ready for another call, with the name kept.
       await eventually(() => guest.has('button', 'Call'), (has) => has, 'the Call button to come back');
+
+      // While the page stays open, the host rings the guest back from Recent calls: the guest's page rings and answers.
+      await hostPopup.getByRole('button', { name: /^Call back Guest: / }).first().click();
+      await waitForText(guest, 'status', /^Incoming call from /, MEDIA_TIMEOUT_MS);
+      await guest.click('button', 'Accept');
+      await Promise.all([waitForStatus(hostPopup, /^In call with/, MEDIA_TIMEOUT_MS), waitForText(guest, 'status', /^In call with/, MEDIA_TIMEOUT_MS)]);
+      await waitForFrame(guest, 'Remote video', (frame) => showsFlatColour(frame, HOST_COLOUR), "the host's camera on the call back", { timeoutMs: MEDIA_TIMEOUT_MS });
+      await guest.click('button', 'Hang up');
+      await Promise.all([waitForText(guest, 'status', /ended/), waitForStatus(hostPopup, /ended/)]);
     });
 
     it("the host's ring names the guest as unverified; a declined call is said in words on the guest page", async () => {
