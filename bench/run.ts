@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: call set-up against PeerJS in the same run, and the
- * extension's footprint. Prints Markdown tables and writes the figures as
+ * `npm run bench`: call set-up against PeerJS in the same run (extension to
+ * extension, and a guest page calling the extension), and the extension's
+ * footprint. Prints Markdown tables and writes the figures as
  * JSON under bench/results/ for comparison across commits.
  */
 import { execSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type CallSetupSample, startCallSetupBench } from './call-setup';
 import { measureFootprint } from './footprint';
+import { type GuestCallSample, startGuestCallBench } from './guest-call';
 import { type PeerJsSample, startPeerJsBench } from './peerjs-baseline';
 import type { CpuWindow } from './processes';
 import { printTable, round, type SetupSteps, summarize } from './stats';
@@ -28,16 +30,19 @@ const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(to
 console.log(`PeerDial benchmark: ${CALLS} calls each, signaling server ${SERVER_RTT_MS ? `${SERVER_RTT_MS} ms round trip away` : 'on loopback'}, on ${machine}\n`);
 
 execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit' });
+execSync('npx vite build --config vite.guest.config.ts --logLevel warn', { cwd: ROOT, stdio: 'inherit' });
 
-// Interleaved, one call of each in turn: load from others on a shared machine then weighs on both alike.
-const [peerdial, peerjs] = await Promise.all([startCallSetupBench(SERVER_RTT_MS), startPeerJsBench(SERVER_RTT_MS)]);
+// Interleaved, one call of each in turn: load from others on a shared machine then weighs on all alike.
+const [peerdial, guestCalls, peerjs] = await Promise.all([startCallSetupBench(SERVER_RTT_MS), startGuestCallBench(SERVER_RTT_MS), startPeerJsBench(SERVER_RTT_MS)]);
 const ours: CallSetupSample[] = [];
+const guests: GuestCallSample[] = [];
 const theirs: PeerJsSample[] = [];
 const ourCpu: CpuWindow[] = [];
 const theirCpu: CpuWindow[] = [];
 try {
   for (let i = 0; i < CALLS; i++) {
     ours.push(await peerdial.call());
+    guests.push(await guestCalls.call());
     theirs.push(await peerjs.call());
   }
   for (let i = 0; i < CPU_CALLS; i++) {
@@ -45,7 +50,7 @@ try {
     theirCpu.push((await peerjs.call({ cpuWindowMs: CPU_WINDOW_MS })).cpu!);
   }
 } finally {
-  await Promise.all([peerdial.close(), peerjs.close()]);
+  await Promise.all([peerdial.close(), guestCalls.close(), peerjs.close()]);
 }
 const footprint = await measureFootprint(FOOTPRINT_SAMPLES);
 
@@ -54,6 +59,9 @@ const calleeFrame = summarize(ours.map((s) => s.acceptToCalleeFrame));
 const callerFrame = summarize(ours.map((s) => s.acceptToCallerFrame));
 const peerCallee = summarize(theirs.map((s) => s.answerToCalleeFrame));
 const peerCaller = summarize(theirs.map((s) => s.answerToCallerFrame));
+const callToHostRing = summarize(guests.map((s) => s.callToRing));
+const hostFrame = summarize(guests.map((s) => s.acceptToHostFrame));
+const guestFrame = summarize(guests.map((s) => s.acceptToGuestFrame));
 
 console.log('\nCall set-up (ms, wall clock across the two browser processes)\n');
 const setup = printTable(
@@ -61,7 +69,10 @@ const setup = printTable(
   [
     ['Accept → first remote frame, callee', calleeFrame.p50, calleeFrame.p95, peerCallee.p50, peerCallee.p95, round(calleeFrame.p50 / peerCallee.p50, 2)],
     ['Accept → first remote frame, caller', callerFrame.p50, callerFrame.p95, peerCaller.p50, peerCaller.p95, round(callerFrame.p50 / peerCaller.p50, 2)],
+    ['guest call: Accept → first remote frame, host (extension, callee)', hostFrame.p50, hostFrame.p95, peerCallee.p50, peerCallee.p95, round(hostFrame.p50 / peerCallee.p50, 2)],
+    ['guest call: Accept → first remote frame, guest page (caller)', guestFrame.p50, guestFrame.p95, peerCaller.p50, peerCaller.p95, round(guestFrame.p50 / peerCaller.p50, 2)],
     ['Dial → callee ringing', dialToRing.p50, dialToRing.p95, '—', '—', '—'],
+    ['guest call: Call → host ringing', callToHostRing.p50, callToHostRing.p95, '—', '—', '—'],
   ],
 );
 
@@ -72,10 +83,18 @@ const stepAt = (samples: { steps: SetupSteps }[], side: keyof SetupSteps, step: 
   return values.length ? summarize(values).p50 : '—';
 };
 const breakdown = printTable(
-  ['step', 'callee', 'caller', 'PeerJS callee', 'PeerJS caller'],
+  ['step', 'callee', 'caller', 'guest call: host', 'guest call: guest', 'PeerJS callee', 'PeerJS caller'],
   [
-    ...STEPS.map((step) => [step, stepAt(ours, 'callee', step), stepAt(ours, 'caller', step), stepAt(theirs, 'callee', step), stepAt(theirs, 'caller', step)]),
-    ['first frame on screen', calleeFrame.p50, callerFrame.p50, peerCallee.p50, peerCaller.p50],
+    ...STEPS.map((step) => [
+      step,
+      stepAt(ours, 'callee', step),
+      stepAt(ours, 'caller', step),
+      stepAt(guests, 'callee', step),
+      stepAt(guests, 'caller', step),
+      stepAt(theirs, 'callee', step),
+      stepAt(theirs, 'caller', step),
+    ]),
+    ['first frame on screen', calleeFrame.p50, callerFrame.p50, hostFrame.p50, guestFrame.p50, peerCallee.p50, peerCaller.p50],
   ],
 );
 
@@ -113,7 +132,7 @@ const sizes = printTable(
 const results = join(ROOT, 'bench/results');
 await mkdir(results, { recursive: true });
 const file = join(results, `call-setup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-await writeFile(file, JSON.stringify({ machine, calls: CALLS, serverRoundTripMs: SERVER_RTT_MS, ours, theirs, cpu: { ours: ourCpu, theirs: theirCpu }, footprint, tables: { setup, breakdown, cpu: cpuTable, sizes } }, null, 2));
+await writeFile(file, JSON.stringify({ machine, calls: CALLS, serverRoundTripMs: SERVER_RTT_MS, ours, guests, theirs, cpu: { ours: ourCpu, theirs: theirCpu }, footprint, tables: { setup, breakdown, cpu: cpuTable, sizes } }, null, 2));
 console.log(`\nFigures written to ${file}`);
 // Browsers and servers are closed; a keep-alive socket of the PeerJS server must not hold the command open.
 process.exit(0);
