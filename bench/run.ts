@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: call set-up against PeerJS in the same run (extension to
  * extension, and a guest page calling the extension), and the extension's
- * footprint. Prints Markdown tables and writes the figures as
+ * and the guest page's footprint. Prints Markdown tables and writes the figures as
  * JSON under bench/results/ for comparison across commits.
  */
 import { execSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { type CallSetupSample, startCallSetupBench } from './call-setup';
 import { measureFootprint } from './footprint';
 import { type GuestCallSample, startGuestCallBench } from './guest-call';
+import { GUEST_JS_BUDGET_BYTES, measureGuestPageFootprint } from './guest-page-footprint';
 import { type PeerJsSample, startPeerJsBench } from './peerjs-baseline';
 import type { CpuWindow } from './processes';
 import { printTable, round, type SetupSteps, summarize } from './stats';
@@ -21,7 +22,7 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 20);
 const SERVER_RTT_MS = Number(process.env.BENCH_SERVER_RTT_MS ?? 0);
 /** Calls of each kind, after the timed ones, that read the CPU both browsers use in the first CPU_WINDOW_MS after Accept. */
 const CPU_CALLS = Number(process.env.BENCH_CPU_CALLS ?? 10);
-/** Popup opens and worker restarts for the footprint: enough that one slow open does not move the p50. */
+/** Popup opens, worker restarts and guest page loads for the footprint: enough that one slow open does not move the p50. */
 const FOOTPRINT_SAMPLES = 15;
 const CPU_WINDOW_MS = 70;
 
@@ -53,6 +54,7 @@ try {
   await Promise.all([peerdial.close(), guestCalls.close(), peerjs.close()]);
 }
 const footprint = await measureFootprint(FOOTPRINT_SAMPLES);
+const guestFootprint = await measureGuestPageFootprint(FOOTPRINT_SAMPLES);
 
 const dialToRing = summarize(ours.map((s) => s.dialToRing));
 const calleeFrame = summarize(ours.map((s) => s.acceptToCalleeFrame));
@@ -116,6 +118,8 @@ console.log('\nFootprint\n');
 const renders = summarize(footprint.popupFirstRenderMs);
 const liveViews = summarize(footprint.popupLiveViewMs);
 const registers = summarize(footprint.workerStartToRegisteredMs);
+const guestRenders = summarize(guestFootprint.firstRenderMs);
+const guestReady = summarize(guestFootprint.readyToCallMs);
 const sizes = printTable(
   ['measure', 'value'],
   [
@@ -126,13 +130,16 @@ const sizes = printTable(
     ['extension JS heap during a call (worker, offscreen, popup)', `${round(footprint.callJsHeapBytes / 2 ** 20)} MB`],
     ['extension renderer RSS during a call', `${round(footprint.callExtensionRssBytes / 2 ** 20)} MB`],
     ['extension CPU while idle, per 10 s', `${footprint.idleCpuMsPer10s} ms`],
+    ['guest page JS shipped (gzip, every script in dist-guest/assets)', `${round(guestFootprint.jsGzipBytes / 1024)} KB (budget ${GUEST_JS_BUDGET_BYTES / 1024} KB)`],
+    ['guest page load → first useful render, Call button painted (p50 / p95)', `${guestRenders.p50} / ${guestRenders.p95} ms`],
+    ['guest page load → ready to call, Call enabled: registered (p50 / p95)', `${guestReady.p50} / ${guestReady.p95} ms`],
   ],
 );
 
 const results = join(ROOT, 'bench/results');
 await mkdir(results, { recursive: true });
 const file = join(results, `call-setup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-await writeFile(file, JSON.stringify({ machine, calls: CALLS, serverRoundTripMs: SERVER_RTT_MS, ours, guests, theirs, cpu: { ours: ourCpu, theirs: theirCpu }, footprint, tables: { setup, breakdown, cpu: cpuTable, sizes } }, null, 2));
+await writeFile(file, JSON.stringify({ machine, calls: CALLS, serverRoundTripMs: SERVER_RTT_MS, ours, guests, theirs, cpu: { ours: ourCpu, theirs: theirCpu }, footprint, guestFootprint, tables: { setup, breakdown, cpu: cpuTable, sizes } }, null, 2));
 console.log(`\nFigures written to ${file}`);
 // Browsers and servers are closed; a keep-alive socket of the PeerJS server must not hold the command open.
 process.exit(0);
