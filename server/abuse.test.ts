@@ -69,6 +69,38 @@ describe('origins', () => {
     expect(await refusedAtHandshake(server.url, { origin: EXTENSION })).toBe(false);
   });
 
+  it("lets in the guest page from the server's own address, in production and beside ALLOWED_ORIGINS, and still no other site", async () => {
+    server = await startTestServer({ NODE_ENV: 'production', ALLOWED_ORIGINS: 'https://app.example' }, EXTENSION);
+    const own = new URL(server.url);
+    expect(await refusedAtHandshake(server.url, { origin: own.origin })).toBe(false);
+    expect(await refusedAtHandshake(server.url, { origin: 'https://evil.example' })).toBe(true);
+    // Another port on the same machine is another site.
+    expect(await refusedAtHandshake(server.url, { origin: `http://${own.hostname}:${Number(own.port) + 1}` })).toBe(true);
+    expect(await refusedAtHandshake(server.url, { origin: `https://${own.host}.evil.example` })).toBe(true);
+  });
+
+  it("holds a guest from the server's own origin to every limit: it registers, rings with its name, and is rate-limited like anyone", async () => {
+    server = await startTestServer({ NODE_ENV: 'production' }, EXTENSION);
+    const guest = await peer(server.url, { origin: server.url });
+    const bob = await peer(server.url, { origin: EXTENSION });
+    const replies = [];
+    for (let i = 0; i < 6; i++) {
+      const ringing = i === 0 ? next(bob.socket, 'incoming') : undefined;
+      const reply = await guest.socket.emitWithAck('ring', { to: bob.code, name: 'Guest' });
+      replies.push(reply.ok ? 'rang' : reply.error);
+      if (ringing) expect(await ringing).toMatchObject({ from: guest.code, name: 'Guest' });
+      if (reply.ok) await guest.socket.emitWithAck('hangup', { callId: reply.callId });
+    }
+    expect(replies).toEqual(['rang', 'rang', 'rang', 'rang', 'rang', ErrorCode.RateLimited]);
+  });
+
+  it("drops a connection from the server's own origin that does not register in time, like any other", async () => {
+    server = await startTestServer({ NODE_ENV: 'production', REGISTER_TIMEOUT_MS: '1000' }, EXTENSION);
+    const { socket } = await connect(server.url, { origin: server.url });
+    open.push({ socket });
+    expect(await new Promise((resolve) => socket.once('disconnect', resolve))).toBe('io server disconnect');
+  });
+
   it('ALLOWED_ORIGINS replaces the default list', async () => {
     server = await startTestServer({ ALLOWED_ORIGINS: 'https://app.example' }, EXTENSION);
     expect(await refusedAtHandshake(server.url, { origin: EXTENSION })).toBe(true);

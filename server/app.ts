@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { createConnectionGate, plainAddress } from './connection-gate';
 import { type EngineConnection as IdleConnection, releaseUpgradeRequest } from './idle-connection';
 import type { SignalingContext } from './context';
+import { createGuestPage } from './guest-page';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
 import { createPresence } from './presence';
@@ -57,7 +58,8 @@ export function createApp(config: Config, log: Logger): App {
   const limits = createRateLimits(config.rateLimitFactor, redis?.client);
   const gate = createConnectionGate(config, limits, metrics, log);
 
-  const http = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const guestPage = createGuestPage(config.guestPageDir, log);
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     if (request.method === 'GET' && request.url === '/healthz') {
       response.writeHead(closing ? 503 : 200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ status: closing ? 'closing' : 'ok' }));
@@ -70,8 +72,10 @@ export function createApp(config: Config, log: Logger): App {
       );
       return;
     }
+    if (guestPage(request, response)) return;
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
-  });
+  };
+  const http = createServer(handle);
 
   const io: SignalingServer = new Server(http, {
     // The extension's service worker has no XMLHttpRequest: WebSocket is the only transport.

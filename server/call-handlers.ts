@@ -17,7 +17,7 @@ import {
   type SignalMessage,
 } from '../src/shared/protocol';
 import { type Call, isParty, otherParty } from './call-registry';
-import { deliver, deliverEach, endCall, ringTimer, type SignalingContext } from './context';
+import { announceRing, deliver, deliverEach, endCall, ringTimer, type SignalingContext } from './context';
 import { mayReachRingingCallee } from './early-offer';
 import { iceServersFor } from './turn-credentials';
 
@@ -33,7 +33,7 @@ async function partyCall(context: SignalingContext, code: string, callId: string
 }
 
 export function ring(context: SignalingContext): Handler<RingRequest, { callId: string; iceServers: IceServer[] }> {
-  return async (me, { to }) => {
+  return async (me, { to, name }) => {
     if (to === me) return fail(ErrorCode.SelfCall, 'That is your own code.');
     const current = await context.calls.of(me);
     if (current) {
@@ -45,11 +45,12 @@ export function ring(context: SignalingContext): Handler<RingRequest, { callId: 
       await endCall(context, current, current.phase === 'ringing' && current.caller === me ? EndReason.Cancelled : EndReason.HungUp, me);
     }
     if (!(await context.presence.holderOf(to))) return fail(ErrorCode.Unavailable, UNAVAILABLE);
-    const call = await context.calls.open(me, to);
+    const call = await context.calls.open(me, to, name);
     if (!call) return fail(ErrorCode.Busy, 'They are in another call.');
 
     await context.timers.start(ringTimer(call), context.config.ringTimeoutMs);
-    await deliver(context, to, 'incoming', { callId: call.id, from: me, iceServers: iceServersFor(context.config, to) });
+    await announceRing(context, call);
+    // Not the name: a log line carries no words a person typed.
     context.log.info({ event: 'ring', callId: call.id, caller: me, callee: to }, 'ringing');
     return { ok: true, callId: call.id, iceServers: iceServersFor(context.config, me) };
   };

@@ -19,11 +19,13 @@ export interface Call {
   caller: string;
   callee: string;
   phase: CallPhase;
+  /** The name the caller gave (validated by GuestName), announced with the ring; it proves nothing and is never logged. */
+  name?: string;
 }
 
 export interface CallRegistry {
   /** Opens a ringing call, unless either code is in a call already. */
-  open: (caller: string, callee: string) => Promise<Call | undefined>;
+  open: (caller: string, callee: string, name?: string) => Promise<Call | undefined>;
   /** Recreates an accepted call both parties named after a restart, unless the id or either code is taken. */
   restore: (callId: string, caller: string, callee: string) => Promise<Call | undefined>;
   byId: (callId: string) => Promise<Call | undefined>;
@@ -65,8 +67,8 @@ export function createCallRegistry(): CallRegistry {
   }
 
   return {
-    async open(caller, callee) {
-      return add({ id: newCallId(), caller, callee, phase: 'ringing' });
+    async open(caller, callee, name) {
+      return add({ id: newCallId(), caller, callee, phase: 'ringing', ...(name !== undefined && { name }) });
     },
     async restore(callId, caller, callee) {
       return add({ id: callId, caller, callee, phase: 'accepted' });

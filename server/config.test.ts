@@ -42,6 +42,12 @@ describe('configuration from the environment', () => {
     expect(readConfig({})).toMatchObject({ port: 3000, host: 'localhost', iceServers: [], ringTimeoutMs: 30_000, registerTimeoutMs: 10_000 });
   });
 
+  it('serves the guest page from the build beside the server unless GUEST_PAGE_DIR says where', () => {
+    expect(readConfig({}).guestPageDir).toBe(resolve(import.meta.dirname, '../dist-guest'));
+    expect(readConfig({ GUEST_PAGE_DIR: '/srv/peerdial/guest' }).guestPageDir).toBe('/srv/peerdial/guest');
+    expect(readConfig({ GUEST_PAGE_DIR: 'guest' }).guestPageDir).toBe(resolve('guest'));
+  });
+
   it('hands the STUN servers it is given to every call', () => {
     expect(readConfig({ STUN_URLS: 'stun:stun.example.org:3478, stun:backup.example.org' }).iceServers).toEqual([
       { urls: ['stun:stun.example.org:3478', 'stun:backup.example.org'] },

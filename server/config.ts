@@ -3,6 +3,7 @@
  * start: a bad value stops the server with a sentence naming the variable,
  * rather than surfacing later as a confusing failure mid-call.
  */
+import { resolve } from 'node:path';
 import type { IceServer } from '../src/shared/protocol';
 
 export interface TurnConfig {
@@ -37,6 +38,8 @@ export interface Config {
   redisUrl?: string;
   /** SIGTERM waits this long for a clean close before exiting anyway. */
   shutdownTimeoutMs: number;
+  /** The guest page's build (`npm run build:guest`), served under /call/. */
+  guestPageDir: string;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +52,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const DEFAULT_TURN_TTL_SECONDS = 86_400;
 /** Shorter secrets can be brute-forced from one observed credential. */
 const MIN_TURN_SECRET_LENGTH = 16;
+/** Where `npm run build:guest` writes the page. */
+const DEFAULT_GUEST_PAGE_DIR = resolve(import.meta.dirname, '../dist-guest');
 
 type Env = Record<string, string | undefined>;
 
@@ -139,5 +144,6 @@ export function readConfig(env: Env = process.env, extensionOrigin?: string): Co
     rateLimitFactor: positive(env, 'RATE_LIMIT_FACTOR', 1, 10_000),
     redisUrl: redisUrl(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 100, 120_000),
+    guestPageDir: env.GUEST_PAGE_DIR ? resolve(env.GUEST_PAGE_DIR) : DEFAULT_GUEST_PAGE_DIR,
   };
 }

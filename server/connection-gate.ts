@@ -4,6 +4,9 @@
  * trying to use our server from its visitors' browsers), an address already
  * holding too many connections, or one opening them too fast.
  *
+ * The server's own origin is always let in, whatever the list says: the
+ * guest page it serves under /call/ connects back to it (own-origin.ts).
+ *
  * A request without an Origin header is not from a browser page: a
  * non-browser client can claim any origin it likes, so refusing it would only
  * stop honest tools. The per-address limits are what hold those back.
@@ -11,6 +14,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { isOwnOrigin } from './own-origin';
 import type { RateLimits } from './rate-limits';
 
 /** `http://localhost:*` allows that host on any port; anything else must match exactly. */
@@ -55,7 +59,7 @@ export function createConnectionGate(
     allowRequest(request, decide) {
       const address = clientAddress(request);
       const origin = request.headers.origin;
-      if (origin !== undefined && !originAllowed(origin, settings.allowedOrigins)) {
+      if (origin !== undefined && !originAllowed(origin, settings.allowedOrigins) && !isOwnOrigin(origin, request.headers.host)) {
         // The origin is a page's public address, not a secret; cut it short so a huge header does not fill the log.
         log.warn({ event: 'origin-refused', origin: origin.slice(0, 100), address }, 'origin not allowed');
         metrics.rejected.inc({ reason: 'origin' });

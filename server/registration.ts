@@ -6,9 +6,8 @@
 import { fromBase64, verifyRegistration } from '../src/shared/call-code';
 import { EndReason, ErrorCode, fail, PROTOCOL_VERSION, type RegisterRequest, type Result } from '../src/shared/protocol';
 import { otherParty } from './call-registry';
-import { deliver, endCall, graceTimer, type SignalingContext } from './context';
+import { announceRing, deliver, endCall, graceTimer, type SignalingContext } from './context';
 import type { PeerSocket } from './signaling-server';
-import { iceServersFor } from './turn-credentials';
 
 export function register(context: SignalingContext) {
   return async (socket: PeerSocket, request: RegisterRequest): Promise<Result<{ code: string }>> => {
@@ -37,7 +36,7 @@ export function register(context: SignalingContext) {
     // Back before the caller gave up: ring again, so a restarted worker still shows the call.
     const call = await context.calls.of(code);
     if (call?.phase === 'ringing' && call.callee === code) {
-      await deliver(context, code, 'incoming', { callId: call.id, from: call.caller, iceServers: iceServersFor(context.config, code) });
+      await announceRing(context, call);
     }
     if (call?.phase === 'accepted') await deliver(context, otherParty(call, code), 'peer-status', { callId: call.id, online: true });
     return { ok: true, code };

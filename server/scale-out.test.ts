@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EndReason, ErrorCode } from '../src/shared/protocol';
 import { eventually } from '../test/e2e/support/probes';
 import { type RunningServer, startServer } from '../test/e2e/support/server';
-import { closeAll, connectPeer, expectOk, next, type Peer, setUpCall } from './testing/harness';
+import { closeAll, connect, connectPeer, expectOk, next, type Peer, register, setUpCall } from './testing/harness';
 import { type RunningRedis, startRedis } from './testing/redis';
 
 /** Short, so a ring left by a killed process ends within the test; the server's minimum. */
@@ -79,6 +79,20 @@ describe('several processes behind Redis', () => {
     const held = next(bob.socket, 'signal');
     expectOk(await bob.socket.emitWithAck('accept', { callId: ring.callId }));
     expect(await held).toEqual({ callId: ring.callId, data: offer });
+  });
+
+  it("the caller's name reaches a callee on another process, and is read back from Redis when the callee returns on the caller's", async () => {
+    const [guest, bob] = await Promise.all([peerOn(a), peerOn(b)]);
+    const incoming = next(bob.socket, 'incoming');
+    const { callId } = expectOk(await guest.socket.emitWithAck('ring', { to: bob.code, name: ' Ada ' }));
+    expect(await incoming).toMatchObject({ callId, from: guest.code, name: 'Ada' });
+    bob.socket.disconnect();
+    // Listening before registering: the ring is announced again before the registration is answered.
+    const { socket, hello } = await connect(a.url);
+    peers.push({ socket, code: bob.code });
+    const again = next(socket, 'incoming');
+    await register(socket, hello.challenge, bob.identity);
+    expect(await again).toMatchObject({ callId, name: 'Ada' });
   });
 
   it('a third party on either process cannot join or ring into a call between processes', async () => {

@@ -28,6 +28,7 @@ return 1`;
 const OPEN = `
 if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'caller', ARGV[2], 'callee', ARGV[3], 'phase', ARGV[4])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'name', ARGV[5]) end
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('SET', KEYS[3], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[1])
@@ -50,19 +51,20 @@ redis.call('DEL', KEYS[6])
 return 1`;
 
 function asCall(id: string, fields: Record<string, string>): Call | undefined {
-  const { caller, callee, phase } = fields;
+  const { caller, callee, phase, name } = fields;
   if (!caller || !callee || (phase !== 'ringing' && phase !== 'accepted')) return undefined;
-  return { id, caller, callee, phase };
+  return { id, caller, callee, phase, ...(name && { name }) };
 }
 
 export function createRedisCallRegistry(redis: Redis): CallRegistry {
   const byId = async (id: string) => asCall(id, await redis.hgetall(callKey(id)));
-  async function add(id: string, caller: string, callee: string, phase: CallPhase): Promise<Call | undefined> {
-    const added = await redis.eval(OPEN, 4, callKey(id), codeKey(caller), codeKey(callee), phaseKey(phase), id, caller, callee, phase);
-    return added === 1 ? { id, caller, callee, phase } : undefined;
+  async function add(id: string, caller: string, callee: string, phase: CallPhase, name?: string): Promise<Call | undefined> {
+    // A name is never blank (GuestName), so '' stands for none.
+    const added = await redis.eval(OPEN, 4, callKey(id), codeKey(caller), codeKey(callee), phaseKey(phase), id, caller, callee, phase, name ?? '');
+    return added === 1 ? { id, caller, callee, phase, ...(name !== undefined && { name }) } : undefined;
   }
   return {
-    open: (caller, callee) => add(newCallId(), caller, callee, 'ringing'),
+    open: (caller, callee, name) => add(newCallId(), caller, callee, 'ringing', name),
     restore: (callId, caller, callee) => add(callId, caller, callee, 'accepted'),
     byId,
     async of(code) {

@@ -5,9 +5,9 @@ import { BUFFER_HIGH_WATER, FILE_CHUNK_SIZE, RECEIVE_WINDOW, sendFile } from './
 
 const MiB = 1024 * 1024;
 
-function start(bytes: Uint8Array<ArrayBuffer>, controller = new AbortController()) {
+function start(bytes: Uint8Array<ArrayBuffer>, controller = new AbortController(), maxMessageSize?: number) {
   const channel = new FakeChannel();
-  const pc = { createDataChannel: () => channel.asChannel() } as unknown as RTCPeerConnection;
+  const pc = { createDataChannel: () => channel.asChannel(), sctp: maxMessageSize ? { maxMessageSize } : null } as unknown as RTCPeerConnection;
   const acks: number[] = [];
   const done = sendFile({ pc, id: 'file-0001', file: new Blob([bytes]), signal: controller.signal, onAcked: (b) => acks.push(b), log: () => undefined });
   done.catch(() => undefined);
@@ -35,6 +35,20 @@ describe('sending a file', () => {
     expect(JSON.parse(channel.text()[0]!)).toEqual({ type: 'end', sha256: createHash('sha256').update(bytes).digest('hex') });
     expect(channel.peak).toBeLessThanOrEqual(BUFFER_HIGH_WATER + FILE_CHUNK_SIZE);
     expect(maxAhead).toBeLessThanOrEqual(RECEIVE_WINDOW + FILE_CHUNK_SIZE);
+  });
+
+  it('sends smaller chunks when the browsers agreed on a smaller message size', async () => {
+    const bytes = randomBytes(100 * 1024);
+    const { channel, done } = start(bytes, new AbortController(), 16 * 1024);
+    channel.open();
+    while (channel.text().length === 0) {
+      await settle();
+      channel.deliver(JSON.stringify({ type: 'ack', bytes: sentBytes(channel) }));
+      channel.drain();
+    }
+    await done;
+    expect(Buffer.compare(Buffer.concat(channel.binary()), bytes)).toBe(0);
+    expect(Math.max(...channel.binary().map((chunk) => chunk.length))).toBe(16 * 1024);
   });
 
   it('waits for the receiver once a window is unacknowledged, however fast the link drains', async () => {

@@ -21,6 +21,16 @@ export const BUFFER_LOW_WATER = 1024 * 1024;
  * further ahead than this, so a slow disk on its side does not pile chunks up in its memory. */
 export const RECEIVE_WINDOW = 16 * 1024 * 1024;
 
+/**
+ * Our chunk, or less where the two browsers agreed on smaller messages: SDP's
+ * max-message-size differs between browsers (Chrome 256 KiB, Firefox 1 GiB,
+ * others may say less), and a message above it closes the channel.
+ */
+export function chunkSizeFor(pc: RTCPeerConnection): number {
+  const agreed = pc.sctp?.maxMessageSize;
+  return agreed && agreed > 0 ? Math.min(FILE_CHUNK_SIZE, agreed) : FILE_CHUNK_SIZE;
+}
+
 export interface SendFileOptions {
   pc: RTCPeerConnection;
   id: string;
@@ -75,7 +85,7 @@ export async function sendFile({ pc, id, file, signal, onAcked, log }: SendFileO
     await waitUntil(() => channel.readyState === 'open');
     const hash = createIncrementalHash();
     let sent = 0;
-    for await (const { bytes } of readChunks(file, FILE_CHUNK_SIZE)) {
+    for await (const { bytes } of readChunks(file, chunkSizeFor(pc))) {
       hash.update(bytes);
       await waitUntil(() => channel.bufferedAmount <= BUFFER_HIGH_WATER && sent - acked <= RECEIVE_WINDOW);
       channel.send(bytes as Uint8Array<ArrayBuffer>);
