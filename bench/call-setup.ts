@@ -30,7 +30,7 @@ export interface CallSetupSample {
  */
 export const ACCEPT_AFTER_RING_MS = 1_000;
 
-const INCOMING = '^Incoming call';
+export const INCOMING = '^Incoming call';
 
 export interface CallOptions {
   /**
@@ -41,13 +41,14 @@ export interface CallOptions {
   cpuWindowMs?: number;
 }
 
-async function arm(page: Page): Promise<void> {
+/** Timing hooks in a page for the next call: its clicks, its ringing status, its remote video's first frame. */
+export async function arm(page: Page): Promise<void> {
   await page.evaluate(PAGE_PRELUDE);
   await page.evaluate(installHooks, { videoLabel: 'Remote video', statusPatterns: [INCOMING] });
 }
 
 /** The offscreen document's set-up marks, as wall-clock times, read through the popup (the document itself is not a page). */
-function setupMarks(page: Page): Promise<Record<string, number>> {
+export function setupMarks(page: Page): Promise<Record<string, number>> {
   return page.evaluate((prefix) => {
     for (const view of chrome.extension.getViews()) {
       if (!('peerdialStreams' in view)) continue;
@@ -62,7 +63,7 @@ function setupMarks(page: Page): Promise<Record<string, number>> {
 }
 
 /** The worker's set-up marks (the Accept's way to the server and back), as wall-clock times. */
-function workerMarks(browser: ExtensionBrowser): Promise<Record<string, number>> {
+export function workerMarks(browser: ExtensionBrowser): Promise<Record<string, number>> {
   return browser.worker.evaluate((prefix) => {
     const marks: Record<string, number> = {};
     for (const entry of performance.getEntriesByType('mark')) {
@@ -72,7 +73,8 @@ function workerMarks(browser: ExtensionBrowser): Promise<Record<string, number>>
   }, SETUP_MARK_PREFIX);
 }
 
-async function times(page: Page): Promise<PageTimes> {
+/** What the hooks `arm` installed recorded, once the remote video's first frame is on screen. */
+export async function times(page: Page): Promise<PageTimes> {
   await page.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: 15_000 }).catch(async () => {
     throw new Error(`No remote frame seen; hooks recorded ${JSON.stringify(await page.evaluate(() => window.benchTimes))}`);
   });

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: call set-up against PeerJS in the same run, and the
- * extension's footprint. Prints Markdown tables and writes the figures as
+ * `npm run bench`: call set-up against PeerJS in the same run (extension to
+ * extension, and a guest page calling the extension), and the extension's
+ * and the guest page's footprint. Prints Markdown tables and writes the figures as
  * JSON under bench/results/ for comparison across commits.
  */
 import { execSync } from 'node:child_process';
@@ -9,6 +10,8 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type CallSetupSample, startCallSetupBench } from './call-setup';
 import { measureFootprint } from './footprint';
+import { type GuestCallSample, startGuestCallBench } from './guest-call';
+import { GUEST_JS_BUDGET_BYTES, measureGuestPageFootprint } from './guest-page-footprint';
 import { type PeerJsSample, startPeerJsBench } from './peerjs-baseline';
 import type { CpuWindow } from './processes';
 import { printTable, round, type SetupSteps, summarize } from './stats';
@@ -19,7 +22,7 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 20);
 const SERVER_RTT_MS = Number(process.env.BENCH_SERVER_RTT_MS ?? 0);
 /** Calls of each kind, after the timed ones, that read the CPU both browsers use in the first CPU_WINDOW_MS after Accept. */
 const CPU_CALLS = Number(process.env.BENCH_CPU_CALLS ?? 10);
-/** Popup opens and worker restarts for the footprint: enough that one slow open does not move the p50. */
+/** Popup opens, worker restarts and guest page loads for the footprint: enough that one slow open does not move the p50. */
 const FOOTPRINT_SAMPLES = 15;
 const CPU_WINDOW_MS = 70;
 
@@ -28,16 +31,19 @@ const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(to
 console.log(`PeerDial benchmark: ${CALLS} calls each, signaling server ${SERVER_RTT_MS ? `${SERVER_RTT_MS} ms round trip away` : 'on loopback'}, on ${machine}\n`);
 
 execSync('npx vite build --logLevel warn', { cwd: ROOT, stdio: 'inherit' });
+execSync('npx vite build --config vite.guest.config.ts --logLevel warn', { cwd: ROOT, stdio: 'inherit' });
 
-// Interleaved, one call of each in turn: load from others on a shared machine then weighs on both alike.
-const [peerdial, peerjs] = await Promise.all([startCallSetupBench(SERVER_RTT_MS), startPeerJsBench(SERVER_RTT_MS)]);
+// Interleaved, one call of each in turn: load from others on a shared machine then weighs on all alike.
+const [peerdial, guestCalls, peerjs] = await Promise.all([startCallSetupBench(SERVER_RTT_MS), startGuestCallBench(SERVER_RTT_MS), startPeerJsBench(SERVER_RTT_MS)]);
 const ours: CallSetupSample[] = [];
+const guests: GuestCallSample[] = [];
 const theirs: PeerJsSample[] = [];
 const ourCpu: CpuWindow[] = [];
 const theirCpu: CpuWindow[] = [];
 try {
   for (let i = 0; i < CALLS; i++) {
     ours.push(await peerdial.call());
+    guests.push(await guestCalls.call());
     theirs.push(await peerjs.call());
   }
   for (let i = 0; i < CPU_CALLS; i++) {
@@ -45,15 +51,19 @@ try {
     theirCpu.push((await peerjs.call({ cpuWindowMs: CPU_WINDOW_MS })).cpu!);
   }
 } finally {
-  await Promise.all([peerdial.close(), peerjs.close()]);
+  await Promise.all([peerdial.close(), guestCalls.close(), peerjs.close()]);
 }
 const footprint = await measureFootprint(FOOTPRINT_SAMPLES);
+const guestFootprint = await measureGuestPageFootprint(FOOTPRINT_SAMPLES);
 
 const dialToRing = summarize(ours.map((s) => s.dialToRing));
 const calleeFrame = summarize(ours.map((s) => s.acceptToCalleeFrame));
 const callerFrame = summarize(ours.map((s) => s.acceptToCallerFrame));
 const peerCallee = summarize(theirs.map((s) => s.answerToCalleeFrame));
 const peerCaller = summarize(theirs.map((s) => s.answerToCallerFrame));
+const callToHostRing = summarize(guests.map((s) => s.callToRing));
+const hostFrame = summarize(guests.map((s) => s.acceptToHostFrame));
+const guestFrame = summarize(guests.map((s) => s.acceptToGuestFrame));
 
 console.log('\nCall set-up (ms, wall clock across the two browser processes)\n');
 const setup = printTable(
@@ -61,7 +71,10 @@ const setup = printTable(
   [
     ['Accept → first remote frame, callee', calleeFrame.p50, calleeFrame.p95, peerCallee.p50, peerCallee.p95, round(calleeFrame.p50 / peerCallee.p50, 2)],
     ['Accept → first remote frame, caller', callerFrame.p50, callerFrame.p95, peerCaller.p50, peerCaller.p95, round(callerFrame.p50 / peerCaller.p50, 2)],
+    ['guest call: Accept → first remote frame, host (extension, callee)', hostFrame.p50, hostFrame.p95, peerCallee.p50, peerCallee.p95, round(hostFrame.p50 / peerCallee.p50, 2)],
+    ['guest call: Accept → first remote frame, guest page (caller)', guestFrame.p50, guestFrame.p95, peerCaller.p50, peerCaller.p95, round(guestFrame.p50 / peerCaller.p50, 2)],
     ['Dial → callee ringing', dialToRing.p50, dialToRing.p95, '—', '—', '—'],
+    ['guest call: Call → host ringing', callToHostRing.p50, callToHostRing.p95, '—', '—', '—'],
   ],
 );
 
@@ -72,10 +85,18 @@ const stepAt = (samples: { steps: SetupSteps }[], side: keyof SetupSteps, step: 
   return values.length ? summarize(values).p50 : '—';
 };
 const breakdown = printTable(
-  ['step', 'callee', 'caller', 'PeerJS callee', 'PeerJS caller'],
+  ['step', 'callee', 'caller', 'guest call: host', 'guest call: guest', 'PeerJS callee', 'PeerJS caller'],
   [
-    ...STEPS.map((step) => [step, stepAt(ours, 'callee', step), stepAt(ours, 'caller', step), stepAt(theirs, 'callee', step), stepAt(theirs, 'caller', step)]),
-    ['first frame on screen', calleeFrame.p50, callerFrame.p50, peerCallee.p50, peerCaller.p50],
+    ...STEPS.map((step) => [
+      step,
+      stepAt(ours, 'callee', step),
+      stepAt(ours, 'caller', step),
+      stepAt(guests, 'callee', step),
+      stepAt(guests, 'caller', step),
+      stepAt(theirs, 'callee', step),
+      stepAt(theirs, 'caller', step),
+    ]),
+    ['first frame on screen', calleeFrame.p50, callerFrame.p50, hostFrame.p50, guestFrame.p50, peerCallee.p50, peerCaller.p50],
   ],
 );
 
@@ -97,6 +118,8 @@ console.log('\nFootprint\n');
 const renders = summarize(footprint.popupFirstRenderMs);
 const liveViews = summarize(footprint.popupLiveViewMs);
 const registers = summarize(footprint.workerStartToRegisteredMs);
+const guestRenders = summarize(guestFootprint.firstRenderMs);
+const guestReady = summarize(guestFootprint.readyToCallMs);
 const sizes = printTable(
   ['measure', 'value'],
   [
@@ -107,13 +130,16 @@ const sizes = printTable(
     ['extension JS heap during a call (worker, offscreen, popup)', `${round(footprint.callJsHeapBytes / 2 ** 20)} MB`],
     ['extension renderer RSS during a call', `${round(footprint.callExtensionRssBytes / 2 ** 20)} MB`],
     ['extension CPU while idle, per 10 s', `${footprint.idleCpuMsPer10s} ms`],
+    ['guest page JS shipped (gzip, every script in dist-guest/assets)', `${round(guestFootprint.jsGzipBytes / 1024)} KB (budget ${GUEST_JS_BUDGET_BYTES / 1024} KB)`],
+    ['guest page load → first useful render, Call button painted (p50 / p95)', `${guestRenders.p50} / ${guestRenders.p95} ms`],
+    ['guest page load → ready to call, Call enabled: registered (p50 / p95)', `${guestReady.p50} / ${guestReady.p95} ms`],
   ],
 );
 
 const results = join(ROOT, 'bench/results');
 await mkdir(results, { recursive: true });
 const file = join(results, `call-setup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-await writeFile(file, JSON.stringify({ machine, calls: CALLS, serverRoundTripMs: SERVER_RTT_MS, ours, theirs, cpu: { ours: ourCpu, theirs: theirCpu }, footprint, tables: { setup, breakdown, cpu: cpuTable, sizes } }, null, 2));
+await writeFile(file, JSON.stringify({ machine, calls: CALLS, serverRoundTripMs: SERVER_RTT_MS, ours, guests, theirs, cpu: { ours: ourCpu, theirs: theirCpu }, footprint, guestFootprint, tables: { setup, breakdown, cpu: cpuTable, sizes } }, null, 2));
 console.log(`\nFigures written to ${file}`);
 // Browsers and servers are closed; a keep-alive socket of the PeerJS server must not hold the command open.
 process.exit(0);
