@@ -24,30 +24,30 @@ import { StreamVideo } from '../call-ui/StreamVideo';
 import { useCallReadings } from '../call-ui/use-call-readings';
 import { useCameraPreview } from './camera-preview';
 import type { GuestPhone, GuestView, ReceivedLink } from './guest-phone';
+import { IDLE } from '../shared/call-state';
+import { NOT_SHARING } from '../shared/share-state';
 import { canShareScreen } from './screen-capture';
 
 type Report = (reply: Reply) => void;
 
-export function GuestApp({ phone, view, invited }: { phone: GuestPhone; view: GuestView; invited: InvitedCode }) {
+/** `phone` is null while the page's telephone starts: the page is drawn at once, its Call button waiting for the server. */
+export function GuestApp({ phone, invited }: { phone: GuestPhone | null; invited: InvitedCode }) {
   // A refused request (a mistyped code, a name it cannot take) is the page's own to show; the call's state is the phone's.
   const [problem, setProblem] = useState<string | null>(null);
   // Kept above the form, which goes while a call lasts: a second call keeps the name given for the first.
   const name = useState('');
   const report: Report = (reply) => setProblem(reply.ok ? null : reply.message);
-  const { call, share, mediaNotice } = view.record;
-  const online = view.server.status === 'online';
+  const view = phone?.view() ?? null;
+  const { call, share, mediaNotice } = view?.record ?? { call: IDLE, share: NOT_SHARING, mediaNotice: null };
+  const server = view?.server ?? { status: 'connecting' };
+  const online = server.status === 'online';
   const inCall = call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active';
   useLeaveWarning(call.phase !== 'idle');
   const status =
-    problem ??
-    (call.phase === 'idle' && !call.outcome && !online
-      ? view.server.status === 'offline'
-        ? view.server.message
-        : t('serverConnecting')
-      : describeCall(call));
+    problem ?? (call.phase === 'idle' && !call.outcome && !online ? (server.status === 'offline' ? server.message : t('serverConnecting')) : describeCall(call));
 
   return (
-    <CallCommandsContext.Provider value={phone.commands}>
+    <CallCommandsContext.Provider value={phone?.commands ?? null}>
       <header>
         <h1>{invited.kind === 'code' ? t('guestCalling', displayCode(invited.code)) : t('guestPageTitle')}</h1>
       </header>
@@ -56,23 +56,15 @@ export function GuestApp({ phone, view, invited }: { phone: GuestPhone; view: Gu
       </p>
       {mediaNotice && <p class="notice">{mediaNotice}</p>}
       {call.phase === 'idle' && <BeforeCall phone={phone} invited={invited} online={online} name={name} onReply={report} />}
-      {call.phase === 'ringing' && <Ringing who={call.peer} onReply={report} />}
-      {inCall && <CallScreen phone={phone} call={call} share={share} chatAndFiles={view.chatAndFiles} onReply={report} />}
-      {view.received.length > 0 && <ReceivedFiles files={view.received} />}
+      {phone && view && call.phase === 'ringing' && <Ringing who={call.peer} onReply={report} />}
+      {phone && view && inCall && <CallScreen phone={phone} call={call} share={share} chatAndFiles={view.chatAndFiles} onReply={report} />}
+      {view && view.received.length > 0 && <ReceivedFiles files={view.received} />}
       <footer>
-        <p class="hint">{t('guestOwnCode', displayCode(view.myCode))}</p>
+        {view && <p class="hint">{t('guestOwnCode', displayCode(view.myCode))}</p>}
         <p class="hint">{t('guestGetPeerDial')}</p>
       </footer>
     </CallCommandsContext.Provider>
   );
-}
-
-interface BeforeCallProps {
-  phone: GuestPhone;
-  invited: InvitedCode;
-  online: boolean;
-  name: [string, (name: string) => void];
-  onReply: Report;
 }
 
 /** Closing or reloading the tab ends the call: while one is on, the browser asks first. */
@@ -85,12 +77,21 @@ function useLeaveWarning(inCall: boolean): void {
   }, [inCall]);
 }
 
+interface BeforeCallProps {
+  phone: GuestPhone | null;
+  invited: InvitedCode;
+  online: boolean;
+  name: [string, (name: string) => void];
+  onReply: Report;
+}
+
 function BeforeCall({ phone, invited, online, name: [name, setName], onReply }: BeforeCallProps) {
   const [typed, setTyped] = useState('');
   const preview = useCameraPreview(true);
 
   async function call(event: Event) {
     event.preventDefault();
+    if (!phone) return;
     const code: CallCode | null = invited.kind === 'code' ? invited.code : parseCallCode(typed);
     if (!code) return onReply({ ok: false, message: t('dialBadCode') });
     let given: string | undefined;
