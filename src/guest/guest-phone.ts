@@ -167,8 +167,13 @@ export async function startGuestPhone(options: GuestPhoneOptions): Promise<Guest
     switch (command.type) {
       case 'share-screen': {
         // Browsers open their picker only inside the click: it starts here, before anything is awaited.
-        screen = captureScreen();
+        const capture = (screen = captureScreen());
         await calls.dispatchShare({ type: 'request', source: { kind: 'screen' }, stage: calls.record().call.phase === 'active' ? 'active' : 'none' });
+        // Not taken for a share (no call to share into): whatever the picker gives is let go.
+        if (screen === capture) {
+          screen = null;
+          void capture.then((stream) => stream.getTracks().forEach((track) => track.stop()), () => undefined);
+        }
         const { share } = calls.record();
         return share.status === 'off' && share.problem ? { ok: false, message: share.problem } : { ok: true };
       }
