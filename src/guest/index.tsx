@@ -44,6 +44,6 @@ else {
         phone = started;
         draw();
       },
-      (error: unknown) => cannot(t('guestNoWebRTC') + ` (${String(error)})`),
+      (error: unknown) => cannot(t('guestStartFailed', String(error))),
     );
 }
