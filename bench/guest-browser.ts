@@ -4,8 +4,8 @@
  * end-to-end tests use. Each page gets a context of its own, as a stranger
  * opening a link has no cache, cookies or storage of this server's.
  */
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from '../test/e2e/support/browser';
+import type { Browser, Page } from 'playwright-core';
+import { launchPlainChromium } from '../test/e2e/support/browser';
 
 export interface GuestBrowser {
   browser: Browser;
@@ -15,13 +15,7 @@ export interface GuestBrowser {
 }
 
 export async function launchGuestBrowser(): Promise<GuestBrowser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: false,
-    args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS],
-    // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound, as the extension's browsers do.
-    ignoreDefaultArgs: ['--mute-audio'],
-  });
+  const browser = await launchPlainChromium();
   return {
     browser,
     async newPage() {

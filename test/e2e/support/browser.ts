@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
 
 export const DIST = resolve(import.meta.dirname, '../../../dist');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,6 +26,17 @@ export const HEADLESS_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+/** A plain Chromium, no extension, with the fake camera and microphone and its sound on: a guest page's browser. */
+export function launchPlainChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: false,
+    args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS],
+    // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
+    ignoreDefaultArgs: ['--mute-audio'],
+  });
+}
 
 export interface BrowserOptions {
   /** The fake camera and microphone (a test pattern and a beep). */

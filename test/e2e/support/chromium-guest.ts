@@ -4,8 +4,8 @@
  * the other end-to-end tests drive Chromium.
  */
 import { readFile } from 'node:fs/promises';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS } from './browser';
+import type { Browser, Page } from 'playwright-core';
+import { launchPlainChromium } from './browser';
 import type { GuestBrowser, GuestPage } from './guest-page';
 
 type Role = Parameters<Page['getByRole']>[0];
@@ -15,13 +15,7 @@ export interface ChromiumGuestBrowser extends GuestBrowser {
 }
 
 export async function launchChromiumGuest(): Promise<ChromiumGuestBrowser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: false,
-    args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS],
-    // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
-    ignoreDefaultArgs: ['--mute-audio'],
-  });
+  const browser = await launchPlainChromium();
   return {
     browser,
     // Each page in a context of its own: its own storage, as two people's browsers would be.
