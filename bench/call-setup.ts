@@ -81,23 +81,34 @@ export async function times(page: Page): Promise<PageTimes> {
   return page.evaluate(() => window.benchTimes!);
 }
 
+/** The signaling server a call bench's browsers use: `serverRoundTripMs` away from them (0: on loopback). */
+export async function startCallBenchServer(serverRoundTripMs: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  // Twenty calls a minute from one connection is a benchmark, not abuse: lift the ring limit.
+  const server = await startServer(BENCH_SERVER_ENV);
+  const proxy = serverRoundTripMs > 0 ? await startDelayProxy(server.url, serverRoundTripMs) : undefined;
+  return {
+    url: proxy?.url ?? server.url,
+    async stop() {
+      await proxy?.close();
+      await server.stop();
+    },
+  };
+}
+
 /**
  * Two browsers with the extension, registered with one server, ready to call
  * one another as often as asked; the server `serverRoundTripMs` away from both
  * (0: on loopback).
  */
 export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ call: (options?: CallOptions) => Promise<CallSetupSample>; close: () => Promise<void> }> {
-  // Twenty calls a minute from one connection is a benchmark, not abuse: lift the ring limit.
-  const server = await startServer(BENCH_SERVER_ENV);
-  const proxy = serverRoundTripMs > 0 ? await startDelayProxy(server.url, serverRoundTripMs) : undefined;
+  const server = await startCallBenchServer(serverRoundTripMs);
   const [alice, bob] = await Promise.all([launchExtensionBrowser(), launchExtensionBrowser()]);
   const close = async () => {
     await Promise.all([alice.close(), bob.close()]);
-    await proxy?.close();
     await server.stop();
   };
   try {
-    const serverUrl = proxy?.url ?? server.url;
+    const serverUrl = server.url;
     const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(serverUrl), bob.openPopup(serverUrl)]);
     const bobCode = await myCode(bobPopup);
     let made = 0;

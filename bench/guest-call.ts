@@ -8,15 +8,13 @@
 import type { Page } from 'playwright-core';
 import { launchExtensionBrowser } from '../test/e2e/support/browser';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
-import { startServer } from '../test/e2e/support/server';
 import { type CallCode } from '../src/shared/call-code';
 import { inviteLink } from '../src/shared/invite-link';
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
-import { ACCEPT_AFTER_RING_MS, arm, INCOMING, setupMarks, times, workerMarks } from './call-setup';
-import { startDelayProxy } from './delay-proxy';
+import { ACCEPT_AFTER_RING_MS, arm, INCOMING, setupMarks, startCallBenchServer, times, workerMarks } from './call-setup';
 import { frameMarks } from './frame-timing';
 import { launchGuestBrowser } from './guest-browser';
-import { BENCH_SERVER_ENV, pauseBetweenCalls, printProgress, relativeTo, type SetupSteps } from './stats';
+import { pauseBetweenCalls, printProgress, relativeTo, type SetupSteps } from './stats';
 
 export interface GuestCallSample {
   /** The guest's Call click → the host's popup ringing. */
@@ -40,16 +38,14 @@ function pageMarks(page: Page): Promise<Record<string, number>> {
 
 /** A host with the extension and a guest page on its invite link, ready to call as often as asked; the server `serverRoundTripMs` away from both. */
 export async function startGuestCallBench(serverRoundTripMs: number): Promise<{ call: () => Promise<GuestCallSample>; close: () => Promise<void> }> {
-  const server = await startServer(BENCH_SERVER_ENV);
-  const proxy = serverRoundTripMs > 0 ? await startDelayProxy(server.url, serverRoundTripMs) : undefined;
+  const server = await startCallBenchServer(serverRoundTripMs);
   const [host, guest] = await Promise.all([launchExtensionBrowser(), launchGuestBrowser()]);
   const close = async () => {
     await Promise.all([host.close(), guest.close()]);
-    await proxy?.close();
     await server.stop();
   };
   try {
-    const serverUrl = proxy?.url ?? server.url;
+    const serverUrl = server.url;
     const popup = await host.openPopup(serverUrl);
     const page = await guest.newPage();
     await page.goto(inviteLink(serverUrl, (await myCode(popup)) as CallCode)!);

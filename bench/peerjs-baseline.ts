@@ -7,9 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PeerServer } from 'peer';
-import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS, processTree } from '../test/e2e/support/browser';
+import { launchPlainChromium, processTree } from '../test/e2e/support/browser';
 import { ACCEPT_AFTER_RING_MS, type CallOptions } from './call-setup';
 import { cpuAround, type CpuWindow, windowAfter } from './processes';
 import { startDelayProxy } from './delay-proxy';
@@ -87,7 +87,7 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
   const webPort = await listen(web);
 
   const browsers = await Promise.all(
-    [0, 1].map(() => chromium.launch({ executablePath: CHROMIUM, headless: false, args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS, MARKER], ignoreDefaultArgs: ['--mute-audio'] })),
+    [0, 1].map(() => launchPlainChromium([MARKER])),
   );
   const close = async () => {
     await Promise.all(browsers.map((browser) => browser.close()));

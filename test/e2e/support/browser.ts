@@ -27,12 +27,12 @@ export const HEADLESS_ARGS = [
 ];
 export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
-/** A plain Chromium, no extension, with the fake camera and microphone and its sound on: a guest page's browser. */
-export function launchPlainChromium(): Promise<Browser> {
+/** A plain Chromium, no extension, with the fake camera and microphone and its sound on: a guest page's browser. `extraArgs`: a marker to find its processes by, say. */
+export function launchPlainChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: false,
-    args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS],
+    args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS, ...extraArgs],
     // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
     ignoreDefaultArgs: ['--mute-audio'],
   });
