@@ -20,8 +20,6 @@ export const MAX_CONTROL_FRAME_LENGTH = MAX_CHAT_LENGTH * 6 + 256;
 /** Chrome's SCTP stack refuses messages over 256 KiB (its a=max-message-size);
  * our sender uses less (FILE_CHUNK_SIZE), this bounds what we accept. */
 export const MAX_CHUNK_SIZE = 256 * 1024;
-/** File names longer than this are cut: common file systems stop at 255. */
-export const MAX_FILE_NAME_LENGTH = 255;
 /** 1 TiB: a ceiling against nonsense, far above any file a person sends in a call. */
 export const MAX_FILE_SIZE = 2 ** 40;
 
