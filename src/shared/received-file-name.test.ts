@@ -57,6 +57,8 @@ describe('a received file name, cleaned where it arrives', () => {
     expect(clean('console.txt')).toBe('console.txt');
     // A shortcut runs whatever it points at; Chromium will not save one, or a .local or a {CLSID}, under its own extension.
     expect(clean('photos.lnk')).toBe('photos.lnk.download');
+    expect(clean('bank.URL')).toBe('bank.URL.download');
+    expect(clean('explorer.scf')).toBe('explorer.scf.download');
     expect(clean('x.LOCAL')).toBe('x.LOCAL.download');
     expect(clean('folder.{20D04FE0-3AEA-1069-A2D8-08002B30309D}')).toBe('folder.{20D04FE0-3AEA-1069-A2D8-08002B30309D}.download');
   });
@@ -104,7 +106,7 @@ describe('the type of a received file', () => {
   });
 
   it('says so for a type that can run code, in any case', () => {
-    for (const name of ['setup.exe', 'Setup.EXE', 'run.bat', 'x.cmd', 'x.scr', 'x.msi', 'x.ps1', 'x.vbs', 'x.js', 'x.hta', 'x.jar', 'x.apk', 'x.dmg', 'x.pkg', 'x.app', 'x.command', 'x.sh', 'x.AppImage', 'x.deb', 'x.rpm', 'x.iso', 'x.reg', 'x.url']) {
+    for (const name of ['setup.exe', 'Setup.EXE', 'run.bat', 'x.cmd', 'x.scr', 'x.msi', 'x.ps1', 'x.vbs', 'x.js', 'x.hta', 'x.jar', 'x.apk', 'x.dmg', 'x.pkg', 'x.app', 'x.command', 'x.sh', 'x.AppImage', 'x.deb', 'x.rpm', 'x.iso', 'x.reg', 'x.settingcontent-ms']) {
       expect(fileTypeOf(name).runsCode, name).toBe(true);
     }
   });

@@ -39,8 +39,12 @@ const LOOSE_ENDS = /^[ .~]+|[ .~]+$/g;
 /** DOS devices, with or without an extension ("con.txt" is the console too), and Windows's own (base::IsReservedNameOnWindows). */
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|clock\$|conin\$|conout\$)(\..*)?$/i;
 const WINDOWS_SHELL_FILES = new Set(['desktop.ini', 'thumbs.db']);
-/** Chromium refuses these extensions (IsShellIntegratedExtension): a link runs whatever it points at, .local changes which DLLs load, a {CLSID} hides the type. */
-const SHELL_EXTENSION = /^(lnk|local|\{.*\})$/i;
+/**
+ * Extensions Chromium's downloads API refuses ("Invalid filename", on every system; Chromium 156 checked): shortcuts
+ * (.lnk, .url) run whatever they point at, a shell command file (.scf) acts when its folder is opened, .local
+ * changes which DLLs a program loads, a {CLSID} hides the real type.
+ */
+const SHELL_EXTENSION = /^(lnk|url|scf|local|\{.*\})$/i;
 /** A name the 8.3 form could take ("PROGRA~1"): Windows may read it as another file's short name, so Chromium refuses its "~". */
 const SHORT_NAME = /^(?=[^.]{1,8}(\.[^.]{0,3})?$).*~/;
 
@@ -86,17 +90,20 @@ const RUNS_CODE: ReadonlySet<string> = new Set([
   // Windows scripts and what Windows runs through a host: batch, PowerShell, Windows Script Host, HTML applications,
   // management consoles, registry files, help files (compiled HTML runs script), setup information, Python's launcher.
   ...['bat', 'cmd', 'ps1', 'psm1', 'vb', 'vbs', 'vbe', 'js', 'jse', 'wsf', 'wsh', 'wsc', 'sct', 'hta', 'msc', 'reg', 'chm', 'inf', 'ins', 'isp', 'py', 'pyw'],
-  // Windows shortcuts and shell files: they open whatever they point at. (A .lnk never gets here: it is saved as .lnk.download.)
-  ...['url', 'scf', 'settingcontent-ms'],
-  // Disk images: Windows and macOS open them with a double click, and what is inside escapes the download's warnings.
+  // A settings shortcut runs the command it names. (Other shortcuts never get here: .lnk, .url and .scf are saved
+  // with ".download" after them, see SHELL_EXTENSION.)
+  ...['settingcontent-ms'],
+  // Disk images: a double click mounts them (Windows and macOS alike), and the programs inside run from there.
   ...['iso', 'img', 'vhd', 'vhdx', 'dmg'],
-  // macOS apps, installers and Terminal scripts.
+  // macOS apps, installers, and what Terminal runs when opened.
   ...['app', 'pkg', 'mpkg', 'command', 'tool', 'terminal'],
   // Linux programs, packages and launchers.
   ...['sh', 'bash', 'run', 'appimage', 'deb', 'rpm', 'snap', 'flatpakref', 'desktop'],
   // Java and Android.
   ...['jar', 'jnlp', 'apk', 'xapk', 'apks'],
-  // Office documents whose type says they carry macros, and add-ins (an Excel add-in is a DLL).
+  // Office documents whose type says they carry macros, add-ins (an Excel .xll is a DLL), and Access databases
+  // compiled with their code. The older .doc and .xls may carry macros too, but most of them do not, and Office
+  // asks before it runs any: a warning on every one would be noise.
   ...['docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'xlsb', 'xll', 'pptm', 'potm', 'ppam', 'ppsm', 'sldm', 'accde', 'mde', 'ade', 'adp'],
 ]);
 
