@@ -188,7 +188,7 @@ export function startChatAndFiles({ pc, sendControl, onChange, store, log }: Cha
           if (find(frame.id)) return log(`Ignored a second offer under the id ${frame.id}.`);
           if (state.transfers.length >= MAX_TRANSFERS) return log(`Ignored an offer past the limit of ${MAX_TRANSFERS} files in one call.`);
           // Cleaned here, where it enters: what the receiver is shown is what the file is saved as.
-          apply({ type: 'offer', direction: 'receive', id: frame.id, name: cleanReceivedFileName(frame.name), size: frame.size, mime: frame.mime, at: Date.now() });
+          apply({ type: 'offer', direction: 'receive', id: frame.id, name: cleanReceivedFileName(frame.name), size: frame.size, at: Date.now() });
           return;
         case 'file-accept': {
           const transfer = find(frame.id);
@@ -236,7 +236,7 @@ export function startChatAndFiles({ pc, sendControl, onChange, store, log }: Cha
         const offer = { type: 'file-offer', id, name: file.name || 'file', size: file.size, mime: file.type.slice(0, 255) } as const;
         if (!sendControl(offer)) return { ok: false, words: words('filesNotConnected') };
         outgoing.set(id, file);
-        apply({ type: 'offer', direction: 'send', id, name: offer.name, size: file.size, mime: offer.mime, at: Date.now() });
+        apply({ type: 'offer', direction: 'send', id, name: offer.name, size: file.size, at: Date.now() });
       }
       return { ok: true };
     },

@@ -42,6 +42,8 @@ export const ControlFrame = v.variant('type', [
     id: FrameId,
     name: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
     size: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_FILE_SIZE)),
+    /** The sender's browser's guess; still sent, since a peer on an older version requires it, but never shown: the
+     * receiver goes by the extension of the cleaned name, which is what decides what opens the file. */
     mime: v.pipe(v.string(), v.maxLength(255)),
   }),
   v.strictObject({ type: v.literal('file-accept'), id: FrameId }),
