@@ -36,7 +36,6 @@ const ChatAndFilesSchema = v.strictObject({
       direction: v.picklist(['send', 'receive']),
       name: v.string(),
       size: v.number(),
-      mime: v.string(),
       status: v.picklist(['offered', 'transferring', 'verifying', 'saving', 'done', 'declined', 'cancelled', 'failed']),
       bytes: v.number(),
       speed: v.number(),
