@@ -1,10 +1,18 @@
 /**
  * The camera stand-in's frames (camera-stand-in.ts), off the main thread the
- * offscreen document shares with the popup. Every camera frame is copied to
- * memory and passed on as that copy, and once the other side is connecting
- * the latest copy is written again every REPEAT_MS, each time as a new
- * frame: libwebrtc drops a frame carrying the capture time of one it has
- * already seen, so writing the camera's own frame twice would not do.
+ * offscreen document shares with the popup. What is written is always a
+ * copy of a camera frame made here, each a new frame with a capture time in
+ * this worker's clock, later each time: libwebrtc drops a frame carrying a
+ * capture time it has already seen, or one no later than the last.
+ *
+ * A copy costs two passes over the picture, so copies are made only when
+ * the encoder can use them. While it rings the encoder drops every frame
+ * (the network is down), so a copy goes only every RINGING_WRITE_MS, to
+ * configure it once its send stream exists (which may be after the stand-in
+ * starts), and other frames are only kept as the latest picture. Told the transport is
+ * coming up, the latest picture is written again every REPEAT_MS, so the
+ * encoder has a frame within that of resuming; once repeating stops, every
+ * camera frame is copied on until the camera takes its sender back.
  */
 import type { FrameRepeaterCommand } from './camera-stand-in';
 
@@ -15,6 +23,8 @@ const REPEAT_MS = 10;
  * after that is encoded, CPU the other side's set-up wants too.
  */
 const REPEAT_AFTER_CONNECTED_MS = 40;
+/** While it rings: often enough that the encoder is configured well before Accept, rarely enough to cost nothing. */
+const RINGING_WRITE_MS = 500;
 /** If the call never connects, repeating stops on its own. */
 const REPEAT_FOR_MS = 5_000;
 
@@ -23,17 +33,40 @@ interface Picture {
   init: VideoFrameBufferInit;
 }
 
-let latest: Picture | null = null;
+/** The camera's latest frame, not copied yet. */
+let latestFrame: VideoFrame | null = null;
+/** The latest copy made. */
+let copied: Picture | null = null;
 let writer: WritableStreamDefaultWriter<VideoFrame> | null = null;
 let repeater: ReturnType<typeof setInterval> | undefined;
+let lastWrite = -Infinity;
+/** Repeating is over: the camera's own pace from now on. */
+let flowing = false;
 
 /** The writer, unless its sink is stalled: a stalled sink is not fed more, as the frames would only queue in memory. */
 const readyWriter = () => (writer && (writer.desiredSize ?? 0) > 0 ? writer : null);
 
-/** Capture times in one clock, later each time: the encoder drops a frame no later than the last. */
-function write(picture: Picture): void {
+/** The latest camera frame as a picture in memory, copied once however often it is written. */
+async function latestPicture(): Promise<Picture | null> {
+  const frame = latestFrame;
+  if (!frame) return copied;
+  latestFrame = null;
+  try {
+    // A buffer of its own: a write still reading the last copy must not see this one half made.
+    const data = new ArrayBuffer(frame.allocationSize());
+    const layout = await frame.copyTo(data);
+    copied = { data, init: { format: frame.format!, codedWidth: frame.codedWidth, codedHeight: frame.codedHeight, timestamp: 0, layout } };
+  } finally {
+    frame.close();
+  }
+  return copied;
+}
+
+async function writeLatest(): Promise<void> {
+  const picture = await latestPicture();
   const sink = readyWriter();
-  if (!sink) return;
+  if (!picture || !sink) return;
+  lastWrite = performance.now();
   const frame = new VideoFrame(picture.data, { ...picture.init, timestamp: Math.round(performance.now() * 1000) });
   sink.write(frame).catch(() => frame.close());
 }
@@ -50,20 +83,16 @@ async function pump(readable: ReadableStream<VideoFrame>): Promise<void> {
       else frame.close();
       continue;
     }
-    try {
-      const data = new ArrayBuffer(frame.allocationSize());
-      const layout = await frame.copyTo(data);
-      latest = { data, init: { format: frame.format, codedWidth: frame.codedWidth, codedHeight: frame.codedHeight, timestamp: 0, layout } };
-    } finally {
-      frame.close();
-    }
-    write(latest);
+    latestFrame?.close();
+    latestFrame = frame;
+    if (flowing || (!repeater && performance.now() - lastWrite >= RINGING_WRITE_MS)) await writeLatest();
   }
 }
 
 function stopRepeating(): void {
   clearInterval(repeater);
   repeater = undefined;
+  flowing = true;
 }
 
 addEventListener('message', ({ data }: MessageEvent<FrameRepeaterCommand>) => {
@@ -73,8 +102,9 @@ addEventListener('message', ({ data }: MessageEvent<FrameRepeaterCommand>) => {
       void pump(data.readable).finally(() => writer?.close().catch(() => {}));
       return;
     case 'hurry':
-      if (repeater) return;
-      repeater = setInterval(() => latest && write(latest), REPEAT_MS);
+      if (repeater || flowing) return;
+      void writeLatest();
+      repeater = setInterval(() => void writeLatest(), REPEAT_MS);
       setTimeout(stopRepeating, REPEAT_FOR_MS);
       return;
     case 'connected':
