@@ -5,14 +5,14 @@
  * this worker's clock, later each time: libwebrtc drops a frame carrying a
  * capture time it has already seen, or one no later than the last.
  *
- * A copy costs two passes over the picture, so copies are made only when
- * the encoder can use them. While it rings the encoder drops every frame
- * (the network is down), so a copy goes only every RINGING_WRITE_MS, to
- * configure it once its send stream exists (which may be after the stand-in
- * starts), and other frames are only kept as the latest picture. Told the transport is
- * coming up, the latest picture is written again every REPEAT_MS, so the
- * encoder has a frame within that of resuming; once repeating stops, every
- * camera frame is copied on until the camera takes its sender back.
+ * Until the transport is coming up every camera frame is copied and
+ * written as it comes (the encoder drops them all, but a generator fed more
+ * sparsely, one frame every 500 ms, went unencoded until the camera took its
+ * sender back, in three calls of eight). Told the transport is coming up,
+ * the latest picture is written again every REPEAT_MS and the camera's own
+ * frames only update that picture, so the encoder has a frame within
+ * REPEAT_MS of resuming; once repeating stops, every camera frame is copied
+ * on until the camera takes its sender back.
  */
 import type { FrameRepeaterCommand } from './camera-stand-in';
 
@@ -23,8 +23,6 @@ const REPEAT_MS = 10;
  * after that is encoded, CPU the other side's set-up wants too.
  */
 const REPEAT_AFTER_CONNECTED_MS = 40;
-/** While it rings: often enough that the encoder is configured well before Accept, rarely enough to cost nothing. */
-const RINGING_WRITE_MS = 500;
 /** If the call never connects, repeating stops on its own. */
 const REPEAT_FOR_MS = 5_000;
 
@@ -39,9 +37,6 @@ let latestFrame: VideoFrame | null = null;
 let copied: Picture | null = null;
 let writer: WritableStreamDefaultWriter<VideoFrame> | null = null;
 let repeater: ReturnType<typeof setInterval> | undefined;
-let lastWrite = -Infinity;
-/** Repeating is over: the camera's own pace from now on. */
-let flowing = false;
 
 /** The writer, unless its sink is stalled: a stalled sink is not fed more, as the frames would only queue in memory. */
 const readyWriter = () => (writer && (writer.desiredSize ?? 0) > 0 ? writer : null);
@@ -66,7 +61,6 @@ async function writeLatest(): Promise<void> {
   const picture = await latestPicture();
   const sink = readyWriter();
   if (!picture || !sink) return;
-  lastWrite = performance.now();
   const frame = new VideoFrame(picture.data, { ...picture.init, timestamp: Math.round(performance.now() * 1000) });
   sink.write(frame).catch(() => frame.close());
 }
@@ -85,14 +79,13 @@ async function pump(readable: ReadableStream<VideoFrame>): Promise<void> {
     }
     latestFrame?.close();
     latestFrame = frame;
-    if (flowing || (!repeater && performance.now() - lastWrite >= RINGING_WRITE_MS)) await writeLatest();
+    if (!repeater) await writeLatest();
   }
 }
 
 function stopRepeating(): void {
   clearInterval(repeater);
   repeater = undefined;
-  flowing = true;
 }
 
 addEventListener('message', ({ data }: MessageEvent<FrameRepeaterCommand>) => {
@@ -102,7 +95,7 @@ addEventListener('message', ({ data }: MessageEvent<FrameRepeaterCommand>) => {
       void pump(data.readable).finally(() => writer?.close().catch(() => {}));
       return;
     case 'hurry':
-      if (repeater || flowing) return;
+      if (repeater) return;
       void writeLatest();
       repeater = setInterval(() => void writeLatest(), REPEAT_MS);
       setTimeout(stopRepeating, REPEAT_FOR_MS);
