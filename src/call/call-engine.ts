@@ -116,10 +116,15 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
 
   const sendControl = (frame: ControlFrame) => control?.send(frame) ?? false;
 
+  /** Capture is under way: what is wanted is announced as coming, and capture's end announces what came. */
+  let capturing = true;
+  void media.captured.then(() => (capturing = false));
+
   function announceMedia(): void {
     const wants = media.wants();
-    const hasCamera = streams.local.getVideoTracks().some((track) => track.readyState === 'live');
-    sendControl({ type: 'media', mic: wants.mic && streams.local.getAudioTracks().length > 0, camera: wants.camera && hasCamera });
+    const hasMic = capturing || streams.local.getAudioTracks().length > 0;
+    const hasCamera = capturing || streams.local.getVideoTracks().some((track) => track.readyState === 'live');
+    sendControl({ type: 'media', mic: wants.mic && hasMic, camera: wants.camera && hasCamera });
   }
 
   function openControl(connection: RTCPeerConnection): void {
