@@ -126,6 +126,14 @@ if (CPU_CALLS > 0) {
   const rows = kinds.map((kind) => [kind, mean(ourCpu, kind), mean(theirCpu, kind)]).filter(([, a, b]) => Number(a) >= 0.5 || Number(b) >= 0.5);
   rows.sort((a, b) => Number(b[1]) - Number(a[1]));
   cpuTable = printTable(['process', 'PeerDial', 'PeerJS'], [...rows, ['all', mean(ourCpu), mean(theirCpu)]]);
+  if (ourCpu[0]?.byThread) {
+    console.log('\nThe same CPU by thread (BENCH_THREADS=1), ms per call, threads using 1 ms or more\n');
+    const threads = [...new Set([...ourCpu, ...theirCpu].flatMap((w) => Object.keys(w.byThread ?? {})))];
+    const threadMean = (windows: CpuWindow[], thread: string) => round(windows.reduce((sum, w) => sum + (w.byThread?.[thread] ?? 0), 0) / windows.length);
+    const threadRows = threads.map((thread) => [thread, threadMean(ourCpu, thread), threadMean(theirCpu, thread)]).filter(([, a, b]) => Number(a) >= 1 || Number(b) >= 1);
+    threadRows.sort((a, b) => Number(b[1]) - Number(a[1]));
+    printTable(['process: thread', 'PeerDial', 'PeerJS'], threadRows);
+  }
 }
 
 console.log('\nFootprint\n');

@@ -116,10 +116,15 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
 
   const sendControl = (frame: ControlFrame) => control?.send(frame) ?? false;
 
+  /** Capture is under way: what is wanted is announced as coming, and capture's end announces what came. */
+  let capturing = true;
+  void media.captured.then(() => (capturing = false));
+
   function announceMedia(): void {
     const wants = media.wants();
-    const hasCamera = streams.local.getVideoTracks().some((track) => track.readyState === 'live');
-    sendControl({ type: 'media', mic: wants.mic && streams.local.getAudioTracks().length > 0, camera: wants.camera && hasCamera });
+    const hasMic = capturing || streams.local.getAudioTracks().length > 0;
+    const hasCamera = capturing || streams.local.getVideoTracks().some((track) => track.readyState === 'live');
+    sendControl({ type: 'media', mic: wants.mic && hasMic, camera: wants.camera && hasCamera });
   }
 
   function openControl(connection: RTCPeerConnection): void {
@@ -211,15 +216,21 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
       streams.pc = connection;
       watch(connection, role);
       if (role === 'caller') {
-        // Channel and tracks in one task, so negotiation needs only one offer.
+        // The offer goes now, not once the camera and microphone are open: it is what the callee prepares its answer
+        // from while it rings, and capture can take longer than a ring where CPU is short. Channel and transceivers in
+        // one task, so negotiation needs one offer; captured tracks join the transceivers by replaceTrack, as the
+        // callee's do. A kind not wanted (a call to send a file) is received only, and we still want theirs.
+        openControl(connection);
+        const wants = media.wants();
+        for (const kind of ['audio', 'video'] as const) {
+          const sends = kind === 'audio' ? wants.mic : wants.camera;
+          connection.addTransceiver(kind, { direction: sends ? 'sendrecv' : 'recvonly', streams: [streams.local] });
+        }
         void media.captured.then(() => {
           if (stopped) return;
-          openControl(connection);
           sending.attach();
-          // Without a camera or microphone we still want theirs, in this same offer.
-          for (const kind of ['audio', 'video'] as const) {
-            if (!connection.getTransceivers().some((t) => t.receiver.track.kind === kind)) connection.addTransceiver(kind, { direction: 'recvonly' });
-          }
+          // The channel may have opened before capture was done, telling the callee "muted, camera off".
+          announceMedia();
         });
       }
       for (const data of inbox.splice(0)) void peer.receive(data);

@@ -43,7 +43,7 @@ export function createMediaHost(streams: CallStreams, deps: MediaHostDeps): Medi
     changed() {
       deps.changed();
       // Their voice or their share's sound may just have arrived: it plays where the call is heard.
-      void audio.speaker.refresh();
+      void audio.refresh();
     },
     hearSharedTab: audio.hearSharedTab,
     speaker: audio.speaker,
