@@ -62,9 +62,9 @@ function route<Request>(
   };
 }
 
-/** The registered sender's code, stamped by the server: a handler never trusts a code from the message. */
-function asSender<Request>(handle: (code: string, request: Request) => Promise<Result>) {
-  return (socket: PeerSocket, request: Request) => handle(socket.data.code!, request);
+/** The registered sender's code (and address), stamped by the server: a handler never trusts a code from the message. */
+function asSender<Request>(handle: (code: string, request: Request, address: string) => Promise<Result>) {
+  return (socket: PeerSocket, request: Request) => handle(socket.data.code!, request, socket.data.address);
 }
 
 /**
@@ -207,6 +207,7 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     ['hangup', route('hangup', CallRef, asSender(calls.hangup(context)))],
     ['signal', route('signal', SignalMessage, asSender(calls.signal(context)))],
     ['rejoin', route('rejoin', RejoinRequest, asSender(rejoin(context)))],
+    ['renew-relay', route('renew-relay', CallRef, asSender(calls.renewRelay(context)))],
   ]);
   const depart = leave(context);
   const failed = (error: unknown) => context.log.error({ event: 'request', err: error }, 'could not answer a request');

@@ -45,6 +45,8 @@ export interface CallSession {
   connect: (role: Role, iceServers: IceServer[], options?: { prepared?: boolean }) => void;
   /** The accept is going: a held answer goes now, gathering complete or not. */
   release: () => void;
+  /** A relay credential granted after connect (see CallEngine.useRelay). */
+  useRelay: (iceServers: IceServer[], renewal: boolean) => void;
   receive: (data: SignalData) => void;
   setLocalMedia: (local: MediaFlags) => Promise<void>;
   retryMedia: () => Promise<void>;
@@ -220,6 +222,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     },
 
     release: () => engine.release(),
+
+    useRelay: (iceServers, renewal) => engine.useRelay(iceServers, renewal),
 
     receive: (data) => engine.receive(data),
 

@@ -76,6 +76,8 @@ export function createMediaHost(streams: CallStreams, deps: MediaHostDeps): Medi
         return calls.connect(message.role, message.iceServers);
       case 'release':
         return session?.release();
+      case 'use-relay':
+        return session?.useRelay(message.iceServers, message.renewal);
       case 'preview':
         return session?.preview(message.on, message.devices);
       case 'signal-in':
