@@ -44,7 +44,9 @@ export function ring(context: SignalingContext): Handler<RingRequest, { callId: 
       // Dialling again means leaving whatever call this code was in (a client that lost track of it).
       await endCall(context, current, current.phase === 'ringing' && current.caller === me ? EndReason.Cancelled : EndReason.HungUp, me);
     }
-    if (!(await context.presence.holderOf(to))) return fail(ErrorCode.Unavailable, UNAVAILABLE);
+    // A callee who blocked this caller reads as offline, and both are looked up either way: the same answer, in the same time.
+    const [holder, blocked] = await Promise.all([context.presence.holderOf(to), context.blocks.blocks(to, me)]);
+    if (!holder || blocked) return fail(ErrorCode.Unavailable, UNAVAILABLE);
     const call = await context.calls.open(me, to, name);
     if (!call) return fail(ErrorCode.Busy, 'They are in another call.');
 

@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis';
 import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { type ConnectionBudget, type Rate, spend } from './connection-budget';
 
-export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'unknown'] as const;
+export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'set-blocked', 'unknown'] as const;
 export type LimitedEvent = (typeof LIMITED_EVENTS)[number];
 
 /**
@@ -33,6 +33,8 @@ const RATES: Record<LimitedEvent, { connection: Rate; address: Rate }> = {
   signal: { connection: { points: 200, seconds: 10 }, address: { points: 2_000, seconds: 10 } },
   // Once per reconnection during a call, like register.
   rejoin: { connection: { points: 3, seconds: 60 }, address: { points: 120, seconds: 60 } },
+  // Once per Block or Unblock click; the list itself rides with register.
+  'set-blocked': { connection: { points: 10, seconds: 60 }, address: { points: 120, seconds: 60 } },
   // Events this server does not speak: an old or a broken client, or a probe.
   unknown: { connection: { points: 10, seconds: 60 }, address: { points: 100, seconds: 60 } },
 };

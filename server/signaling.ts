@@ -17,8 +17,10 @@ import {
   RejoinRequest,
   type Result,
   RingRequest,
+  SetBlockedRequest,
   SignalMessage,
 } from '../src/shared/protocol';
+import { setBlocked } from './blocking';
 import * as calls from './call-handlers';
 import { spend } from './connection-budget';
 import { trimHandshake } from './idle-connection';
@@ -38,6 +40,8 @@ function describeIssues(issues: v.GenericIssue[]): string {
   // The path and the kind of problem only: never echo the value, which may be an SDP.
   const [first] = issues;
   const path = first?.path?.map((item) => String(item.key)).join('.') || 'message';
+  // A list past its bound (a block list, say) is said in words a person reads.
+  if (first?.type === 'max_length' && Array.isArray(first.input)) return `${path} is not valid (at most ${String(first.requirement)} entries)`;
   return `${path} is not valid (${first?.expected ? `expected ${first.expected}` : first?.kind ?? 'invalid'})`;
 }
 
@@ -207,6 +211,7 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     ['hangup', route('hangup', CallRef, asSender(calls.hangup(context)))],
     ['signal', route('signal', SignalMessage, asSender(calls.signal(context)))],
     ['rejoin', route('rejoin', RejoinRequest, asSender(rejoin(context)))],
+    ['set-blocked', route('set-blocked', SetBlockedRequest, setBlocked(context))],
   ]);
   const depart = leave(context);
   const failed = (error: unknown) => context.log.error({ event: 'request', err: error }, 'could not answer a request');

@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 
 /** Bumped on any incompatible change; the server refuses other versions in words. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** SDP for audio, video and data with many codecs is ~10 KB; 64 KB leaves room
  * for simulcast and future m-lines without accepting megabytes. */
@@ -49,14 +49,29 @@ const codeString = v.pipe(v.string(), v.regex(/^[0-9A-HJKMNP-TV-Z]{12}$/));
 const callId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
 const base64 = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
 
+/**
+ * A person blocks a handful of nuisances, not a phone book: the bound keeps what
+ * the server holds per code small (2.6 KB at most) whoever registers it.
+ */
+export const MAX_BLOCKED_CODES = 200;
+
+/** Codes whose rings this code does not take: the server answers them as if it were offline. */
+export const BlockList = v.pipe(v.array(codeString), v.maxLength(MAX_BLOCKED_CODES));
+
 export const RegisterRequest = v.strictObject({
   protocol: v.number(),
   /** Raw uncompressed P-256 point: 65 bytes, 88 characters of base64. */
   publicKey: base64(128),
   /** ECDSA P-256 signature (IEEE P1363, 64 bytes). */
   signature: base64(128),
+  /** The install's block list, in force from the moment the code is online: no ring slips in before it is sent. */
+  blocked: v.optional(BlockList, []),
 });
 export type RegisterRequest = v.InferOutput<typeof RegisterRequest>;
+
+/** The whole block list again after a change: a lost request cannot leave the server's copy off by one. */
+export const SetBlockedRequest = v.strictObject({ codes: BlockList });
+export type SetBlockedRequest = v.InferOutput<typeof SetBlockedRequest>;
 
 /** Longest name a guest may give, in what a person counts as characters. */
 export const MAX_GUEST_NAME = 40;
@@ -161,7 +176,8 @@ export type PeerStatus = { callId: string; online: boolean };
 type Ack<T extends object = object> = (result: Result<T>) => void;
 
 export interface ClientToServerEvents {
-  register: (request: RegisterRequest, ack: Ack<{ code: string }>) => void;
+  /** `blocked` may be left out: the server reads it as none. */
+  register: (request: v.InferInput<typeof RegisterRequest>, ack: Ack<{ code: string }>) => void;
   ring: (request: RingRequest, ack: Ack<{ callId: string; iceServers: IceServer[] }>) => void;
   /** `signals` may be left out: the server reads it as none. */
   accept: (request: v.InferInput<typeof AcceptRequest>, ack: Ack) => void;
@@ -171,6 +187,8 @@ export interface ClientToServerEvents {
   signal: (message: SignalMessage, ack: Ack) => void;
   /** Carries an accepted call on across a server restart; answers whether the peer is back yet. */
   rejoin: (request: RejoinRequest, ack: Ack<{ peerOnline: boolean }>) => void;
+  /** Replaces this code's block list (sent with each registration too). */
+  'set-blocked': (request: SetBlockedRequest, ack: Ack) => void;
 }
 
 export interface ServerToClientEvents {
