@@ -1,7 +1,8 @@
 /**
  * Keeping someone busy, and learning that they are (issue 20, finding 5): the
  * person being rung blocks a code, and its rings answer exactly as an offline
- * code's, on one server process or several.
+ * code's; one caller, by its code or by its address, cannot ring one person
+ * more than RINGS_PER_PAIR times in a window.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity } from '../src/shared/call-code';
@@ -9,6 +10,11 @@ import { ErrorCode, MAX_BLOCKED_CODES, type Result } from '../src/shared/protoco
 import { type RunningServer, startServer } from '../test/e2e/support/server';
 import { type Client, closeAll, connectPeer, expectOk, type Identity, next, type Peer, startTestServer, type TestServer } from './testing/harness';
 import { type RunningRedis, startRedis } from './testing/redis';
+
+/** The default: what the README states. */
+const RINGS_PER_PAIR = 5;
+/** A ring connection may ring this often a minute (server/rate-limits.ts): more rings from one code need more connections. */
+const RINGS_PER_CONNECTION = 5;
 
 let server: TestServer;
 const open: { socket: Client }[] = [];
@@ -42,6 +48,34 @@ async function ringOnce(caller: Peer, to: string): Promise<string> {
   if (!reply.ok) return reply.error;
   expectOk(await caller.socket.emitWithAck('hangup', { callId: reply.callId }));
   return 'rang';
+}
+
+/**
+ * `count` rings from one install to one code, each answer as a word: on a fresh connection every few rings, so the
+ * per-connection ring limit never answers in the pair limit's place, and from a fresh address each time unless the
+ * options name one, so only the count by code can stop them.
+ */
+async function ringsFrom(url: string, identity: Identity, to: string, count: number, options?: Options): Promise<string[]> {
+  const answers: string[] = [];
+  let caller: Peer | undefined;
+  for (let i = 0; i < count; i++) {
+    if (i % (RINGS_PER_CONNECTION - 1) === 0) caller = await peerOn(url, options ?? household(), identity);
+    answers.push(await ringOnce(caller!, to));
+  }
+  return answers;
+}
+
+/** `count` calls from one install, each rung, accepted and hung up; on a fresh connection every few, as in ringsFrom. */
+async function answeredCalls(url: string, identity: Identity, callee: Peer, count: number, options?: Options): Promise<void> {
+  let caller: Peer | undefined;
+  for (let i = 0; i < count; i++) {
+    if (i % (RINGS_PER_CONNECTION - 1) === 0) caller = await peerOn(url, options ?? household(), identity);
+    const incoming = next(callee.socket, 'incoming');
+    const { callId } = expectOk(await caller!.socket.emitWithAck('ring', { to: callee.code }));
+    await incoming;
+    expectOk(await callee.socket.emitWithAck('accept', { callId }));
+    expectOk(await caller!.socket.emitWithAck('hangup', { callId }));
+  }
 }
 
 /**
@@ -137,6 +171,85 @@ describe('one process', () => {
       );
     });
   });
+
+  describe('ringing one person again and again', () => {
+    it(`stops the ${RINGS_PER_PAIR + 1}th ring from one caller to one person in words, while another caller and another callee are unaffected`, async () => {
+      const alice = await peerOn(server.url);
+      const [bob, carol] = await Promise.all([peerOn(server.url), peerOn(server.url)]);
+      const answers = await ringsFrom(server.url, alice.identity, bob.code, RINGS_PER_PAIR + 1);
+      expect(answers).toEqual([...Array<string>(RINGS_PER_PAIR).fill('rang'), ErrorCode.RateLimited]);
+      const caller = await peerOn(server.url, household(), alice.identity);
+      expect(await caller.socket.emitWithAck('ring', { to: bob.code })).toMatchObject({ message: /^Too many calls to this code; try again in \d+ s\.$/ });
+
+      // Alice may still ring someone else, and someone from another household may still ring Bob.
+      expect(await ringOnce(caller, carol.code)).toBe('rang');
+      const dave = await peerOn(server.url, household());
+      expect(await ringOnce(dave, bob.code)).toBe('rang');
+    });
+
+    it('lets people who answer each other call as often as they like: an accepted ring gives its count back', async () => {
+      const bob = await peerOn(server.url);
+      // One household, one code: neither count stops them.
+      await answeredCalls(server.url, await generateIdentity(), bob, 2 * RINGS_PER_PAIR, household());
+    });
+
+    it('stops throwaway codes from one address just the same: the address is counted too', async () => {
+      const bob = await peerOn(server.url);
+      const answers: string[] = [];
+      const shared = household();
+      for (let i = 0; i <= RINGS_PER_PAIR; i++) answers.push(await ringOnce(await peerOn(server.url, shared), bob.code));
+      expect(answers).toEqual([...Array<string>(RINGS_PER_PAIR).fill('rang'), ErrorCode.RateLimited]);
+      // A caller on another address is not held up by them.
+      expect(await ringOnce(await peerOn(server.url, household()), bob.code)).toBe('rang');
+    });
+
+    it('answers the same sequence whether the callee is offline or has blocked the caller: the limit tells nothing', async () => {
+      const bob = await peerOn(server.url, household(), undefined, []);
+      const [alice, eve] = await Promise.all([generateIdentity(), generateIdentity()]);
+      expectOk(await bob.socket.emitWithAck('set-blocked', { codes: [alice.code] }));
+      const toBlocker = await ringsFrom(server.url, alice, bob.code, RINGS_PER_PAIR + 1);
+      const toOffline = await ringsFrom(server.url, eve, await offlineCode(), RINGS_PER_PAIR + 1);
+      expect(toBlocker).toEqual(toOffline);
+      expect(toBlocker).toEqual([...Array<string>(RINGS_PER_PAIR).fill(ErrorCode.Unavailable), ErrorCode.RateLimited]);
+    });
+  });
+});
+
+describe('the finding, replayed', () => {
+  /** The server's shortest ring, so unanswered rings end within the test. */
+  const RING_TIMEOUT_MS = 1_000;
+  let short: TestServer;
+  beforeAll(async () => {
+    short = await startTestServer({ RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) });
+  });
+  afterAll(() => short.close());
+
+  it('four throwaway codes on one address re-ringing a person as each ring ends keep them busy for five rings, then not at all', async () => {
+    const [bob, carol] = await Promise.all([peerOn(short.url), peerOn(short.url)]);
+    const attacker = household();
+    const codes = await Promise.all([0, 1, 2, 3].map(() => peerOn(short.url, attacker)));
+    const firstRing = next(bob.socket, 'incoming');
+
+    // Each code in turn rings Bob, who does not answer, and rings again the moment the ring ends, until refused.
+    const attack = (async () => {
+      const answers: string[] = [];
+      for (let turn = 0; ; turn++) {
+        const caller = codes[turn % codes.length]!;
+        const reply = await caller.socket.emitWithAck('ring', { to: bob.code });
+        answers.push(reply.ok ? 'rang' : reply.error);
+        if (!reply.ok) return answers;
+        await next(caller.socket, 'ended');
+      }
+    })();
+
+    // Carol, Bob's real contact, rings while the attack is on: busy.
+    await firstRing;
+    expect(await ringOnce(carol, bob.code)).toBe(ErrorCode.Busy);
+    expect(await attack).toEqual([...Array<string>(RINGS_PER_PAIR).fill('rang'), ErrorCode.RateLimited]);
+    // The attacker's address is done with Bob for the window, whichever code it uses; Carol rings through.
+    expect(await ringOnce(codes[0]!, bob.code)).toBe(ErrorCode.RateLimited);
+    expect(await ringOnce(carol, bob.code)).toBe('rang');
+  });
 });
 
 describe('two processes sharing Redis', () => {
@@ -144,12 +257,17 @@ describe('two processes sharing Redis', () => {
   let a: RunningServer;
   let b: RunningServer;
 
+  // Kept, so servers still starting when the hook gives up are stopped all the same.
+  let starting: Promise<RunningServer>[] = [];
+
   beforeAll(async () => {
     redis = await startRedis();
-    [a, b] = await Promise.all([startServer({ REDIS_URL: redis.url }), startServer({ REDIS_URL: redis.url })]);
-  });
+    const both = [startServer({ REDIS_URL: redis.url }), startServer({ REDIS_URL: redis.url })] as const;
+    starting = [...both];
+    [a, b] = await Promise.all(both);
+  }, 60_000);
   afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
+    await Promise.all(starting.map((started) => started.then((running) => running.stop(), () => undefined)));
     await redis?.stop();
   });
 
@@ -169,5 +287,18 @@ describe('two processes sharing Redis', () => {
     const incoming = next(back.socket, 'incoming');
     expect(await ringOnce(alice, bob.code)).toBe('rang');
     expect((await incoming).from).toBe(alice.code);
+  });
+
+  it('counts one caller ringing one person on both processes together', async () => {
+    const bob = await peerOn(a.url);
+    const alice = await generateIdentity();
+    const answers: string[] = [];
+    for (let i = 0; i <= RINGS_PER_PAIR; i++) answers.push(await ringOnce(await peerOn(i % 2 ? a.url : b.url, household(), alice), bob.code));
+    expect(answers).toEqual([...Array<string>(RINGS_PER_PAIR).fill('rang'), ErrorCode.RateLimited]);
+  });
+
+  it('gives back the count of a ring rung on one process and accepted on the other', async () => {
+    const bob = await peerOn(a.url);
+    await answeredCalls(b.url, await generateIdentity(), bob, RINGS_PER_PAIR + 1);
   });
 });

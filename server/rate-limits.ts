@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { type ConnectionBudget, type Rate, spend } from './connection-budget';
+import { ringPairs } from './ring-pairs';
 
 export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'set-blocked', 'unknown'] as const;
 export type LimitedEvent = (typeof LIMITED_EVENTS)[number];
@@ -50,7 +51,7 @@ const MISS_LOCKOUT_SECONDS = 15 * 60;
 export type Scope = 'connection' | 'address';
 
 export interface Refusal {
-  scope: Scope | 'misses' | 'ringing';
+  scope: Scope | 'misses' | 'ringing' | 'pair';
   retryAfterMs: number;
 }
 
@@ -67,6 +68,16 @@ export interface RateLimits {
   ringing: (address: string) => Promise<Refusal | undefined>;
   /** Gives back the count of a ring that rang nobody (offline, busy): only calls that ring take a place. */
   rangNobody: (address: string) => Promise<void>;
+  /**
+   * Counts one ring from a caller (by its code, and by its address, which throwaway codes share) to one callee,
+   * whoever the callee is and whether it is online: the answer is the same for an offline code, a blocked caller and
+   * a callee ringing or busy, so the limit tells nothing either. (server/ring-pairs.ts)
+   */
+  ringPair: (caller: string, address: string, callee: string) => Promise<Refusal | undefined>;
+  /** That ring rang, as this call: kept until it can no longer be accepted. */
+  rang: (callId: string, caller: string, address: string, callee: string) => Promise<void>;
+  /** The callee accepted the call: its ring gives its count back. */
+  answered: (callId: string) => Promise<void>;
 }
 
 /**
@@ -124,7 +135,7 @@ function ringingWindow(max: number, windowMs: number, redis?: Redis): Pick<RateL
   };
 }
 
-async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: string, scope: Refusal['scope']): Promise<Refusal | undefined> {
+export async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: string, scope: Refusal['scope']): Promise<Refusal | undefined> {
   try {
     await limiter.consume(key);
     return undefined;
@@ -135,7 +146,7 @@ async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: strin
 }
 
 export function createRateLimits(
-  settings: { rateLimitFactor: number; maxRingingPerAddress: number; ringTimeoutMs: number },
+  settings: { rateLimitFactor: number; maxRingingPerAddress: number; ringTimeoutMs: number; ringsPerPair: number; ringsPerPairWindowMs: number },
   redis?: Redis,
 ): RateLimits {
   const factor = settings.rateLimitFactor;
@@ -158,6 +169,7 @@ export function createRateLimits(
 
   return {
     ...ringingWindow(settings.maxRingingPerAddress, settings.ringTimeoutMs, redis),
+    ...ringPairs(settings, redis),
     async take(event, connection, address) {
       const wait = spend(connection, event, perConnection.get(event)!, Date.now());
       if (wait !== undefined) return { scope: 'connection', retryAfterMs: wait };

@@ -48,7 +48,13 @@ function describeIssues(issues: v.GenericIssue[]): string {
 function rateLimited(event: string, refusal: Refusal): Result {
   const seconds = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
   const what =
-    refusal.scope === 'misses' ? 'Too many calls to codes that are not online' : refusal.scope === 'ringing' ? 'Too many calls ringing from this address' : `Too many ${event} requests`;
+    refusal.scope === 'misses'
+      ? 'Too many calls to codes that are not online'
+      : refusal.scope === 'ringing'
+        ? 'Too many calls ringing from this address'
+        : refusal.scope === 'pair'
+          ? 'Too many calls to this code'
+          : `Too many ${event} requests`;
   return fail(ErrorCode.RateLimited, `${what}; try again in ${seconds} s.`);
 }
 
@@ -67,7 +73,7 @@ function route<Request>(
 }
 
 /** The registered sender's code, stamped by the server: a handler never trusts a code from the message. */
-function asSender<Request>(handle: (code: string, request: Request) => Promise<Result>) {
+function asSender<Request, Reply extends object = object>(handle: (code: string, request: Request) => Promise<Result<Reply>>) {
   return (socket: PeerSocket, request: Request) => handle(socket.data.code!, request);
 }
 
@@ -76,18 +82,34 @@ function asSender<Request>(handle: (code: string, request: Request) => Promise<R
  * them: such an address is locked out of ringing for a while. The answer to a
  * miss itself stays exactly the answer for an offline code.
  */
-function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, request: RingRequest) => Promise<Result>) {
+function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, request: RingRequest) => Promise<Result<{ callId: string }>>) {
   return async (socket: PeerSocket, request: RingRequest): Promise<Result> => {
-    // Each ringing call holds what its caller sent until the answer: how many ring at once from one address bounds that.
-    const lockout = (await context.limits.missLockout(socket.data.address)) ?? (await context.limits.ringing(socket.data.address));
+    // In order: an address that kept missing is locked out; a caller re-ringing one callee is held off (counted
+    // whatever the callee's state, so the limit says nothing of it); and since each ringing call holds what its caller
+    // sent until the answer, how many ring at once from one address is bounded, last, so a refused ring takes no place.
+    const { address } = socket.data;
+    const lockout =
+      (await context.limits.missLockout(address)) ??
+      (await context.limits.ringPair(socket.data.code!, address, request.to)) ??
+      (await context.limits.ringing(address));
     if (lockout) {
       context.metrics.rateLimited.inc({ event: 'ring', scope: lockout.scope });
       if (context.logBudget.allows(socket.data.address)) context.log.warn({ event: 'ring', socket: socket.id, code: socket.data.code, address: socket.data.address, scope: lockout.scope }, 'rate limited');
       return rateLimited('ring', lockout);
     }
     const result = await ring(socket, request);
+    if (result.ok) await context.limits.rang(result.callId, socket.data.code!, address, request.to);
     if (!result.ok) await context.limits.rangNobody(socket.data.address);
     if (!result.ok && result.error === ErrorCode.Unavailable) await context.limits.missed(socket.data.address);
+    return result;
+  };
+}
+
+/** A ring the callee took gives its count back to its caller (server/ring-pairs.ts): people who call each other often are not held off. */
+function givingBackAnswered(context: SignalingContext, accept: (socket: PeerSocket, request: AcceptRequest) => Promise<Result>) {
+  return async (socket: PeerSocket, request: AcceptRequest): Promise<Result> => {
+    const result = await accept(socket, request);
+    if (result.ok) await context.limits.answered(request.callId);
     return result;
   };
 }
@@ -206,7 +228,7 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
       }),
     ],
     ['ring', route('ring', RingRequest, countingMisses(context, asSender(calls.ring(context))))],
-    ['accept', route('accept', AcceptRequest, asSender(calls.accept(context)))],
+    ['accept', route('accept', AcceptRequest, givingBackAnswered(context, asSender(calls.accept(context))))],
     ['decline', route('decline', CallRef, asSender(calls.decline(context)))],
     ['hangup', route('hangup', CallRef, asSender(calls.hangup(context)))],
     ['signal', route('signal', SignalMessage, asSender(calls.signal(context)))],
