@@ -2,13 +2,15 @@
  * Keeping someone busy, and learning that they are (issue 20, finding 5): the
  * person being rung blocks a code, and its rings answer exactly as an offline
  * code's; one caller, by its code or by its address, cannot ring one person
- * more than RINGS_PER_PAIR times in a window.
+ * more than RINGS_PER_PAIR times in a window; and a ring that finds the callee
+ * in another call is told to the callee, within bounds, to write down as missed.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateIdentity } from '../src/shared/call-code';
-import { ErrorCode, MAX_BLOCKED_CODES, type Result } from '../src/shared/protocol';
+import { ErrorCode, MAX_BLOCKED_CODES, type MissedWhileBusy, type Result } from '../src/shared/protocol';
+import { MISSED_WHILE_BUSY_PER_CALLEE } from './ring-pairs';
 import { type RunningServer, startServer } from '../test/e2e/support/server';
-import { type Client, closeAll, connectPeer, expectOk, type Identity, next, type Peer, startTestServer, type TestServer } from './testing/harness';
+import { type Client, closeAll, connectPeer, expectOk, type Identity, next, type Peer, setUpCall, startTestServer, type TestServer } from './testing/harness';
 import { type RunningRedis, startRedis } from './testing/redis';
 
 /** The default: what the README states. */
@@ -76,6 +78,13 @@ async function answeredCalls(url: string, identity: Identity, callee: Peer, coun
     expectOk(await callee.socket.emitWithAck('accept', { callId }));
     expectOk(await caller!.socket.emitWithAck('hangup', { callId }));
   }
+}
+
+/** Every `missed-while-busy` this connection receives from now on. */
+function collectMissed(socket: Client): MissedWhileBusy[] {
+  const missed: MissedWhileBusy[] = [];
+  socket.on('missed-while-busy', (event) => missed.push(event));
+  return missed;
 }
 
 /**
@@ -213,6 +222,51 @@ describe('one process', () => {
       expect(toBlocker).toEqual([...Array<string>(RINGS_PER_PAIR).fill(ErrorCode.Unavailable), ErrorCode.RateLimited]);
     });
   });
+
+  describe('a ring while busy', () => {
+    it('tells the callee who rang, with the name a guest gave, while the caller hears only "busy"', async () => {
+      const [bob, carol] = await Promise.all([peerOn(server.url), peerOn(server.url)]);
+      await setUpCall(carol, bob);
+      const missed = collectMissed(bob.socket);
+      const [alice, guest] = await Promise.all([peerOn(server.url, household()), peerOn(server.url, household())]);
+
+      expect(await alice.socket.emitWithAck('ring', { to: bob.code })).toEqual({ ok: false, error: ErrorCode.Busy, message: 'They are in another call.' });
+      expect(await guest.socket.emitWithAck('ring', { to: bob.code, name: 'Ann' })).toMatchObject({ ok: false, error: ErrorCode.Busy });
+      await roundTrip(bob.socket);
+      expect(missed).toEqual([{ from: alice.code }, { from: guest.code, name: 'Ann' }]);
+      // Carol, in the call, heard nothing of it.
+      await roundTrip(carol.socket);
+    });
+
+    it('tells nothing of a blocked caller, whose ring answers as offline even while the callee is busy', async () => {
+      const [bob, carol, alice] = await Promise.all([peerOn(server.url), peerOn(server.url), peerOn(server.url, household())]);
+      expectOk(await bob.socket.emitWithAck('set-blocked', { codes: [alice.code] }));
+      await setUpCall(carol, bob);
+      const missed = collectMissed(bob.socket);
+      expect(await ringOnce(alice, bob.code)).toBe(ErrorCode.Unavailable);
+      await roundTrip(bob.socket);
+      expect(missed).toEqual([]);
+    });
+
+    it(`bounds what reaches the callee: ${RINGS_PER_PAIR} from one caller, ${MISSED_WHILE_BUSY_PER_CALLEE} from many together`, async () => {
+      const [bob, carol] = await Promise.all([peerOn(server.url), peerOn(server.url)]);
+      await setUpCall(carol, bob);
+      const missed = collectMissed(bob.socket);
+
+      const alice = await generateIdentity();
+      const fromOne = await ringsFrom(server.url, alice, bob.code, RINGS_PER_PAIR + 3);
+      expect(fromOne).toEqual([...Array<string>(RINGS_PER_PAIR).fill(ErrorCode.Busy), ...Array<string>(3).fill(ErrorCode.RateLimited)]);
+      await roundTrip(bob.socket);
+      expect(missed).toHaveLength(RINGS_PER_PAIR);
+
+      // Fresh codes from fresh addresses, each within its own pair limit: the callee's bound stops them together.
+      for (let i = 0; i < MISSED_WHILE_BUSY_PER_CALLEE; i++) {
+        expect(await ringOnce(await peerOn(server.url, household()), bob.code)).toBe(ErrorCode.Busy);
+      }
+      await roundTrip(bob.socket);
+      expect(missed).toHaveLength(MISSED_WHILE_BUSY_PER_CALLEE);
+    });
+  });
 });
 
 describe('the finding, replayed', () => {
@@ -228,6 +282,7 @@ describe('the finding, replayed', () => {
     const [bob, carol] = await Promise.all([peerOn(short.url), peerOn(short.url)]);
     const attacker = household();
     const codes = await Promise.all([0, 1, 2, 3].map(() => peerOn(short.url, attacker)));
+    const missed = collectMissed(bob.socket);
     const firstRing = next(bob.socket, 'incoming');
 
     // Each code in turn rings Bob, who does not answer, and rings again the moment the ring ends, until refused.
@@ -242,13 +297,15 @@ describe('the finding, replayed', () => {
       }
     })();
 
-    // Carol, Bob's real contact, rings while the attack is on: busy.
+    // Carol, Bob's real contact, rings while the attack is on: busy, and Bob is told she tried.
     await firstRing;
     expect(await ringOnce(carol, bob.code)).toBe(ErrorCode.Busy);
     expect(await attack).toEqual([...Array<string>(RINGS_PER_PAIR).fill('rang'), ErrorCode.RateLimited]);
     // The attacker's address is done with Bob for the window, whichever code it uses; Carol rings through.
     expect(await ringOnce(codes[0]!, bob.code)).toBe(ErrorCode.RateLimited);
     expect(await ringOnce(carol, bob.code)).toBe('rang');
+    await roundTrip(bob.socket);
+    expect(missed).toEqual([{ from: carol.code }]);
   });
 });
 
@@ -300,5 +357,14 @@ describe('two processes sharing Redis', () => {
   it('gives back the count of a ring rung on one process and accepted on the other', async () => {
     const bob = await peerOn(a.url);
     await answeredCalls(b.url, await generateIdentity(), bob, RINGS_PER_PAIR + 1);
+  });
+
+  it('tells a busy callee on one process of a ring from the other', async () => {
+    const [bob, carol] = await Promise.all([peerOn(a.url), peerOn(a.url)]);
+    await setUpCall(carol, bob);
+    const missed = next(bob.socket, 'missed-while-busy');
+    const alice = await peerOn(b.url);
+    expect(await ringOnce(alice, bob.code)).toBe(ErrorCode.Busy);
+    expect(await missed).toEqual({ from: alice.code });
   });
 });

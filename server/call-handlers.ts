@@ -19,6 +19,7 @@ import {
 import { type Call, isParty, otherParty } from './call-registry';
 import { announceRing, deliver, deliverEach, endCall, ringTimer, type SignalingContext } from './context';
 import { mayReachRingingCallee } from './early-offer';
+import { tellMissedWhileBusy } from './missed-while-busy';
 import { iceServersFor } from './turn-credentials';
 
 /** Offline and nonexistent read the same, so codes cannot be enumerated by ringing them. */
@@ -48,7 +49,10 @@ export function ring(context: SignalingContext): Handler<RingRequest, { callId: 
     const [holder, blocked] = await Promise.all([context.presence.holderOf(to), context.blocks.blocks(to, me)]);
     if (!holder || blocked) return fail(ErrorCode.Unavailable, UNAVAILABLE);
     const call = await context.calls.open(me, to, name);
-    if (!call) return fail(ErrorCode.Busy, 'They are in another call.');
+    if (!call) {
+      await tellMissedWhileBusy(context, me, to, name);
+      return fail(ErrorCode.Busy, 'They are in another call.');
+    }
 
     await context.timers.start(ringTimer(call), context.config.ringTimeoutMs);
     await announceRing(context, call);

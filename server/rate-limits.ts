@@ -78,6 +78,8 @@ export interface RateLimits {
   rang: (callId: string, caller: string, address: string, callee: string) => Promise<void>;
   /** The callee accepted the call: its ring gives its count back. */
   answered: (callId: string) => Promise<void>;
+  /** Whether one more "missed while busy" may go to this callee now. */
+  missedWhileBusy: (callee: string) => Promise<boolean>;
 }
 
 /**

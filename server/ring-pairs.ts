@@ -15,6 +15,13 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { consume, type RateLimits } from './rate-limits';
 
+/**
+ * Rings that came while the callee was in another call, written down as missed on the callee's side, per callee per
+ * ring-pair window: each caller is held to its ring-pair limit already, and this bounds many callers together, so a
+ * crowd of addresses cannot fill someone's recent calls either.
+ */
+export const MISSED_WHILE_BUSY_PER_CALLEE = 10;
+
 /** An Accept may come a little after the ring's deadline fired on another process; after that nothing is left to give back. */
 const ACCEPT_SLACK_MS = 60_000;
 
@@ -65,12 +72,13 @@ function ringingStore(keepMs: number, redis?: Redis): RingingStore {
   };
 }
 
-export function ringPairs(settings: Settings, redis?: Redis): Pick<RateLimits, 'ringPair' | 'rang' | 'answered'> {
+export function ringPairs(settings: Settings, redis?: Redis): Pick<RateLimits, 'ringPair' | 'rang' | 'answered' | 'missedWhileBusy'> {
   const duration = Math.ceil(settings.ringsPerPairWindowMs / 1000);
   // Not scaled by RATE_LIMIT_FACTOR: these protect a person, not the server, and have settings of their own.
   const limiter = (name: string, points: number): Limiter =>
     redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `peerdial:limit:${name}`, points, duration }) : new RateLimiterMemory({ keyPrefix: name, points, duration });
   const pairs = limiter('pair', settings.ringsPerPair);
+  const busyMisses = limiter('missed-while-busy', MISSED_WHILE_BUSY_PER_CALLEE);
   const ringing = ringingStore(settings.ringTimeoutMs + ACCEPT_SLACK_MS, redis);
 
   return {
@@ -83,6 +91,9 @@ export function ringPairs(settings: Settings, redis?: Redis): Pick<RateLimits, '
       const [caller, callee, address] = (await ringing.take(callId))?.split(' ') ?? [];
       if (!caller || !callee || !address) return;
       await Promise.all([giveBack(pairs, codeKey(caller, callee)), giveBack(pairs, addressKey(address, callee))]);
+    },
+    async missedWhileBusy(callee) {
+      return (await consume(busyMisses, callee, 'pair')) === undefined;
     },
   };
 }

@@ -172,6 +172,11 @@ export type Incoming = { callId: string; from: string; iceServers: IceServer[]; 
 export type Ended = { callId: string; reason: EndReason };
 /** Whether the other party of an accepted call is connected to the server right now. */
 export type PeerStatus = { callId: string; online: boolean };
+/**
+ * Someone rang while this code was in another call: the caller heard "busy", and this side writes it down as
+ * missed. When is when it arrives (it is sent as the ring comes, never later), by this side's own clock.
+ */
+export type MissedWhileBusy = { from: string; name?: string };
 
 type Ack<T extends object = object> = (result: Result<T>) => void;
 
@@ -200,6 +205,7 @@ export interface ServerToClientEvents {
   'peer-status': (status: PeerStatus) => void;
   /** This install registered again on another connection; this one no longer rings. */
   replaced: () => void;
+  'missed-while-busy': (missed: MissedWhileBusy) => void;
 }
 
 export function fail(error: ErrorCode, message: string): Failure {
