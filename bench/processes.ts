@@ -5,7 +5,7 @@
  * offscreen document's memory, counting what the JS heap does not
  * (ArrayBuffers, Blob data, SCTP buffers).
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import type { ExtensionBrowser } from '../test/e2e/support/browser';
 
 /** Linux reports CPU time in clock ticks of 1/100 s. */
@@ -69,13 +69,51 @@ export function processKind(cmdline: string): string {
   return type;
 }
 
-export type CpuReading = Map<number, { kind: string; ms: number }>;
+export type CpuReading = Map<number, { kind: string; ms: number; threads?: Map<number, { name: string; ms: number }> }>;
 
-/** Each process's user plus system CPU time so far, with its kind (threads that have ended included). */
-export async function readCpu(pids: number[]): Promise<CpuReading> {
+/** Chromium numbers its pool threads (ThreadPoolForeg, VideoEncoder1…): one name per kind of thread. */
+const threadName = (comm: string) => comm.replace(/\d+$/, '');
+
+/** Each live thread of a process, by thread id: its name and CPU time so far. */
+async function readThreads(pid: number): Promise<Map<number, { name: string; ms: number }>> {
+  const threads = new Map<number, { name: string; ms: number }>();
+  const tids = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  await Promise.all(
+    tids.map(async (tid) => {
+      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+      if (!stat) return;
+      const name = threadName(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(Number(tid), { name, ms: ((Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 1000) / CLOCK_TICKS_PER_S });
+    }),
+  );
+  return threads;
+}
+
+/** Each process's user plus system CPU time so far, with its kind (threads that have ended included); with `threads`, each thread's too. */
+export async function readCpu(pids: number[], threads = false): Promise<CpuReading> {
   const reading: CpuReading = new Map();
-  await Promise.all(pids.map(async (pid) => reading.set(pid, { kind: processKind(await read(pid, 'cmdline')), ms: await cpuMs([pid]) })));
+  await Promise.all(
+    pids.map(async (pid) =>
+      reading.set(pid, { kind: processKind(await read(pid, 'cmdline')), ms: await cpuMs([pid]), ...(threads && { threads: await readThreads(pid) }) }),
+    ),
+  );
   return reading;
+}
+
+/** CPU milliseconds spent between two readings by thread, named `process kind: thread name`; a thread that started or ended between them is left out. */
+export function cpuByThread(before: CpuReading, after: CpuReading): Record<string, number> {
+  const spent: Record<string, number> = {};
+  for (const [pid, { kind, threads }] of after) {
+    const start = before.get(pid)?.threads;
+    for (const [tid, { name, ms }] of threads ?? []) {
+      const was = start?.get(tid);
+      if (!was) continue;
+      const key = `${kind}: ${name}`;
+      spent[key] = (spent[key] ?? 0) + ms - was.ms;
+    }
+  }
+  return spent;
 }
 
 /** CPU milliseconds spent between two readings, by process kind; a process that ended between them is left out. */
@@ -91,6 +129,8 @@ export function cpuByKind(before: CpuReading, after: CpuReading): Record<string,
 export interface CpuWindow {
   /** CPU milliseconds by process kind, all the given processes together. */
   byKind: Record<string, number>;
+  /** With BENCH_THREADS=1: CPU milliseconds by `process kind: thread name`. */
+  byThread?: Record<string, number>;
   /** Wall-clock times of the two readings. */
   from: number;
   to: number;
@@ -102,12 +142,13 @@ export interface CpuWindow {
  * over several is the figure.
  */
 export async function cpuAround(pids: number[], windowMs: number, act: () => Promise<unknown>): Promise<CpuWindow> {
-  const before = await readCpu(pids);
+  const threads = Boolean(process.env.BENCH_THREADS);
+  const before = await readCpu(pids, threads);
   const from = Date.now();
   await act();
   await new Promise((resolve) => setTimeout(resolve, windowMs));
-  const after = await readCpu(pids);
-  return { byKind: cpuByKind(before, after), from, to: Date.now() };
+  const after = await readCpu(pids, threads);
+  return { byKind: cpuByKind(before, after), ...(threads && { byThread: cpuByThread(before, after) }), from, to: Date.now() };
 }
 
 /** The window with its ends in ms after `moment` (the Accept, or PeerJS's answer()) instead of wall-clock times. */

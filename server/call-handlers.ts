@@ -7,6 +7,7 @@
  */
 import {
   type AcceptRequest,
+  type CallIce,
   type CallRef,
   EndReason,
   ErrorCode,
@@ -20,21 +21,44 @@ import { type Call, isParty, otherParty } from './call-registry';
 import { announceRing, deliver, deliverEach, endCall, ringTimer, type SignalingContext } from './context';
 import { mayReachRingingCallee } from './early-offer';
 import { tellMissedWhileBusy } from './missed-while-busy';
-import { iceServersFor } from './turn-credentials';
+import { callIceFor, iceServersFor } from './turn-credentials';
 
 /** Offline and nonexistent read the same, so codes cannot be enumerated by ringing them. */
 const UNAVAILABLE = 'Nobody is online with that code.';
 const NO_SUCH_CALL = 'That call does not exist or is already over.';
 
-type Handler<Request, Reply extends object = object> = (code: string, request: Request) => Promise<Result<Reply>>;
+/** `address`: the sender's, as the per-address limits count it. */
+type Handler<Request, Reply extends object = object> = (code: string, request: Request, address: string) => Promise<Result<Reply>>;
 
 async function partyCall(context: SignalingContext, code: string, callId: string): Promise<Call | undefined> {
   const call = await context.calls.byId(callId);
   return call && isParty(call, code) ? call : undefined;
 }
 
+/**
+ * The caller's ICE servers for a ring: a relay credential too while its code's and its address's ring budget last, so
+ * its offer can list a relay candidate; past either, STUN alone, and its relay comes with the accept.
+ */
+async function ringIce(context: SignalingContext, me: string, address: string): Promise<IceServer[]> {
+  const { config } = context;
+  if (!config.turn) return config.iceServers;
+  const refusal = await context.limits.ringRelay(me, address);
+  if (refusal) {
+    context.metrics.rateLimited.inc({ event: 'ring-relay', scope: refusal.scope });
+    return config.iceServers;
+  }
+  context.metrics.turnCredentials.inc({ at: 'ring' });
+  return iceServersFor(config, me);
+}
+
+/** A party's relay for its accepted call. */
+function callIce(context: SignalingContext, code: string, at: 'accept' | 'renewal'): CallIce {
+  if (context.config.turn) context.metrics.turnCredentials.inc({ at });
+  return callIceFor(context.config, code);
+}
+
 export function ring(context: SignalingContext): Handler<RingRequest, { callId: string; iceServers: IceServer[] }> {
-  return async (me, { to, name }) => {
+  return async (me, { to, name }, address) => {
     if (to === me) return fail(ErrorCode.SelfCall, 'That is your own code.');
     const current = await context.calls.of(me);
     if (current) {
@@ -58,11 +82,11 @@ export function ring(context: SignalingContext): Handler<RingRequest, { callId: 
     await announceRing(context, call);
     // Not the name: a log line carries no words a person typed.
     context.log.info({ event: 'ring', callId: call.id, caller: me, callee: to }, 'ringing');
-    return { ok: true, callId: call.id, iceServers: iceServersFor(context.config, me) };
+    return { ok: true, callId: call.id, iceServers: await ringIce(context, me, address) };
   };
 }
 
-export function accept(context: SignalingContext): Handler<AcceptRequest> {
+export function accept(context: SignalingContext): Handler<AcceptRequest, CallIce> {
   return async (me, { callId, signals }) => {
     const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
@@ -72,10 +96,26 @@ export function accept(context: SignalingContext): Handler<AcceptRequest> {
     // What the caller sent waited for this yes; it goes now. The offer among it may have reached the callee already
     // (see early-offer.ts); it comes again here in case that copy was missed, and the callee ignores a repeat.
     await deliverEach(context, me, 'signal', held.map((data) => [{ callId, data }]));
-    // The callee's prepared answer rode in the accept: judged like any signal of an accepted call, and sent with the news.
-    await deliver(context, call.caller, 'accepted', { callId, signals });
+    // The callee's prepared answer rode in the accept: judged like any signal of an accepted call, and sent with the
+    // news, and with the caller's relay for the call (a fresh one, or its first if its ring budget was spent).
+    await deliver(context, call.caller, 'accepted', { callId, signals, ...callIce(context, call.caller, 'accept') });
     context.log.info({ event: 'accept', callId, signals: signals.length }, 'accepted');
-    return { ok: true };
+    return { ok: true, ...callIce(context, me, 'accept') };
+  };
+}
+
+/** A fresh relay credential, for a party of an accepted call only, a few per credential lifetime. */
+export function renewRelay(context: SignalingContext): Handler<CallRef, CallIce> {
+  return async (me, { callId }) => {
+    const call = await partyCall(context, me, callId);
+    if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
+    if (call.phase !== 'accepted') return fail(ErrorCode.OutOfTurn, 'A relay comes with a call once it is accepted.');
+    const refusal = await context.limits.renewRelay(callId, me);
+    if (refusal) {
+      context.metrics.rateLimited.inc({ event: 'renew-relay', scope: refusal.scope });
+      return fail(ErrorCode.RateLimited, `This call's relay was renewed too often; try again in ${Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))} s.`);
+    }
+    return { ok: true, ...callIce(context, me, 'renewal') };
   };
 }
 

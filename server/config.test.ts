@@ -26,7 +26,10 @@ describe('configuration from the environment', () => {
     [{ TURN_SECRET: 'a-long-enough-secret' }, /^TURN_URLS must be set when TURN_SECRET is/],
     [{ TURN_URLS: 'turn:relay.example', TURN_SECRET: 'short' }, /^TURN_SECRET must be at least 16 characters/],
     [{ TURN_URLS: 'http://relay.example', TURN_SECRET: 'a-long-enough-secret' }, /^TURN_URLS must list turn: or turns: addresses.*"http:\/\/relay\.example"/],
-    [{ TURN_URLS: 'turn:relay.example', TURN_SECRET: 'a-long-enough-secret', TURN_TTL: '10' }, /^TURN_TTL must be a whole number from 60/],
+    [{ TURN_URLS: 'turn:relay.example', TURN_SECRET: 'a-long-enough-secret', TURN_TTL: '10' }, /^TURN_TTL must be a whole number from 30 to 86400/],
+    // A week was the old ceiling: a credential that outlives its call by days is the free relay issue 20 found.
+    [{ TURN_URLS: 'turn:relay.example', TURN_SECRET: 'a-long-enough-secret', TURN_TTL: '604800' }, /^TURN_TTL must be a whole number from 30 to 86400/],
+    [{ TURN_URLS: 'turn:relay.example', TURN_SECRET: 'a-long-enough-secret', TURN_RING_BUDGET: '-1' }, /^TURN_RING_BUDGET must be a whole number from 0/],
     [{ ALLOWED_ORIGINS: 'chrome-extension://nope' }, /^ALLOWED_ORIGINS must list origins.*"chrome-extension:\/\/nope"/],
     [{ MAX_CONNECTIONS_PER_ADDRESS: '0' }, /^MAX_CONNECTIONS_PER_ADDRESS must be a whole number from 1/],
     [{ RATE_LIMIT_FACTOR: '-1' }, /^RATE_LIMIT_FACTOR must be a number above 0/],
@@ -131,12 +134,18 @@ describe('configuration from the environment', () => {
     expect(readConfig({ NODE_ENV: 'production' }, EXTENSION).allowedOrigins).toEqual([EXTENSION]);
   });
 
-  it('reads a TURN server with its secret and lifetime', () => {
-    expect(readConfig({ TURN_URLS: 'turn:a.example:3478, turns:a.example:443', TURN_SECRET: 'a-long-enough-secret', TURN_TTL: '3600' }).turn).toEqual({
+  it('reads a TURN server with its secret, lifetime and ring budget', () => {
+    const env = { TURN_URLS: 'turn:a.example:3478, turns:a.example:443', TURN_SECRET: 'a-long-enough-secret', TURN_TTL: '3600', TURN_RING_BUDGET: '0', TURN_RING_BUDGET_PER_ADDRESS: '50' };
+    expect(readConfig(env).turn).toEqual({
       urls: ['turn:a.example:3478', 'turns:a.example:443'],
       secret: 'a-long-enough-secret',
       ttlSeconds: 3600,
+      ringBudget: { perCode: 0, perAddress: 50 },
     });
+  });
+
+  it('gives credentials ten minutes by default, and a caller three with its rings (ten per address) per ten minutes', () => {
+    expect(readConfig({ TURN_URLS: 'turn:a.example', TURN_SECRET: 'a-long-enough-secret' }).turn).toMatchObject({ ttlSeconds: 600, ringBudget: { perCode: 3, perAddress: 10 } });
   });
 });
 

@@ -13,8 +13,17 @@ export interface TurnConfig {
   urls: string[];
   /** Shared with coturn's `static-auth-secret`; never leaves the server. */
   secret: string;
-  /** How long a credential lets a browser allocate and refresh a relay, in seconds. */
+  /**
+   * How long a credential lets a browser allocate a relay, in seconds. coturn checks it only when an allocation is
+   * made (one made in time is refreshed for as long as it is used), so a party of a call asks for a fresh one before
+   * then: this bounds how long a credential of a call that ended, or never was answered, is worth anything.
+   */
   ttlSeconds: number;
+  /**
+   * Credentials a caller gets with its rings, in RING_RELAY_WINDOW_SECONDS, per caller code and per address: a ring
+   * nobody answers must not be a free relay. Past either, the caller's relay comes when the call is accepted.
+   */
+  ringBudget: { perCode: number; perAddress: number };
 }
 
 /** A certificate (with its chain) and its private key, PEM, read at start. Never logged. */
@@ -97,8 +106,19 @@ export const MAX_MESSAGE_BYTES = MAX_SDP_LENGTH + 16 * 1024;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** coturn's own example lifetime: long enough for a day's calls, since a relay is refreshed with the same credential. */
-const DEFAULT_TURN_TTL_SECONDS = 86_400;
+/** Minutes, not a day: nothing handed out with a ring outlives it by more; a call's parties renew theirs at 2/3 of it. */
+const DEFAULT_TURN_TTL_SECONDS = 600;
+/**
+ * Below this the renewals (at 2/3 of it) come every few seconds, and a clock between this server and the TURN server
+ * a few seconds apart eats much of each credential.
+ */
+const MIN_TURN_TTL_SECONDS = 30;
+/** A day: longer hands out what issue 20 called a free relay. */
+const MAX_TURN_TTL_SECONDS = 86_400;
+/** A person redialling an unanswered call a few times; after that its relay waits for the accept. */
+const DEFAULT_TURN_RING_BUDGET = 3;
+/** A household or a small office calling out from one address. */
+const DEFAULT_TURN_RING_BUDGET_PER_ADDRESS = 10;
 /** Shorter secrets can be brute-forced from one observed credential. */
 const MIN_TURN_SECRET_LENGTH = 16;
 /** Where `npm run build:guest` writes the page. */
@@ -149,7 +169,15 @@ function turnServer(env: Env): TurnConfig | undefined {
   for (const url of urls) {
     if (!/^turns?:[^\s]+$/.test(url)) throw new ConfigError(`TURN_URLS must list turn: or turns: addresses separated by commas; "${url}" is not one.`);
   }
-  return { urls, secret, ttlSeconds: integer(env, 'TURN_TTL', DEFAULT_TURN_TTL_SECONDS, 60, 7 * 86_400) };
+  return {
+    urls,
+    secret,
+    ttlSeconds: integer(env, 'TURN_TTL', DEFAULT_TURN_TTL_SECONDS, MIN_TURN_TTL_SECONDS, MAX_TURN_TTL_SECONDS),
+    ringBudget: {
+      perCode: integer(env, 'TURN_RING_BUDGET', DEFAULT_TURN_RING_BUDGET, 0, 1_000_000),
+      perAddress: integer(env, 'TURN_RING_BUDGET_PER_ADDRESS', DEFAULT_TURN_RING_BUDGET_PER_ADDRESS, 0, 1_000_000),
+    },
+  };
 }
 
 function origins(env: Env, extensionOrigin: string | undefined): string[] {

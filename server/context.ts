@@ -10,7 +10,6 @@ import type { Presence } from './presence';
 import type { RateLimits } from './rate-limits';
 import type { SignalingServer } from './signaling-server';
 import type { Timers } from './timers';
-import { iceServersFor } from './turn-credentials';
 
 export interface SignalingContext {
   config: Config;
@@ -64,7 +63,8 @@ export async function deliverEach<E extends keyof ServerToClientEvents>(
 /** The callee's phone rings: on the ring, and again if it comes back while the call still rings. */
 export function announceRing(context: SignalingContext, call: Call): Promise<boolean> {
   const { id: callId, caller: from, callee, name } = call;
-  return deliver(context, callee, 'incoming', { callId, from, iceServers: iceServersFor(context.config, callee), ...(name !== undefined && { name }) });
+  // STUN only: the callee's relay comes with its accept (call-handlers.ts), a ring alone is worth none.
+  return deliver(context, callee, 'incoming', { callId, from, iceServers: context.config.iceServers, ...(name !== undefined && { name }) });
 }
 
 export const ringTimer = (call: Call) => `ring:${call.id}`;

@@ -13,7 +13,7 @@ import { type Client, closeAll, connect, connectPeer, type Peer, setUpCall, star
 
 /** Event names a Socket.IO client refuses to emit itself (they are its own); raw packets still send them. */
 const RESERVED = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
-const KNOWN = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal'];
+const KNOWN = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'renew-relay'];
 const STORM_ADDRESSES = Array.from({ length: 8 }, (_, i) => `127.0.0.${10 + i}`);
 /** Enough runs to cover every kind of action many times over, few enough for a shared two-core machine. */
 const RUNS = 60;
@@ -66,7 +66,7 @@ const rawPacket = fc.oneof(
 type Action =
   | { kind: 'emit'; from: number; event: string; payload: unknown; withAck: boolean }
   | { kind: 'raw'; from: number; packet: string }
-  | { kind: 'use-call'; from: number; event: 'accept' | 'decline' | 'hangup' | 'signal'; callIndex: number };
+  | { kind: 'use-call'; from: number; event: 'accept' | 'decline' | 'hangup' | 'signal' | 'renew-relay'; callIndex: number };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('emit' as const), from: fc.nat(STORM_ADDRESSES.length - 1), event: eventName, payload, withAck: fc.boolean() }),
@@ -74,7 +74,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({
     kind: fc.constant('use-call' as const),
     from: fc.nat(STORM_ADDRESSES.length - 1),
-    event: fc.constantFrom('accept' as const, 'decline' as const, 'hangup' as const, 'signal' as const),
+    event: fc.constantFrom('accept' as const, 'decline' as const, 'hangup' as const, 'signal' as const, 'renew-relay' as const),
     callIndex: fc.nat(),
   }),
 );

@@ -16,6 +16,7 @@ export interface Metrics {
   relayed: Counter;
   rejected: Counter<'reason'>;
   rateLimited: Counter<'event' | 'scope'>;
+  turnCredentials: Counter<'at'>;
   logLinesSuppressed: Counter;
 }
 
@@ -62,6 +63,12 @@ export function createMetrics(sources: MetricsSources): Metrics {
       name: 'peerdial_rate_limit_hits_total',
       help: 'Events refused for exceeding a rate limit, by event and by whose limit (connection, address, misses).',
       labelNames: ['event', 'scope'],
+      registers: [registry],
+    }),
+    turnCredentials: new Counter({
+      name: 'peerdial_turn_credentials_total',
+      help: 'TURN credentials handed out: with a ring (from the ring budget), with an accept (one per party), or renewed.',
+      labelNames: ['at'],
       registers: [registry],
     }),
     logLinesSuppressed: new Counter({

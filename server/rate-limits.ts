@@ -12,10 +12,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { TurnConfig } from './config';
 import { type ConnectionBudget, type Rate, spend } from './connection-budget';
 import { ringPairs } from './ring-pairs';
 
-export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'set-blocked', 'unknown'] as const;
+export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'renew-relay', 'set-blocked', 'unknown'] as const;
 export type LimitedEvent = (typeof LIMITED_EVENTS)[number];
 
 /**
@@ -34,6 +35,8 @@ const RATES: Record<LimitedEvent, { connection: Rate; address: Rate }> = {
   signal: { connection: { points: 200, seconds: 10 }, address: { points: 2_000, seconds: 10 } },
   // Once per reconnection during a call, like register.
   rejoin: { connection: { points: 3, seconds: 60 }, address: { points: 120, seconds: 60 } },
+  // At 2/3 of a credential's life, 30 s at the least: every 20 s, and a retry.
+  'renew-relay': { connection: { points: 6, seconds: 60 }, address: { points: 240, seconds: 60 } },
   // Once per Block or Unblock click; the list itself rides with register.
   'set-blocked': { connection: { points: 10, seconds: 60 }, address: { points: 120, seconds: 60 } },
   // Events this server does not speak: an old or a broken client, or a probe.
@@ -47,11 +50,18 @@ const MISSES_ALLOWED = 10;
 const MISS_WINDOW_SECONDS = 10 * 60;
 /** How long an address that kept missing may not ring. */
 const MISS_LOCKOUT_SECONDS = 15 * 60;
+/** The window of the TURN ring budget (TurnConfig.ringBudget). */
+export const RING_RELAY_WINDOW_SECONDS = 10 * 60;
+/**
+ * Fresh credentials one party of one call may have in one credential lifetime: it asks at 2/3 of it, so one and a
+ * half, and a retry. Bounds what a call kept up only to collect credentials yields, whatever the per-event limits.
+ */
+const RENEWALS_PER_LIFETIME = 3;
 
 export type Scope = 'connection' | 'address';
 
 export interface Refusal {
-  scope: Scope | 'misses' | 'ringing' | 'pair';
+  scope: Scope | 'misses' | 'ringing' | 'code' | 'call' | 'pair';
   retryAfterMs: number;
 }
 
@@ -68,6 +78,10 @@ export interface RateLimits {
   ringing: (address: string) => Promise<Refusal | undefined>;
   /** Gives back the count of a ring that rang nobody (offline, busy): only calls that ring take a place. */
   rangNobody: (address: string) => Promise<void>;
+  /** Counts a TURN credential handed to a caller with its ring, against its code's and its address's ring budget; a refusal when either is spent. */
+  ringRelay: (code: string, address: string) => Promise<Refusal | undefined>;
+  /** Counts a fresh credential for one party of one call, refused past RENEWALS_PER_LIFETIME in one credential lifetime. */
+  renewRelay: (callId: string, code: string) => Promise<Refusal | undefined>;
   /**
    * Counts one ring from a caller (by its code, and by its address, which throwaway codes share) to one callee,
    * whoever the callee is and whether it is online: the answer is the same for an offline code, a blocked caller and
@@ -147,8 +161,15 @@ export async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key
   }
 }
 
+/** A budget of zero gives nothing; rate-limiter-flexible wants at least one point. */
+function budget(points: number, duration: number, create: (options: IRateLimiterOptions) => RateLimiterMemory | RateLimiterRedis) {
+  const limiter = points > 0 ? create({ points, duration }) : undefined;
+  return (key: string, scope: Refusal['scope']): Promise<Refusal | undefined> =>
+    limiter ? consume(limiter, key, scope) : Promise.resolve({ scope, retryAfterMs: duration * 1000 });
+}
+
 export function createRateLimits(
-  settings: { rateLimitFactor: number; maxRingingPerAddress: number; ringTimeoutMs: number; ringsPerPair: number; ringsPerPairWindowMs: number },
+  settings: { rateLimitFactor: number; maxRingingPerAddress: number; ringTimeoutMs: number; ringsPerPair: number; ringsPerPairWindowMs: number; turn?: TurnConfig },
   redis?: Redis,
 ): RateLimits {
   const factor = settings.rateLimitFactor;
@@ -168,6 +189,11 @@ export function createRateLimits(
   }
   const connections = shared('connect', scaled({ points: CONNECTIONS_PER_MINUTE, seconds: 60 }));
   const misses = shared('misses', { ...scaled({ points: MISSES_ALLOWED, seconds: MISS_WINDOW_SECONDS }), blockDuration: MISS_LOCKOUT_SECONDS });
+  // Not scaled by rateLimitFactor: the TURN budget has settings of its own.
+  const ringBudget = settings.turn?.ringBudget ?? { perCode: 0, perAddress: 0 };
+  const ringRelayPerCode = budget(ringBudget.perCode, RING_RELAY_WINDOW_SECONDS, (options) => shared('ring-relay-code', options));
+  const ringRelayPerAddress = budget(ringBudget.perAddress, RING_RELAY_WINDOW_SECONDS, (options) => shared('ring-relay-address', options));
+  const renewals = budget(RENEWALS_PER_LIFETIME, settings.turn?.ttlSeconds ?? 1, (options) => shared('renew-relay-call', options));
 
   return {
     ...ringingWindow(settings.maxRingingPerAddress, settings.ringTimeoutMs, redis),
@@ -186,5 +212,8 @@ export function createRateLimits(
       if (!state || state.consumedPoints <= misses.points) return undefined;
       return { scope: 'misses', retryAfterMs: state.msBeforeNext };
     },
+    // The code's first: a code past its own budget does not spend its household's.
+    ringRelay: async (code, address) => (await ringRelayPerCode(code, 'code')) ?? ringRelayPerAddress(address, 'address'),
+    renewRelay: (callId, code) => renewals(`${callId}:${code}`, 'call'),
   };
 }

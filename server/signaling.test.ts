@@ -270,8 +270,9 @@ describe('an accepted call', () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
     const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
     await bob.next('incoming');
-    expect(await bob.socket.emitWithAck('accept', { callId, signals: [ANSWER, CANDIDATE] })).toEqual({ ok: true });
-    expect(await alice.next('accepted')).toEqual({ callId, signals: [ANSWER, CANDIDATE] });
+    // No STUN or TURN configured here: each party's ICE servers for the call are none.
+    expect(await bob.socket.emitWithAck('accept', { callId, signals: [ANSWER, CANDIDATE] })).toEqual({ ok: true, iceServers: [] });
+    expect(await alice.next('accepted')).toEqual({ callId, signals: [ANSWER, CANDIDATE], iceServers: [] });
     await alice.roundTrip();
     expect(alice.received.filter((r) => r.event === 'signal')).toEqual([]);
   });
@@ -291,8 +292,8 @@ describe('an accepted call', () => {
     }
     await alice.roundTrip();
     expect(alice.received).toEqual([]);
-    expect(await bob.socket.emitWithAck('accept', { callId, signals: [ANSWER] })).toEqual({ ok: true });
-    expect(await alice.next('accepted')).toEqual({ callId, signals: [ANSWER] });
+    expect(await bob.socket.emitWithAck('accept', { callId, signals: [ANSWER] })).toEqual({ ok: true, iceServers: [] });
+    expect(await alice.next('accepted')).toEqual({ callId, signals: [ANSWER], iceServers: [] });
   });
 
   it("the callee's signal sent right behind its accept, without waiting for the accept's reply, is relayed", async () => {
@@ -303,7 +304,7 @@ describe('an accepted call', () => {
       bob.socket.emitWithAck('accept', { callId }),
       bob.socket.emitWithAck('signal', { callId, data: ANSWER }),
     ]);
-    expect([accepted, answered]).toEqual([{ ok: true }, { ok: true }]);
+    expect([accepted, answered]).toEqual([{ ok: true, iceServers: [] }, { ok: true }]);
     await alice.next('accepted');
     expect(await alice.next('signal')).toEqual({ callId, data: ANSWER });
   });

@@ -72,9 +72,9 @@ function route<Request>(
   };
 }
 
-/** The registered sender's code, stamped by the server: a handler never trusts a code from the message. */
-function asSender<Request, Reply extends object = object>(handle: (code: string, request: Request) => Promise<Result<Reply>>) {
-  return (socket: PeerSocket, request: Request) => handle(socket.data.code!, request);
+/** The registered sender's code (and address), stamped by the server: a handler never trusts a code from the message. */
+function asSender<Request, Reply extends object = object>(handle: (code: string, request: Request, address: string) => Promise<Result<Reply>>) {
+  return (socket: PeerSocket, request: Request) => handle(socket.data.code!, request, socket.data.address);
 }
 
 /**
@@ -233,6 +233,7 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     ['hangup', route('hangup', CallRef, asSender(calls.hangup(context)))],
     ['signal', route('signal', SignalMessage, asSender(calls.signal(context)))],
     ['rejoin', route('rejoin', RejoinRequest, asSender(rejoin(context)))],
+    ['renew-relay', route('renew-relay', CallRef, asSender(calls.renewRelay(context)))],
     ['set-blocked', route('set-blocked', SetBlockedRequest, setBlocked(context))],
   ]);
   const depart = leave(context);

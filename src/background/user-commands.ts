@@ -10,7 +10,7 @@ import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/run
 import { t } from '../shared/wording';
 import { dial, isCommonCommand, runCommonCommand } from '../call-control/call-commands';
 import { callStage, type ShareSource } from '../shared/share-state';
-import { parseServerUrl } from './settings';
+import { parseServerUrl } from '../shared/server-url';
 
 export interface UserCommandDeps {
   calls: CallController;

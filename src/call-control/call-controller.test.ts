@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { UNANSWERED_RING_MS } from '../shared/call-state';
+import { RELAY_RENEW_FRACTION, UNANSWERED_RING_MS } from '../shared/call-state';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { createCallController } from './call-controller';
 import { createSignalRelay } from './signal-relay';
@@ -14,10 +14,12 @@ async function worker(storage: MemoryStorage = memoryStorage()) {
   const link = fakeLink();
   link.reply = (event) => (event === 'ring' ? { ok: true, callId: CALL_ID, iceServers: ICE } : { ok: true });
   const offscreen: OffscreenMessage['type'][] = [];
+  const media: OffscreenMessage[] = [];
   const logged: string[] = [];
   const log = (message: string) => void logged.push(message);
   const toOffscreen = (message: OffscreenMessage) => {
     offscreen.push(message.type);
+    media.push(message);
     return Promise.resolve();
   };
   const calls = await createCallController({
@@ -37,7 +39,7 @@ async function worker(storage: MemoryStorage = memoryStorage()) {
     log,
   });
   const relay = await createSignalRelay({ link: () => link, call: () => calls.record().call, dispatch: calls.dispatch, log, storage });
-  return { calls, relay, link, offscreen, logged, storage };
+  return { calls, relay, link, offscreen, media, logged, storage };
 }
 
 /** A connected call, as the caller. */
@@ -90,6 +92,32 @@ describe('the call controller', () => {
     expect(calls.record().call.phase).toBe('idle');
     expect(link.sent).toEqual([{ event: 'hangup', payload: { callId: CALL_ID } }]);
     expect(offscreen.slice(-2)).toEqual(['stop', 'closed']);
+  });
+
+  it("a callee's relay comes with the accept's answer, and is renewed before it runs out: asked of the server, handed to the media host as a renewal", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const ttl = 60_000;
+    const relays = (n: number) => [...ICE, { urls: ['turn:turn.example.org'], username: `${n}:${PEER}`, credential: `c${n}` }];
+    const { calls, link, media } = await worker();
+    let issued = 0;
+    link.reply = (event) => (event === 'accept' || event === 'renew-relay' ? { ok: true, iceServers: relays(++issued), relayTtlMs: ttl } : { ok: true });
+    await calls.dispatch({ type: 'incoming', callId: CALL_ID, from: PEER, iceServers: ICE, now: Date.now() });
+    await calls.dispatch({ type: 'accept', now: Date.now() });
+    await settle();
+    const relayMessages = () => media.filter((message) => message.type === 'use-relay');
+    expect(relayMessages()).toEqual([{ target: 'offscreen', type: 'use-relay', iceServers: relays(1), renewal: false }]);
+    await calls.dispatch({ type: 'media-connected', now: Date.now() });
+
+    link.sent.length = 0;
+    await vi.advanceTimersByTimeAsync(ttl * RELAY_RENEW_FRACTION);
+    await settle();
+    expect(link.sent).toEqual([{ event: 'renew-relay', payload: { callId: CALL_ID } }]);
+    expect(relayMessages().at(-1)).toEqual({ target: 'offscreen', type: 'use-relay', iceServers: relays(2), renewal: true });
+    // And again, two thirds of the fresh one's life later.
+    await vi.advanceTimersByTimeAsync(ttl * RELAY_RENEW_FRACTION);
+    await settle();
+    expect(relayMessages().at(-1)).toMatchObject({ iceServers: relays(3), renewal: true });
+    expect(calls.record().call.phase).toBe('active');
   });
 
   it('accepting sends the answer prepared while it rang inside the accept', async () => {

@@ -93,7 +93,7 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         markSetupStep('accept-sent');
         void request(link, 'accept', { callId: command.callId, signals: deps.releaseSignals(command.callId) }).then((result) => {
           markSetupStep('accept-taken');
-          return controller.dispatch({ type: 'accept-answered', callId: command.callId, result });
+          return controller.dispatch({ type: 'accept-answered', callId: command.callId, now: Date.now(), result });
         });
         return;
       case 'send-decline':
@@ -113,6 +113,13 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
         return deps.startMedia({ target: 'offscreen', type: 'prepare', iceServers: command.iceServers });
       case 'release-peer':
         return deps.tellMedia({ target: 'offscreen', type: 'release' });
+      case 'use-relay':
+        return deps.tellMedia({ target: 'offscreen', type: 'use-relay', iceServers: command.iceServers, renewal: command.renewal });
+      case 'request-relay':
+        void request(link, 'renew-relay', { callId: command.callId }).then((result) =>
+          controller.dispatch({ type: 'relay-answered', callId: command.callId, now: Date.now(), result }),
+        );
+        return;
       case 'set-local-media':
         return deps.tellMedia({ target: 'offscreen', type: 'set-local-media', local: command.local });
       case 'stop-media':

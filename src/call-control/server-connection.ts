@@ -64,12 +64,13 @@ export function createServerConnection(deps: ServerConnectionDeps): ServerConnec
   const onEvent: SignalingHandlers['onEvent'] = {
     incoming: ({ callId, from, iceServers, name }) =>
       void calls.dispatch({ type: 'incoming', callId, from, iceServers, name: shownGuestName(name), now: Date.now() }),
-    accepted: ({ callId, signals }) => {
+    accepted: ({ callId, signals, iceServers, relayTtlMs }) => {
       markSetupStep('accepted-arrived');
       // The answer goes to the media host before the pages hear of the accept: in the extension they share one main
       // thread, and a page redrawing for the new state would hold the answer up.
       for (const data of signals) signalIn(callId, data);
-      void calls.dispatch({ type: 'accepted', callId, now: Date.now() });
+      const ice = { iceServers, ...(relayTtlMs !== undefined && { relayTtlMs }) };
+      void calls.dispatch({ type: 'accepted', callId, now: Date.now(), ice });
     },
     ended: ({ callId, reason }) => void calls.dispatch({ type: 'ended', callId, reason, now: Date.now() }),
     signal: ({ callId, data }) => signalIn(callId, data),

@@ -5,12 +5,16 @@ import { describeTransfer, type SavedTo } from './describe-transfer';
 import { t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
 import { useCallCommands, useCommandSender } from './commands';
+import { ReceivedFileType } from './ReceivedFileType';
+import { fileTypeOf } from '../shared/received-file-name';
 
 function TransferRow({ transfer, savedTo, onReply }: { transfer: Transfer; savedTo: SavedTo; onReply: (reply: Reply) => void }) {
   const send = useCommandSender(onReply);
   const deciding = transfer.direction === 'receive' && transfer.status === 'offered';
   const moving = transfer.status === 'transferring' || transfer.status === 'verifying';
   const cancellable = !isFinal(transfer) && !deciding && transfer.status !== 'saving';
+  const warningId = `runs-code-${transfer.id}`;
+  const warned = transfer.direction === 'receive' && fileTypeOf(transfer.name).runsCode;
 
   return (
     <li class={`transfer transfer-${transfer.status}`} aria-label={t(transfer.direction === 'send' ? 'fileSending' : 'fileReceiving', transfer.name)}>
@@ -22,13 +26,20 @@ function TransferRow({ transfer, savedTo, onReply }: { transfer: Transfer; saved
           {transfer.name}
         </strong>
       </div>
+      {transfer.direction === 'receive' && <ReceivedFileType name={transfer.name} warningId={warningId} />}
       {moving && <progress aria-label={t('fileProgress', transfer.name)} max={transfer.size || 1} value={transfer.status === 'verifying' ? transfer.size || 1 : transfer.bytes} />}
       <span class="detail">
         {describeTransfer(transfer, savedTo)}
       </span>
       {deciding && (
         <div class="row">
-          <button type="button" class="accept" aria-label={t('fileAccept', transfer.name)} onClick={() => send({ type: 'accept-file', id: transfer.id })}>
+          <button
+            type="button"
+            class="accept"
+            aria-label={t('fileAccept', transfer.name)}
+            aria-describedby={warned ? warningId : undefined}
+            onClick={() => send({ type: 'accept-file', id: transfer.id })}
+          >
             {t('accept')}
           </button>
           <button type="button" aria-label={t('fileDecline', transfer.name)} onClick={() => send({ type: 'decline-file', id: transfer.id })}>

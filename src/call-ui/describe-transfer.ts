@@ -31,7 +31,9 @@ export function describeTransfer(transfer: Transfer, savedTo: SavedTo = 'downloa
   const total = formatBytes(transfer.size);
   switch (transfer.status) {
     case 'offered':
-      return transfer.direction === 'send' ? t('transferOfferedSend', total) : t('transferOfferedReceive', total, transfer.mime || t('transferUnknownType'));
+      // The receiver's type is the extension, shown beside the name (ReceivedFileType): the MIME type the sender's browser
+      // claims does not decide what opens the file, so it is not shown.
+      return transfer.direction === 'send' ? t('transferOfferedSend', total) : total;
     case 'transferring': {
       const progress = t('transferProgress', formatBytes(transfer.bytes), total);
       if (transfer.speed <= 0) return t('transferStarting', progress);

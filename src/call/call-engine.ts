@@ -12,6 +12,8 @@
  * one answer. Nothing can leave before the accept, for the caller has no
  * address of ours and not even our ICE credentials: the answer holding them
  * waits in the answer policy, and then with the signalling port's owner.
+ * The callee's relay (TURN) credential comes with the accept, and each party
+ * renews its own while the call lasts (relay-credentials.ts).
  */
 import type { ChatAndFiles } from '../shared/chat-and-files';
 import type { MediaFlags, Role } from '../shared/call-state';
@@ -25,6 +27,7 @@ import type { ControlFrame } from './data-frames';
 import { type LocalTracks, localTracks, type TrackSubstitute } from './local-tracks';
 import { type IceRecovery, type PathState, watchIceRecovery } from './ice-recovery';
 import { createPeer, type Peer } from './peer';
+import { type RelayCredentials, takeRelayCredentials } from './relay-credentials';
 import { sortRemoteTracks } from './remote-tracks';
 import { type Sharing, startSharing } from './sharing';
 
@@ -77,6 +80,11 @@ export interface CallEngine {
   connect: (role: Role, iceServers: IceServer[], options?: ConnectOptions) => void;
   /** The accept is going: a held answer goes now, gathering complete or not. */
   release: () => void;
+  /**
+   * A relay credential the server granted after connect: at the accept, or `renewal` of the one the connection has
+   * (see relay-credentials.ts). Before connect, connect takes these servers instead of its own.
+   */
+  useRelay: (iceServers: IceServer[], renewal: boolean) => void;
   receive: (data: SignalData) => void;
   /** The callee has answered: a local track added now joins a transceiver without renegotiating. */
   answered: () => boolean;
@@ -105,6 +113,9 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
   let peer: Peer | null = null;
   let answerPolicy: AnswerPolicy | null = null;
   let recovery: IceRecovery | null = null;
+  let relay: RelayCredentials | null = null;
+  /** A relay granted before the connection was built (a callee that accepted without preparing). */
+  let relayBeforeConnect: IceServer[] | null = null;
   let control: ControlChannel | null = null;
   let chatAndFiles: ChatAndFilesSession | null = null;
   let sharing: Sharing | null = null;
@@ -116,10 +127,15 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
 
   const sendControl = (frame: ControlFrame) => control?.send(frame) ?? false;
 
+  /** Capture is under way: what is wanted is announced as coming, and capture's end announces what came. */
+  let capturing = true;
+  void media.captured.then(() => (capturing = false));
+
   function announceMedia(): void {
     const wants = media.wants();
-    const hasCamera = streams.local.getVideoTracks().some((track) => track.readyState === 'live');
-    sendControl({ type: 'media', mic: wants.mic && streams.local.getAudioTracks().length > 0, camera: wants.camera && hasCamera });
+    const hasMic = capturing || streams.local.getAudioTracks().length > 0;
+    const hasCamera = capturing || streams.local.getVideoTracks().some((track) => track.readyState === 'live');
+    sendControl({ type: 'media', mic: wants.mic && hasMic, camera: wants.camera && hasCamera });
   }
 
   function openControl(connection: RTCPeerConnection): void {
@@ -167,8 +183,13 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
   return {
     connect(role, iceServers, options = {}) {
       if (peer || stopped) return;
-      const connection = new RTCPeerConnection({ iceServers, iceTransportPolicy: options.iceTransportPolicy ?? 'all', bundlePolicy: 'max-bundle' });
+      const connection = new RTCPeerConnection({
+        iceServers: relayBeforeConnect ?? iceServers,
+        iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+        bundlePolicy: 'max-bundle',
+      });
       pc = connection;
+      relay = takeRelayCredentials(connection, log);
       sharing = startSharing({
         pc: connection,
         localShare: streams.localShare,
@@ -195,6 +216,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
           // its own offer, and a second control channel on the same negotiated id would fail the answer.
           if (role === 'caller' || answeredOffer) return;
           answeredOffer = true;
+          relay?.mediaComing();
           openControl(connection);
           for (const transceiver of connection.getTransceivers()) if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
           sending.attach();
@@ -211,15 +233,21 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
       streams.pc = connection;
       watch(connection, role);
       if (role === 'caller') {
-        // Channel and tracks in one task, so negotiation needs only one offer.
+        // The offer goes now, not once the camera and microphone are open: it is what the callee prepares its answer
+        // from while it rings, and capture can take longer than a ring where CPU is short. Channel and transceivers in
+        // one task, so negotiation needs one offer; captured tracks join the transceivers by replaceTrack, as the
+        // callee's do. A kind not wanted (a call to send a file) is received only, and we still want theirs.
+        openControl(connection);
+        const wants = media.wants();
+        for (const kind of ['audio', 'video'] as const) {
+          const sends = kind === 'audio' ? wants.mic : wants.camera;
+          connection.addTransceiver(kind, { direction: sends ? 'sendrecv' : 'recvonly', streams: [streams.local] });
+        }
         void media.captured.then(() => {
           if (stopped) return;
-          openControl(connection);
           sending.attach();
-          // Without a camera or microphone we still want theirs, in this same offer.
-          for (const kind of ['audio', 'video'] as const) {
-            if (!connection.getTransceivers().some((t) => t.receiver.track.kind === kind)) connection.addTransceiver(kind, { direction: 'recvonly' });
-          }
+          // The channel may have opened before capture was done, telling the callee "muted, camera off".
+          announceMedia();
         });
       }
       for (const data of inbox.splice(0)) void peer.receive(data);
@@ -227,6 +255,12 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     },
 
     release: () => answerPolicy?.release(),
+
+    useRelay(iceServers, renewal) {
+      if (stopped) return;
+      if (relay) relay.use(iceServers, renewal);
+      else relayBeforeConnect = iceServers;
+    },
 
     receive(data) {
       if (data.kind === 'description' && data.description.type === 'answer') {
@@ -277,6 +311,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
         streams.remoteShare.removeTrack(track);
       }
       recovery?.stop();
+      relay?.stop();
       control?.close();
       peer?.close();
       streams.pc = null;

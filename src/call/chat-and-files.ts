@@ -15,7 +15,7 @@ import { type ChatAndFiles, type ChatAndFilesEvent, EMPTY_CHAT_AND_FILES, isFina
 import { type ControlFrame, MAX_FILE_SIZE, transferIdOf } from './data-frames';
 import type { HandoffReply } from '../shared/file-handoff';
 import { type Wording, words } from '../shared/wording';
-import { safeFileName } from './safe-file-name';
+import { cleanReceivedFileName } from '../shared/received-file-name';
 import { type ReceivedFile, receiveFile } from './file-receiver';
 import { sendFile } from './file-sender';
 
@@ -166,7 +166,7 @@ export function startChatAndFiles({ pc, sendControl, onChange, store, log }: Cha
       apply({ type: 'verified', id, ok: true, at: Date.now() });
       sendControl({ type: 'file-verified', id, ok: true });
       channel.close();
-      run.unsave = store.save(id, file, safeFileName(name));
+      run.unsave = store.save(id, file, name);
     } catch (cause) {
       fail(id, words('fileWriteFailed', String(cause)));
     }
@@ -187,7 +187,8 @@ export function startChatAndFiles({ pc, sendControl, onChange, store, log }: Cha
         case 'file-offer':
           if (find(frame.id)) return log(`Ignored a second offer under the id ${frame.id}.`);
           if (state.transfers.length >= MAX_TRANSFERS) return log(`Ignored an offer past the limit of ${MAX_TRANSFERS} files in one call.`);
-          apply({ type: 'offer', direction: 'receive', id: frame.id, name: frame.name, size: frame.size, mime: frame.mime, at: Date.now() });
+          // Cleaned here, where it enters: what the receiver is shown is what the file is saved as.
+          apply({ type: 'offer', direction: 'receive', id: frame.id, name: cleanReceivedFileName(frame.name), size: frame.size, at: Date.now() });
           return;
         case 'file-accept': {
           const transfer = find(frame.id);
@@ -235,7 +236,7 @@ export function startChatAndFiles({ pc, sendControl, onChange, store, log }: Cha
         const offer = { type: 'file-offer', id, name: file.name || 'file', size: file.size, mime: file.type.slice(0, 255) } as const;
         if (!sendControl(offer)) return { ok: false, words: words('filesNotConnected') };
         outgoing.set(id, file);
-        apply({ type: 'offer', direction: 'send', id, name: offer.name, size: file.size, mime: offer.mime, at: Date.now() });
+        apply({ type: 'offer', direction: 'send', id, name: offer.name, size: file.size, at: Date.now() });
       }
       return { ok: true };
     },

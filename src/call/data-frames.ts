@@ -20,8 +20,6 @@ export const MAX_CONTROL_FRAME_LENGTH = MAX_CHAT_LENGTH * 6 + 256;
 /** Chrome's SCTP stack refuses messages over 256 KiB (its a=max-message-size);
  * our sender uses less (FILE_CHUNK_SIZE), this bounds what we accept. */
 export const MAX_CHUNK_SIZE = 256 * 1024;
-/** File names longer than this are cut: common file systems stop at 255. */
-export const MAX_FILE_NAME_LENGTH = 255;
 /** 1 TiB: a ceiling against nonsense, far above any file a person sends in a call. */
 export const MAX_FILE_SIZE = 2 ** 40;
 
@@ -44,6 +42,8 @@ export const ControlFrame = v.variant('type', [
     id: FrameId,
     name: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
     size: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_FILE_SIZE)),
+    /** The sender's browser's guess; still sent, since a peer on an older version requires it, but never shown: the
+     * receiver goes by the extension of the cleaned name, which is what decides what opens the file. */
     mime: v.pipe(v.string(), v.maxLength(255)),
   }),
   v.strictObject({ type: v.literal('file-accept'), id: FrameId }),

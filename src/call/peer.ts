@@ -27,6 +27,12 @@ export function createPeer(options: PeerOptions): Peer {
   const { pc, polite, send, onError } = options;
   let makingOffer = false;
   let ignoreOffer = false;
+  /**
+   * An answer is being applied: an offer arriving meanwhile (the callee's ICE restart right behind its answer) is no
+   * collision, though the state is not yet stable. MDN's perfect negotiation has this flag; without it the impolite
+   * side ignores that offer and the polite side waits for an answer that never comes.
+   */
+  let settingRemoteAnswer = false;
   /** Candidates that arrived before any description (one relayed at the instant the server handed over the held offer). */
   const early: RTCIceCandidateInit[] = [];
   /** The last offer applied: the server hands a callee the offer while it rings and again with the accept. */
@@ -67,13 +73,19 @@ export function createPeer(options: PeerOptions): Peer {
     const description = data.description;
     // The same offer again is not a renegotiation (every new offer has a new o= version): answering it twice would be.
     if (description.type === 'offer' && description.sdp === lastOffer) return;
-    const offerCollision = description.type === 'offer' && (makingOffer || pc.signalingState !== 'stable');
+    const readyForOffer = !makingOffer && (pc.signalingState === 'stable' || settingRemoteAnswer);
+    const offerCollision = description.type === 'offer' && !readyForOffer;
     ignoreOffer = !polite && offerCollision;
     if (ignoreOffer) return;
     // Noted before applying it, so a copy arriving meanwhile is already recognised.
     if (description.type === 'offer') lastOffer = description.sdp;
-    // Our own video's start: see start-bitrate.ts.
-    await pc.setRemoteDescription({ type: description.type, sdp: withVideoStartBitrate(description.sdp) });
+    settingRemoteAnswer = description.type === 'answer';
+    try {
+      // Our own video's start: see start-bitrate.ts.
+      await pc.setRemoteDescription({ type: description.type, sdp: withVideoStartBitrate(description.sdp) });
+    } finally {
+      settingRemoteAnswer = false;
+    }
     for (const candidate of early.splice(0)) await pc.addIceCandidate(candidate).catch(onError);
     if (description.type === 'offer') {
       await options.beforeAnswer?.();

@@ -19,6 +19,7 @@ import { CodeInput } from '../call-ui/CodeInput';
 import { CallCommandsContext, useCommandSender } from '../call-ui/commands';
 import { Files } from '../call-ui/Files';
 import { QualityReading } from '../call-ui/QualityReading';
+import { ReceivedFileType } from '../call-ui/ReceivedFileType';
 import { SafetyCode } from '../call-ui/SafetyCode';
 import { StreamVideo } from '../call-ui/StreamVideo';
 import { useCallReadings } from '../call-ui/use-call-readings';
@@ -201,7 +202,8 @@ function ReceivedFiles({ files }: { files: ReceivedLink[] }) {
           <li key={file.id}>
             <a href={file.url} download={file.name}>
               {t('guestSaveFile', file.name)}
-            </a>
+            </a>{' '}
+            <ReceivedFileType name={file.name} />
           </li>
         ))}
       </ul>

@@ -23,6 +23,13 @@ import { ringPreview } from './ring-preview';
 import type { Speaker } from './speaker';
 import { iceTransportPolicy } from './transport-policy';
 
+/**
+ * A callee whose camera ran while it rang opens its microphone this long after the transport is up, not at Accept:
+ * the first frames each way are encoded, sent and decoded in the tens of ms after DTLS, and opening a microphone
+ * (the device, its audio processing) is CPU those frames want. The other side hears us that much later.
+ */
+const MIC_AFTER_CONNECTED_MS = 100;
+
 export interface CallSession {
   /** Starts the camera and microphone, from the chosen devices: on dialling, or for a callee on Accept. Once per session. */
   startMedia: (want: MediaFlags, choice: DeviceChoice) => void;
@@ -38,6 +45,8 @@ export interface CallSession {
   connect: (role: Role, iceServers: IceServer[], options?: { prepared?: boolean }) => void;
   /** The accept is going: a held answer goes now, gathering complete or not. */
   release: () => void;
+  /** A relay credential granted after connect (see CallEngine.useRelay). */
+  useRelay: (iceServers: IceServer[], renewal: boolean) => void;
   receive: (data: SignalData) => void;
   setLocalMedia: (local: MediaFlags) => Promise<void>;
   retryMedia: () => Promise<void>;
@@ -74,6 +83,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   let markCaptured: () => void = () => {};
   /** Capture is done (whatever it got); never settles for a prepared ring that is declined, which is then dropped whole. */
   const captured = new Promise<void>((resolve) => (markCaptured = resolve));
+  let markConnected: () => void = () => {};
+  const transportUp = new Promise<void>((resolve) => (markConnected = resolve));
   /** The call's devices, from when its media starts (a callee's prepared ring captures nothing). */
   let devices: CallDevices | null = null;
   const deviceIds = (): Promise<DeviceIds> => devices?.ids() ?? Promise.resolve({ mic: null, camera: null });
@@ -96,6 +107,7 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       case 'connecting':
         return camera.connecting();
       case 'connected':
+        markConnected();
         return camera.connected();
       case 'remote-media':
       case 'media-connection':
@@ -138,9 +150,14 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     preview.stop();
   }
 
-  /** Whatever the preview already has counts: Accept asks the browser only for the rest. */
+  /** Whatever the preview already has counts: Accept asks the browser only for the rest, the microphone once the call is up. */
   function capture(want: MediaFlags): void {
     void Promise.all([preview.capture(), deviceIds()]).then(async ([previewed, ids]) => {
+      if (previewed && want.mic) {
+        await transportUp;
+        await new Promise((resolve) => setTimeout(resolve, MIC_AFTER_CONNECTED_MS));
+        if (stopped) return;
+      }
       const result = await captureLocalMedia(previewed ? { ...want, camera: false } : want, ids);
       const got = previewed ? { ...result.got, camera: true } : result.got;
       markSetupStep('captured');
@@ -205,6 +222,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     },
 
     release: () => engine.release(),
+
+    useRelay: (iceServers, renewal) => engine.useRelay(iceServers, renewal),
 
     receive: (data) => engine.receive(data),
 

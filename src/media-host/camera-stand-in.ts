@@ -49,7 +49,7 @@ export interface CameraStandIn {
   readonly camera: MediaStreamTrack;
   /** What its sender carries meanwhile. */
   readonly track: MediaStreamTrack;
-  /** The other side is connecting: the latest picture is written again and again from now on. */
+  /** The other side is connecting: the latest picture is written again and again once ICE is connected. */
   hurry: () => void;
   /** The call's transport is up: repeating stops soon after, and the camera takes over a second later (sooner if nothing was encoded). */
   connected: () => void;
@@ -72,6 +72,7 @@ export function standInForCamera(camera: MediaStreamTrack, pc: RTCPeerConnection
 
   async function finish(): Promise<void> {
     camera.removeEventListener('ended', onCameraEnded);
+    pc.removeEventListener('iceconnectionstatechange', repeatOnceIceConnected);
     const sender = carrier();
     // Ended at once, so the sender counts as free to code that looks at it before the camera is back on it.
     worker.terminate();
@@ -95,6 +96,17 @@ export function standInForCamera(camera: MediaStreamTrack, pc: RTCPeerConnection
     });
     if (encoded === 0) await end();
   }
+  let repeating = false;
+  function repeat(): void {
+    pc.removeEventListener('iceconnectionstatechange', repeatOnceIceConnected);
+    if (ending || repeating) return;
+    repeating = true;
+    worker.postMessage({ type: 'hurry' } satisfies FrameRepeaterCommand);
+  }
+  function repeatOnceIceConnected(): void {
+    if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') repeat();
+  }
+
   // An unplugged camera: its sender holds the ended camera, as it would have without a stand-in.
   const onCameraEnded = () => void end();
   camera.addEventListener('ended', onCameraEnded);
@@ -103,10 +115,14 @@ export function standInForCamera(camera: MediaStreamTrack, pc: RTCPeerConnection
     camera,
     track: generator,
     hurry() {
-      if (!ending) worker.postMessage({ type: 'hurry' } satisfies FrameRepeaterCommand);
+      // Repeats before the transport is up are dropped unencoded: they start once ICE has a working pair, and
+      // DTLS, a round trip or two on top, is all that remains before the encoder takes frames.
+      pc.addEventListener('iceconnectionstatechange', repeatOnceIceConnected);
+      repeatOnceIceConnected();
     },
     connected() {
       if (ending) return;
+      repeat();
       worker.postMessage({ type: 'connected' } satisfies FrameRepeaterCommand);
       setTimeout(() => void endUnlessEncoding(), PROOF_AFTER_CONNECTED_MS);
       setTimeout(() => void end(), HAND_OVER_AFTER_CONNECTED_MS);

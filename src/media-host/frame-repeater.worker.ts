@@ -1,10 +1,18 @@
 /**
  * The camera stand-in's frames (camera-stand-in.ts), off the main thread the
- * offscreen document shares with the popup. Every camera frame is copied to
- * memory and passed on as that copy, and once the other side is connecting
- * the latest copy is written again every REPEAT_MS, each time as a new
- * frame: libwebrtc drops a frame carrying the capture time of one it has
- * already seen, so writing the camera's own frame twice would not do.
+ * offscreen document shares with the popup. What is written is always a
+ * copy of a camera frame made here, each a new frame with a capture time in
+ * this worker's clock, later each time: libwebrtc drops a frame carrying a
+ * capture time it has already seen, or one no later than the last.
+ *
+ * Until the transport is coming up every camera frame is copied and
+ * written as it comes (the encoder drops them all, but a generator fed more
+ * sparsely, one frame every 500 ms, went unencoded until the camera took its
+ * sender back, in three calls of eight). Told the transport is coming up,
+ * the latest picture is written again every REPEAT_MS and the camera's own
+ * frames only update that picture, so the encoder has a frame within
+ * REPEAT_MS of resuming; once repeating stops, every camera frame is copied
+ * on until the camera takes its sender back.
  */
 import type { FrameRepeaterCommand } from './camera-stand-in';
 
@@ -23,17 +31,36 @@ interface Picture {
   init: VideoFrameBufferInit;
 }
 
-let latest: Picture | null = null;
+/** The camera's latest frame, not copied yet. */
+let latestFrame: VideoFrame | null = null;
+/** The latest copy made. */
+let copied: Picture | null = null;
 let writer: WritableStreamDefaultWriter<VideoFrame> | null = null;
 let repeater: ReturnType<typeof setInterval> | undefined;
 
 /** The writer, unless its sink is stalled: a stalled sink is not fed more, as the frames would only queue in memory. */
 const readyWriter = () => (writer && (writer.desiredSize ?? 0) > 0 ? writer : null);
 
-/** Capture times in one clock, later each time: the encoder drops a frame no later than the last. */
-function write(picture: Picture): void {
+/** The latest camera frame as a picture in memory, copied once however often it is written. */
+async function latestPicture(): Promise<Picture | null> {
+  const frame = latestFrame;
+  if (!frame) return copied;
+  latestFrame = null;
+  try {
+    // A buffer of its own: a write still reading the last copy must not see this one half made.
+    const data = new ArrayBuffer(frame.allocationSize());
+    const layout = await frame.copyTo(data);
+    copied = { data, init: { format: frame.format!, codedWidth: frame.codedWidth, codedHeight: frame.codedHeight, timestamp: 0, layout } };
+  } finally {
+    frame.close();
+  }
+  return copied;
+}
+
+async function writeLatest(): Promise<void> {
+  const picture = await latestPicture();
   const sink = readyWriter();
-  if (!sink) return;
+  if (!picture || !sink) return;
   const frame = new VideoFrame(picture.data, { ...picture.init, timestamp: Math.round(performance.now() * 1000) });
   sink.write(frame).catch(() => frame.close());
 }
@@ -50,14 +77,9 @@ async function pump(readable: ReadableStream<VideoFrame>): Promise<void> {
       else frame.close();
       continue;
     }
-    try {
-      const data = new ArrayBuffer(frame.allocationSize());
-      const layout = await frame.copyTo(data);
-      latest = { data, init: { format: frame.format, codedWidth: frame.codedWidth, codedHeight: frame.codedHeight, timestamp: 0, layout } };
-    } finally {
-      frame.close();
-    }
-    write(latest);
+    latestFrame?.close();
+    latestFrame = frame;
+    if (!repeater) await writeLatest();
   }
 }
 
@@ -74,7 +96,8 @@ addEventListener('message', ({ data }: MessageEvent<FrameRepeaterCommand>) => {
       return;
     case 'hurry':
       if (repeater) return;
-      repeater = setInterval(() => latest && write(latest), REPEAT_MS);
+      void writeLatest();
+      repeater = setInterval(() => void writeLatest(), REPEAT_MS);
       setTimeout(stopRepeating, REPEAT_FOR_MS);
       return;
     case 'connected':

@@ -43,7 +43,7 @@ export function createMediaHost(streams: CallStreams, deps: MediaHostDeps): Medi
     changed() {
       deps.changed();
       // Their voice or their share's sound may just have arrived: it plays where the call is heard.
-      void audio.speaker.refresh();
+      void audio.refresh();
     },
     hearSharedTab: audio.hearSharedTab,
     speaker: audio.speaker,
@@ -76,6 +76,8 @@ export function createMediaHost(streams: CallStreams, deps: MediaHostDeps): Medi
         return calls.connect(message.role, message.iceServers);
       case 'release':
         return session?.release();
+      case 'use-relay':
+        return session?.useRelay(message.iceServers, message.renewal);
       case 'preview':
         return session?.preview(message.on, message.devices);
       case 'signal-in':

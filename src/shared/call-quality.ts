@@ -108,6 +108,13 @@ function selectedPair(entries: readonly StatEntry[]): StatEntry | undefined {
   return entries.find((entry) => entry.type === 'candidate-pair' && (entry.selected || (entry.nominated && entry.state === 'succeeded')));
 }
 
+/** What kind of candidate ('host', 'srflx', 'prflx', 'relay') our end of the path in use is, or null before there is one. */
+export function selectedLocalCandidateType(entries: readonly StatEntry[]): string | null {
+  const pair = selectedPair(entries);
+  const local = pair?.localCandidateId ? entries.find((entry) => entry.id === pair.localCandidateId) : undefined;
+  return local?.candidateType ?? null;
+}
+
 function sum(entries: readonly StatEntry[], field: 'bytesSent' | 'bytesReceived' | 'packetsReceived' | 'packetsLost'): number {
   return entries.reduce((total, entry) => total + (entry[field] ?? 0), 0);
 }

@@ -7,6 +7,7 @@ import {
   MEDIA_RECOVERY_TIMEOUT_MS,
   nextDeadline,
   PEER_GONE_TIMEOUT_MS,
+  RELAY_RETRY_MS,
   transition,
   UNANSWERED_RING_MS,
   type CallEvent,
@@ -20,7 +21,11 @@ const CAROL = 'ZZZZ00001111';
 const CALL = 'call-id-0000000001';
 const OTHER_CALL = 'call-id-0000000002';
 const BOTH_ON = { mic: true, camera: true };
-const RELAYS = [{ urls: ['turn:turn.example.com:3478'], username: '1700000000:K7QM4ZP2XWA9', credential: 'secret' }];
+const STUN = [{ urls: ['stun:stun.example.com:3478'] }];
+/** What a ring within its budget, an accept and a renewal give: STUN, and a relay credential made for this party. */
+const RELAYS = [...STUN, { urls: ['turn:turn.example.com:3478'], username: '1700000000:K7QM4ZP2XWA9', credential: 'secret' }];
+const FRESH_RELAYS = [...STUN, { urls: ['turn:turn.example.com:3478'], username: '1700000400:K7QM4ZP2XWA9', credential: 'fresh' }];
+const TEN_MINUTES = 600_000;
 
 /** Feeds events one by one, as the background would, and returns the last step. */
 function play(state: CallState, ...events: CallEvent[]): Transition {
@@ -33,7 +38,7 @@ function play(state: CallState, ...events: CallEvent[]): Transition {
 const dialled = (peer = BOB) => play(IDLE, { type: 'dial', peer, now: 1_000 }).state;
 const calling = (peer = BOB, callId = CALL) =>
   play(dialled(peer), { type: 'ring-answered', peer, result: { ok: true, callId, iceServers: RELAYS } }).state;
-const ringing = (from = ALICE, callId = CALL) => play(IDLE, { type: 'incoming', callId, from, now: 1_000, iceServers: RELAYS }).state;
+const ringing = (from = ALICE, callId = CALL) => play(IDLE, { type: 'incoming', callId, from, now: 1_000, iceServers: STUN }).state;
 const connectingAsCaller = () => play(calling(), { type: 'accepted', callId: CALL, now: 2_000 }).state;
 const connectingAsCallee = () => play(ringing(), { type: 'accept', now: 2_000 }).state;
 const active = () => play(connectingAsCaller(), { type: 'media-connected', now: 10_000 }).state;
@@ -175,20 +180,20 @@ describe('cancelling a ring', () => {
 
 describe('being called', () => {
   it('incoming while idle rings, sends nothing, and prepares the peer connection with the relays the ring named', () => {
-    const { state, commands } = transition(IDLE, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: RELAYS });
-    expect(state).toEqual({ phase: 'ringing', peer: ALICE, callId: CALL, since: 1_000, iceServers: RELAYS });
-    expect(commands).toEqual([{ type: 'prepare-peer', callId: CALL, iceServers: RELAYS }]);
+    const { state, commands } = transition(IDLE, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: STUN });
+    expect(state).toEqual({ phase: 'ringing', peer: ALICE, callId: CALL, since: 1_000, iceServers: STUN });
+    expect(commands).toEqual([{ type: 'prepare-peer', callId: CALL, iceServers: STUN }]);
   });
 
   it('incoming while idle after a previous call drops the old outcome', () => {
     const idle = { phase: 'idle' as const, outcome: { kind: 'missed' as const, peer: CAROL } };
-    expect(transition(idle, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: RELAYS }).state).not.toHaveProperty('outcome');
+    expect(transition(idle, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: STUN }).state).not.toHaveProperty('outcome');
   });
 
   it('incoming during another call is declined automatically and the current call is untouched', () => {
     for (const state of [calling(CAROL), ringing(CAROL, OTHER_CALL), connectingAsCaller(), connectingAsCallee(), active()]) {
       const call = 'call-id-intruder-01';
-      const { state: next, commands } = transition(state, { type: 'incoming', callId: call, from: 'INTRVDER0000', now: 5_000, iceServers: RELAYS });
+      const { state: next, commands } = transition(state, { type: 'incoming', callId: call, from: 'INTRVDER0000', now: 5_000, iceServers: STUN });
       expect(next).toBe(state);
       expect(commands).toEqual([{ type: 'send-decline', callId: call }]);
     }
@@ -197,7 +202,7 @@ describe('being called', () => {
   it('a repeated incoming for the call already held is not mistaken for another call and declined', () => {
     // The server may announce a call again, e.g. when the worker restarted and registered anew mid-ring.
     for (const state of [ringing(), connectingAsCallee()]) {
-      expect(transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_500, iceServers: RELAYS })).toEqual({ state, commands: [] });
+      expect(transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_500, iceServers: STUN })).toEqual({ state, commands: [] });
     }
   });
 
@@ -208,29 +213,32 @@ describe('being called', () => {
       { type: 'send-accept', callId: CALL },
       { type: 'release-peer' },
       { type: 'start-media', role: 'callee', local: BOTH_ON },
-      { type: 'connect-peer', role: 'callee', iceServers: RELAYS },
+      { type: 'connect-peer', role: 'callee', iceServers: STUN },
     ]);
   });
 
-  it("the server's acceptance changes nothing: the peer connection is already under way", () => {
+  it("the server's acceptance without a relay (no TURN server) changes nothing: the peer connection is already under way", () => {
     const state = connectingAsCallee();
-    expect(transition(state, { type: 'accept-answered', callId: CALL, result: { ok: true } })).toEqual({ state, commands: [] });
+    expect(transition(state, { type: 'accept-answered', callId: CALL, now: 2_100, result: { ok: true, iceServers: STUN } })).toEqual({ state, commands: [] });
   });
 
   it('an accept the server refuses (the caller gave up that instant) is a missed call and stops media', () => {
     const refused = { ok: false as const, error: ErrorCode.NoSuchCall, message: 'That call is over.' };
-    const { state, commands } = transition(connectingAsCallee(), { type: 'accept-answered', callId: CALL, result: refused });
+    const { state, commands } = transition(connectingAsCallee(), { type: 'accept-answered', callId: CALL, now: 2_100, result: refused });
     expect(state).toEqual({ phase: 'idle', outcome: { kind: 'missed', peer: ALICE } });
     expect(commands).toEqual([{ type: 'stop-media' }]);
   });
 
   it('an accept ack for another call, or reaching a caller, is ignored', () => {
     for (const state of [connectingAsCallee(), connectingAsCaller(), IDLE]) {
-      const stale = transition(state, { type: 'accept-answered', callId: OTHER_CALL, result: { ok: true } });
+      const stale = transition(state, { type: 'accept-answered', callId: OTHER_CALL, now: 2_100, result: { ok: true, iceServers: RELAYS, relayTtlMs: TEN_MINUTES } });
       expect(stale).toEqual({ state, commands: [] });
     }
     const caller = connectingAsCaller();
-    expect(transition(caller, { type: 'accept-answered', callId: CALL, result: { ok: true } })).toEqual({ state: caller, commands: [] });
+    expect(transition(caller, { type: 'accept-answered', callId: CALL, now: 2_100, result: { ok: true, iceServers: RELAYS, relayTtlMs: TEN_MINUTES } })).toEqual({
+      state: caller,
+      commands: [],
+    });
   });
 
   it('accept and decline are ignored unless ringing', () => {
@@ -267,7 +275,7 @@ describe('being called', () => {
 
 describe("a guest caller's name", () => {
   const GUEST = 'Ann from the bakery';
-  const guestRinging = () => play(IDLE, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: RELAYS, name: GUEST }).state;
+  const guestRinging = () => play(IDLE, { type: 'incoming', callId: CALL, from: ALICE, now: 1_000, iceServers: STUN, name: GUEST }).state;
   const guestActive = () => play(guestRinging(), { type: 'accept', now: 2_000 }, { type: 'media-connected', now: 10_000 }).state;
 
   it('the guest page rings with its name; a dial without one (the extension\'s) rings without a name field at all', () => {
@@ -278,7 +286,7 @@ describe("a guest caller's name", () => {
   });
 
   it('rings with the name the server passed on, and a ring without one has no guest name', () => {
-    expect(guestRinging()).toEqual({ phase: 'ringing', peer: ALICE, guestName: GUEST, callId: CALL, since: 1_000, iceServers: RELAYS });
+    expect(guestRinging()).toEqual({ phase: 'ringing', peer: ALICE, guestName: GUEST, callId: CALL, since: 1_000, iceServers: STUN });
     expect(ringing()).not.toHaveProperty('guestName');
   });
 
@@ -292,7 +300,7 @@ describe("a guest caller's name", () => {
   });
 
   it('a guest who calls while this side is calling that very code joins with its name', () => {
-    const joined = play(calling(ALICE, OTHER_CALL), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: RELAYS, name: GUEST }).state;
+    const joined = play(calling(ALICE, OTHER_CALL), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: STUN, name: GUEST }).state;
     expect(joined).toMatchObject({ phase: 'connecting', role: 'callee', guestName: GUEST });
   });
 
@@ -301,7 +309,10 @@ describe("a guest caller's name", () => {
     expect(transition(guestRinging(), { type: 'ended', callId: CALL, reason: EndReason.Cancelled, now: 5_000 }).state).toEqual({ phase: 'idle', outcome: missed });
     expect(transition(guestRinging(), { type: 'deadline', now: 1_000 + UNANSWERED_RING_MS }).state).toEqual({ phase: 'idle', outcome: missed });
     const refused = { ok: false as const, error: ErrorCode.NoSuchCall, message: 'That call is over.' };
-    expect(play(guestRinging(), { type: 'accept', now: 2_000 }, { type: 'accept-answered', callId: CALL, result: refused }).state).toEqual({ phase: 'idle', outcome: missed });
+    expect(play(guestRinging(), { type: 'accept', now: 2_000 }, { type: 'accept-answered', callId: CALL, now: 2_100, result: refused }).state).toEqual({
+      phase: 'idle',
+      outcome: missed,
+    });
 
     const ended = (reason: string, duration?: number) => ({ phase: 'idle', outcome: { kind: 'ended', reason, peer: ALICE, guestName: GUEST, duration } });
     expect(transition(guestActive(), { type: 'hangup', now: 15_000 }).state).toEqual(ended('hung-up', 5));
@@ -326,23 +337,23 @@ describe("a guest caller's name", () => {
 describe('both calling each other at once', () => {
   it("incoming from the peer you are calling joins their call as callee and withdraws your own ring", () => {
     const state = calling(ALICE, OTHER_CALL);
-    const { state: next, commands } = transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: RELAYS });
+    const { state: next, commands } = transition(state, { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: STUN });
     expect(next).toEqual({ phase: 'connecting', role: 'callee', peer: ALICE, callId: CALL, local: BOTH_ON, since: 1_200 });
     expect(commands).toEqual([
       { type: 'send-hangup', callId: OTHER_CALL },
       { type: 'send-accept', callId: CALL },
       { type: 'start-media', role: 'callee', local: BOTH_ON },
-      { type: 'connect-peer', role: 'callee', iceServers: RELAYS },
+      { type: 'connect-peer', role: 'callee', iceServers: STUN },
     ]);
   });
 
   it('before your ring is acked there is nothing to withdraw yet; the late ack is withdrawn then', () => {
-    const crossed = play(dialled(ALICE), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: RELAYS });
+    const crossed = play(dialled(ALICE), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: STUN });
     expect(crossed.state).toMatchObject({ phase: 'connecting', role: 'callee', callId: CALL });
     expect(crossed.commands).toEqual([
       { type: 'send-accept', callId: CALL },
       { type: 'start-media', role: 'callee', local: BOTH_ON },
-      { type: 'connect-peer', role: 'callee', iceServers: RELAYS },
+      { type: 'connect-peer', role: 'callee', iceServers: STUN },
     ]);
     const late = transition(crossed.state, { type: 'ring-answered', peer: ALICE, result: { ok: true, callId: OTHER_CALL, iceServers: RELAYS } });
     expect(late).toEqual({ state: crossed.state, commands: [{ type: 'send-hangup', callId: OTHER_CALL }] });
@@ -350,13 +361,13 @@ describe('both calling each other at once', () => {
 
   it('keeps the mute and camera choices made while calling', () => {
     const muted = play(calling(ALICE, OTHER_CALL), { type: 'set-mic', on: false }).state;
-    const { state, commands } = transition(muted, { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: RELAYS });
+    const { state, commands } = transition(muted, { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: STUN });
     expect(state).toMatchObject({ local: { mic: false, camera: true } });
     expect(commands).toContainEqual({ type: 'start-media', role: 'callee', local: { mic: false, camera: true } });
   });
 
   it('the ended of your withdrawn ring does not end the call you joined', () => {
-    const joined = play(calling(ALICE, OTHER_CALL), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: RELAYS }).state;
+    const joined = play(calling(ALICE, OTHER_CALL), { type: 'incoming', callId: CALL, from: ALICE, now: 1_200, iceServers: STUN }).state;
     expect(transition(joined, { type: 'ended', callId: OTHER_CALL, reason: EndReason.Cancelled, now: 1_300 })).toEqual({
       state: joined,
       commands: [],
@@ -592,5 +603,82 @@ describe('faults', () => {
     for (const state of [dialled(), calling(), ringing(), connectingAsCaller(), connectingAsCallee(), interrupted()]) {
       expect(nextDeadline(state)).toEqual(expect.any(Number));
     }
+  });
+});
+
+describe("the call's relay", () => {
+  const CALL_ICE = { iceServers: RELAYS, relayTtlMs: TEN_MINUTES };
+  /** 2/3 of ten minutes. */
+  const RENEW_AFTER = 400_000;
+  const relayedCallee = () => play(connectingAsCallee(), { type: 'accept-answered', callId: CALL, now: 2_100, result: { ok: true, ...CALL_ICE } }).state;
+  const relayedActive = () => play(calling(), { type: 'accepted', callId: CALL, now: 2_000, ice: CALL_ICE }, { type: 'media-connected', now: 3_000 }).state;
+
+  it("the callee's relay comes with the server's acceptance: the connection prepared with STUN takes it, and renews it at 2/3 of its life", () => {
+    const { state, commands } = transition(connectingAsCallee(), { type: 'accept-answered', callId: CALL, now: 2_100, result: { ok: true, ...CALL_ICE } });
+    expect(state).toMatchObject({ phase: 'connecting', role: 'callee', relayRenewAt: 2_100 + RENEW_AFTER });
+    expect(commands).toEqual([{ type: 'use-relay', iceServers: RELAYS, renewal: false }]);
+    // The connect timeout still comes first.
+    expect(nextDeadline(state)).toBe(2_000 + CONNECT_TIMEOUT_MS);
+  });
+
+  it("the caller's relay for the call comes with the accepted (its ring's came from a budget, or not at all)", () => {
+    const { state, commands } = transition(calling(), { type: 'accepted', callId: CALL, now: 2_000, ice: CALL_ICE });
+    expect(state).toEqual({ phase: 'connecting', role: 'caller', peer: BOB, callId: CALL, local: BOTH_ON, since: 2_000, relayRenewAt: 2_000 + RENEW_AFTER });
+    expect(commands).toEqual([{ type: 'use-relay', iceServers: RELAYS, renewal: false }]);
+  });
+
+  it('the renewal time survives connecting to active, and is then the only deadline', () => {
+    const state = relayedActive();
+    expect(state).toMatchObject({ phase: 'active', relayRenewAt: 2_000 + RENEW_AFTER });
+    expect(nextDeadline(state)).toBe(2_000 + RENEW_AFTER);
+    expect(v.parse(CallState, state)).toEqual(state);
+  });
+
+  it('at the renewal time the call asks the server for a fresh credential, and would ask again later if no answer came', () => {
+    expect(transition(relayedActive(), { type: 'deadline', now: 2_000 + RENEW_AFTER - 1 })).toEqual({ state: relayedActive(), commands: [] });
+    const { state, commands } = transition(relayedActive(), { type: 'deadline', now: 2_000 + RENEW_AFTER });
+    expect(commands).toEqual([{ type: 'request-relay', callId: CALL }]);
+    expect(state).toMatchObject({ phase: 'active', relayRenewAt: 2_000 + RENEW_AFTER + RELAY_RETRY_MS, interruptedAt: null });
+  });
+
+  it('a fresh credential is used as a renewal, and sets the next renewal from now', () => {
+    const asked = transition(relayedActive(), { type: 'deadline', now: 402_000 }).state;
+    const fresh = { ok: true as const, iceServers: FRESH_RELAYS, relayTtlMs: TEN_MINUTES };
+    const { state, commands } = transition(asked, { type: 'relay-answered', callId: CALL, now: 402_050, result: fresh });
+    expect(commands).toEqual([{ type: 'use-relay', iceServers: FRESH_RELAYS, renewal: true }]);
+    expect(state).toMatchObject({ relayRenewAt: 402_050 + RENEW_AFTER });
+  });
+
+  it('a renewal that failed for now (link down, rate limited) is asked again at the retry; one refused for good, never', () => {
+    const asked = transition(relayedActive(), { type: 'deadline', now: 402_000 }).state;
+    for (const error of [ErrorCode.Unreachable, ErrorCode.RateLimited, ErrorCode.NoSuchCall]) {
+      const result = { ok: false as const, error, message: 'not now' };
+      expect(transition(asked, { type: 'relay-answered', callId: CALL, now: 402_100, result })).toEqual({ state: asked, commands: [] });
+    }
+    const refused = { ok: false as const, error: ErrorCode.OutOfTurn, message: 'A relay comes with a call once it is accepted.' };
+    const { state, commands } = transition(asked, { type: 'relay-answered', callId: CALL, now: 402_100, result: refused });
+    expect(commands).toEqual([]);
+    expect(state).toMatchObject({ phase: 'active', relayRenewAt: undefined });
+    expect(nextDeadline(state)).toBeNull();
+  });
+
+  it('a server without a relay leaves nothing to renew', () => {
+    const state = transition(calling(), { type: 'accepted', callId: CALL, now: 2_000, ice: { iceServers: STUN } }).state;
+    expect(nextDeadline(play(state, { type: 'media-connected', now: 3_000 }).state)).toBeNull();
+    expect(transition(calling(), { type: 'accepted', callId: CALL, now: 2_000, ice: { iceServers: STUN } }).commands).toEqual([]);
+  });
+
+  it('a renewal answer for another call, or once the call is over, is ignored', () => {
+    const fresh = { ok: true as const, iceServers: FRESH_RELAYS, relayTtlMs: TEN_MINUTES };
+    expect(transition(relayedCallee(), { type: 'relay-answered', callId: OTHER_CALL, now: 5_000, result: fresh })).toEqual({ state: relayedCallee(), commands: [] });
+    const over = transition(relayedActive(), { type: 'hangup', now: 9_000 }).state;
+    expect(transition(over, { type: 'relay-answered', callId: CALL, now: 9_100, result: fresh })).toEqual({ state: over, commands: [] });
+  });
+
+  it("a call that gives up and a renewal due at once: giving up wins, and nothing is asked", () => {
+    const lost = play(relayedActive(), { type: 'media-lost', now: 380_000 }).state;
+    const { state, commands } = transition(lost, { type: 'deadline', now: 380_000 + MEDIA_RECOVERY_TIMEOUT_MS });
+    expect(state).toMatchObject({ phase: 'idle', outcome: { reason: 'connection-lost' } });
+    expect(commands).not.toContainEqual(expect.objectContaining({ type: 'request-relay' }));
   });
 });

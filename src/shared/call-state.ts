@@ -5,7 +5,7 @@
  * the background's to carry out. Nothing here touches a browser API.
  */
 import * as v from 'valibot';
-import { EndReason, ErrorCode, IceServer, type Result } from './protocol';
+import { type CallIce, EndReason, ErrorCode, IceServer, type Result } from './protocol';
 
 export const Role = v.picklist(['caller', 'callee']);
 export type Role = v.InferOutput<typeof Role>;
@@ -38,14 +38,22 @@ const Outcome = v.variant('kind', [
 ]);
 export type Outcome = v.InferOutput<typeof Outcome>;
 
-const inCallFields = { peer: v.string(), guestName, callId: v.string(), local: MediaFlags, role: Role };
+const inCallFields = {
+  peer: v.string(),
+  guestName,
+  callId: v.string(),
+  local: MediaFlags,
+  role: Role,
+  /** When to ask the server for a fresh relay credential; absent without one (no TURN server, or it stopped giving them). */
+  relayRenewAt: v.optional(v.number()),
+};
 
 /** The call as the worker keeps it and the popup renders it. */
 export const CallState = v.variant('phase', [
   v.strictObject({ phase: v.literal('idle'), outcome: v.optional(Outcome) }),
   /** callId is null until the server has acknowledged the ring. */
   v.strictObject({ phase: v.literal('calling'), peer: v.string(), callId: v.nullable(v.string()), local: MediaFlags, since: v.number() }),
-  /** `iceServers`: the relays the server named with the ring, for the peer connection the moment we accept. */
+  /** `iceServers`: the STUN servers the server named with the ring, for the peer connection prepared while it rings (its relay comes with the accept). */
   v.strictObject({ phase: v.literal('ringing'), peer: v.string(), guestName, callId: v.string(), since: v.number(), iceServers: v.array(IceServer) }),
   v.strictObject({ ...inCallFields, phase: v.literal('connecting'), since: v.number() }),
   v.strictObject({
@@ -75,6 +83,15 @@ export const PEER_GONE_TIMEOUT_MS = 4_000;
 /** The server ends an unanswered ring at 30 s; no word from it 5 s past that means
  * the ring was lost with a restarted server. */
 export const UNANSWERED_RING_MS = 35_000;
+/** A party asks for a fresh relay credential at 2/3 of the last one's life: a third of it
+ * to spare for a slow answer and a retry. */
+export const RELAY_RENEW_FRACTION = 2 / 3;
+/** A renewal unanswered or refused for now is asked again after this: longer than the
+ * link's own answer timeout (10 s), so two never overlap. */
+export const RELAY_RETRY_MS = 15_000;
+
+/** Failures of a renewal that clear up by themselves: the link, the server's memory of the call after a restart, a rate limit. */
+const RENEWAL_RETRIES: ReadonlySet<string> = new Set([ErrorCode.Unreachable, ErrorCode.Unavailable, ErrorCode.NoSuchCall, ErrorCode.RateLimited]);
 
 export type CallEvent =
   /**
@@ -86,9 +103,13 @@ export type CallEvent =
   /** `name`: what a guest caller calls itself, unverified. */
   | { type: 'incoming'; callId: string; from: string; now: number; iceServers: IceServer[]; name?: string }
   | { type: 'accept'; now: number }
-  | { type: 'accept-answered'; callId: string; result: Result }
+  /** The server took (or refused) our accept; taken, it gives our relay for the call. */
+  | { type: 'accept-answered'; callId: string; now: number; result: Result<CallIce> }
   | { type: 'decline' }
-  | { type: 'accepted'; callId: string; now: number }
+  /** `ice`: the caller's relay for the call, which the server sends with the news. */
+  | { type: 'accepted'; callId: string; now: number; ice?: CallIce }
+  /** The server's answer to a renewal of our relay credential. */
+  | { type: 'relay-answered'; callId: string; now: number; result: Result<CallIce> }
   | { type: 'ended'; callId: string; reason: EndReason; now: number }
   /** The user's hang-up; while calling it is a cancel. */
   | { type: 'hangup'; now: number }
@@ -113,7 +134,7 @@ export type CallCommand =
   | { type: 'send-hangup'; callId: string }
   /** Starts capture, replacing any earlier call's media. */
   | { type: 'start-media'; role: Role; local: MediaFlags }
-  /** The server has said which relays to use: build the peer connection. */
+  /** The server has said which ICE servers to use: build the peer connection. */
   | { type: 'connect-peer'; role: Role; iceServers: IceServer[] }
   /**
    * While it rings: build the callee's peer connection, so the caller's offer
@@ -123,6 +144,13 @@ export type CallCommand =
   | { type: 'prepare-peer'; callId: string; iceServers: IceServer[] }
   /** The accept has gone, with what the prepared peer connection made so far: from now on it sends as it goes. */
   | { type: 'release-peer' }
+  /**
+   * A relay credential for the call's peer connection, granted after it was built: at the accept, or `renewal` of
+   * the one it has, whose relay then moves to a fresh allocation.
+   */
+  | { type: 'use-relay'; iceServers: IceServer[]; renewal: boolean }
+  /** Ask the server for a fresh relay credential before ours runs out. */
+  | { type: 'request-relay'; callId: string }
   | { type: 'set-local-media'; local: MediaFlags }
   | { type: 'stop-media' };
 
@@ -145,6 +173,18 @@ export function withGuestName(name: string | undefined): { guestName?: string } 
 function party(state: Exclude<CallState, { phase: 'idle' }>): { peer: string; guestName?: string } {
   return { peer: state.peer, ...withGuestName(state.phase === 'calling' ? undefined : state.guestName) };
 }
+
+/** When to renew the relay a server answer carries; none (the key cleared) without a credential. */
+function renewalOf(ice: CallIce | undefined, now: number): { relayRenewAt: number | undefined } {
+  return { relayRenewAt: ice?.relayTtlMs === undefined ? undefined : now + Math.round(ice.relayTtlMs * RELAY_RENEW_FRACTION) };
+}
+
+/** The peer connection takes the relay a server answer carries, if it carries one. */
+function useRelay(ice: CallIce | undefined, renewal: boolean): CallCommand[] {
+  return ice?.relayTtlMs === undefined ? [] : [{ type: 'use-relay', iceServers: ice.iceServers, renewal }];
+}
+
+const inCall = (state: CallState): state is InCall => state.phase === 'connecting' || state.phase === 'active';
 
 function endedAt(state: InCall, now: number): number | undefined {
   return state.phase === 'active' ? Math.round((now - state.connectedAt) / 1000) : undefined;
@@ -231,7 +271,10 @@ export function transition(state: CallState, event: CallEvent): Transition {
     }
 
     case 'accept-answered': {
-      if (state.phase !== 'connecting' || state.role !== 'callee' || state.callId !== event.callId || event.result.ok) return stay(state);
+      if (!inCall(state) || state.role !== 'callee' || state.callId !== event.callId) return stay(state);
+      // Our relay for the call: the connection prepared while it rang had STUN alone.
+      if (event.result.ok) return { state: { ...state, ...renewalOf(event.result, event.now) }, commands: useRelay(event.result, false) };
+      if (state.phase !== 'connecting') return stay(state);
       // The caller gave up at the moment we answered.
       return { state: { phase: 'idle', outcome: { kind: 'missed', ...party(state) } }, commands: [{ type: 'stop-media' }] };
     }
@@ -243,8 +286,20 @@ export function transition(state: CallState, event: CallEvent): Transition {
 
     case 'accepted': {
       if (state.phase !== 'calling' || state.callId !== event.callId) return stay(state);
-      // The offer went out with the ring and the server handed it over with the accept: nothing to send.
-      return stay({ phase: 'connecting', role: 'caller', peer: state.peer, callId: state.callId, local: state.local, since: event.now });
+      // The offer went out with the ring and the server handed it over with the accept: nothing to send. The relay
+      // that came with the news is the call's (the ring's, if any, came from a budget).
+      const { peer, callId, local } = state;
+      return {
+        state: { phase: 'connecting', role: 'caller', peer, callId, local, since: event.now, ...renewalOf(event.ice, event.now) },
+        commands: useRelay(event.ice, false),
+      };
+    }
+
+    case 'relay-answered': {
+      if (!inCall(state) || state.callId !== event.callId) return stay(state);
+      if (event.result.ok) return { state: { ...state, ...renewalOf(event.result, event.now) }, commands: useRelay(event.result, true) };
+      // The retry set when it was asked stands, for a failure that clears up by itself; any other would come again.
+      return RENEWAL_RETRIES.has(event.result.error) ? stay(state) : stay({ ...state, relayRenewAt: undefined });
     }
 
     case 'ended': {
@@ -279,8 +334,8 @@ export function transition(state: CallState, event: CallEvent): Transition {
     case 'media-connected': {
       if (state.phase === 'active') return stay(state.interruptedAt === null ? state : { ...state, interruptedAt: null });
       if (state.phase !== 'connecting') return stay(state);
-      const { callId, role, local } = state;
-      return stay({ phase: 'active', ...party(state), callId, role, local, connectedAt: event.now, remote: BOTH_ON, interruptedAt: null, peerOfflineAt: null });
+      const { callId, role, local, relayRenewAt } = state;
+      return stay({ phase: 'active', ...party(state), callId, role, local, relayRenewAt, connectedAt: event.now, remote: BOTH_ON, interruptedAt: null, peerOfflineAt: null });
     }
 
     case 'media-lost': {
@@ -301,8 +356,12 @@ export function transition(state: CallState, event: CallEvent): Transition {
     }
 
     case 'deadline': {
-      const due = nextDeadline(state);
-      if (due === null || event.now < due) return stay(state);
+      const due = giveUpAt(state);
+      if (due === null || event.now < due) {
+        if (!inCall(state) || state.relayRenewAt === undefined || event.now < state.relayRenewAt) return stay(state);
+        // Asked again later unless an answer comes first and says when.
+        return { state: { ...state, relayRenewAt: event.now + RELAY_RETRY_MS }, commands: [{ type: 'request-relay', callId: state.callId }] };
+      }
       switch (state.phase) {
         case 'calling': {
           const send: CallCommand[] = state.callId ? [{ type: 'send-hangup', callId: state.callId }] : [];
@@ -343,11 +402,20 @@ export function transition(state: CallState, event: CallEvent): Transition {
 }
 
 /**
- * When this state gives up unless something happens first, or null. The
- * background arms one timer from it, and again after a worker restart, since
- * the deadline is part of the persisted state rather than of a lost timer.
+ * When this state next needs a look unless something happens first, or null:
+ * when it gives up, or when a call's relay is due for renewal. The background
+ * arms one timer from it, and again after a worker restart, since the deadline
+ * is part of the persisted state rather than of a lost timer.
  */
 export function nextDeadline(state: CallState): number | null {
+  const due = giveUpAt(state);
+  const renew = inCall(state) ? state.relayRenewAt : undefined;
+  if (renew === undefined) return due;
+  return due === null ? renew : Math.min(due, renew);
+}
+
+/** When this state gives up unless something happens first, or null. */
+function giveUpAt(state: CallState): number | null {
   switch (state.phase) {
     case 'idle':
       return null;

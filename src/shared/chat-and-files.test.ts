@@ -4,7 +4,7 @@ import { words } from './wording';
 
 const play = (...events: ChatAndFilesEvent[]): ChatAndFiles => events.reduce(reduceChatAndFiles, EMPTY_CHAT_AND_FILES);
 const MB = 1_000_000;
-const offer = (direction: 'send' | 'receive' = 'send'): ChatAndFilesEvent => ({ type: 'offer', direction, id: 'file-0001', name: 'a.bin', size: 10 * MB, mime: 'application/octet-stream', at: 0 });
+const offer = (direction: 'send' | 'receive' = 'send'): ChatAndFilesEvent => ({ type: 'offer', direction, id: 'file-0001', name: 'a.bin', size: 10 * MB, at: 0 });
 const only = (state: ChatAndFiles) => state.transfers[0]!;
 
 describe('chat', () => {

@@ -38,7 +38,6 @@ export interface Transfer {
   direction: 'send' | 'receive';
   name: string;
   size: number;
-  mime: string;
   status: TransferStatus;
   bytes: number;
   /** Bytes per second, smoothed; 0 until measured. */
@@ -66,7 +65,7 @@ const SPEED_SMOOTHING = 0.3;
 export type ChatAndFilesEvent =
   | { type: 'chat'; from: Side; id: string; text: string; at: number }
   | { type: 'delivered'; id: string }
-  | { type: 'offer'; direction: 'send' | 'receive'; id: string; name: string; size: number; mime: string; at: number }
+  | { type: 'offer'; direction: 'send' | 'receive'; id: string; name: string; size: number; at: number }
   | { type: 'accepted'; id: string; at: number }
   | { type: 'declined'; id: string }
   | { type: 'progress'; id: string; bytes: number; at: number }
@@ -94,8 +93,8 @@ export function reduceChatAndFiles(state: ChatAndFiles, event: ChatAndFilesEvent
       return { ...state, messages: state.messages.map((m) => (m.id === event.id && m.from === 'me' ? { ...m, delivered: true } : m)) };
     case 'offer': {
       if (state.transfers.length >= MAX_TRANSFERS || state.transfers.some((t) => t.id === event.id)) return state;
-      const { direction, id, name, size, mime, at } = event;
-      return { ...state, transfers: [...state.transfers, { id, direction, name, size, mime, status: 'offered', bytes: 0, speed: 0, sampledAt: at }] };
+      const { direction, id, name, size, at } = event;
+      return { ...state, transfers: [...state.transfers, { id, direction, name, size, status: 'offered', bytes: 0, speed: 0, sampledAt: at }] };
     }
     case 'accepted':
       return update(state, event.id, (t) => (t.status === 'offered' ? { ...t, status: 'transferring', sampledAt: event.at } : t));

@@ -6,7 +6,11 @@
  */
 import * as v from 'valibot';
 
-/** Bumped on any incompatible change; the server refuses other versions in words. */
+/**
+ * Bumped on any incompatible change; the server refuses other versions in words. 3: a callee's relay comes with its
+ * accept, no longer with the ring, and a call's parties renew theirs (renew-relay); a code's block list rides with
+ * its registration (set-blocked), and a callee hears of rings that found it busy (missed-while-busy).
+ */
 export const PROTOCOL_VERSION = 3;
 
 /** SDP for audio, video and data with many codecs is ~10 KB; 64 KB leaves room
@@ -155,9 +159,6 @@ export const AcceptRequest = v.strictObject({
 });
 export type AcceptRequest = v.InferOutput<typeof AcceptRequest>;
 
-/** The caller hears of the accept together with the callee's signals that rode in it, in the order sent. */
-export type Accepted = { callId: string; signals: SignalData[] };
-
 /** A STUN or TURN server for the peer connection, as the server names it with a ring or an accept. */
 export const IceServer = v.object({
   urls: v.array(v.string()),
@@ -166,8 +167,21 @@ export const IceServer = v.object({
 });
 export type IceServer = v.InferOutput<typeof IceServer>;
 
+/**
+ * A party's ICE servers for an accepted call: the STUN servers, and a TURN credential made for this party when the
+ * server has a relay. `relayTtlMs` comes with a credential: how long it lets a relay be allocated, so the party asks
+ * for a fresh one (renew-relay) before then.
+ */
+export type CallIce = { iceServers: IceServer[]; relayTtlMs?: number };
+
+/** The caller hears of the accept together with the callee's signals that rode in it, in the order sent, and its own relay for the call. */
+export type Accepted = { callId: string; signals: SignalData[] } & CallIce;
+
 export type Hello = { protocol: number; challenge: string };
-/** The callee's own relays come with the ring, so accepting can build the peer connection at once. */
+/**
+ * STUN only: a relay credential is for a call, and this one is not accepted yet. The callee prepares its answer with
+ * host and server-reflexive candidates; its relay comes with the accept.
+ */
 export type Incoming = { callId: string; from: string; iceServers: IceServer[]; name?: string };
 export type Ended = { callId: string; reason: EndReason };
 /** Whether the other party of an accepted call is connected to the server right now. */
@@ -183,15 +197,18 @@ type Ack<T extends object = object> = (result: Result<T>) => void;
 export interface ClientToServerEvents {
   /** `blocked` may be left out: the server reads it as none. */
   register: (request: v.InferInput<typeof RegisterRequest>, ack: Ack<{ code: string }>) => void;
+  /** `iceServers` carries a relay credential for the caller only while its ring budget lasts; past it, STUN alone. */
   ring: (request: RingRequest, ack: Ack<{ callId: string; iceServers: IceServer[] }>) => void;
-  /** `signals` may be left out: the server reads it as none. */
-  accept: (request: v.InferInput<typeof AcceptRequest>, ack: Ack) => void;
+  /** `signals` may be left out: the server reads it as none. Answers the callee's relay for the call. */
+  accept: (request: v.InferInput<typeof AcceptRequest>, ack: Ack<CallIce>) => void;
   decline: (request: CallRef, ack: Ack) => void;
   /** Ends the call: a cancel while ringing, a hang-up once accepted. */
   hangup: (request: CallRef, ack: Ack) => void;
   signal: (message: SignalMessage, ack: Ack) => void;
   /** Carries an accepted call on across a server restart; answers whether the peer is back yet. */
   rejoin: (request: RejoinRequest, ack: Ack<{ peerOnline: boolean }>) => void;
+  /** A fresh relay credential for a party of this accepted call, before its current one runs out; refused to anyone else. */
+  'renew-relay': (request: CallRef, ack: Ack<CallIce>) => void;
   /** Replaces this code's block list (sent with each registration too). */
   'set-blocked': (request: SetBlockedRequest, ack: Ack) => void;
 }

@@ -36,7 +36,6 @@ const ChatAndFilesSchema = v.strictObject({
       direction: v.picklist(['send', 'receive']),
       name: v.string(),
       size: v.number(),
-      mime: v.string(),
       status: v.picklist(['offered', 'transferring', 'verifying', 'saving', 'done', 'declined', 'cancelled', 'failed']),
       bytes: v.number(),
       speed: v.number(),
@@ -142,6 +141,8 @@ export const OffscreenMessage = v.variant('type', [
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('prepare'), iceServers: v.array(IceServer) }),
   /** The accept has gone, and with it the prepared answer: the document's copy of it can go. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('release') }),
+  /** A relay credential the server granted after the connection was built (see the call state's use-relay). */
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('use-relay'), iceServers: v.array(IceServer), renewal: v.boolean() }),
   /** While it rings: show (or stop showing) the callee's own camera, from the remembered one; Accept makes it the call's. */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('preview'), on: v.boolean(), devices: DeviceChoice }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('signal-in'), data: SignalData }),

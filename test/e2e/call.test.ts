@@ -131,4 +131,24 @@ describe('a call by code', () => {
     await eventually(() => copyLink.click().then(() => statusText(alicePopup)), (text) => refused.test(text), 'Copy invite link to refuse the ws:// address');
     expect(await clipboard()).toBe(`${server.url}/call/${newCode.replaceAll('-', '')}`);
   });
+
+  it('refuses a plain http:// server on another machine, says why next to the field, and keeps the server it had', async () => {
+    const { alice, alicePopup, server } = parties;
+    const why = 'Use https:// for a server on another machine: over plain http anyone on the network can pretend to be the server, and the server vouches for who is calling.';
+    const field = alicePopup.getByLabel('Server URL');
+    await field.fill('http://example.com');
+    await alicePopup.getByRole('button', { name: 'Save', exact: true }).click();
+    await alicePopup.getByRole('alert').getByText(why, { exact: true }).waitFor();
+    // The field names its problem, for whoever hears the field rather than sees the line under it.
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.evaluate((input) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent)).toBe(why);
+
+    // Nothing changed: the setting the worker keeps, the connection, and what a new popup shows.
+    expect(await alice.worker.evaluate(() => chrome.storage.local.get('serverUrl'))).toEqual({ serverUrl: server.url });
+    expect(await alicePopup.getByText('Online', { exact: true }).isVisible()).toBe(true);
+    const again = await alice.reopenPopup();
+    await again.getByText('Settings').click();
+    expect(await again.getByLabel('Server URL').inputValue()).toBe(server.url);
+    await again.close();
+  });
 });

@@ -46,6 +46,24 @@ function bobDownloadItems(): Promise<{ filename: string; state: string; bytes: n
   );
 }
 
+/**
+ * From now on, the file names Bob's extension asks the downloads API for. The file on disk cannot tell:
+ * Playwright saves every download under a random name of its own.
+ */
+async function recordBobsDownloadNames(): Promise<() => Promise<string[]>> {
+  await bob.worker.evaluate(() => {
+    const names: string[] = [];
+    const download = chrome.downloads.download;
+    Object.assign(globalThis, { downloadNamesAsked: names });
+    // Everything passed on as it came, a callback included.
+    chrome.downloads.download = ((options: chrome.downloads.DownloadOptions, ...rest: unknown[]) => {
+      names.push(options.filename ?? '');
+      return Reflect.apply(download, chrome.downloads, [options, ...rest]) as unknown;
+    }) as typeof chrome.downloads.download;
+  });
+  return () => bob.worker.evaluate(() => (globalThis as unknown as { downloadNamesAsked: string[] }).downloadNamesAsked);
+}
+
 /** Half-received files in Bob's offscreen document's private storage. */
 function bobPrivateFiles(): Promise<string[]> {
   return bobPopup.evaluate(async () => {
@@ -108,7 +126,7 @@ describe('chat and files in a call', () => {
     await writeFile(path, 'not for Bob');
     const before = await aliceChannelLabels();
     await alicePopup.getByLabel('Send files').setInputFiles(path);
-    await waitForTransferText(bobPopup, 'Receiving', 'declined.txt', /11 bytes · text\/plain/);
+    await waitForTransferText(bobPopup, 'Receiving', 'declined.txt', /Type: TXT\s+11 bytes/);
     await bobPopup.getByRole('button', { name: 'Decline declined.txt' }).click();
     await waitForTransferText(alicePopup, 'Sending', 'declined.txt', /Declined: nothing was sent/);
     // No channel for the file was ever opened, so not one byte of it left Alice's browser.
@@ -152,7 +170,7 @@ describe('chat and files in a call', () => {
     const sent = await sha256File(path);
 
     await alicePopup.getByLabel('Send files').setInputFiles(path);
-    await waitForTransferText(bobPopup, 'Receiving', 'fifty.bin', /52\.4 MB · application\/octet-stream/);
+    await waitForTransferText(bobPopup, 'Receiving', 'fifty.bin', /Type: BIN\s+52\.4 MB/);
     // Nothing is saved before Bob says yes.
     expect(await bobDownloadItems()).toEqual([]);
     await bobPopup.getByRole('button', { name: 'Accept fifty.bin' }).click();
@@ -234,5 +252,27 @@ describe('chat and files in a call', () => {
     await alicePopup.getByRole('textbox', { name: 'Message' }).fill('Still here?');
     await alicePopup.getByRole('button', { name: 'Send', exact: true }).click();
     await bobPopup.getByRole('log', { name: 'Chat messages' }).getByText('Still here?').waitFor();
+  });
+
+  it('a name that hides ".exe" behind a right-to-left override is shown and saved as photogpj.exe, with its type and a warning in words', async () => {
+    // On screen, "photo\u202Egpj.exe" reads "photoexe.jpg"; the sender's browser may also claim an image type.
+    const offered = 'photo\u202Egpj.exe';
+    const shown = 'photogpj.exe';
+    await alicePopup.getByLabel('Send files').setInputFiles({ name: offered, mimeType: 'image/jpeg', buffer: Buffer.from('MZ: not a picture') });
+    const row = transfer(bobPopup, 'Receiving', shown);
+    await row.getByText(shown, { exact: true }).waitFor();
+    await row.getByText('Type: EXE', { exact: true }).waitFor();
+    const warning = 'This file can run programs on your computer. Open it only if you trust the sender.';
+    expect(await row.getByRole('alert').innerText()).toBe(warning);
+    // Accept is described by the warning, for whoever hears the button rather than sees the row.
+    const accept = bobPopup.getByRole('button', { name: `Accept ${shown}` });
+    expect(await accept.evaluate((button) => document.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent)).toBe(warning);
+    expect(await bobPopup.locator('body').evaluate((body) => body.innerHTML.includes('\u202E'))).toBe(false);
+
+    const askedFor = await recordBobsDownloadNames();
+    await accept.click();
+    await waitForTransferText(bobPopup, 'Receiving', shown, /verified and saved to Downloads/);
+    expect((await bobDownloadItems()).at(-1)?.state).toBe('complete');
+    expect(await askedFor()).toEqual([shown]);
   });
 });

@@ -1,10 +1,12 @@
 /**
  * A call that may only use the TURN relay (as behind a strict NAT) connects
  * through a real coturn, with the time-limited credentials the server hands
- * out on ring and accept. The server runs with its default origin list, so
- * this also proves the extension's id derived from the manifest key is the id
- * Chromium gives it. Then the relay goes away mid-call and comes back: the
- * network path breaking, for real.
+ * out: the callee's with its accept, the caller's with its ring and again with
+ * the accepted. The server runs with its default origin list, so this also
+ * proves the extension's id derived from the manifest key is the id Chromium
+ * gives it. Then the relay goes away mid-call and comes back: the network
+ * path breaking, for real. Last, a call runs through several lifetimes of its
+ * credentials, renewing them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -39,6 +41,8 @@ interface SelectedPair {
   local: string;
   remote: string;
   localAddress: string;
+  /** Our relay's port on coturn: another port is another allocation. */
+  localPort: number;
 }
 
 /** The candidate pair the offscreen document's peer connection is using now, read from getStats. */
@@ -54,10 +58,26 @@ function selectedPair(page: Page): Promise<SelectedPair | null> {
       if (!pair || pair.state !== 'succeeded') return null;
       const local = reports.get(pair.localCandidateId as string);
       const remote = reports.get(pair.remoteCandidateId as string);
-      return { local: String(local?.candidateType), remote: String(remote?.candidateType), localAddress: String(local?.address) };
+      return { local: String(local?.candidateType), remote: String(remote?.candidateType), localAddress: String(local?.address), localPort: Number(local?.port) };
     }
     return null;
   });
+}
+
+/**
+ * Both say they are in the call again and video flows both ways: how long that took, ms. Then the pair is relayed at
+ * both ends (right after a restart the far end may be peer-reflexive a moment: its checks came before its candidate).
+ */
+async function wholeAgain(alicePopup: Page, bobPopup: Page, aliceCode: string, bobCode: string, timeoutMs: number): Promise<number> {
+  const from = Date.now();
+  await Promise.all([
+    waitForStatus(alicePopup, new RegExp(`^In call with ${bobCode}`), timeoutMs),
+    waitForStatus(bobPopup, new RegExp(`^In call with ${aliceCode}`), timeoutMs),
+  ]);
+  await Promise.all([expectVideoFlowing(alicePopup), expectVideoFlowing(bobPopup)]);
+  const took = Date.now() - from;
+  await eventually(() => selectedPair(alicePopup), (p) => p?.local === 'relay' && p.remote === 'relay', 'a relay-to-relay pair');
+  return took;
 }
 
 describe('a call behind a strict NAT', () => {
@@ -107,16 +127,96 @@ describe('a call behind a strict NAT', () => {
     await fresh.close();
 
     turn = await startCoturn(SECRET, turn.port);
-    const backAt = Date.now();
-    await Promise.all([
-      waitForStatus(alicePopup, new RegExp(`^In call with ${bobCode}`), 20_000),
-      waitForStatus(bobPopup, new RegExp(`^In call with ${aliceCode}`), 20_000),
-    ]);
-    await Promise.all([expectVideoFlowing(alicePopup), expectVideoFlowing(bobPopup)]);
-    console.log(`[fault] relay back → call whole again (ICE restarted, video flowing): ${Date.now() - backAt} ms`);
-    expect(await selectedPair(alicePopup)).toMatchObject({ local: 'relay', remote: 'relay' });
+    console.log(`[fault] relay back → call whole again (ICE restarted, video flowing): ${await wholeAgain(alicePopup, bobPopup, aliceCode, bobCode, 20_000)} ms`);
 
     await alicePopup.getByRole('button', { name: 'Hang up' }).click();
     await waitForStatus(bobPopup, new RegExp(`Call with ${aliceCode} ended`));
   });
+});
+
+/** A credential's life for the call below: the server's floor, so the call outlives several in two minutes. */
+const SHORT_TTL_S = 30;
+
+/** The relay ports (allocations) our side has gathered so far. */
+function localRelayPorts(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    for (const view of chrome.extension.getViews()) {
+      const pc = view.peerdialStreams?.pc;
+      if (!pc) continue;
+      const ports: number[] = [];
+      (await pc.getStats()).forEach((report: Record<string, unknown>) => {
+        if (report.type === 'local-candidate' && report.candidateType === 'relay') ports.push(Number(report.port));
+      });
+      return ports;
+    }
+    return [];
+  });
+}
+
+/** When each relay allocation of this side first appeared: polled, so a restart's allocation is seen within the interval. */
+function watchAllocations(page: Page): { firstSeen: Map<number, number>; stop: () => Promise<void> } {
+  const firstSeen = new Map<number, number>();
+  let running = true;
+  const polling = (async () => {
+    while (running) {
+      for (const port of await localRelayPorts(page).catch(() => [])) if (!firstSeen.has(port)) firstSeen.set(port, Date.now());
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  return {
+    firstSeen,
+    async stop() {
+      running = false;
+      await polling;
+    },
+  };
+}
+
+describe('a relayed call longer than its credentials', () => {
+  it(
+    'renews them: after several lifetimes its media still flows through a relay allocated with a fresh credential, and a relay restart is survived',
+    async () => {
+      const short = await startServer({ TURN_URLS: turn.url, TURN_SECRET: SECRET, TURN_TTL: String(SHORT_TTL_S) });
+      const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(short.url), bob.openPopup(short.url)]);
+      const watching: ReturnType<typeof watchAllocations>[] = [];
+      try {
+        for (const popup of [alicePopup, bobPopup]) await popup.evaluate((key) => localStorage.setItem(key, 'relay'), FORCE_RELAY_KEY);
+        const [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
+        await connectCall(alicePopup, bobPopup, bobCode);
+        // Every credential handed out while the call was set up has expired by then.
+        const firstExpired = Date.now() + SHORT_TTL_S * 1000;
+        watching.push(watchAllocations(alicePopup), watchAllocations(bobPopup));
+
+        // Three lifetimes, media checked at each.
+        for (let lifetime = 1; lifetime <= 3; lifetime++) {
+          await new Promise((r) => setTimeout(r, SHORT_TTL_S * 1000));
+          await Promise.all([expectVideoFlowing(alicePopup), expectVideoFlowing(bobPopup)]);
+          console.log(`[turn] ${lifetime * SHORT_TTL_S} s past set-up: video flowing both ways`);
+        }
+        for (const [popup, watch] of [[alicePopup, watching[0]!], [bobPopup, watching[1]!]] as const) {
+          const pair = await eventually(() => selectedPair(popup), (p) => p?.local === 'relay' && p.remote === 'relay', 'a relay-to-relay pair', 15_000);
+          // coturn goes on refreshing an allocation whose credential expired, so a call that never renewed would still
+          // flow here; but its relay would be the one from set-up. The one in use came after set-up's credentials
+          // expired, and coturn gives a new allocation only to a credential still good: a renewed one.
+          const allocatedAt = watch.firstSeen.get(pair!.localPort);
+          expect(allocatedAt).toBeGreaterThan(firstExpired);
+          console.log(`[turn] relay in use allocated ${Math.round((allocatedAt! - firstExpired) / 1000)} s after set-up's credentials expired`);
+        }
+
+        // The relay restarts, long after set-up: allocating again takes a credential that has not expired.
+        await turn.stop();
+        turn = await startCoturn(SECRET, turn.port);
+        const into = Math.round((Date.now() - firstExpired) / 1000) + SHORT_TTL_S;
+        console.log(`[turn] relay restarted ${into} s into the call → whole again in ${await wholeAgain(alicePopup, bobPopup, aliceCode, bobCode, 30_000)} ms`);
+
+        await alicePopup.getByRole('button', { name: 'Hang up' }).click();
+        await waitForStatus(bobPopup, new RegExp(`Call with ${aliceCode} ended`));
+      } finally {
+        await Promise.all(watching.map((watch) => watch.stop()));
+        await Promise.all([alicePopup.close(), bobPopup.close()]);
+        await short.stop();
+      }
+    },
+    300_000,
+  );
 });
