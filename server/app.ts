@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { Server } from 'socket.io';
+import { createBlockLists } from './block-lists';
 import { createCallRegistry } from './call-registry';
 import { type Config, MAX_MESSAGE_BYTES } from './config';
 import { createConnectionGate } from './connection-gate';
@@ -16,6 +17,7 @@ import type { Logger } from './logger';
 import { createLogBudget } from './log-budget';
 import { createMetrics } from './metrics';
 import { createPresence } from './presence';
+import { createRedisBlockLists } from './redis/block-lists';
 import { createRedisCallRegistry } from './redis/call-registry';
 import { connectRedis } from './redis/connection';
 import { createRedisPresence } from './redis/presence';
@@ -137,6 +139,7 @@ export function createApp(config: Config, log: Logger): App {
     log,
     io,
     presence,
+    blocks: redis ? createRedisBlockLists(redis.client) : createBlockLists(),
     calls,
     timers: redis ? createRedisTimers(redis.client, fire, redisFailed) : createTimers(fire),
     limits,

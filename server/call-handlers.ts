@@ -20,6 +20,7 @@ import {
 import { type Call, isParty, otherParty } from './call-registry';
 import { announceRing, deliver, deliverEach, endCall, ringTimer, type SignalingContext } from './context';
 import { mayReachRingingCallee } from './early-offer';
+import { tellMissedWhileBusy } from './missed-while-busy';
 import { callIceFor, iceServersFor } from './turn-credentials';
 
 /** Offline and nonexistent read the same, so codes cannot be enumerated by ringing them. */
@@ -68,9 +69,14 @@ export function ring(context: SignalingContext): Handler<RingRequest, { callId: 
       // Dialling again means leaving whatever call this code was in (a client that lost track of it).
       await endCall(context, current, current.phase === 'ringing' && current.caller === me ? EndReason.Cancelled : EndReason.HungUp, me);
     }
-    if (!(await context.presence.holderOf(to))) return fail(ErrorCode.Unavailable, UNAVAILABLE);
+    // A callee who blocked this caller reads as offline, and both are looked up either way: the same answer, in the same time.
+    const [holder, blocked] = await Promise.all([context.presence.holderOf(to), context.blocks.blocks(to, me)]);
+    if (!holder || blocked) return fail(ErrorCode.Unavailable, UNAVAILABLE);
     const call = await context.calls.open(me, to, name);
-    if (!call) return fail(ErrorCode.Busy, 'They are in another call.');
+    if (!call) {
+      await tellMissedWhileBusy(context, me, to, name);
+      return fail(ErrorCode.Busy, 'They are in another call.');
+    }
 
     await context.timers.start(ringTimer(call), context.config.ringTimeoutMs);
     await announceRing(context, call);

@@ -42,6 +42,8 @@ describe('configuration from the environment', () => {
     [{ MAX_HELD_BYTES: '1024' }, /^MAX_HELD_BYTES must be a whole number from 4096 to 81920/],
     [{ MAX_HELD_BYTES: '100000' }, /^MAX_HELD_BYTES must be a whole number from 4096 to 81920/],
     [{ MAX_RINGING_PER_ADDRESS: '0' }, /^MAX_RINGING_PER_ADDRESS must be a whole number from 1/],
+    [{ RINGS_PER_PAIR: '0' }, /^RINGS_PER_PAIR must be a whole number from 1/],
+    [{ RINGS_PER_PAIR_WINDOW_MS: '10m' }, /^RINGS_PER_PAIR_WINDOW_MS must be a whole number from 1000/],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL must be a redis:\/\/ or rediss:\/\/ address; it is "localhost:6379"\.$/],
     [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, /^SHUTDOWN_TIMEOUT_MS must be a whole number/],
     [{ STUN_URLS: 'http://example.org' }, /^STUN_URLS must list stun: addresses.*"http:\/\/example\.org" is not one/],
@@ -68,6 +70,11 @@ describe('configuration from the environment', () => {
   it('holds 32 KiB of signals per ringing call and lets 10 ring at once from an address, by default', () => {
     expect(readConfig({})).toMatchObject({ maxHeldBytes: 32_768, maxRingingPerAddress: 10 });
     expect(readConfig({ MAX_HELD_BYTES: '8192', MAX_RINGING_PER_ADDRESS: '50' })).toMatchObject({ maxHeldBytes: 8192, maxRingingPerAddress: 50 });
+  });
+
+  it('lets one caller ring one person 5 times in 10 minutes, by default', () => {
+    expect(readConfig({})).toMatchObject({ ringsPerPair: 5, ringsPerPairWindowMs: 600_000 });
+    expect(readConfig({ RINGS_PER_PAIR: '3', RINGS_PER_PAIR_WINDOW_MS: '60000' })).toMatchObject({ ringsPerPair: 3, ringsPerPairWindowMs: 60_000 });
   });
 
   it('defaults to port 3000 on localhost, no relays and a 30 s ring', () => {

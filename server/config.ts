@@ -76,6 +76,13 @@ export interface Config {
   maxHeldBytes: number;
   /** Rings one address may have started within one ring timeout, so at most this many ring at once: a household's, not a storm. */
   maxRingingPerAddress: number;
+  /**
+   * Rings one caller may make to one callee within ringsPerPairWindowMs, counted by the caller's code and again by
+   * its address (throwaway codes share one): a person redials a few times, and someone re-ringing to keep a person
+   * busy is stopped after as many.
+   */
+  ringsPerPair: number;
+  ringsPerPairWindowMs: number;
   /** Log lines about one address in a minute; the rest are counted in peerdial_log_lines_suppressed_total, so a flood cannot fill the disk. */
   logLinesPerAddress: number;
   /** Several processes share presence, calls and relay through this Redis. */
@@ -276,6 +283,8 @@ export function readConfig(env: Env = process.env, extensionOrigin?: string): Co
     maxPendingBytes: integer(env, 'MAX_PENDING_BYTES', 512 * 1024, MAX_MESSAGE_BYTES, 1024 * 1024 * 1024),
     maxHeldBytes: integer(env, 'MAX_HELD_BYTES', 32 * 1024, 4 * 1024, MAX_MESSAGE_BYTES),
     maxRingingPerAddress: integer(env, 'MAX_RINGING_PER_ADDRESS', 10, 1, 1_000_000),
+    ringsPerPair: integer(env, 'RINGS_PER_PAIR', 5, 1, 1_000_000),
+    ringsPerPairWindowMs: integer(env, 'RINGS_PER_PAIR_WINDOW_MS', 10 * 60_000, 1_000, 24 * 3_600_000),
     logLinesPerAddress: integer(env, 'LOG_LINES_PER_ADDRESS', 60, 1, 1_000_000),
     redisUrl: redisUrl(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 100, 120_000),

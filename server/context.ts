@@ -1,5 +1,6 @@
 /** What every handler works with: who is online and in which call, whether kept by this process or shared through Redis. */
 import type { EndReason, ServerToClientEvents } from '../src/shared/protocol';
+import type { BlockLists } from './block-lists';
 import type { Call, CallRegistry } from './call-registry';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -15,6 +16,8 @@ export interface SignalingContext {
   log: Logger;
   io: SignalingServer;
   presence: Presence;
+  /** Whose rings each online code does not take. */
+  blocks: BlockLists;
   calls: CallRegistry;
   timers: Timers;
   limits: RateLimits;

@@ -14,8 +14,9 @@ import type { Redis } from 'ioredis';
 import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { TurnConfig } from './config';
 import { type ConnectionBudget, type Rate, spend } from './connection-budget';
+import { ringPairs } from './ring-pairs';
 
-export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'renew-relay', 'unknown'] as const;
+export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'renew-relay', 'set-blocked', 'unknown'] as const;
 export type LimitedEvent = (typeof LIMITED_EVENTS)[number];
 
 /**
@@ -36,6 +37,8 @@ const RATES: Record<LimitedEvent, { connection: Rate; address: Rate }> = {
   rejoin: { connection: { points: 3, seconds: 60 }, address: { points: 120, seconds: 60 } },
   // At 2/3 of a credential's life, 30 s at the least: every 20 s, and a retry.
   'renew-relay': { connection: { points: 6, seconds: 60 }, address: { points: 240, seconds: 60 } },
+  // Once per Block or Unblock click; the list itself rides with register.
+  'set-blocked': { connection: { points: 10, seconds: 60 }, address: { points: 120, seconds: 60 } },
   // Events this server does not speak: an old or a broken client, or a probe.
   unknown: { connection: { points: 10, seconds: 60 }, address: { points: 100, seconds: 60 } },
 };
@@ -58,7 +61,7 @@ const RENEWALS_PER_LIFETIME = 3;
 export type Scope = 'connection' | 'address';
 
 export interface Refusal {
-  scope: Scope | 'misses' | 'ringing' | 'code' | 'call';
+  scope: Scope | 'misses' | 'ringing' | 'code' | 'call' | 'pair';
   retryAfterMs: number;
 }
 
@@ -79,6 +82,18 @@ export interface RateLimits {
   ringRelay: (code: string, address: string) => Promise<Refusal | undefined>;
   /** Counts a fresh credential for one party of one call, refused past RENEWALS_PER_LIFETIME in one credential lifetime. */
   renewRelay: (callId: string, code: string) => Promise<Refusal | undefined>;
+  /**
+   * Counts one ring from a caller (by its code, and by its address, which throwaway codes share) to one callee,
+   * whoever the callee is and whether it is online: the answer is the same for an offline code, a blocked caller and
+   * a callee ringing or busy, so the limit tells nothing either. (server/ring-pairs.ts)
+   */
+  ringPair: (caller: string, address: string, callee: string) => Promise<Refusal | undefined>;
+  /** That ring rang, as this call: kept until it can no longer be accepted. */
+  rang: (callId: string, caller: string, address: string, callee: string) => Promise<void>;
+  /** The callee accepted the call: its ring gives its count back. */
+  answered: (callId: string) => Promise<void>;
+  /** Whether one more "missed while busy" may go to this callee now. */
+  missedWhileBusy: (callee: string) => Promise<boolean>;
 }
 
 /**
@@ -136,7 +151,7 @@ function ringingWindow(max: number, windowMs: number, redis?: Redis): Pick<RateL
   };
 }
 
-async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: string, scope: Refusal['scope']): Promise<Refusal | undefined> {
+export async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: string, scope: Refusal['scope']): Promise<Refusal | undefined> {
   try {
     await limiter.consume(key);
     return undefined;
@@ -154,7 +169,7 @@ function budget(points: number, duration: number, create: (options: IRateLimiter
 }
 
 export function createRateLimits(
-  settings: { rateLimitFactor: number; maxRingingPerAddress: number; ringTimeoutMs: number; turn?: TurnConfig },
+  settings: { rateLimitFactor: number; maxRingingPerAddress: number; ringTimeoutMs: number; ringsPerPair: number; ringsPerPairWindowMs: number; turn?: TurnConfig },
   redis?: Redis,
 ): RateLimits {
   const factor = settings.rateLimitFactor;
@@ -182,6 +197,7 @@ export function createRateLimits(
 
   return {
     ...ringingWindow(settings.maxRingingPerAddress, settings.ringTimeoutMs, redis),
+    ...ringPairs(settings, redis),
     async take(event, connection, address) {
       const wait = spend(connection, event, perConnection.get(event)!, Date.now());
       if (wait !== undefined) return { scope: 'connection', retryAfterMs: wait };

@@ -24,6 +24,8 @@ export function register(context: SignalingContext) {
     if (socket.disconnected) return fail(ErrorCode.BadRequest, 'The connection closed during registration.');
 
     socket.data.code = code;
+    // Before the code is online: a blocked caller never finds it ringable, not even for a moment.
+    await context.blocks.set(code, socket.id, request.blocked);
     const replaced = await context.presence.register(code, socket.id);
     if (replaced) {
       // The same install, reconnected (perhaps to another process): the old link stops ringing and is closed so it cannot act for the code.
@@ -49,6 +51,8 @@ export function leave(context: SignalingContext) {
     const code = socket.data.code;
     if (!code || !(await context.presence.unregister(code, socket.id))) return;
     context.log.info({ event: 'offline', code, socket: socket.id }, 'offline');
+    // Nobody can ring an offline code; the install hands its list over again when it registers.
+    await context.blocks.forget(code, socket.id);
     context.claims.delete(code);
     const call = await context.calls.of(code);
     if (!call) return;

@@ -17,8 +17,10 @@ import {
   RejoinRequest,
   type Result,
   RingRequest,
+  SetBlockedRequest,
   SignalMessage,
 } from '../src/shared/protocol';
+import { setBlocked } from './blocking';
 import * as calls from './call-handlers';
 import { spend } from './connection-budget';
 import { trimHandshake } from './idle-connection';
@@ -38,13 +40,21 @@ function describeIssues(issues: v.GenericIssue[]): string {
   // The path and the kind of problem only: never echo the value, which may be an SDP.
   const [first] = issues;
   const path = first?.path?.map((item) => String(item.key)).join('.') || 'message';
+  // A list past its bound (a block list, say) is said in words a person reads.
+  if (first?.type === 'max_length' && Array.isArray(first.input)) return `${path} is not valid (at most ${String(first.requirement)} entries)`;
   return `${path} is not valid (${first?.expected ? `expected ${first.expected}` : first?.kind ?? 'invalid'})`;
 }
 
 function rateLimited(event: string, refusal: Refusal): Result {
   const seconds = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
   const what =
-    refusal.scope === 'misses' ? 'Too many calls to codes that are not online' : refusal.scope === 'ringing' ? 'Too many calls ringing from this address' : `Too many ${event} requests`;
+    refusal.scope === 'misses'
+      ? 'Too many calls to codes that are not online'
+      : refusal.scope === 'ringing'
+        ? 'Too many calls ringing from this address'
+        : refusal.scope === 'pair'
+          ? 'Too many calls to this code'
+          : `Too many ${event} requests`;
   return fail(ErrorCode.RateLimited, `${what}; try again in ${seconds} s.`);
 }
 
@@ -63,7 +73,7 @@ function route<Request>(
 }
 
 /** The registered sender's code (and address), stamped by the server: a handler never trusts a code from the message. */
-function asSender<Request>(handle: (code: string, request: Request, address: string) => Promise<Result>) {
+function asSender<Request, Reply extends object = object>(handle: (code: string, request: Request, address: string) => Promise<Result<Reply>>) {
   return (socket: PeerSocket, request: Request) => handle(socket.data.code!, request, socket.data.address);
 }
 
@@ -72,18 +82,34 @@ function asSender<Request>(handle: (code: string, request: Request, address: str
  * them: such an address is locked out of ringing for a while. The answer to a
  * miss itself stays exactly the answer for an offline code.
  */
-function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, request: RingRequest) => Promise<Result>) {
+function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, request: RingRequest) => Promise<Result<{ callId: string }>>) {
   return async (socket: PeerSocket, request: RingRequest): Promise<Result> => {
-    // Each ringing call holds what its caller sent until the answer: how many ring at once from one address bounds that.
-    const lockout = (await context.limits.missLockout(socket.data.address)) ?? (await context.limits.ringing(socket.data.address));
+    // In order: an address that kept missing is locked out; a caller re-ringing one callee is held off (counted
+    // whatever the callee's state, so the limit says nothing of it); and since each ringing call holds what its caller
+    // sent until the answer, how many ring at once from one address is bounded, last, so a refused ring takes no place.
+    const { address } = socket.data;
+    const lockout =
+      (await context.limits.missLockout(address)) ??
+      (await context.limits.ringPair(socket.data.code!, address, request.to)) ??
+      (await context.limits.ringing(address));
     if (lockout) {
       context.metrics.rateLimited.inc({ event: 'ring', scope: lockout.scope });
       if (context.logBudget.allows(socket.data.address)) context.log.warn({ event: 'ring', socket: socket.id, code: socket.data.code, address: socket.data.address, scope: lockout.scope }, 'rate limited');
       return rateLimited('ring', lockout);
     }
     const result = await ring(socket, request);
+    if (result.ok) await context.limits.rang(result.callId, socket.data.code!, address, request.to);
     if (!result.ok) await context.limits.rangNobody(socket.data.address);
     if (!result.ok && result.error === ErrorCode.Unavailable) await context.limits.missed(socket.data.address);
+    return result;
+  };
+}
+
+/** A ring the callee took gives its count back to its caller (server/ring-pairs.ts): people who call each other often are not held off. */
+function givingBackAnswered(context: SignalingContext, accept: (socket: PeerSocket, request: AcceptRequest) => Promise<Result>) {
+  return async (socket: PeerSocket, request: AcceptRequest): Promise<Result> => {
+    const result = await accept(socket, request);
+    if (result.ok) await context.limits.answered(request.callId);
     return result;
   };
 }
@@ -202,12 +228,13 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
       }),
     ],
     ['ring', route('ring', RingRequest, countingMisses(context, asSender(calls.ring(context))))],
-    ['accept', route('accept', AcceptRequest, asSender(calls.accept(context)))],
+    ['accept', route('accept', AcceptRequest, givingBackAnswered(context, asSender(calls.accept(context))))],
     ['decline', route('decline', CallRef, asSender(calls.decline(context)))],
     ['hangup', route('hangup', CallRef, asSender(calls.hangup(context)))],
     ['signal', route('signal', SignalMessage, asSender(calls.signal(context)))],
     ['rejoin', route('rejoin', RejoinRequest, asSender(rejoin(context)))],
     ['renew-relay', route('renew-relay', CallRef, asSender(calls.renewRelay(context)))],
+    ['set-blocked', route('set-blocked', SetBlockedRequest, setBlocked(context))],
   ]);
   const depart = leave(context);
   const failed = (error: unknown) => context.log.error({ event: 'request', err: error }, 'could not answer a request');

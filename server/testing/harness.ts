@@ -71,23 +71,24 @@ export interface Peer {
 
 export type Identity = Awaited<ReturnType<typeof generateIdentity>>;
 
-/** Signs the connection's challenge with the install's key and registers, as the extension does; returns the code. */
-export async function register(socket: Client, challenge: string, identity: Identity): Promise<string> {
+/** Signs the connection's challenge with the install's key and registers, as the extension does (with its block list, if any); returns the code. */
+export async function register(socket: Client, challenge: string, identity: Identity, blocked?: string[]): Promise<string> {
   const signature = await signRegistration(identity.keyPair.privateKey, challenge);
   const reply = await socket.emitWithAck('register', {
     protocol: PROTOCOL_VERSION,
     publicKey: toBase64(identity.publicKeyRaw),
     signature: toBase64(signature),
+    ...(blocked && { blocked }),
   });
   if (!reply.ok) throw new Error(`Registration failed: ${reply.message}`);
   return reply.code;
 }
 
-/** A connection registered under a fresh code (or the given install's code), as the extension registers. */
-export async function connectPeer(url: string, options: ClientOptions = {}, identity?: Identity): Promise<Peer & { identity: Identity }> {
+/** A connection registered under a fresh code (or the given install's code, with its block list), as the extension registers. */
+export async function connectPeer(url: string, options: ClientOptions = {}, identity?: Identity, blocked?: string[]): Promise<Peer & { identity: Identity }> {
   const { socket, hello } = await connect(url, options);
   identity ??= await generateIdentity();
-  return { socket, code: await register(socket, hello.challenge, identity), identity };
+  return { socket, code: await register(socket, hello.challenge, identity, blocked), identity };
 }
 
 export function next<E extends keyof ServerToClientEvents>(socket: Client, event: E): Promise<Parameters<ServerToClientEvents[E]>[0]> {

@@ -4,7 +4,7 @@
  * the worker. The worker is their only writer; the popup sees them in the view.
  */
 import browser from 'webextension-polyfill';
-import { clearHistory, EMPTY_HISTORY, type History, type HistoryEntry, type NicknameResult, recordCallOnce, setNickname } from '../shared/call-history';
+import { clearHistory, EMPTY_HISTORY, type History, type HistoryEntry, type NicknameResult, recordCallOnce, recordMissedWhileBusy, setNickname } from '../shared/call-history';
 
 const KEY = 'callHistory';
 
@@ -12,6 +12,8 @@ export interface CallHistoryStore {
   state: () => History;
   /** Safe to call again with the same call: it is written down once (see recordCallOnce). True when the history changed. */
   record: (entry: HistoryEntry) => Promise<boolean>;
+  /** Someone rang while this side was in another call: a missed call, marked so. */
+  recordMissedWhileBusy: (missed: Parameters<typeof recordMissedWhileBusy>[1]) => Promise<void>;
   /** An empty name removes the nickname; a bad one is refused in words and nothing is stored. */
   setNickname: (peer: string, name: string) => Promise<NicknameResult>;
   clear: () => Promise<void>;
@@ -36,6 +38,9 @@ export async function loadCallHistory(log: (message: string) => void): Promise<C
   return {
     state: () => current,
     record: (entry) => save(recordCallOnce(current, entry)),
+    async recordMissedWhileBusy(missed) {
+      await save(recordMissedWhileBusy(current, missed));
+    },
     async setNickname(peer, name) {
       const result = setNickname(current, peer, name);
       if (result.ok) await save(result.history);

@@ -2,6 +2,7 @@
  * What the rest of the extension does when the call changes: the pages and
  * the badge show it, a ring alerts (notification and ringtone), a finished
  * call goes into the history, and the chat and device lists go with the call.
+ * A ring that found this side in another call goes into the history too.
  */
 import type { CallState } from '../shared/call-state';
 import type { OffscreenMessage } from '../shared/runtime-messages';
@@ -17,6 +18,8 @@ export interface CallReactionDeps {
   /** The call as it is now (a notification shows after a delay, by which the ring may be over). */
   call: () => CallState;
   history: CallHistoryStore;
+  /** Whether this code is blocked (a ring missed while busy may arrive just after it was). */
+  isBlocked: (code: string) => boolean;
   chat: ChatAndFilesStore;
   devices: DeviceStore;
   publish: () => void;
@@ -36,6 +39,8 @@ export interface CallReactions {
   resume: (record: CallRecord) => Promise<void>;
   /** The offscreen document's port broke. */
   engineGone: (calls: CallController) => Promise<void>;
+  /** Someone rang while this side was in another call: written down as missed, unless that code is blocked now. */
+  missedWhileBusy: (missed: { peer: string; guestName?: string; at: number }) => void;
 }
 
 export function createCallReactions(deps: CallReactionDeps): CallReactions {
@@ -82,6 +87,11 @@ export function createCallReactions(deps: CallReactionDeps): CallReactions {
       // A call that ended just before the last worker stopped may not be in the history yet.
       await recordFinished(record);
       void deps.showBadge();
+    },
+
+    missedWhileBusy(missed) {
+      if (deps.isBlocked(missed.peer)) return;
+      deps.history.recordMissedWhileBusy(missed).then(deps.publish, (error: unknown) => deps.log('Could not write the call history', error));
     },
 
     async engineGone(calls) {

@@ -7,6 +7,7 @@
 import type browser from 'webextension-polyfill';
 import type { PopupMessage, ServerLink, View } from '../shared/runtime-messages';
 import type { CallController } from '../call-control/call-controller';
+import type { BlockListStore } from './block-list-store';
 import type { CallHistoryStore } from './call-history-store';
 import type { ChatAndFilesStore } from './chat-and-files';
 import type { DeviceStore } from './device-store';
@@ -15,6 +16,7 @@ import type { Settings } from './settings-store';
 export interface ViewSources {
   calls: CallController;
   history: CallHistoryStore;
+  blocked: BlockListStore;
   chat: ChatAndFilesStore;
   devices: DeviceStore;
   settings: () => Readonly<Settings>;
@@ -22,7 +24,7 @@ export interface ViewSources {
   previewing: () => boolean;
 }
 
-export function buildView({ calls, history, chat, devices, settings, server, previewing }: ViewSources): View {
+export function buildView({ calls, history, blocked, chat, devices, settings, server, previewing }: ViewSources): View {
   const { call, mediaNotice, share, quality } = calls.record();
   const { calls: recent, nicknames } = history.state();
   const { identity, serverUrl, openCallViewOnAccept, previewWhileRinging } = settings();
@@ -35,6 +37,7 @@ export function buildView({ calls, history, chat, devices, settings, server, pre
     share,
     chatAndFiles: chat.state(),
     history: { calls: recent, nicknames },
+    blocked: [...blocked.state()],
     openCallViewOnAccept,
     previewWhileRinging,
     previewing: previewing(),

@@ -9,6 +9,7 @@ import browser from 'webextension-polyfill';
 import type { Reply, UserCommand } from '../shared/runtime-messages';
 import { createBadge } from './badge';
 import { type CallController, createCallController } from '../call-control/call-controller';
+import { loadBlockList } from './block-list-store';
 import { loadCallHistory } from './call-history-store';
 import { createCallReactions } from './call-reactions';
 import { loadChatAndFiles } from './chat-and-files';
@@ -57,10 +58,11 @@ export function startWorker(): Worker {
   });
 
   async function load(): Promise<LoadedWorker> {
-    const [, chat, history, deviceStore] = await Promise.all([
+    const [, chat, history, blocked, deviceStore] = await Promise.all([
       settings.load(),
       loadChatAndFiles(),
       loadCallHistory(log),
+      loadBlockList(log),
       // Device changes arrive only from calls, which need `ready`: by then the pages are attached.
       loadDeviceStore(() => popups.publish()),
     ]);
@@ -70,6 +72,7 @@ export function startWorker(): Worker {
     const reactions = createCallReactions({
       call: () => calls.record().call,
       history,
+      isBlocked: blocked.has,
       chat,
       devices: deviceStore,
       publish: () => popups.publish(),
@@ -94,7 +97,15 @@ export function startWorker(): Worker {
       log,
       onChange: reactions.changed,
     });
-    const server = createServerConnection({ target: settings.current, calls, relay: () => relay, tellMedia: notifyOffscreen, statusChanged: () => popups.publish() });
+    const server = createServerConnection({
+      target: settings.current,
+      calls,
+      relay: () => relay,
+      tellMedia: notifyOffscreen,
+      statusChanged: () => popups.publish(),
+      blocked: blocked.state,
+      missedWhileBusy: reactions.missedWhileBusy,
+    });
     const relay = await createSignalRelay({ link: server.link, call: () => calls.record().call, dispatch: calls.dispatch, log, storage: browser.storage.session });
 
     const command = (userCommand: UserCommand) =>
@@ -113,6 +124,9 @@ export function startWorker(): Worker {
         },
         notifyOffscreen,
         history,
+        blocked,
+        sendBlocked: () => server.sendBlocked(),
+        log,
         setOpenCallViewOnAccept: settings.setOpenCallViewOnAccept,
         setPreviewWhileRinging: settings.setPreviewWhileRinging,
         publish: () => popups.publish(),
@@ -122,7 +136,7 @@ export function startWorker(): Worker {
     await reactions.resume(calls.record());
     server.connect();
     popups.attach({
-      view: () => buildView({ calls, history, chat, devices: deviceStore, settings: settings.current, server: server.status, previewing: ringPreview.showing }),
+      view: () => buildView({ calls, history, blocked, chat, devices: deviceStore, settings: settings.current, server: server.status, previewing: ringPreview.showing }),
       seen: () => chat.seen(Date.now()).then(showBadge),
     });
     return {

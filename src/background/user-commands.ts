@@ -1,6 +1,9 @@
 /** What a person asked for (popup, notification, keyboard command, context menu), checked and turned into call and share events. */
-import { parseCallCode } from '../shared/call-code';
+import { type CallCode, parseCallCode } from '../shared/call-code';
+import { peerName } from '../shared/describe-call';
+import type { Result } from '../shared/protocol';
 import type { CallController } from '../call-control/call-controller';
+import type { BlockListStore } from './block-list-store';
 import type { CallHistoryStore } from './call-history-store';
 import type { DeviceStore } from './device-store';
 import type { OffscreenMessage, Reply, TabRef, UserCommand } from '../shared/runtime-messages';
@@ -17,6 +20,10 @@ export interface UserCommandDeps {
   /** Chat and file commands go to the offscreen document, which owns the data channel. */
   notifyOffscreen: (message: OffscreenMessage) => Promise<void>;
   history: CallHistoryStore;
+  blocked: BlockListStore;
+  /** Hands the server the block list as it is now (see ServerConnection.sendBlocked). */
+  sendBlocked: () => Promise<Result>;
+  log: (message: string) => void;
   setOpenCallViewOnAccept: (on: boolean) => Promise<void>;
   setPreviewWhileRinging: (on: boolean) => Promise<void>;
   /** The view changed outside the call (history, nicknames, settings): show it. */
@@ -67,6 +74,12 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       await deps.history.clear();
       deps.publish();
       return { ok: true };
+    case 'block':
+    case 'unblock': {
+      const code = parseCallCode(command.code);
+      if (!code) return { ok: false, message: t('blockNotACode') };
+      return command.type === 'block' ? block(code, deps) : unblock(code, deps);
+    }
     case 'set-open-call-view':
       await deps.setOpenCallViewOnAccept(command.on);
       deps.publish();
@@ -84,6 +97,37 @@ export async function handleUserCommand(command: UserCommand, deps: UserCommandD
       return chosen;
     }
   }
+}
+
+/**
+ * Blocks a code here, where the list is kept, then tells the server; a server out of reach is told at the next
+ * registration. Blocking the code that is ringing declines that ring too.
+ */
+async function block(code: CallCode, deps: UserCommandDeps): Promise<Reply> {
+  const blocked = await deps.blocked.block(code);
+  if (!blocked.ok) return blocked;
+  await tellServer(deps);
+  const { call } = deps.calls.record();
+  const ringing = call.phase === 'ringing' && call.peer === code ? call : null;
+  const who = peerName(ringing ?? { peer: code }, deps.history.state().nicknames);
+  deps.publish();
+  if (ringing) {
+    await deps.calls.dispatch({ type: 'decline' });
+    return { ok: true, message: t('blockedAndDeclined', who) };
+  }
+  return { ok: true, message: t('blockedCode', who) };
+}
+
+async function unblock(code: CallCode, deps: UserCommandDeps): Promise<Reply> {
+  await deps.blocked.unblock(code);
+  await tellServer(deps);
+  deps.publish();
+  return { ok: true, message: t('unblockedCode', peerName({ peer: code }, deps.history.state().nicknames)) };
+}
+
+async function tellServer(deps: UserCommandDeps): Promise<void> {
+  const told = await deps.sendBlocked();
+  if (!told.ok) deps.log(`The server has the old block list until this code registers again: ${told.message}`);
 }
 
 function tabSource(tab: TabRef): ShareSource {

@@ -4,13 +4,15 @@
  * what each server event does.
  */
 import * as v from 'valibot';
-import { GuestName, type SignalData } from '../shared/protocol';
+import { parseCallCode } from '../shared/call-code';
+import { GuestName, type Result, type SignalData } from '../shared/protocol';
 import type { OffscreenMessage, ServerLink } from '../shared/runtime-messages';
 import { markSetupStep } from '../shared/setup-marks';
 import type { CallController } from './call-controller';
 import type { Identity } from '../shared/call-code';
 import type { SignalRelay } from './signal-relay';
-import { connectSignaling, type SignalingHandlers, type SignalingLink } from './signaling-link';
+import { t } from '../shared/wording';
+import { connectSignaling, type SignalingHandlers, type SignalingLink, unreachable } from './signaling-link';
 
 export interface ServerConnectionDeps {
   /** Where to connect and as whom, now. */
@@ -21,6 +23,10 @@ export interface ServerConnectionDeps {
   tellMedia: (message: OffscreenMessage) => Promise<void>;
   /** The link's status changed: the pages show it. */
   statusChanged: () => void;
+  /** The codes whose rings find this one offline (the guest page blocks none). */
+  blocked?: () => readonly string[];
+  /** Someone rang while this side was in another call (the guest page keeps no recent calls to write it in). */
+  missedWhileBusy?: (missed: { peer: string; guestName?: string; at: number }) => void;
 }
 
 export interface ServerConnection {
@@ -28,6 +34,8 @@ export interface ServerConnection {
   status: () => ServerLink;
   /** Closes the current link, if any, and opens one for the current code and address. */
   connect: () => void;
+  /** Hands the server the block list as it is now; offline, the next registration carries it. */
+  sendBlocked: () => Promise<Result>;
 }
 
 /**
@@ -67,6 +75,14 @@ export function createServerConnection(deps: ServerConnectionDeps): ServerConnec
     ended: ({ callId, reason }) => void calls.dispatch({ type: 'ended', callId, reason, now: Date.now() }),
     signal: ({ callId, data }) => signalIn(callId, data),
     'peer-status': (peer) => deps.relay().peerStatus(peer),
+    ...(deps.missedWhileBusy && {
+      'missed-while-busy': ({ from, name }) => {
+        // Checked like a ring's caller and name: it is about to be shown to a person.
+        const peer = parseCallCode(from);
+        const guestName = shownGuestName(name);
+        if (peer) deps.missedWhileBusy?.({ peer, ...(guestName !== undefined && { guestName }), at: Date.now() });
+      },
+    }),
   };
 
   return {
@@ -83,7 +99,12 @@ export function createServerConnection(deps: ServerConnectionDeps): ServerConnec
           deps.statusChanged();
         },
         onEvent,
+        ...(deps.blocked && { blocked: deps.blocked }),
       });
+    },
+    async sendBlocked() {
+      if (!link) return unreachable(t('serverNotConnected'));
+      return link.request('set-blocked', { codes: [...(deps.blocked?.() ?? [])] });
     },
   };
 }

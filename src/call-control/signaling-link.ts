@@ -24,7 +24,10 @@ const ACK_TIMEOUT_MS = 10_000;
 
 export interface SignalingHandlers {
   onStatus: (status: ServerLink) => void;
-  onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal' | 'peer-status'>;
+  /** A client that keeps no recent calls (the guest page) leaves out `missed-while-busy`. */
+  onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal' | 'peer-status'> & Partial<Pick<ServerToClientEvents, 'missed-while-busy'>>;
+  /** The codes whose rings find this one offline, handed over with each registration; none if left out. */
+  blocked?: () => readonly string[];
 }
 
 export type RequestEvent = Exclude<keyof ClientToServerEvents, 'register'>;
@@ -67,6 +70,7 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
         protocol: PROTOCOL_VERSION,
         publicKey: toBase64(identity.publicKeyRaw),
         signature: toBase64(signature),
+        blocked: [...(handlers.blocked?.() ?? [])],
       })
       .catch((): Result => unreachable(t('serverNoRegistration')))) as Result;
     registered = reply.ok;
@@ -92,6 +96,7 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
   socket.on('ended', handlers.onEvent.ended);
   socket.on('signal', handlers.onEvent.signal);
   socket.on('peer-status', handlers.onEvent['peer-status']);
+  if (handlers.onEvent['missed-while-busy']) socket.on('missed-while-busy', handlers.onEvent['missed-while-busy']);
 
   return {
     request(event, payload) {

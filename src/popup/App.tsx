@@ -1,6 +1,6 @@
 /** The popup: renders the view the background pushes; every button sends a command back. */
-import { useEffect, useState } from 'preact/hooks';
-import { describeCall, displayCode, partyLabel } from '../shared/describe-call';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { describeCall, displayCode, partyLabel, peerName } from '../shared/describe-call';
 import type { Reply, ServerLink } from '../shared/runtime-messages';
 import { cachedOwnCode, rememberOwnCode } from './cached-code';
 import { CallScreen } from './CallScreen';
@@ -26,8 +26,15 @@ function describeServer(server: Exclude<ServerLink, { status: 'online' }>): stri
 
 export function App() {
   const view = useView();
-  // A refused request (a mistyped code, say) is the popup's own to show; the call itself is the background's.
-  const [problem, setProblem] = useState<string | null>(null);
+  // What the worker said of a request is the popup's own to show; the call itself is the background's. A refusal (a
+  // mistyped code) stays until the next reply; a confirmation ("Blocked …") only while the call is in the phase it
+  // was said in, so a call ringing afterwards is not hidden behind it.
+  const [said, setSaid] = useState<{ text: string; phase?: string } | null>(null);
+  const phase = useRef<string | undefined>(undefined);
+  phase.current = view?.call.phase;
+  useEffect(() => {
+    if (said?.phase !== undefined && said.phase !== phase.current) setSaid(null);
+  }, [view?.call.phase, said]);
 
   const myCode = view?.myCode;
   useEffect(() => {
@@ -37,7 +44,9 @@ export function App() {
   if (!view) return <Starting code={cachedOwnCode()} />;
   const { call, server } = view;
   const { nicknames } = view.history;
-  const report = (reply: Reply) => setProblem(reply.ok ? null : reply.message);
+  const report = (reply: Reply) => setSaid(reply.message === undefined ? null : { text: reply.message, ...(reply.ok && { phase: phase.current }) });
+  // Until the effect above has run: not for a moment over a call that has moved on.
+  const saying = said && (said.phase === undefined || said.phase === call.phase) ? said.text : null;
 
   return (
     <CallCommandsContext.Provider value={EXTENSION_COMMANDS}>
@@ -49,7 +58,7 @@ export function App() {
       </header>
 
       <p role="status" class={`status status-${call.phase}`}>
-        {problem ?? (call.phase === 'idle' && !call.outcome && server.status !== 'online' ? describeServer(server) : describeCall(call, nicknames))}
+        {saying ?? (call.phase === 'idle' && !call.outcome && server.status !== 'online' ? describeServer(server) : describeCall(call, nicknames))}
       </p>
       {view.mediaNotice && <p class="notice">{view.mediaNotice}</p>}
 
@@ -57,9 +66,11 @@ export function App() {
         <>
           <OwnCode code={view.myCode} serverUrl={view.serverUrl} onReply={report} />
           <DialForm disabled={view.server.status !== 'online'} onReply={report} />
-          <RecentCalls calls={view.history.calls} nicknames={nicknames} canCall={view.server.status === 'online'} onReply={report} />
+          <RecentCalls calls={view.history.calls} nicknames={nicknames} blocked={view.blocked} canCall={view.server.status === 'online'} onReply={report} />
           <Settings
             serverUrl={view.serverUrl}
+            blocked={view.blocked}
+            nicknames={nicknames}
             openCallViewOnAccept={view.openCallViewOnAccept}
             previewWhileRinging={view.previewWhileRinging}
             onReply={report}
@@ -69,6 +80,8 @@ export function App() {
       {call.phase === 'ringing' && (
         <IncomingCall
           callId={call.callId}
+          peer={call.peer}
+          name={peerName(call, nicknames)}
           guestNamed={partyLabel(call, nicknames).kind === 'guest'}
           openViewOnAccept={view.openCallViewOnAccept}
           preview={view.previewWhileRinging}
@@ -79,7 +92,7 @@ export function App() {
       {(call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active') && (
         <>
           <CallScreen call={call} share={view.share} nicknames={nicknames} onReply={report} />
-          <OpenCallView onProblem={setProblem} />
+          <OpenCallView onProblem={(text) => setSaid({ text })} />
           {/* Folded: the popup is small, and the call view has them open. */}
           <details class="device-settings" open={view.devices.notice !== null}>
             <summary>{t('devicesHeading')}</summary>

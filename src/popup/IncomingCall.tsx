@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { type Reply, RING_PREVIEW_PORT } from '../shared/runtime-messages';
+import { BlockButton } from './BlockButton';
 import { openCallView, useWindowId } from './call-view-panel';
 import { StreamVideo } from '../call-ui/StreamVideo';
 import { holdPort, sendCommand } from './use-background';
@@ -13,6 +14,9 @@ function useRingPreview(on: boolean): void {
 
 interface Props {
   callId: string;
+  /** The caller's code, and how to name them (nickname, guest name or code). */
+  peer: string;
+  name: string;
   openViewOnAccept: boolean;
   /** The caller is named by the name it gave itself on the guest page, which nothing checks. */
   guestNamed: boolean;
@@ -23,7 +27,7 @@ interface Props {
   onReply: (reply: Reply) => void;
 }
 
-export function IncomingCall({ callId, guestNamed, openViewOnAccept, preview, previewing, onReply }: Props) {
+export function IncomingCall({ callId, peer, name, guestNamed, openViewOnAccept, preview, previewing, onReply }: Props) {
   const windowId = useWindowId();
   useRingPreview(preview);
   const { streams } = useCallStreams(`${callId}/${previewing}`);
@@ -43,6 +47,10 @@ export function IncomingCall({ callId, guestNamed, openViewOnAccept, preview, pr
         <button type="button" class="danger" onClick={() => void sendCommand({ type: 'decline' }).then(onReply)}>
           {t('decline')}
         </button>
+      </div>
+      {/* Apart from Accept and Decline, and quiet: a step further than declining, taken on purpose. Declines too. */}
+      <div class="row block">
+        <BlockButton code={peer} name={name} blocked={false} onReply={onReply} />
       </div>
       {/* Below the buttons: a preview that starts while the person reaches for Accept must not move it from under the pointer. */}
       {camera && (

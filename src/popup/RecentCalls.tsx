@@ -1,7 +1,8 @@
 /**
- * "Recent calls": who called whom, when, for how long, missed ones marked;
- * one click calls back, and a code can be given a nickname that shows
- * wherever that code would.
+ * "Recent calls": who called whom, when, for how long, missed ones marked
+ * (those that rang while you were in another call too); one click calls back,
+ * a code can be given a nickname that shows wherever that code would, and a
+ * code can be blocked (or unblocked) from here.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { entryKey, type HistoryEntry, NICKNAME_INPUT_LIMIT } from '../shared/call-history';
@@ -9,11 +10,14 @@ import { displayCode, type Nicknames } from '../shared/describe-call';
 import { describeHistoryEntry } from './describe-history';
 import { t } from '../shared/wording';
 import type { Reply } from '../shared/runtime-messages';
+import { BlockButton } from './BlockButton';
 import { sendCommand } from './use-background';
 
 interface Props {
   calls: HistoryEntry[];
   nicknames: Nicknames;
+  /** Codes whose rings find you offline: their entries offer Unblock instead of Block. */
+  blocked: readonly string[];
   /** No calling back while the server is out of reach. */
   canCall: boolean;
   onReply: (reply: Reply) => void;
@@ -37,7 +41,7 @@ function usePainted(): boolean {
   return painted;
 }
 
-export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
+export function RecentCalls({ calls, nicknames, blocked, canCall, onReply }: Props) {
   // The one entry whose code is being named, if any (a code may have several entries; one form is enough).
   const [naming, setNaming] = useState<string | null>(null);
   const painted = usePainted();
@@ -80,6 +84,7 @@ export function RecentCalls({ calls, nicknames, canCall, onReply }: Props) {
                 <button type="button" class="quiet" aria-label={t('setNicknameFor', displayCode(entry.peer))} onClick={() => setNaming(naming === key ? null : key)}>
                   {t('nickname')}
                 </button>
+                <BlockButton code={entry.peer} name={name} blocked={blocked.includes(entry.peer)} onReply={onReply} />
               </div>
               {naming === key && (
                 <NicknameForm

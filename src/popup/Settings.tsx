@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
+import { type Nicknames, peerName } from '../shared/describe-call';
 import type { Reply } from '../shared/runtime-messages';
 import { parseServerUrl } from '../shared/server-url';
+import { BlockButton } from './BlockButton';
 import { commandSender } from './use-background';
 import { t } from '../shared/wording';
 
@@ -15,12 +17,15 @@ function Setting({ label, checked, onChange }: { label: string; checked: boolean
 
 interface Props {
   serverUrl: string;
+  /** Codes whose rings find you offline, each with its Unblock: the one place to find them once the history is cleared. */
+  blocked: readonly string[];
+  nicknames: Nicknames;
   openCallViewOnAccept: boolean;
   previewWhileRinging: boolean;
   onReply: (reply: Reply) => void;
 }
 
-export function Settings({ serverUrl, openCallViewOnAccept, previewWhileRinging, onReply }: Props) {
+export function Settings({ serverUrl, blocked, nicknames, openCallViewOnAccept, previewWhileRinging, onReply }: Props) {
   const [url, setUrl] = useState(serverUrl);
   // Said next to the field it is about; the server in use stays as it was.
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -70,6 +75,22 @@ export function Settings({ serverUrl, openCallViewOnAccept, previewWhileRinging,
           checked={previewWhileRinging}
           onChange={(on) => send({ type: 'set-preview-while-ringing', on })}
         />
+        {blocked.length > 0 && (
+          <section class="blocked" aria-labelledby="blocked-codes">
+            <h3 id="blocked-codes">{t('blockedHeading')}</h3>
+            <ul aria-labelledby="blocked-codes">
+              {blocked.map((code) => {
+                const name = peerName({ peer: code }, nicknames);
+                return (
+                  <li key={code} class="row">
+                    <span>{name}</span>
+                    <BlockButton code={code} name={name} blocked onReply={onReply} />
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        )}
       </details>
     </>
   );

@@ -27,6 +27,11 @@ describe('a recent call in words', () => {
     expect(describeHistoryEntry({ ...call, missed: false }, {}, noon, 'en-GB').summary).toBe('Incoming call, not connected');
   });
 
+  it('says a ring that came while in another call was missed for that reason', () => {
+    const call = { peer: BOB, direction: 'incoming', at: noon, duration: 0, missed: true, whileBusy: true } as const;
+    expect(describeHistoryEntry(call, {}, noon, 'en-GB').summary).toBe('Missed call while you were in another call');
+  });
+
   it('gives the day for a call before today', () => {
     const yesterday = new Date(2026, 10, 23, 18, 30).getTime();
     expect(describeHistoryEntry({ peer: BOB, direction: 'outgoing', at: yesterday, duration: 5, missed: false }, {}, noon, 'en-GB').when).toBe('23 Nov, 18:30');

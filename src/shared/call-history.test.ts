@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { clearHistory, EMPTY_HISTORY, finishedCall, HISTORY_LIMIT, pendingFinishedCall, NICKNAME_MAX_LENGTH, recordCall, recordCallOnce, setNickname } from './call-history';
+import {
+  clearHistory,
+  EMPTY_HISTORY,
+  finishedCall,
+  HISTORY_LIMIT,
+  MAX_MISSED_WHILE_BUSY,
+  pendingFinishedCall,
+  NICKNAME_MAX_LENGTH,
+  recordCall,
+  recordCallOnce,
+  recordMissedWhileBusy,
+  setNickname,
+} from './call-history';
 import type { CallState } from './call-state';
 
 const BOB = 'K7QM4ZP2XWA9';
@@ -89,5 +101,32 @@ describe('call history', () => {
     // Dismissing the outcome is a change within idle: the call stays pending for a replay.
     expect(pendingFinishedCall(ended, idle, { phase: 'idle' }, 50)).toBe(ended);
     expect(pendingFinishedCall(ended, { phase: 'idle' }, calling, 60)).toBeNull();
+  });
+
+  it('writes down a ring that came while in another call as missed, marked as such, with a guest\'s name', () => {
+    const history = recordMissedWhileBusy(EMPTY_HISTORY, { peer: BOB, guestName: 'Ann', at: 20 });
+    expect(history.calls).toEqual([{ peer: BOB, guestName: 'Ann', direction: 'incoming', at: 20, duration: 0, missed: true, whileBusy: true }]);
+    expect(recordMissedWhileBusy(EMPTY_HISTORY, { peer: BOB, at: 20 }).calls[0]).not.toHaveProperty('guestName');
+  });
+
+  it('keeps the rings missed during a call above that call, which is written down when it ends', () => {
+    const earlier = { peer: 'C3DF4ZP2XWA9', direction: 'outgoing', at: 1, duration: 5, missed: false } as const;
+    let history = recordCall(EMPTY_HISTORY, earlier);
+    history = recordMissedWhileBusy(history, { peer: BOB, at: 30 });
+    history = recordMissedWhileBusy(history, { peer: BOB, at: 40 });
+    const call = { peer: 'D4EF4ZP2XWA9', direction: 'incoming', at: 10, duration: 60, missed: false } as const;
+    expect(recordCall(history, call).calls.map((entry) => entry.at)).toEqual([40, 30, 10, 1]);
+    // A call begun after them goes on top as usual.
+    expect(recordCall(history, { ...call, at: 50 }).calls.map((entry) => entry.at)).toEqual([50, 40, 30, 1]);
+  });
+
+  it(`keeps only the newest ${MAX_MISSED_WHILE_BUSY} rings missed while busy, so they never push real calls out`, () => {
+    let history = EMPTY_HISTORY;
+    for (let at = 0; at < HISTORY_LIMIT; at++) history = recordCall(history, { peer: BOB, direction: 'outgoing', at, duration: 3, missed: false });
+    for (let at = 100; at < 100 + 3 * HISTORY_LIMIT; at++) history = recordMissedWhileBusy(history, { peer: BOB, at });
+    const busy = history.calls.filter((entry) => entry.whileBusy);
+    expect(busy.map((entry) => entry.at)).toEqual(Array.from({ length: MAX_MISSED_WHILE_BUSY }, (_, i) => 100 + 3 * HISTORY_LIMIT - 1 - i));
+    expect(history.calls).toHaveLength(HISTORY_LIMIT);
+    expect(history.calls.filter((entry) => !entry.whileBusy)).toHaveLength(HISTORY_LIMIT - MAX_MISSED_WHILE_BUSY);
   });
 });

@@ -9,6 +9,11 @@ import { t } from './wording';
 
 /** Enough to find "the person from this morning" again; a diary it is not. */
 export const HISTORY_LIMIT = 50;
+/**
+ * Rings missed while in another call kept at once: the server bounds how many arrive (10 in 10 minutes), and this
+ * bounds how many a long call collects, so they never push real calls out of the list.
+ */
+export const MAX_MISSED_WHILE_BUSY = 10;
 /** A nickname is a label on a button, not a note. */
 export const NICKNAME_MAX_LENGTH = 40;
 /**
@@ -28,6 +33,8 @@ export const HistoryEntry = v.strictObject({
   /** Seconds of conversation; 0 for a call that never connected. */
   duration: v.number(),
   missed: v.boolean(),
+  /** A ring that came while this side was in another call: the caller heard "busy", this side never rang. */
+  whileBusy: v.optional(v.literal(true)),
 });
 export type HistoryEntry = v.InferOutput<typeof HistoryEntry>;
 
@@ -96,9 +103,25 @@ export function pendingFinishedCall(kept: HistoryEntry | null, before: CallState
   return before.phase === after.phase ? kept : finishedCall(before, after, now);
 }
 
-/** Newest first, at most HISTORY_LIMIT. */
+/**
+ * Newest first, at most HISTORY_LIMIT. A call is written down when it ends, after the rings missed while it went on
+ * (see recordMissedWhileBusy): those came after it began, and stay above it.
+ */
 export function recordCall(history: History, entry: HistoryEntry): History {
-  return { ...history, calls: [entry, ...history.calls].slice(0, HISTORY_LIMIT) };
+  let at = 0;
+  while (history.calls[at]?.whileBusy && history.calls[at]!.at > entry.at) at++;
+  return { ...history, calls: [...history.calls.slice(0, at), entry, ...history.calls.slice(at)].slice(0, HISTORY_LIMIT) };
+}
+
+/**
+ * Someone rang while this side was in another call: a missed call, marked as such, at the top. Only the newest
+ * MAX_MISSED_WHILE_BUSY of these are kept.
+ */
+export function recordMissedWhileBusy(history: History, missed: { peer: string; guestName?: string; at: number }): History {
+  const entry: HistoryEntry = { peer: missed.peer, ...withGuestName(missed.guestName), direction: 'incoming', at: missed.at, duration: 0, missed: true, whileBusy: true };
+  let busy = 0;
+  const calls = [entry, ...history.calls].filter((call) => !call.whileBusy || ++busy <= MAX_MISSED_WHILE_BUSY);
+  return { ...history, calls: calls.slice(0, HISTORY_LIMIT) };
 }
 
 /** One call, one key: who, which way, and when it began (a person cannot start two calls with one code in the same millisecond). */

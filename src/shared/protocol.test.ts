@@ -9,6 +9,7 @@ import {
   IceCandidate,
   MAX_SDP_LENGTH,
   MAX_SIGNALS_WITH_ACCEPT,
+  MAX_BLOCKED_CODES,
   PROTOCOL_VERSION,
   RegisterRequest,
   RingRequest,
@@ -54,7 +55,9 @@ describe('RegisterRequest', () => {
     const { keyPair, publicKeyRaw } = await generateIdentity();
     const signature = await signRegistration(keyPair.privateKey, 'challenge');
     const request = { protocol: PROTOCOL_VERSION, publicKey: toBase64(publicKeyRaw), signature: toBase64(signature) };
-    expect(v.parse(RegisterRequest, request)).toEqual(request);
+    expect(v.parse(RegisterRequest, { ...request, blocked: ['K7QM4ZP2XWA9'] })).toEqual({ ...request, blocked: ['K7QM4ZP2XWA9'] });
+    // A client that blocks nobody (the guest page) leaves the list out: none.
+    expect(v.parse(RegisterRequest, request)).toEqual({ ...request, blocked: [] });
   });
 
   it('rejects a non-number protocol, non-base64 text, oversized fields and extra fields', () => {
@@ -65,6 +68,8 @@ describe('RegisterRequest', () => {
     expect(accepts(RegisterRequest, { ...good, signature: 'A'.repeat(132) })).toBe(false);
     expect(accepts(RegisterRequest, { ...good, code: 'K7QM4ZP2XWA9' })).toBe(false);
     expect(accepts(RegisterRequest, { protocol: 1, publicKey: 'AAAA' })).toBe(false);
+    expect(accepts(RegisterRequest, { ...good, blocked: ['K7QM-4ZP2-XWA9'] })).toBe(false);
+    expect(accepts(RegisterRequest, { ...good, blocked: Array<string>(MAX_BLOCKED_CODES + 1).fill('K7QM4ZP2XWA9') })).toBe(false);
   });
 });
 

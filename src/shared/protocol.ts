@@ -8,7 +8,8 @@ import * as v from 'valibot';
 
 /**
  * Bumped on any incompatible change; the server refuses other versions in words. 3: a callee's relay comes with its
- * accept, no longer with the ring, and a call's parties renew theirs (renew-relay).
+ * accept, no longer with the ring, and a call's parties renew theirs (renew-relay); a code's block list rides with
+ * its registration (set-blocked), and a callee hears of rings that found it busy (missed-while-busy).
  */
 export const PROTOCOL_VERSION = 3;
 
@@ -52,14 +53,29 @@ const codeString = v.pipe(v.string(), v.regex(/^[0-9A-HJKMNP-TV-Z]{12}$/));
 const callId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
 const base64 = (max: number) => v.pipe(v.string(), v.maxLength(max), v.regex(/^[A-Za-z0-9+/]*={0,2}$/));
 
+/**
+ * A person blocks a handful of nuisances, not a phone book: the bound keeps what
+ * the server holds per code small (2.6 KB at most) whoever registers it.
+ */
+export const MAX_BLOCKED_CODES = 200;
+
+/** Codes whose rings this code does not take: the server answers them as if it were offline. */
+export const BlockList = v.pipe(v.array(codeString), v.maxLength(MAX_BLOCKED_CODES));
+
 export const RegisterRequest = v.strictObject({
   protocol: v.number(),
   /** Raw uncompressed P-256 point: 65 bytes, 88 characters of base64. */
   publicKey: base64(128),
   /** ECDSA P-256 signature (IEEE P1363, 64 bytes). */
   signature: base64(128),
+  /** The install's block list, in force from the moment the code is online: no ring slips in before it is sent. */
+  blocked: v.optional(BlockList, []),
 });
 export type RegisterRequest = v.InferOutput<typeof RegisterRequest>;
+
+/** The whole block list again after a change: a lost request cannot leave the server's copy off by one. */
+export const SetBlockedRequest = v.strictObject({ codes: BlockList });
+export type SetBlockedRequest = v.InferOutput<typeof SetBlockedRequest>;
 
 /** Longest name a guest may give, in what a person counts as characters. */
 export const MAX_GUEST_NAME = 40;
@@ -170,11 +186,17 @@ export type Incoming = { callId: string; from: string; iceServers: IceServer[]; 
 export type Ended = { callId: string; reason: EndReason };
 /** Whether the other party of an accepted call is connected to the server right now. */
 export type PeerStatus = { callId: string; online: boolean };
+/**
+ * Someone rang while this code was in another call: the caller heard "busy", and this side writes it down as
+ * missed. When is when it arrives (it is sent as the ring comes, never later), by this side's own clock.
+ */
+export type MissedWhileBusy = { from: string; name?: string };
 
 type Ack<T extends object = object> = (result: Result<T>) => void;
 
 export interface ClientToServerEvents {
-  register: (request: RegisterRequest, ack: Ack<{ code: string }>) => void;
+  /** `blocked` may be left out: the server reads it as none. */
+  register: (request: v.InferInput<typeof RegisterRequest>, ack: Ack<{ code: string }>) => void;
   /** `iceServers` carries a relay credential for the caller only while its ring budget lasts; past it, STUN alone. */
   ring: (request: RingRequest, ack: Ack<{ callId: string; iceServers: IceServer[] }>) => void;
   /** `signals` may be left out: the server reads it as none. Answers the callee's relay for the call. */
@@ -187,6 +209,8 @@ export interface ClientToServerEvents {
   rejoin: (request: RejoinRequest, ack: Ack<{ peerOnline: boolean }>) => void;
   /** A fresh relay credential for a party of this accepted call, before its current one runs out; refused to anyone else. */
   'renew-relay': (request: CallRef, ack: Ack<CallIce>) => void;
+  /** Replaces this code's block list (sent with each registration too). */
+  'set-blocked': (request: SetBlockedRequest, ack: Ack) => void;
 }
 
 export interface ServerToClientEvents {
@@ -198,6 +222,7 @@ export interface ServerToClientEvents {
   'peer-status': (status: PeerStatus) => void;
   /** This install registered again on another connection; this one no longer rings. */
   replaced: () => void;
+  'missed-while-busy': (missed: MissedWhileBusy) => void;
 }
 
 export function fail(error: ErrorCode, message: string): Failure {

@@ -80,6 +80,9 @@ export const UserCommand = v.variant('type', [
     name: v.pipe(v.string(), v.maxLength(NICKNAME_INPUT_LIMIT)),
   }),
   v.strictObject({ type: v.literal('clear-history') }),
+  /** That code's rings find this one offline from now on; blocking the code that is ringing also declines it. */
+  v.strictObject({ type: v.literal('block'), code: v.pipe(v.string(), v.maxLength(64)) }),
+  v.strictObject({ type: v.literal('unblock'), code: v.pipe(v.string(), v.maxLength(64)) }),
   v.strictObject({ type: v.literal('set-open-call-view'), on: v.boolean() }),
   v.strictObject({ type: v.literal('set-preview-while-ringing'), on: v.boolean() }),
   /** Use this microphone, camera or speaker now and in later calls. */
@@ -181,6 +184,8 @@ const View = v.strictObject({
   share: ShareState,
   /** The recent calls, newest first, and the nicknames given to codes. */
   history: v.strictObject({ calls: v.array(HistoryEntry), nicknames: v.record(v.string(), v.string()) }),
+  /** The codes whose rings find this one offline. */
+  blocked: v.array(v.string()),
   /** The setting: accepting a call opens the side panel's call view. */
   openCallViewOnAccept: v.boolean(),
   /** The setting: an incoming call on screen shows your own camera before you answer. */
@@ -203,6 +208,9 @@ export const OFFSCREEN_PORT = 'offscreen';
 /** Held by a page while it shows an incoming call with your camera in it: the camera runs while one is open. */
 export const RING_PREVIEW_PORT = 'ring-preview';
 
-/** The worker's answer to a user command: done, or why not in words. */
-export const Reply = v.variant('ok', [v.strictObject({ ok: v.literal(true) }), v.strictObject({ ok: v.literal(false), message: v.string() })]);
+/** The worker's answer to a user command: done (and what happened, when that needs saying), or why not, in words. */
+export const Reply = v.variant('ok', [
+  v.strictObject({ ok: v.literal(true), message: v.optional(v.string()) }),
+  v.strictObject({ ok: v.literal(false), message: v.string() }),
+]);
 export type Reply = v.InferOutput<typeof Reply>;

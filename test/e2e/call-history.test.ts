@@ -11,6 +11,7 @@ import type { ExtensionBrowser } from './support/browser';
 import { connectCall, dial } from './support/calls';
 import { eventually, waitForStatus } from './support/probes';
 import { twoParties } from './support/two-parties';
+import { stopWorker } from './support/worker-restart';
 
 const parties = twoParties();
 
@@ -31,14 +32,6 @@ function storedCalls(party: ExtensionBrowser): Promise<Array<{ peer: string; dir
   return party.worker.evaluate(async () => ((await chrome.storage.local.get('callHistory')).callHistory as { calls: [] } | undefined)?.calls ?? []);
 }
 
-async function stopWorker(party: ExtensionBrowser, page: Page): Promise<void> {
-  await party.worker.evaluate(() => Object.assign(globalThis, { peerdialBeforeStop: true }));
-  const cdp = await party.context.newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
-}
-
 describe('recent calls', () => {
   it('lists a finished call on both sides, keeps it across a worker restart, and Call back rings the same person; an unanswered ring is missed', async () => {
     const { alice, bob, alicePopup, bobPopup, aliceCode, bobCode } = parties;
@@ -52,7 +45,6 @@ describe('recent calls', () => {
 
     // Chrome stops idle workers at will: the new one starts from storage, and must neither lose the call nor write it twice.
     await stopWorker(alice, alicePopup);
-    await eventually(() => alice.worker.evaluate(() => !('peerdialBeforeStop' in globalThis)).catch(() => false), Boolean, 'a fresh service worker');
     const popup = await alice.reopenPopup();
     await newestCall(popup, new RegExp(bobCode));
     expect(await recentCount(popup)).toBe(1);
@@ -89,7 +81,6 @@ describe('recent calls', () => {
 
     for (let restart = 0; restart < 2; restart++) {
       await stopWorker(alice, alicePopup);
-      await eventually(() => alice.worker.evaluate(() => !('peerdialBeforeStop' in globalThis)).catch(() => false), Boolean, 'a fresh service worker');
       await newestCall(alicePopup, /C3DF-4ZP2-XWA9[\s\S]*Incoming call, 0:42/);
     }
     expect(await storedCalls(alice)).toHaveLength(before + 1);

@@ -35,7 +35,11 @@ export async function startServer(env: Record<string, string> = {}, port?: numbe
     if (child.exitCode !== null) throw new Error(`The server exited with code ${child.exitCode}`);
     const healthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
     if (healthy) break;
-    if (Date.now() > deadline) throw new Error('The server did not become healthy within 15 s');
+    if (Date.now() > deadline) {
+      // Nobody gets a handle on a server that never answered: stop it here, or it outlives the test run.
+      child.kill('SIGKILL');
+      throw new Error('The server did not become healthy within 15 s');
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
