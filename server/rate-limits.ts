@@ -11,10 +11,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { TurnConfig } from './config';
 import { type ConnectionBudget, type Rate, spend } from './connection-budget';
-import { ringPairs } from './ring-pairs';
+import { consume, type Refusal } from './limiter';
+import { type RingPairs, ringPairs } from './ring-pairs';
 
 export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'renew-relay', 'set-blocked', 'unknown'] as const;
 export type LimitedEvent = (typeof LIMITED_EVENTS)[number];
@@ -58,14 +59,8 @@ export const RING_RELAY_WINDOW_SECONDS = 10 * 60;
  */
 const RENEWALS_PER_LIFETIME = 3;
 
-export type Scope = 'connection' | 'address';
-
-export interface Refusal {
-  scope: Scope | 'misses' | 'ringing' | 'code' | 'call' | 'pair';
-  retryAfterMs: number;
-}
-
-export interface RateLimits {
+/** Every limit the server keeps, in memory or in Redis; the limits on one caller ringing one person are in ring-pairs.ts. */
+export interface RateLimits extends RingPairs {
   /** Counts one event against the connection's budget, then its address's; resolves to a refusal when it is over a limit. */
   take: (event: LimitedEvent, connection: ConnectionBudget, address: string) => Promise<Refusal | undefined>;
   /** Counts one new connection from an address. */
@@ -82,18 +77,6 @@ export interface RateLimits {
   ringRelay: (code: string, address: string) => Promise<Refusal | undefined>;
   /** Counts a fresh credential for one party of one call, refused past RENEWALS_PER_LIFETIME in one credential lifetime. */
   renewRelay: (callId: string, code: string) => Promise<Refusal | undefined>;
-  /**
-   * Counts one ring from a caller (by its code, and by its address, which throwaway codes share) to one callee,
-   * whoever the callee is and whether it is online: the answer is the same for an offline code, a blocked caller and
-   * a callee ringing or busy, so the limit tells nothing either. (server/ring-pairs.ts)
-   */
-  ringPair: (caller: string, address: string, callee: string) => Promise<Refusal | undefined>;
-  /** That ring rang, as this call: kept until it can no longer be accepted. */
-  rang: (callId: string, caller: string, address: string, callee: string) => Promise<void>;
-  /** The callee accepted the call: its ring gives its count back. */
-  answered: (callId: string) => Promise<void>;
-  /** Whether one more "missed while busy" may go to this callee now. */
-  missedWhileBusy: (callee: string) => Promise<boolean>;
 }
 
 /**
@@ -149,16 +132,6 @@ function ringingWindow(max: number, windowMs: number, redis?: Redis): Pick<RateL
       ends.get(address)?.pop();
     },
   };
-}
-
-export async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: string, scope: Refusal['scope']): Promise<Refusal | undefined> {
-  try {
-    await limiter.consume(key);
-    return undefined;
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) return { scope, retryAfterMs: rejection.msBeforeNext };
-    throw rejection;
-  }
 }
 
 /** A budget of zero gives nothing; rate-limiter-flexible wants at least one point. */

@@ -13,7 +13,7 @@
  */
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { consume, type RateLimits } from './rate-limits';
+import { consume, type Refusal } from './limiter';
 
 /**
  * Rings that came while the callee was in another call, written down as missed on the callee's side, per callee per
@@ -72,7 +72,22 @@ function ringingStore(keepMs: number, redis?: Redis): RingingStore {
   };
 }
 
-export function ringPairs(settings: Settings, redis?: Redis): Pick<RateLimits, 'ringPair' | 'rang' | 'answered' | 'missedWhileBusy'> {
+export interface RingPairs {
+  /**
+   * Counts one ring from a caller (by its code, and by its address, which throwaway codes share) to one callee,
+   * whoever the callee is and whether it is online: the answer is the same for an offline code, a blocked caller and
+   * a callee ringing or busy, so the limit tells nothing either.
+   */
+  ringPair: (caller: string, address: string, callee: string) => Promise<Refusal | undefined>;
+  /** That ring rang, as this call: kept until it can no longer be accepted. */
+  rang: (callId: string, caller: string, address: string, callee: string) => Promise<void>;
+  /** The callee accepted the call: its ring gives its count back. */
+  answered: (callId: string) => Promise<void>;
+  /** Whether one more "missed while busy" may go to this callee now. */
+  missedWhileBusy: (callee: string) => Promise<boolean>;
+}
+
+export function ringPairs(settings: Settings, redis?: Redis): RingPairs {
   const duration = Math.ceil(settings.ringsPerPairWindowMs / 1000);
   // Not scaled by RATE_LIMIT_FACTOR: these protect a person, not the server, and have settings of their own.
   const limiter = (name: string, points: number): Limiter =>
