@@ -23,6 +23,8 @@ import type { IceServer } from '../shared/protocol';
 
 /** Loopback or a LAN connects in a few hundred milliseconds, across NATs within a second or so; past this a relay is wanted. */
 export const RELAY_GRACE_MS = 2_000;
+/** Restarts made for a first relay before giving way to the call's own recovery. */
+const RELAY_RESTARTS = 5;
 
 export interface RelayCredentials {
   /** The ICE servers the server granted; `renewal` when they replace a relay credential this connection already had. */
@@ -52,15 +54,28 @@ export function takeRelayCredentials(pc: RTCPeerConnection, log: (what: string, 
     pc.restartIce();
   }
 
+  /**
+   * Restarts again while the path stays down, a few times: a restart's offer can cross the other side's and be lost.
+   * Past that, the call's own recovery (ice-recovery.ts) is what retries.
+   */
+  function restartUntilUp(why: string, left = RELAY_RESTARTS): void {
+    restart(why);
+    clearTimeout(graceTimer);
+    if (left <= 1) return;
+    graceTimer = setTimeout(() => {
+      if (!pathUp() && pc.connectionState !== 'closed') restartUntilUp(`${why}, still not connected`, left - 1);
+    }, RELAY_GRACE_MS);
+  }
+
   function restartUnlessUp(): void {
     // Nothing gathered yet (a callee that accepted before the offer came): its first gathering uses the relay.
     if (pc.iceGatheringState === 'new') return;
     // Relay only (a developer's setting): nothing was gathered without a relay, so nothing connects without a restart.
-    if (pc.getConfiguration().iceTransportPolicy === 'relay') return restart('first relay, relay only');
+    if (pc.getConfiguration().iceTransportPolicy === 'relay') return restartUntilUp('first relay, relay only');
     if (pathUp()) return;
     clearTimeout(graceTimer);
     graceTimer = setTimeout(() => {
-      if (!pathUp()) restart('first relay, not connected yet');
+      if (!pathUp()) restartUntilUp('first relay, not connected yet');
     }, RELAY_GRACE_MS);
   }
 
