@@ -27,6 +27,7 @@ import type { ControlFrame } from './data-frames';
 import { type LocalTracks, localTracks, type TrackSubstitute } from './local-tracks';
 import { type IceRecovery, type PathState, watchIceRecovery } from './ice-recovery';
 import { createPeer, type Peer } from './peer';
+import { type NegotiationTrace, traceNegotiation } from './negotiation-trace';
 import { type RelayCredentials, takeRelayCredentials } from './relay-credentials';
 import { sortRemoteTracks } from './remote-tracks';
 import { type Sharing, startSharing } from './sharing';
@@ -106,7 +107,13 @@ export interface CallEngine {
 }
 
 export function createCallEngine(deps: CallEngineDeps): CallEngine {
-  const { streams, media, onEvent, log } = deps;
+  const { streams, media, onEvent } = deps;
+  let trace: NegotiationTrace | null = null;
+  /** What went wrong goes to the console, and into the trace beside what the connection was doing then. */
+  function log(what: string, detail: unknown): void {
+    trace?.note(`${what}: ${detail instanceof Error ? detail.message : JSON.stringify(detail)}`);
+    deps.log(what, detail);
+  }
   const changed = () => onEvent({ type: 'changed' });
   const remoteTracks = sortRemoteTracks(streams, changed);
   let pc: RTCPeerConnection | null = null;
@@ -177,6 +184,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     recovery = watchIceRecovery(connection, {
       restarts: role === 'caller',
       onPathChange: (state) => onEvent({ type: 'media-connection', state }),
+      onRestart: (why) => trace?.note(`restarting ICE: ${why}`),
     });
   }
 
@@ -189,6 +197,8 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
         bundlePolicy: 'max-bundle',
       });
       pc = connection;
+      trace = traceNegotiation(connection, streams.trace);
+      trace.note(`built as ${role}, ${relayBeforeConnect ? 'with a relay granted before' : `${iceServers.length} ICE servers`}, policy ${options.iceTransportPolicy ?? 'all'}`);
       relay = takeRelayCredentials(connection, log);
       sharing = startSharing({
         pc: connection,
@@ -201,7 +211,10 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
       answerPolicy = createAnswerPolicy(connection, {
         provisional: role === 'caller',
         holdAnswer: options.holdAnswer === true,
-        send: (data) => deps.signalling.send(data),
+        send(data) {
+          trace?.signal('sent', data);
+          deps.signalling.send(data);
+        },
         onError: (error) => log('provisional answer', error),
       });
       peer = createPeer({
@@ -250,7 +263,10 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
           announceMedia();
         });
       }
-      for (const data of inbox.splice(0)) void peer.receive(data);
+      for (const data of inbox.splice(0)) {
+        trace.signal('received', data);
+        void peer.receive(data);
+      }
       changed();
     },
 
@@ -258,6 +274,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
 
     useRelay(iceServers, renewal) {
       if (stopped) return;
+      trace?.note(`relay credential ${renewal ? 'renewed' : 'granted'} (transceivers ${pc?.getTransceivers().length ?? 'none'}, gathering ${pc?.iceGatheringState ?? 'none'})`);
       if (relay) relay.use(iceServers, renewal);
       else relayBeforeConnect = iceServers;
     },
@@ -266,7 +283,9 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
       if (data.kind === 'description' && data.description.type === 'answer') {
         markSetupStep('answer-received');
         onEvent({ type: 'connecting' });
+        recovery?.answered();
       }
+      trace?.signal('received', data);
       if (peer) void peer.receive(data);
       else inbox.push(data);
     },

@@ -31,6 +31,9 @@ function fakeConnection(options: { iceServers?: RTCIceServer[]; transceivers?: n
       state.configurations.push(configuration.iceServers ?? []);
     },
     getTransceivers: () => Array.from({ length: state.transceivers }),
+    get localDescription() {
+      return state.iceGatheringState === 'new' ? null : { type: 'answer', sdp: '' };
+    },
     restartIce() {
       state.restarts++;
     },
@@ -84,9 +87,19 @@ describe('a first relay, after the connection was built with STUN alone', () => 
     vi.useFakeTimers();
     const { pc, state } = fakeConnection({ gathering: 'new', policy: 'relay' });
     takeRelayCredentials(pc, quiet).use(relay(1), false);
-    vi.advanceTimersByTime(RELAY_GRACE_MS);
     expect(state.configuration.iceServers).toEqual(relay(1));
     expect(state.restarts).toBe(0);
+    state.iceConnectionState = 'connected';
+    vi.advanceTimersByTime(RELAY_GRACE_MS);
+    expect(state.restarts).toBe(0);
+  });
+
+  it('restarts after the grace when a gathering that seemed not begun went without the relay, and nothing connected', () => {
+    vi.useFakeTimers();
+    const { pc, state } = fakeConnection({ gathering: 'new', policy: 'relay' });
+    takeRelayCredentials(pc, quiet).use(relay(1), false);
+    vi.advanceTimersByTime(RELAY_GRACE_MS);
+    expect(state.restarts).toBe(1);
   });
 
   it('waits, on a connection with nothing to negotiate yet, until the offer gives it media, before the first gathering', () => {

@@ -12,6 +12,9 @@
  *
  * - A first relay: when the path is not up within RELAY_GRACE_MS. A direct
  *   path, the common case, is up by then, and costs no extra round trip.
+ *   Made once: a callee's restart can cross an offer of the caller's and be
+ *   lost, and then the caller's set-up watchdog (ice-recovery.ts) restarts,
+ *   one side owning the retries.
  * - A renewal: when the path in use runs through our relay, so it moves to an
  *   allocation made with the fresh credential. coturn goes on refreshing an
  *   allocation whose credential has expired, but a TURN server that checks
@@ -23,8 +26,6 @@ import type { IceServer } from '../shared/protocol';
 
 /** Loopback or a LAN connects in a few hundred milliseconds, across NATs within a second or so; past this a relay is wanted. */
 export const RELAY_GRACE_MS = 2_000;
-/** Restarts made for a first relay before giving way to the call's own recovery. */
-const RELAY_RESTARTS = 5;
 
 export interface RelayCredentials {
   /** The ICE servers the server granted; `renewal` when they replace a relay credential this connection already had. */
@@ -54,28 +55,18 @@ export function takeRelayCredentials(pc: RTCPeerConnection, log: (what: string, 
     pc.restartIce();
   }
 
-  /**
-   * Restarts again while the path stays down, a few times: a restart's offer can cross the other side's and be lost.
-   * Past that, the call's own recovery (ice-recovery.ts) is what retries.
-   */
-  function restartUntilUp(why: string, left = RELAY_RESTARTS): void {
-    restart(why);
-    clearTimeout(graceTimer);
-    if (left <= 1) return;
-    graceTimer = setTimeout(() => {
-      if (!pathUp() && pc.connectionState !== 'closed') restartUntilUp(`${why}, still not connected`, left - 1);
-    }, RELAY_GRACE_MS);
-  }
-
   function restartUnlessUp(): void {
-    // Nothing gathered yet (a callee that accepted before the offer came): its first gathering uses the relay.
-    if (pc.iceGatheringState === 'new') return;
     // Relay only (a developer's setting): nothing was gathered without a relay, so nothing connects without a restart.
-    if (pc.getConfiguration().iceTransportPolicy === 'relay') return restartUntilUp('first relay, relay only');
+    // Before any local description nothing was gathered (a callee that accepted before answering): its first
+    // gathering takes the relay.
+    const gathered = pc.iceGatheringState !== 'new' || pc.localDescription !== null;
+    if (gathered && pc.getConfiguration().iceTransportPolicy === 'relay') return restart('first relay, relay only');
     if (pathUp()) return;
+    // Still checked after the grace when nothing seemed gathered: a gathering that began a moment before the
+    // credential came reads 'new' until its event fires, and went without the relay.
     clearTimeout(graceTimer);
     graceTimer = setTimeout(() => {
-      if (!pathUp()) restartUntilUp('first relay, not connected yet');
+      if (!pathUp()) restart('first relay, not connected yet');
     }, RELAY_GRACE_MS);
   }
 
@@ -103,6 +94,7 @@ export function takeRelayCredentials(pc: RTCPeerConnection, log: (what: string, 
     use,
     mediaComing() {
       if (!waiting) return;
+      log('relay', { applied: 'with the offer, before the first gathering' });
       // Nothing was gathered yet: the first gathering, about to start, takes the relay (no restart, see restartUnlessUp).
       pc.setConfiguration({ ...pc.getConfiguration(), iceServers: waiting });
       waiting = null;

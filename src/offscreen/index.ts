@@ -17,6 +17,7 @@ const streams: CallStreams = {
   localShare: new MediaStream(),
   remoteShare: new MediaStream(),
   pc: null,
+  trace: [],
 };
 // Visible pages borrow the streams from this window and hear of changes on a channel (src/shared/call-streams.ts).
 window.peerdialStreams = streams;

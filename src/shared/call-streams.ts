@@ -14,6 +14,8 @@ export interface CallStreams {
   /** What they share, shown large while it lasts. */
   remoteShare: MediaStream;
   pc: RTCPeerConnection | null;
+  /** What the call's peer connection did, last lines first out (negotiation-trace.ts): read when a call did not connect. */
+  trace: string[];
 }
 
 /**

@@ -14,7 +14,7 @@ import { ownExtensionOrigin } from '../../server/extension-origin';
 import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
 import { connectCall, expectVideoFlowing } from './support/calls';
 import { type RunningTurn, startCoturn } from './support/coturn';
-import { eventually, inboundBytes, myCode, waitForStatus } from './support/probes';
+import { eventually, inboundBytes, myCode, printTracesOnFailure, waitForStatus } from './support/probes';
 import { type RunningServer, startServer } from './support/server';
 import { FORCE_RELAY_KEY } from '../../src/media-host/transport-policy';
 
@@ -84,6 +84,7 @@ describe('a call behind a strict NAT', () => {
   it('connects through the TURN relay with the server-issued credentials', async () => {
     expect(`chrome-extension://${alice.extensionId}`).toBe(ownExtensionOrigin());
     const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
+    printTracesOnFailure({ alice: alicePopup, bob: bobPopup });
     for (const popup of [alicePopup, bobPopup]) await popup.evaluate((key) => localStorage.setItem(key, 'relay'), FORCE_RELAY_KEY);
     const [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
 
@@ -110,6 +111,7 @@ describe('a call behind a strict NAT', () => {
 
   it('says "Reconnecting…" while the relay is down, and resumes by itself when it is back', async () => {
     const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
+    printTracesOnFailure({ alice: alicePopup, bob: bobPopup });
     const [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
     await connectCall(alicePopup, bobPopup, bobCode);
     expect(await selectedPair(alicePopup)).toMatchObject({ local: 'relay', remote: 'relay' });
@@ -178,6 +180,7 @@ describe('a relayed call longer than its credentials', () => {
     async () => {
       const short = await startServer({ TURN_URLS: turn.url, TURN_SECRET: SECRET, TURN_TTL: String(SHORT_TTL_S) });
       const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(short.url), bob.openPopup(short.url)]);
+      printTracesOnFailure({ alice: alicePopup, bob: bobPopup });
       const watching: ReturnType<typeof watchAllocations>[] = [];
       try {
         for (const popup of [alicePopup, bobPopup]) await popup.evaluate((key) => localStorage.setItem(key, 'relay'), FORCE_RELAY_KEY);

@@ -100,6 +100,8 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
   if (allowTabCapture) args.push(`--allowlisted-extension-id=${await builtExtensionId()}`);
   if (windowSize) args.push(`--window-size=${windowSize.width},${windowSize.height}`);
   if (autoPickCaptureSource) args.push(`--auto-select-desktop-capture-source=${autoPickCaptureSource}`);
+  // Every page's console, the offscreen document's too, on the browser's stderr: run with DEBUG=pw:browser to see it.
+  if (process.env.E2E_BROWSER_CONSOLE) args.push('--enable-logging=stderr', '--v=0');
 
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

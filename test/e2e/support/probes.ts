@@ -1,5 +1,6 @@
 /** What a person would see, read from the real pages: status words, video frames, bytes on the wire. */
 import type { Page, Worker } from 'playwright-core';
+import { onTestFailed, onTestFinished } from 'vitest';
 
 export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -222,5 +223,37 @@ export function peerState(page: Page): Promise<PeerState | null> {
       if (report.type === 'remote-candidate') remoteCandidates++;
     });
     return { local: pc.localDescription?.type ?? null, remote: pc.remoteDescription?.type ?? null, remoteCandidates, ice: pc.iceConnectionState, gathering: pc.iceGatheringState };
+  });
+}
+
+/** The offscreen document's trace of its peer connection (src/call/negotiation-trace.ts), read through a page of the same extension. */
+export function negotiationTrace(page: Page): Promise<string[]> {
+  return page.evaluate(() => chrome.extension.getViews().flatMap((view) => view.peerdialStreams?.trace ?? []));
+}
+
+/**
+ * When the running test fails, each party's last negotiation trace is printed: a call that did not connect says
+ * why. Read every half second while the test runs, for the document holding it closes when the call ends.
+ */
+export function printTracesOnFailure(parties: Record<string, Page>): void {
+  const last = new Map<string, string[]>();
+  let running = true;
+  const polling = (async () => {
+    while (running) {
+      for (const [name, page] of Object.entries(parties)) {
+        const lines = await negotiationTrace(page).catch(() => []);
+        if (lines.length > 0) last.set(name, lines);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  const stop = () => {
+    running = false;
+    return polling;
+  };
+  onTestFinished(stop);
+  onTestFailed(async () => {
+    await stop();
+    for (const name of Object.keys(parties)) console.log(`[trace] ${name}:\n  ${(last.get(name) ?? ['(nothing traced)']).join('\n  ')}`);
   });
 }
