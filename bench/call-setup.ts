@@ -8,7 +8,7 @@ import { type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/suppo
 import { dial } from '../test/e2e/support/calls';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
-import { BENCH_SERVER_ENV, pauseBetweenCalls, printProgress, relativeTo, type SetupSteps } from './stats';
+import { BENCH_SERVER_ENV, pauseBetweenCalls, printProgress, relativeTo, type SetupSteps, STEP_TIMEOUT_MS } from './stats';
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
 import { startDelayProxy } from './delay-proxy';
 import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
@@ -75,7 +75,7 @@ export function workerMarks(browser: ExtensionBrowser): Promise<Record<string, n
 
 /** What the hooks `arm` installed recorded, once the remote video's first frame is on screen. */
 export async function times(page: Page): Promise<PageTimes> {
-  await page.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: 15_000 }).catch(async () => {
+  await page.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: STEP_TIMEOUT_MS }).catch(async () => {
     throw new Error(`No remote frame seen; hooks recorded ${JSON.stringify(await page.evaluate(() => window.benchTimes))}`);
   });
   return page.evaluate(() => window.benchTimes!);
@@ -84,7 +84,7 @@ export async function times(page: Page): Promise<PageTimes> {
 /** The signaling server a call bench's browsers use: `serverRoundTripMs` away from them (0: on loopback). */
 export async function startCallBenchServer(serverRoundTripMs: number): Promise<{ url: string; stop: () => Promise<void> }> {
   // Twenty calls a minute from one connection is a benchmark, not abuse: lift the ring limit.
-  const server = await startServer(BENCH_SERVER_ENV);
+  const server = await startServer(BENCH_SERVER_ENV, undefined, STEP_TIMEOUT_MS);
   const proxy = serverRoundTripMs > 0 ? await startDelayProxy(server.url, serverRoundTripMs) : undefined;
   return {
     url: proxy?.url ?? server.url,

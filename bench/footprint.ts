@@ -10,7 +10,7 @@ import { DIST, type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e
 import { connectCall } from '../test/e2e/support/calls';
 import { eventually, myCode } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
-import { BENCH_SERVER_ENV } from './stats';
+import { BENCH_SERVER_ENV, STEP_TIMEOUT_MS } from './stats';
 import { PAGE_PRELUDE } from './frame-timing';
 import { cpuMs, extensionProcesses, residentBytes } from './processes';
 
@@ -97,7 +97,7 @@ async function workerRestartToRegistered(browser: ExtensionBrowser): Promise<num
 
 export async function measureFootprint(samples: number): Promise<Footprint> {
   // Twenty calls a minute from one connection is a benchmark, not abuse: lift the ring limit.
-  const server = await startServer(BENCH_SERVER_ENV);
+  const server = await startServer(BENCH_SERVER_ENV, undefined, STEP_TIMEOUT_MS);
   const [alice, bob] = await Promise.all([launchExtensionBrowser(), launchExtensionBrowser()]);
   try {
     const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);

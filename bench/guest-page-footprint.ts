@@ -13,7 +13,7 @@ import { generateIdentity } from '../src/shared/call-code';
 import { inviteLink } from '../src/shared/invite-link';
 import { PAGE_PRELUDE } from './frame-timing';
 import { launchGuestBrowser } from './guest-browser';
-import { BENCH_SERVER_ENV } from './stats';
+import { BENCH_SERVER_ENV, STEP_TIMEOUT_MS } from './stats';
 
 const DIST_GUEST = resolve(import.meta.dirname, '../dist-guest');
 /** Issue 19's budget for the page's JavaScript, gzipped: a guest opens the link on whatever connection they have. */
@@ -60,7 +60,7 @@ function watchCallButton(): void {
 }
 
 export async function measureGuestPageFootprint(samples: number): Promise<GuestPageFootprint> {
-  const server = await startServer(BENCH_SERVER_ENV);
+  const server = await startServer(BENCH_SERVER_ENV, undefined, STEP_TIMEOUT_MS);
   const guest = await launchGuestBrowser();
   try {
     const link = inviteLink(server.url, (await generateIdentity()).code)!;

@@ -14,7 +14,7 @@ import { ACCEPT_AFTER_RING_MS, type CallOptions } from './call-setup';
 import { cpuAround, type CpuWindow, windowAfter } from './processes';
 import { startDelayProxy } from './delay-proxy';
 import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
-import { pauseBetweenCalls, printProgress, relativeTo, type SetupSteps } from './stats';
+import { pauseBetweenCalls, printProgress, relativeTo, type SetupSteps, STEP_TIMEOUT_MS } from './stats';
 
 export interface PeerJsSample {
   answerToCalleeFrame: number;
@@ -138,6 +138,6 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
 }
 
 async function frameTimes(tab: Page): Promise<PageTimes> {
-  await tab.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: 15_000 });
+  await tab.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: STEP_TIMEOUT_MS });
   return tab.evaluate(() => window.benchTimes!);
 }

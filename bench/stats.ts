@@ -2,6 +2,13 @@
 
 /** The server's per-connection limits are set for people; a benchmark rings far faster on purpose. */
 export const BENCH_SERVER_ENV = { RATE_LIMIT_FACTOR: '100' };
+
+/**
+ * How long one step (a server coming up, a first frame) may take before the run gives up. Pinned to one core
+ * (BENCH_CPUS=1), two browsers, two servers and this script share it, and a first frame took up to 13 s at load.
+ */
+export const STEP_TIMEOUT_MS = process.env.BENCH_PINNED ? 60_000 : 15_000;
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
