@@ -2,7 +2,9 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/protocol';
 import type { SerialQueue } from '../src/shared/serial-queue';
+import type { Failure } from '../src/shared/protocol';
 import type { ConnectionBudget } from './connection-budget';
+import type { Route } from './relay';
 
 export interface PeerData {
   /** The fresh random string this connection must sign to register. */
@@ -20,6 +22,10 @@ export interface PeerData {
   /** Requests queued or being handled, and about how many bytes their payloads hold. */
   pendingRequests: number;
   pendingBytes: number;
+  /** Where this connection's signals in an accepted call go, once its first one found out (server/relay.ts). */
+  route?: Route;
+  /** A call whose signals go back to this connection, since one was refused for a reason that passes. */
+  returning?: { callId: string; refusal: Failure };
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;

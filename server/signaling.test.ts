@@ -239,6 +239,56 @@ describe('an accepted call', () => {
     expect(await alice.next('signal')).toEqual({ callId, data: CANDIDATE });
   });
 
+  it('relays signals sent without an acknowledgement, in order, and answers nothing', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    const sent = [OFFER, CANDIDATE, { ...CANDIDATE, candidate: { ...CANDIDATE.candidate, sdpMid: '1' } }];
+    for (const data of sent) alice.socket.emit('signal', { callId, data });
+    for (const data of sent) expect(await bob.next('signal')).toEqual({ callId, data });
+    await alice.roundTrip();
+    expect(alice.received.filter((r) => r.event === 'signal-refused')).toEqual([]);
+  });
+
+  it('a signal that cannot reach the peer comes back, and so does every later one of the call until one is sent with an acknowledgement', async () => {
+    const identity = await generateIdentity();
+    const [alice, bob] = await Promise.all([peer(), peer(identity)]);
+    const callId = await acceptedCall(alice, bob);
+    // The route to Bob is learnt by this first one, and must not outlive his link.
+    alice.socket.emit('signal', { callId, data: OFFER });
+    await bob.next('signal');
+    bob.close();
+    await alice.next('peer-status');
+    alice.socket.emit('signal', { callId, data: CANDIDATE });
+    const first = await alice.next('signal-refused');
+    expect(first).toMatchObject({ ok: false, error: ErrorCode.Unavailable, signal: { callId, data: CANDIDATE } });
+    const back = await peer(identity);
+    await alice.next('peer-status');
+    // Bob is back, but a later signal may not overtake the one that came back.
+    alice.socket.emit('signal', { callId, data: ANSWER });
+    expect(await alice.next('signal-refused')).toMatchObject({ error: ErrorCode.Unavailable, signal: { callId, data: ANSWER } });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toEqual({ ok: true });
+    alice.socket.emit('signal', { callId, data: ANSWER });
+    expect(await back.next('signal')).toEqual({ callId, data: CANDIDATE });
+    expect(await back.next('signal')).toEqual({ callId, data: ANSWER });
+  });
+
+  it('once either party hangs up, neither can signal into the call, however the signal is sent', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    // Both routes learnt first.
+    alice.socket.emit('signal', { callId, data: OFFER });
+    bob.socket.emit('signal', { callId, data: ANSWER });
+    await Promise.all([bob.next('signal'), alice.next('signal')]);
+    expect(await bob.socket.emitWithAck('hangup', { callId })).toEqual({ ok: true });
+    await alice.next('ended');
+    alice.socket.emit('signal', { callId, data: CANDIDATE });
+    bob.socket.emit('signal', { callId, data: CANDIDATE });
+    expect(await alice.next('signal-refused')).toMatchObject({ error: ErrorCode.NoSuchCall });
+    expect(await bob.next('signal-refused')).toMatchObject({ error: ErrorCode.NoSuchCall });
+    await Promise.all([alice.roundTrip(), bob.roundTrip()]);
+    expect([...alice.received, ...bob.received].filter((r) => r.event === 'signal')).toHaveLength(2);
+  });
+
   it("while it rings, the callee gets the caller's address-free offer at once and nothing else; the rest waits for the accept", async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
     const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));

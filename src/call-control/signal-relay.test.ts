@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CallEvent, CallState } from '../shared/call-state';
-import { MAX_SIGNALS_WITH_ACCEPT, type SignalData } from '../shared/protocol';
-import { createSignalRelay } from './signal-relay';
-import { ANSWER, candidate, fakeLink, memoryStorage, type MemoryStorage, peerOffline, settle } from './test-fakes';
+import { ErrorCode, MAX_SIGNALS_WITH_ACCEPT, type SignalData } from '../shared/protocol';
+import { createSignalRelay, type SignalRelay } from './signal-relay';
+import { ANSWER, candidate, type FakeLink, fakeLink, memoryStorage, type MemoryStorage, peerOffline, settle } from './test-fakes';
 
 const PEER = 'B7KQ-PEER';
 const ringing = (callId: string): CallState => ({ phase: 'ringing', peer: PEER, callId, since: 0, iceServers: [] });
@@ -12,6 +12,8 @@ const connecting = (callId: string): CallState => ({ phase: 'connecting', peer: 
 async function relayFor(call: CallState, storage: MemoryStorage = memoryStorage()) {
   const link = fakeLink();
   const state = { call };
+  // The server's refusals reach the relay as server-connection.ts wires them.
+  link.onRefused = (refusal) => relay.refused(refusal);
   const events: CallEvent[] = [];
   const relay = await createSignalRelay({
     link: () => link,
@@ -29,30 +31,39 @@ async function relayFor(call: CallState, storage: MemoryStorage = memoryStorage(
   return { relay, link, state, events, signals, storage };
 }
 
+/** Signals sent while the peer's link is down: the server sends each back, and the relay keeps them; the link is cleared. */
+async function sentWhilePeerAway(relay: SignalRelay, link: FakeLink, ...sent: SignalData[]): Promise<void> {
+  link.refusing = peerOffline;
+  link.reply = () => peerOffline;
+  for (const data of sent) relay.send(data);
+  // One turn to send, one for the refusals to come back.
+  await settle();
+  await settle();
+  link.refusing = null;
+  link.sent.length = 0;
+}
+
 describe('the signal relay', () => {
-  it('sends signals in the order they were made, even when the server answers the first one last', async () => {
+  it('sends each signal at once, without waiting for an answer (the server answers only a refusal)', async () => {
     const { relay, link, signals } = await relayFor(connecting('c1'));
-    let firstAnswered!: () => void;
-    link.reply = (_event, payload) =>
-      (payload as { data: SignalData }).data === ANSWER ? new Promise((resolve) => (firstAnswered = () => resolve({ ok: true }))) : { ok: true };
+    link.reply = () => new Promise(() => {});
     relay.send(ANSWER);
     relay.send(candidate(1));
     relay.send(candidate(2));
     await settle();
-    // The candidates wait behind the answer the server has not taken yet.
-    expect(signals().map((s) => s.data)).toEqual([ANSWER]);
-    firstAnswered();
-    await settle();
     expect(signals().map((s) => s.data)).toEqual([ANSWER, candidate(1), candidate(2)]);
+    // None was a request: nothing waits for an answer that never comes.
+    expect(link.sent.every((item) => item.event === 'signal')).toBe(true);
   });
 
   it('signals made during an outage go out, in order, once the link has registered again', async () => {
     const { relay, link, signals } = await relayFor(connecting('c1'));
-    link.reply = () => peerOffline;
+    link.registered = false;
     relay.send(candidate(1));
     relay.send(candidate(2));
     await settle();
-    link.sent.length = 0;
+    expect(signals()).toEqual([]);
+    link.registered = true;
     link.reply = (event) => (event === 'rejoin' ? { ok: true, peerOnline: true } : { ok: true });
     relay.registered();
     await settle();
@@ -63,17 +74,65 @@ describe('the signal relay', () => {
     ]);
   });
 
-  it('signals waiting for a peer whose link dropped go out when the server says it is back', async () => {
+  it('signals the server sent back while the peer was away go out again, in order, when the server says it is back', async () => {
     const { relay, link, signals, events } = await relayFor(connecting('c1'));
+    link.refusing = peerOffline;
     link.reply = () => peerOffline;
     relay.send(candidate(1));
+    relay.send(candidate(2));
+    await settle();
     await settle();
     link.sent.length = 0;
+    link.refusing = null;
     link.reply = () => ({ ok: true });
+    relay.send(candidate(3));
+    await settle();
+    // Behind the two that came back, not ahead of them.
+    expect(signals()).toEqual([]);
     relay.peerStatus({ callId: 'c1', online: true });
     await settle();
     expect(events).toMatchObject([{ type: 'peer-status', online: true }]);
-    expect(signals()).toEqual([{ callId: 'c1', data: candidate(1) }]);
+    expect(signals().map((s) => s.data)).toEqual([candidate(1), candidate(2), candidate(3)]);
+    // The first went with an acknowledgement, which has the server stop sending the call's signals back.
+    expect(link.sent[0]?.event).toBe('signal');
+  });
+
+  it('a signal sent back when the peer is already back goes out again at once', async () => {
+    const { relay, link, signals } = await relayFor(connecting('c1'));
+    link.refusing = peerOffline;
+    relay.send(candidate(1));
+    await settle();
+    link.refusing = null;
+    await settle();
+    await settle();
+    expect(signals().map((s) => s.data)).toEqual([candidate(1), candidate(1)]);
+  });
+
+  it('keeps order while the first signal sent again waits for its acknowledgement', async () => {
+    const { relay, link, signals } = await relayFor(connecting('c1'));
+    await sentWhilePeerAway(relay, link, candidate(1));
+    let answerFirst!: () => void;
+    link.reply = () => new Promise((resolve) => (answerFirst = () => resolve({ ok: true })));
+    relay.peerStatus({ callId: 'c1', online: true });
+    await settle();
+    relay.send(candidate(2));
+    await settle();
+    expect(signals().map((s) => s.data)).toEqual([candidate(1)]);
+    answerFirst();
+    await settle();
+    expect(signals().map((s) => s.data)).toEqual([candidate(1), candidate(2)]);
+  });
+
+  it('a signal refused for good is not sent again', async () => {
+    const { relay, link, signals } = await relayFor(connecting('c1'));
+    link.refusing = { ok: false, error: ErrorCode.RateLimited, message: 'Too many signal requests; try again in 3 s.' };
+    relay.send(candidate(1));
+    await settle();
+    await settle();
+    link.refusing = null;
+    relay.peerStatus({ callId: 'c1', online: true });
+    await settle();
+    expect(signals().map((s) => s.data)).toEqual([candidate(1)]);
   });
 
   it('a ringing call’s signals are held, ride in the accept as far as they fit, and the rest follow it', async () => {
@@ -94,10 +153,7 @@ describe('the signal relay', () => {
 
   it('drops what waited for an earlier call instead of sending it into the next one', async () => {
     const { relay, link, state, signals } = await relayFor(connecting('old'));
-    link.reply = () => peerOffline;
-    relay.send(candidate(1));
-    await settle();
-    link.sent.length = 0;
+    await sentWhilePeerAway(relay, link, candidate(1));
     link.reply = () => ({ ok: true });
     state.call = connecting('new');
     relay.send(candidate(2));

@@ -1,12 +1,15 @@
 /**
  * The call's signals between the offscreen document and the server, across
- * outages. A signal the server cannot relay now (it is restarting and has not
- * heard the call rejoined, or the peer's link is down) waits and goes out, in
- * order, once the call is reachable again: an ICE restart or renegotiation
- * started during an outage is delayed, never lost.
+ * outages. A signal goes out without waiting for an answer (the server answers
+ * only a refusal, so a relayed signal costs it one write). One the server
+ * cannot relay now (it is restarting and has not heard the call rejoined, or
+ * the peer's link is down) comes back, with every later one of the call until
+ * the relay starts over; it waits and goes out, in order, once the call is
+ * reachable again: an ICE restart or renegotiation started during an outage is
+ * delayed, never lost.
  */
 import type { CallEvent, CallState } from '../shared/call-state';
-import { ErrorCode, type PeerStatus, type SignalData, splitForAccept } from '../shared/protocol';
+import { ErrorCode, type PeerStatus, type SignalData, type SignalRefused, splitForAccept } from '../shared/protocol';
 import { createSerialQueue } from '../shared/serial-queue';
 import type { SignalingLink } from './signaling-link';
 import type { StorageArea } from './storage-area';
@@ -52,6 +55,8 @@ export interface SignalRelay {
   /** The link registered again: tell the server this call goes on, then send what waited. */
   registered: () => void;
   peerStatus: (status: PeerStatus) => void;
+  /** The server sent a signal back instead of relaying it. */
+  refused: (refusal: SignalRefused) => void;
 }
 
 /** The relay, with the signals a ringing call held before this worker started. */
@@ -89,6 +94,7 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
     return call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active' ? call.callId : null;
   }
 
+  /** Sends with an acknowledgement and says whether the signal is done with: relayed, or refused for good. */
   async function deliver(callId: string, data: SignalData): Promise<boolean> {
     const link = deps.link();
     const result = link ? await link.request('signal', { callId, data }) : null;
@@ -100,15 +106,21 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
     return false;
   }
 
+  function wait(item: { callId: string; data: SignalData }): void {
+    if (waiting.length >= MAX_WAITING_SIGNALS) waiting.shift();
+    waiting.push(item);
+  }
+
   function flush(): void {
     serially(async () => {
       const callId = currentCallId();
       waiting = waiting.filter((item) => item.callId === callId);
-      while (waiting.length > 0) {
-        const [first] = waiting;
-        if (!(await deliver(first!.callId, first!.data))) return;
-        waiting.shift();
-      }
+      // The first with an acknowledgement: it says whether the call is reachable again, and has the server stop
+      // sending this call's signals back. The rest follow it without one.
+      if (waiting.length === 0 || !(await deliver(waiting[0]!.callId, waiting[0]!.data))) return;
+      waiting.shift();
+      const link = deps.link();
+      while (waiting.length > 0 && link?.post(waiting[0]!)) waiting.shift();
     });
   }
 
@@ -126,9 +138,8 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
         if (!callId) return;
         // What waited for an earlier call is worthless now, and must not hold this call's signals back.
         waiting = waiting.filter((item) => item.callId === callId);
-        if (waiting.length === 0 && (await deliver(callId, data))) return;
-        if (waiting.length >= MAX_WAITING_SIGNALS) waiting.shift();
-        waiting.push({ callId, data });
+        if (waiting.length === 0 && deps.link()?.post({ callId, data })) return;
+        wait({ callId, data });
       });
     },
 
@@ -161,6 +172,19 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
           await deps.dispatch({ type: 'peer-status', online: result.peerOnline, now: Date.now() });
           if (result.peerOnline) flush();
         });
+    },
+
+    refused({ signal, error, message }) {
+      if (!signal || !TRANSIENT.has(error)) {
+        deps.log(`A signaling message was refused: ${message}`);
+        return;
+      }
+      if (signal.callId !== currentCallId()) return;
+      const first = waiting.length === 0;
+      // The server sends back the rest of the call's signals in the order they were sent: they queue up behind it.
+      wait(signal);
+      // The peer may be back already (news of it can overtake the refusal): try at once; if not, the news will.
+      if (first) flush();
     },
 
     peerStatus({ callId, online }) {

@@ -25,17 +25,23 @@ const ACK_TIMEOUT_MS = 10_000;
 export interface SignalingHandlers {
   onStatus: (status: ServerLink) => void;
   /** A client that keeps no recent calls (the guest page) leaves out `missed-while-busy`. */
-  onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal' | 'peer-status'> & Partial<Pick<ServerToClientEvents, 'missed-while-busy'>>;
+  onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal' | 'signal-refused' | 'peer-status'> &
+    Partial<Pick<ServerToClientEvents, 'missed-while-busy'>>;
   /** The codes whose rings find this one offline, handed over with each registration; none if left out. */
   blocked?: () => readonly string[];
 }
 
 export type RequestEvent = Exclude<keyof ClientToServerEvents, 'register'>;
 export type RequestPayload<E extends RequestEvent> = Parameters<ClientToServerEvents[E]>[0];
-export type ReplyTo<E extends RequestEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+export type ReplyTo<E extends RequestEvent> = Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0];
 
 export interface SignalingLink {
   request: <E extends RequestEvent>(event: E, payload: RequestPayload<E>) => Promise<ReplyTo<E>>;
+  /**
+   * A signal without an acknowledgement: the server answers only a refusal, by 'signal-refused'. False, and nothing
+   * sent, while the link is not registered.
+   */
+  post: (payload: RequestPayload<'signal'>) => boolean;
   close: () => void;
 }
 
@@ -95,6 +101,7 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
   socket.on('accepted', handlers.onEvent.accepted);
   socket.on('ended', handlers.onEvent.ended);
   socket.on('signal', handlers.onEvent.signal);
+  socket.on('signal-refused', handlers.onEvent['signal-refused']);
   socket.on('peer-status', handlers.onEvent['peer-status']);
   if (handlers.onEvent['missed-while-busy']) socket.on('missed-while-busy', handlers.onEvent['missed-while-busy']);
 
@@ -104,6 +111,11 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
       // Socket.IO's typed emitWithAck cannot see through the generic event name; the cast keeps it a method call.
       const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck: (e: typeof event, p: typeof payload) => Promise<never> };
       return timed.emitWithAck(event, payload).catch(() => unreachable(t('serverNoAnswer')));
+    },
+    post(payload) {
+      if (!registered) return false;
+      socket.emit('signal', payload);
+      return true;
     },
     close() {
       socket.removeAllListeners();

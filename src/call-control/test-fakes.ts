@@ -3,7 +3,7 @@
  * unit tests: storage kept in a Map, and a signaling link that records each
  * request and answers it as the test says.
  */
-import { type Failure, ErrorCode, type SignalData } from '../shared/protocol';
+import { type Failure, ErrorCode, type SignalData, type SignalMessage, type SignalRefused } from '../shared/protocol';
 import type { RequestEvent, RequestPayload, ReplyTo, SignalingLink } from './signaling-link';
 import { memoryStorageArea, type StorageArea } from './storage-area';
 
@@ -34,18 +34,34 @@ export interface Sent {
 }
 
 export interface FakeLink extends SignalingLink {
+  /** Requests and posted signals, in the order sent. */
   sent: Sent[];
   /** The server's answer to a request; `{ ok: true }` unless the test says otherwise. */
   reply: (event: RequestEvent, payload: unknown) => unknown;
+  /** While false, the link is not registered: posts send nothing. */
+  registered: boolean;
+  /** Set, posted signals come back refused this way, a turn later, to `onRefused`. */
+  refusing: Failure | null;
+  onRefused: (refusal: SignalRefused) => void;
 }
 
 export function fakeLink(): FakeLink {
   const link: FakeLink = {
     sent: [],
     reply: () => ({ ok: true }),
+    registered: true,
+    refusing: null,
+    onRefused: () => {},
     request<E extends RequestEvent>(event: E, payload: RequestPayload<E>) {
       link.sent.push({ event, payload });
       return Promise.resolve(link.reply(event, payload) as ReplyTo<E>);
+    },
+    post(payload: SignalMessage) {
+      if (!link.registered) return false;
+      link.sent.push({ event: 'signal', payload });
+      const refusal = link.refusing;
+      if (refusal) setImmediate(() => link.onRefused({ ...refusal, signal: payload }));
+      return true;
     },
     close() {},
   };

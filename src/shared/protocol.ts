@@ -9,9 +9,10 @@ import * as v from 'valibot';
 /**
  * Bumped on any incompatible change; the server refuses other versions in words. 3: a callee's relay comes with its
  * accept, no longer with the ring, and a call's parties renew theirs (renew-relay); a code's block list rides with
- * its registration (set-blocked), and a callee hears of rings that found it busy (missed-while-busy).
+ * its registration (set-blocked), and a callee hears of rings that found it busy (missed-while-busy). 4: signals go
+ * unacknowledged, refusals come back as 'signal-refused'.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** SDP for audio, video and data with many codecs is ~10 KB; 64 KB leaves room
  * for simulcast and future m-lines without accepting megabytes. */
@@ -179,6 +180,11 @@ export type Accepted = { callId: string; signals: SignalData[] } & CallIce;
 
 export type Hello = { protocol: number; challenge: string };
 /**
+ * A signal the server did not relay, sent back to its sender instead of an acknowledgement (a relayed signal is not
+ * answered at all). `signal` is the message itself when it was well-formed, so it can be sent again.
+ */
+export type SignalRefused = Failure & { signal?: SignalMessage };
+/**
  * STUN only: a relay credential is for a call, and this one is not accepted yet. The callee prepares its answer with
  * host and server-reflexive candidates; its relay comes with the accept.
  */
@@ -204,7 +210,11 @@ export interface ClientToServerEvents {
   decline: (request: CallRef, ack: Ack) => void;
   /** Ends the call: a cancel while ringing, a hang-up once accepted. */
   hangup: (request: CallRef, ack: Ack) => void;
-  signal: (message: SignalMessage, ack: Ack) => void;
+  /**
+   * Answered only when refused, by 'signal-refused'. With an acknowledgement it is answered either way, and it
+   * ends the returning of the call's signals that a refusal for a passing reason starts (server/relay.ts).
+   */
+  signal: (message: SignalMessage, ack?: Ack) => void;
   /** Carries an accepted call on across a server restart; answers whether the peer is back yet. */
   rejoin: (request: RejoinRequest, ack: Ack<{ peerOnline: boolean }>) => void;
   /** A fresh relay credential for a party of this accepted call, before its current one runs out; refused to anyone else. */
@@ -219,6 +229,7 @@ export interface ServerToClientEvents {
   accepted: (accepted: Accepted) => void;
   ended: (ended: Ended) => void;
   signal: (message: SignalMessage) => void;
+  'signal-refused': (refusal: SignalRefused) => void;
   'peer-status': (status: PeerStatus) => void;
   /** This install registered again on another connection; this one no longer rings. */
   replaced: () => void;
