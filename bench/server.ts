@@ -347,12 +347,14 @@ for (const f of results.flat()) {
   );
 }
 console.log('');
+const ratio = (mine: number, theirs: number) => (Number.isFinite(mine) && Number.isFinite(theirs) && theirs > 0 ? `×${(mine / theirs).toFixed(2)}` : 'n/a');
 for (const [index, figures] of results.entries()) {
-  const mine = figures.find((f) => f.name.includes('1 process'));
   const theirs = figures.find((f) => f.name.startsWith('PeerJS'));
-  if (!mine || !theirs) continue;
-  console.log(
-    `PeerDial (1 process) / PeerJS${ROUNDS > 1 ? `, round ${index + 1}` : ''}: memory per client ×${(mine.bytesPerClient / theirs.bytesPerClient).toFixed(2)}, ring p99 ×${(mine.ring.p99 / theirs.ring.p99).toFixed(2)}, CPU per relayed message ×${(cpuAt(mine, 10_000) / cpuAt(theirs, 10_000)).toFixed(2)} (over idle ×${(marginal(mine) / marginal(theirs)).toFixed(2)}), highest relay rate ×${(sustained(mine) / Math.max(1, sustained(theirs))).toFixed(2)} (below 1 is less memory and latency; above 1 is more rate).`,
-  );
+  for (const mine of figures.filter((f) => f.name.startsWith('PeerDial'))) {
+    if (!theirs) continue;
+    console.log(
+      `${mine.name.replace(/, round \d+$/, '')} / PeerJS${ROUNDS > 1 ? `, round ${index + 1}` : ''}: memory per client ${ratio(mine.bytesPerClient, theirs.bytesPerClient)}, ring p99 ${ratio(mine.ring.p99, theirs.ring.p99)}, CPU per relayed message at 10,000/s ${ratio(cpuAt(mine, 10_000), cpuAt(theirs, 10_000))} (over idle ${ratio(marginal(mine), marginal(theirs))}), highest relay rate ${ratio(sustained(mine), sustained(theirs))} (below 1 is less memory, latency and CPU; above 1 is more rate).`,
+    );
+  }
 }
 process.exit(0);

@@ -17,8 +17,8 @@ export interface PeerData {
   budget: ConnectionBudget;
   /** Until the connection registers: when it is dropped for not doing so. */
   registerDeadline?: ReturnType<typeof setTimeout>;
-  /** This connection's requests, handled one after another (an idle queue holds no promise). */
-  requests: SerialQueue;
+  /** This connection's requests, handled one after another; none while nothing waits. */
+  requests?: SerialQueue;
   /** Requests queued or being handled, and about how many bytes their payloads hold. */
   pendingRequests: number;
   pendingBytes: number;

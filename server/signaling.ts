@@ -207,12 +207,16 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
   function inTurn(socket: PeerSocket, payload: unknown, handle: () => Promise<void>): void {
     const bytes = approximateBytes(payload);
     if (!queueHasRoom(context, socket, bytes)) return;
-    socket.data.pendingRequests++;
-    socket.data.pendingBytes += bytes;
-    void socket.data.requests.run(async () => {
+    const { data } = socket;
+    data.pendingRequests++;
+    data.pendingBytes += bytes;
+    data.requests ??= createSerialQueue();
+    void data.requests.run(async () => {
       await handle().catch(failed);
-      socket.data.pendingRequests--;
-      socket.data.pendingBytes -= bytes;
+      data.pendingRequests--;
+      data.pendingBytes -= bytes;
+      // Nothing waits behind it: an idle connection holds no queue (tens of thousands of them add up).
+      if (data.pendingRequests === 0) data.requests = undefined;
     });
   }
 
@@ -243,15 +247,21 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
   }
 
   io.on('connection', (socket) => {
-    // Already the client the limits count (app.ts), behind a trusted proxy or not.
-    socket.data.address = socket.handshake.address;
+    // Every field at once, so V8 keeps them all inside the object rather than in a store beside it.
+    socket.data = {
+      // Already the client the limits count (app.ts), behind a trusted proxy or not.
+      address: socket.handshake.address,
+      challenge: randomBytes(32).toString('base64url'),
+      code: undefined,
+      budget: {},
+      requests: undefined,
+      pendingRequests: 0,
+      pendingBytes: 0,
+      registerDeadline: setTimeout(registerDeadlinePassed, context.config.registerTimeoutMs, socket),
+      route: undefined,
+      returning: undefined,
+    };
     trimHandshake(socket);
-    socket.data.challenge = randomBytes(32).toString('base64url');
-    socket.data.budget = {};
-    socket.data.requests = createSerialQueue();
-    socket.data.pendingRequests = 0;
-    socket.data.pendingBytes = 0;
-    socket.data.registerDeadline = setTimeout(registerDeadlinePassed, context.config.registerTimeoutMs, socket);
     socket.emit('hello', { protocol: PROTOCOL_VERSION, challenge: socket.data.challenge });
     socket.onAny(onEvent);
     socket.on('disconnect', onDisconnect);
