@@ -10,7 +10,8 @@
  *   npm run bench:server -- --clients 10000 --pairs 500 --seconds 3
  *
  * `--rounds 2` measures every server twice, taking turns;
- * `--only one,redis,peerjs` runs some of the servers; `--rates 20000,40000`
+ * `--only one,redis,peerjs` runs some of the servers (`redis-together`, asked for by name only, is the two processes
+ * with each call's parties on one process, where no relayed message should touch Redis); `--rates 20000,40000`
  * offers only those relay rates; `--profile DIR` has each server process
  * write a V8 CPU profile there when it stops.
  *
@@ -123,14 +124,21 @@ async function stop(processes: Process[]): Promise<void> {
   );
 }
 
-async function connectAll(urls: string[], count: number, connect: (url: string, i: number) => Promise<SimClient>): Promise<SimClient[]> {
+/**
+ * Which server client `i` connects to. Calls are between clients 2k and 2k+1: 'across' puts every call's parties on
+ * two processes (each relayed message crosses Redis), 'together' puts both on one (none should).
+ */
+type Placement = 'across' | 'together';
+const serverOf = (i: number, servers: number, placement: Placement) => (placement === 'across' ? i : Math.floor(i / 2)) % servers;
+
+async function connectAll(urls: string[], count: number, connect: (url: string, i: number) => Promise<SimClient>, placement: Placement): Promise<SimClient[]> {
   const clients = new Array<SimClient>(count);
   let nextIndex = 0;
   await Promise.all(
     Array.from({ length: CONNECT_CONCURRENCY }, async () => {
       while (nextIndex < count) {
         const i = nextIndex++;
-        clients[i] = await connect(urls[i % urls.length]!, i);
+        clients[i] = await connect(urls[serverOf(i, urls.length, placement)]!, i);
       }
     }),
   );
@@ -197,13 +205,13 @@ const peerjs = (name: string): Protocol => ({
   },
 });
 
-async function measure(protocol: Protocol, urls: string[], pids: number[]): Promise<Figures> {
+async function measure(protocol: Protocol, urls: string[], pids: number[], placement: Placement = 'across'): Promise<Figures> {
   const before = pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
-  const clients = await connectAll(urls, CLIENTS, protocol.connect);
+  const clients = await connectAll(urls, CLIENTS, protocol.connect, placement);
   await sleep(2_000);
   const after = pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
 
-  // Callers on the first server, callees on the second when there are two: every message crosses processes.
+  // With two servers, 'across' has callers on the first and callees on the second: every message crosses processes.
   const pairs = Array.from({ length: Math.min(PAIRS, Math.floor(CLIENTS / 2)) }, (_, i) => [clients[2 * i]!, clients[2 * i + 1]!] as const);
   const rings: number[] = [];
   for (const [caller, callee] of pairs) {
@@ -323,6 +331,16 @@ for (let round = 1; round <= ROUNDS; round++) {
     console.error(`PeerDial, two processes behind Redis: ${CLIENTS} clients…`);
     // Redis does part of the serving here (presence, calls, limits, pub/sub): its CPU and memory count with the servers'.
     figures.push(await measure(peerdial(named('PeerDial, 2 processes + Redis', round)), servers.map((s) => s.url), [...servers.map((s) => s.pid), redis.pid]));
+    await stop(servers);
+    await redis.stop();
+  }
+  if (only?.includes('redis-together')) {
+    const redis = await startRedis();
+    const servers = await Promise.all([startPeerdial({ REDIS_URL: redis.url }), startPeerdial({ REDIS_URL: redis.url })]);
+    console.error(`PeerDial, two processes behind Redis, each call's parties on one: ${CLIENTS} clients…`);
+    figures.push(
+      await measure(peerdial(named('PeerDial, 2 processes + Redis, each call on one', round)), servers.map((s) => s.url), [...servers.map((s) => s.pid), redis.pid], 'together'),
+    );
     await stop(servers);
     await redis.stop();
   }
