@@ -2,15 +2,18 @@
  * Relaying a signal, the server's hot path: every description and ICE
  * candidate of every call passes here.
  *
- * A relayed signal is not answered: one write per signal, to the other party,
- * as a PeerJS server makes. A refused one is sent back to its sender as
- * 'signal-refused', carrying the signal when the refusal passes by itself
- * (the peer's link is back in a moment, a restarted server hears the call
- * rejoined), so it can be sent again. From such a refusal on, every later
- * signal of that call from that connection comes back too, until the sender
- * sends one with an acknowledgement (Socket.IO's own): the sender sends them
- * all again in order, and the peer never gets a later signal before an
- * earlier one. A signal with an acknowledgement is answered either way.
+ * A signal is answered only when its sender asks (Socket.IO's
+ * acknowledgement), which the extension does on the last signal of a burst:
+ * the others cost one write each, to the other party, as a PeerJS server's
+ * do. A connection's signals are handled in the order sent, so an answer
+ * speaks for every signal since the last one answered: relayed, or refused
+ * for good (refused as malformed, over a limit, out of turn: not worth
+ * sending again). From a refusal that passes by itself (the peer's link is
+ * back in a moment, a restarted server hears the call rejoined) on, every
+ * later signal of that call from that connection is refused too, until one
+ * comes marked `again`: the sender, told by the answer, sends again from the
+ * first signal it did not see confirmed, and the peer never gets a later
+ * signal before an earlier one.
  *
  * Inside an accepted call, the first signal looks up the call and the peer's
  * connection (in Redis when it is shared) and the connection remembers that
@@ -28,7 +31,7 @@ import { mayReachRingingCallee } from './early-offer';
 import { describeIssues, rateLimited, refused } from './refusals';
 import type { PeerSocket } from './signaling-server';
 
-/** Refusals that pass by themselves: the sender keeps the signal and sends it again once the call is reachable. */
+/** Refusals that pass by themselves: the sender sends the signal again once the call is reachable. */
 const PASSING: ReadonlySet<string> = new Set([ErrorCode.Unavailable, ErrorCode.NoSuchCall]);
 const NO_SUCH_CALL = 'That call does not exist or is already over.';
 
@@ -85,37 +88,34 @@ export function createRelay(context: SignalingContext): Relay {
     return true;
   }
 
-  function answer(socket: PeerSocket, ack: unknown, result: Result, message?: SignalMessage): void {
+  function answer(socket: PeerSocket, ack: unknown, result: Result, callId?: string): void {
+    if (typeof ack === 'function') (ack as Ack)(result);
     if (result.ok) {
       metrics.relayed.inc();
-      if (typeof ack === 'function') (ack as Ack)(result);
       return;
     }
-    const passing = message !== undefined && PASSING.has(result.error);
     if (result.error !== ErrorCode.RateLimited) {
       metrics.rejected.inc({ reason: result.error });
       if (logBudget.allows(socket.data.address)) log.info({ event: 'signal', socket: socket.id, code: socket.data.code, error: result.error }, 'request refused');
     }
-    if (typeof ack === 'function') (ack as Ack)(result);
-    else socket.emit('signal-refused', passing ? { ...result, signal: message } : result);
-    if (passing) socket.data.returning = { callId: message.callId, refusal: result };
+    if (callId !== undefined && PASSING.has(result.error)) socket.data.refusing = { callId, refusal: result };
     refused(context, socket, 'signal');
   }
 
-  /** What must be judged in the connection's order: registered, and not a call whose signals are coming back. */
+  /** What must be judged in the connection's order: registered, and not a call whose signals are being refused. */
   function inOrder(socket: PeerSocket, message: SignalMessage, ack: unknown): boolean {
     if (!socket.data.code) {
       answer(socket, ack, fail(ErrorCode.NotRegistered, 'Register a code before anything else.'));
       return false;
     }
-    const { returning } = socket.data;
-    if (returning?.callId !== message.callId) return true;
-    // An acknowledged signal is the sender starting over from its first returned one.
-    if (typeof ack === 'function') {
-      socket.data.returning = undefined;
+    const { refusing } = socket.data;
+    if (refusing?.callId !== message.callId) return true;
+    if (message.again) {
+      socket.data.refusing = undefined;
       return true;
     }
-    answer(socket, ack, returning.refusal, message);
+    // Counted like any refusal: an honest sender stops at the answer, so only what it had sent before it heard is.
+    answer(socket, ack, refusing.refusal);
     return false;
   }
 
@@ -151,10 +151,10 @@ export function createRelay(context: SignalingContext): Relay {
     const { route } = socket.data;
     if (route?.callId !== message.callId || route.peer === '') return false;
     if (!inOrder(socket, message, ack)) return true;
-    if (send(route.peer, message)) answer(socket, ack, { ok: true });
+    if (send(route.peer, { callId: message.callId, data: message.data })) answer(socket, ack, { ok: true });
     else {
       forget(socket);
-      answer(socket, ack, fail(ErrorCode.Unavailable, 'The other side is reconnecting to the server.'), message);
+      answer(socket, ack, fail(ErrorCode.Unavailable, 'The other side is reconnecting to the server.'), message.callId);
     }
     return true;
   }
@@ -186,7 +186,7 @@ export function createRelay(context: SignalingContext): Relay {
         if (logBudget.allows(socket.data.address)) log.error({ event: 'signal', socket: socket.id, err: error }, 'handler failed');
         result = fail(ErrorCode.BadRequest, 'The server could not handle that request.');
       }
-      answer(socket, ack, result, message);
+      answer(socket, ack, result, message.callId);
     },
 
     forget,

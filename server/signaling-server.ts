@@ -24,8 +24,8 @@ export interface PeerData {
   pendingBytes: number;
   /** Where this connection's signals in an accepted call go, once its first one found out (server/relay.ts). */
   route?: Route;
-  /** A call whose signals go back to this connection, since one was refused for a reason that passes. */
-  returning?: { callId: string; refusal: Failure };
+  /** A call whose signals from this connection are refused, since one was for a reason that passes, until one comes `again`. */
+  refusing?: { callId: string; refusal: Failure };
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;

@@ -259,7 +259,7 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
       pendingBytes: 0,
       registerDeadline: setTimeout(registerDeadlinePassed, context.config.registerTimeoutMs, socket),
       route: undefined,
-      returning: undefined,
+      refusing: undefined,
     };
     trimHandshake(socket);
     socket.emit('hello', { protocol: PROTOCOL_VERSION, challenge: socket.data.challenge });

@@ -74,7 +74,6 @@ export function createServerConnection(deps: ServerConnectionDeps): ServerConnec
     },
     ended: ({ callId, reason }) => void calls.dispatch({ type: 'ended', callId, reason, now: Date.now() }),
     signal: ({ callId, data }) => signalIn(callId, data),
-    'signal-refused': (refusal) => deps.relay().refused(refusal),
     'peer-status': (peer) => deps.relay().peerStatus(peer),
     ...(deps.missedWhileBusy && {
       'missed-while-busy': ({ from, name }) => {

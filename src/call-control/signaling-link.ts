@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION,
   type Result,
   type ServerToClientEvents,
+  type SignalMessage,
   ErrorCode,
 } from '../shared/protocol';
 import type { ServerLink } from '../shared/runtime-messages';
@@ -25,23 +26,24 @@ const ACK_TIMEOUT_MS = 10_000;
 export interface SignalingHandlers {
   onStatus: (status: ServerLink) => void;
   /** A client that keeps no recent calls (the guest page) leaves out `missed-while-busy`. */
-  onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal' | 'signal-refused' | 'peer-status'> &
-    Partial<Pick<ServerToClientEvents, 'missed-while-busy'>>;
+  onEvent: Pick<ServerToClientEvents, 'incoming' | 'accepted' | 'ended' | 'signal' | 'peer-status'> & Partial<Pick<ServerToClientEvents, 'missed-while-busy'>>;
   /** The codes whose rings find this one offline, handed over with each registration; none if left out. */
   blocked?: () => readonly string[];
 }
 
-export type RequestEvent = Exclude<keyof ClientToServerEvents, 'register'>;
+/** Requests answered through `request`; a signal goes through `post`, answered only when it asks. */
+export type RequestEvent = Exclude<keyof ClientToServerEvents, 'register' | 'signal'>;
 export type RequestPayload<E extends RequestEvent> = Parameters<ClientToServerEvents[E]>[0];
 export type ReplyTo<E extends RequestEvent> = Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0];
 
 export interface SignalingLink {
   request: <E extends RequestEvent>(event: E, payload: RequestPayload<E>) => Promise<ReplyTo<E>>;
   /**
-   * A signal without an acknowledgement: the server answers only a refusal, by 'signal-refused'. False, and nothing
-   * sent, while the link is not registered.
+   * Sends a signal; false, and nothing sent, while the link is not registered. With `answered`, the server
+   * acknowledges it (and with it every signal sent before it on this link: relayed, or why not), or, when no answer
+   * comes in time, it is answered unreachable. Without, nothing answers.
    */
-  post: (payload: RequestPayload<'signal'>) => boolean;
+  post: (payload: SignalMessage, answered?: (result: Result) => void) => boolean;
   close: () => void;
 }
 
@@ -101,7 +103,6 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
   socket.on('accepted', handlers.onEvent.accepted);
   socket.on('ended', handlers.onEvent.ended);
   socket.on('signal', handlers.onEvent.signal);
-  socket.on('signal-refused', handlers.onEvent['signal-refused']);
   socket.on('peer-status', handlers.onEvent['peer-status']);
   if (handlers.onEvent['missed-while-busy']) socket.on('missed-while-busy', handlers.onEvent['missed-while-busy']);
 
@@ -112,9 +113,17 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
       const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck: (e: typeof event, p: typeof payload) => Promise<never> };
       return timed.emitWithAck(event, payload).catch(() => unreachable(t('serverNoAnswer')));
     },
-    post(payload) {
+    post(payload, answered) {
       if (!registered) return false;
-      socket.emit('signal', payload);
+      if (!answered) {
+        socket.emit('signal', payload);
+        return true;
+      }
+      // Socket.IO's types give an optional acknowledgement no timeout error; the cast says how it is called.
+      const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emit: (e: 'signal', p: SignalMessage, ack: (error: Error | null, result: Result) => void) => void };
+      timed.emit('signal', payload, (error, result) => {
+        answered(error ? unreachable(t('serverNoAnswer')) : result);
+      });
       return true;
     },
     close() {

@@ -9,8 +9,8 @@ import * as v from 'valibot';
 /**
  * Bumped on any incompatible change; the server refuses other versions in words. 3: a callee's relay comes with its
  * accept, no longer with the ring, and a call's parties renew theirs (renew-relay); a code's block list rides with
- * its registration (set-blocked), and a callee hears of rings that found it busy (missed-while-busy). 4: signals go
- * unacknowledged, refusals come back as 'signal-refused'.
+ * its registration (set-blocked), and a callee hears of rings that found it busy (missed-while-busy). 4: a signal is
+ * acknowledged only when it asks (the last of a burst), and one sent again after a refusal says so (`again`).
  */
 export const PROTOCOL_VERSION = 4;
 
@@ -126,7 +126,12 @@ export const SignalData = v.variant('kind', [
 ]);
 export type SignalData = v.InferOutput<typeof SignalData>;
 
-export const SignalMessage = v.strictObject({ callId, data: SignalData });
+/**
+ * `again`: the first of the signals a sender sends again, from the first it did not see confirmed; the server, which
+ * has refused every later signal of the call from this connection since one was refused for a reason that passes,
+ * relays again from here (server/relay.ts). Never relayed to the peer.
+ */
+export const SignalMessage = v.strictObject({ callId, data: SignalData, again: v.optional(v.literal(true)) });
 export type SignalMessage = v.InferOutput<typeof SignalMessage>;
 
 /**
@@ -180,11 +185,6 @@ export type Accepted = { callId: string; signals: SignalData[] } & CallIce;
 
 export type Hello = { protocol: number; challenge: string };
 /**
- * A signal the server did not relay, sent back to its sender instead of an acknowledgement (a relayed signal is not
- * answered at all). `signal` is the message itself when it was well-formed, so it can be sent again.
- */
-export type SignalRefused = Failure & { signal?: SignalMessage };
-/**
  * STUN only: a relay credential is for a call, and this one is not accepted yet. The callee prepares its answer with
  * host and server-reflexive candidates; its relay comes with the accept.
  */
@@ -211,8 +211,10 @@ export interface ClientToServerEvents {
   /** Ends the call: a cancel while ringing, a hang-up once accepted. */
   hangup: (request: CallRef, ack: Ack) => void;
   /**
-   * Answered only when refused, by 'signal-refused'. With an acknowledgement it is answered either way, and it
-   * ends the returning of the call's signals that a refusal for a passing reason starts (server/relay.ts).
+   * Answered only when sent with an acknowledgement, which the sender asks for on the last signal of a burst: relayed,
+   * or why not. The answer speaks for every signal sent since the last one answered: Socket.IO keeps a connection's
+   * order, and from a refusal that passes by itself (the peer reconnecting, a call not yet rejoined) on, the server
+   * refuses the call's later signals too, until one comes marked `again` (server/relay.ts).
    */
   signal: (message: SignalMessage, ack?: Ack) => void;
   /** Carries an accepted call on across a server restart; answers whether the peer is back yet. */
@@ -229,7 +231,6 @@ export interface ServerToClientEvents {
   accepted: (accepted: Accepted) => void;
   ended: (ended: Ended) => void;
   signal: (message: SignalMessage) => void;
-  'signal-refused': (refusal: SignalRefused) => void;
   'peer-status': (status: PeerStatus) => void;
   /** This install registered again on another connection; this one no longer rings. */
   replaced: () => void;
