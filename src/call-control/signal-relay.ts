@@ -18,8 +18,9 @@
  * signal back, and the call's set-up with it.
  *
  * So the relay keeps what it sent since the last answer. An answer that
- * refuses for a passing reason, or does not come in time, puts all of it back
- * at the head of what waits, in order; it goes out again once the call is
+ * refuses for a passing reason, or does not come in time (then the link is
+ * dropped and connects afresh: see signaling-link.ts), puts all of it back at
+ * the head of what waits, in order; it goes out again once the call is
  * reachable (the peer back, the link registered again), its first marked
  * `again` and answered before the rest follow. What the peer had already got
  * may reach it twice, which negotiation ignores (src/call/peer.ts); never a
@@ -153,7 +154,7 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
     waiting = [...unconfirmed, ...waiting].slice(-MAX_WAITING_SIGNALS);
     unconfirmed = [];
     // Refused while the peer's news may be on its way (it can overtake the refusal): try at once, and wait for the news
-    // if that is refused too. Unanswered, the link is down: its registration will send them.
+    // if that is refused too. Unanswered, the link is being dropped: its registration will send them.
     if (!result.ok && result.error !== ErrorCode.Unreachable) flush();
   }
 
