@@ -13,7 +13,10 @@
  * `--only one,redis,peerjs` runs some of the servers (`redis-together`, asked for by name only, is the two processes
  * with each call's parties on one process, where no relayed message should touch Redis); `--rates 20000,40000`
  * offers only those relay rates; `--profile DIR` has each server process
- * write a V8 CPU profile there when it stops.
+ * write a V8 CPU profile there when it stops; `--answered` has every PeerDial
+ * signal ask for the server's answer, as a signal that ends its burst does
+ * (most of the extension's: see src/call-control/signal-relay.ts), where by
+ * default none asks, as a signal with another behind it.
  *
  * Figures are from one machine with everything on it (servers, Redis and this
  * load generator share the cores); the load generator's own event loop is in
@@ -40,6 +43,7 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     rates: { type: 'string' },
     rounds: { type: 'string', default: '1' },
+    answered: { type: 'boolean', default: false },
   },
 });
 const CLIENTS = Number(args.clients);
@@ -175,8 +179,10 @@ const peerdial = (name: string): Protocol => ({
     return latency;
   },
   relay(from, _to, seq) {
-    // Unacknowledged, as the extension sends its signals: the server answers only a refusal.
-    from.send('signal', { callId: calls.get(from), data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 9 typ host', sdpMid: String(seq), sdpMLineIndex: 0 } } });
+    const message = { callId: calls.get(from), data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 9 typ host', sdpMid: String(seq), sdpMLineIndex: 0 } } };
+    // The extension asks for an answer on the last signal of a burst only; the server writes one more message for it.
+    if (args.answered) from.post('signal', message);
+    else from.send('signal', message);
   },
   seqOf(event, payload) {
     if (event !== 'signal') return undefined;
@@ -316,7 +322,7 @@ function marginal(figures: Figures): number {
 const LOAD_AT_START = loadavg()[0]!;
 const results: Figures[][] = [];
 const only = args.only?.split(',');
-const named = (name: string, round: number) => (ROUNDS > 1 ? `${name}, round ${round}` : name);
+const named = (name: string, round: number) => `${name}${args.answered && name.startsWith('PeerDial') ? ', every signal answered' : ''}${ROUNDS > 1 ? `, round ${round}` : ''}`;
 
 // Rounds take turns, so a crowded stretch of a shared machine falls on each server in some round rather than on one.
 for (let round = 1; round <= ROUNDS; round++) {
