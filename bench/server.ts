@@ -10,9 +10,13 @@
  *   npm run bench:server -- --clients 10000 --pairs 500 --seconds 3
  *
  * `--rounds 2` measures every server twice, taking turns;
- * `--only one,redis,peerjs` runs some of the servers; `--rates 20000,40000`
+ * `--only one,redis,peerjs` runs some of the servers (`redis-together`, asked for by name only, is the two processes
+ * with each call's parties on one process, where no relayed message should touch Redis); `--rates 20000,40000`
  * offers only those relay rates; `--profile DIR` has each server process
- * write a V8 CPU profile there when it stops.
+ * write a V8 CPU profile there when it stops; `--answered` has every PeerDial
+ * signal ask for the server's answer, as a signal that ends its burst does
+ * (most of the extension's: see src/call-control/signal-relay.ts), where by
+ * default none asks, as a signal with another behind it.
  *
  * Figures are from one machine with everything on it (servers, Redis and this
  * load generator share the cores); the load generator's own event loop is in
@@ -39,6 +43,7 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     rates: { type: 'string' },
     rounds: { type: 'string', default: '1' },
+    answered: { type: 'boolean', default: false },
   },
 });
 const CLIENTS = Number(args.clients);
@@ -68,7 +73,7 @@ interface Figures {
   bytesPerClient: number;
   ring: { p50: number; p99: number };
   /** Per offered rate: delivery latency, messages lost, and the server processes' CPU time per message sent. */
-  relay: { rate: number; p50: number; p99: number; lost: number; cpuUs: number }[];
+  relay: { rate: number; p50: number; p99: number; lost: number; cpuUs: number; marginalUs: number }[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -97,7 +102,7 @@ async function startPeerdial(env: Record<string, string>): Promise<Process & { u
   const child = spawn(process.execPath, [...NODE_FLAGS, 'server/main.ts'], {
     cwd: ROOT,
     // Limits lifted: every simulated client comes from a handful of loopback addresses.
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', RATE_LIMIT_FACTOR: '10000', MAX_CONNECTIONS_PER_ADDRESS: '1000000', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', RATE_LIMIT_FACTOR: '10000', MAX_CONNECTIONS_PER_ADDRESS: '1000000', MAX_RINGING_PER_ADDRESS: '1000000', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -123,14 +128,21 @@ async function stop(processes: Process[]): Promise<void> {
   );
 }
 
-async function connectAll(urls: string[], count: number, connect: (url: string, i: number) => Promise<SimClient>): Promise<SimClient[]> {
+/**
+ * Which server client `i` connects to. Calls are between clients 2k and 2k+1: 'across' puts every call's parties on
+ * two processes (each relayed message crosses Redis), 'together' puts both on one (none should).
+ */
+type Placement = 'across' | 'together';
+const serverOf = (i: number, servers: number, placement: Placement) => (placement === 'across' ? i : Math.floor(i / 2)) % servers;
+
+async function connectAll(urls: string[], count: number, connect: (url: string, i: number) => Promise<SimClient>, placement: Placement): Promise<SimClient[]> {
   const clients = new Array<SimClient>(count);
   let nextIndex = 0;
   await Promise.all(
     Array.from({ length: CONNECT_CONCURRENCY }, async () => {
       while (nextIndex < count) {
         const i = nextIndex++;
-        clients[i] = await connect(urls[i % urls.length]!, i);
+        clients[i] = await connect(urls[serverOf(i, urls.length, placement)]!, i);
       }
     }),
   );
@@ -167,8 +179,10 @@ const peerdial = (name: string): Protocol => ({
     return latency;
   },
   relay(from, _to, seq) {
-    // Fire and forget: the ack is not waited for, as the extension does not wait before its next candidate.
-    from.post('signal', { callId: calls.get(from), data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 9 typ host', sdpMid: String(seq), sdpMLineIndex: 0 } } });
+    const message = { callId: calls.get(from), data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 9 typ host', sdpMid: String(seq), sdpMLineIndex: 0 } } };
+    // The extension asks for an answer on the last signal of a burst only; the server writes one more message for it.
+    if (args.answered) from.post('signal', message);
+    else from.send('signal', message);
   },
   seqOf(event, payload) {
     if (event !== 'signal') return undefined;
@@ -197,13 +211,13 @@ const peerjs = (name: string): Protocol => ({
   },
 });
 
-async function measure(protocol: Protocol, urls: string[], pids: number[]): Promise<Figures> {
+async function measure(protocol: Protocol, urls: string[], pids: number[], placement: Placement = 'across'): Promise<Figures> {
   const before = pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
-  const clients = await connectAll(urls, CLIENTS, protocol.connect);
+  const clients = await connectAll(urls, CLIENTS, protocol.connect, placement);
   await sleep(2_000);
   const after = pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
 
-  // Callers on the first server, callees on the second when there are two: every message crosses processes.
+  // With two servers, 'across' has callers on the first and callees on the second: every message crosses processes.
   const pairs = Array.from({ length: Math.min(PAIRS, Math.floor(CLIENTS / 2)) }, (_, i) => [clients[2 * i]!, clients[2 * i + 1]!] as const);
   const rings: number[] = [];
   for (const [caller, callee] of pairs) {
@@ -224,10 +238,17 @@ async function measure(protocol: Protocol, urls: string[], pids: number[]): Prom
     };
   }
   let seq = 0;
+  // What the servers spend with nothing to relay (Engine.IO's pings, PeerJS's heartbeats, timers), per second: taken
+  // off a step's CPU, it leaves what relaying itself cost, which the other clients' background does not blur.
+  const idleStarted = performance.now();
+  const idleCpuBefore = await cpuMs(pids);
+  await sleep((STEP_SECONDS + 1) * 1000);
+  const idleMsPerSecond = ((await cpuMs(pids)) - idleCpuBefore) / ((performance.now() - idleStarted) / 1000);
   const offer = async (rate: number, label: string): Promise<Figures['relay'][number]> => {
     latencies = [];
     const sentBefore = seq;
     const cpuBefore = await cpuMs(pids);
+    const wallBefore = performance.now();
     const ownCpuBefore = process.cpuUsage();
     const stepEnd = performance.now() + STEP_SECONDS * 1000;
     const started = performance.now();
@@ -247,12 +268,14 @@ async function measure(protocol: Protocol, urls: string[], pids: number[]): Prom
     const lost = sentAt.size;
     sentAt.clear();
     latencies.sort((a, b) => a - b);
-    const cpuUs = ((await cpuMs(pids)) - cpuBefore) * 1000 / sent;
+    const cpuSpent = (await cpuMs(pids)) - cpuBefore;
+    const cpuUs = (cpuSpent * 1000) / sent;
+    const marginalUs = ((cpuSpent - (idleMsPerSecond * (performance.now() - wallBefore)) / 1000) * 1000) / sent;
     const ownCpu = process.cpuUsage(ownCpuBefore);
     // The clients' side shares the cores: if it is near a whole core, the latencies are partly its own.
     const loadShare = (ownCpu.user + ownCpu.system) / 1e6 / (STEP_SECONDS + 1);
-    const step = { rate, p50: percentile(latencies, 50), p99: lost > sent * 0.01 ? Infinity : percentile(latencies, 99), lost, cpuUs };
-    console.error(`  ${protocol.name}: ${rate}/s offered${label}, p50 ${step.p50.toFixed(2)} ms, p99 ${step.p99.toFixed(2)} ms, lost ${lost}, server CPU ${cpuUs.toFixed(1)} µs per message, load generator ${(loadShare * 100).toFixed(0)}% of a core`);
+    const step = { rate, p50: percentile(latencies, 50), p99: lost > sent * 0.01 ? Infinity : percentile(latencies, 99), lost, cpuUs, marginalUs };
+    console.error(`  ${protocol.name}: ${rate}/s offered${label}, p50 ${step.p50.toFixed(2)} ms, p99 ${step.p99.toFixed(2)} ms, lost ${lost}, server CPU ${cpuUs.toFixed(1)} µs per message (${marginalUs.toFixed(1)} µs over idle, ${idleMsPerSecond.toFixed(0)} ms/s), load generator ${(loadShare * 100).toFixed(0)}% of a core`);
     return step;
   };
   await offer(WARM_UP_RATE, ' (warm-up)');
@@ -284,11 +307,22 @@ function cpuAt(figures: Figures, rate: number): number {
   return figures.relay.find((s) => s.rate === rate)?.cpuUs ?? NaN;
 }
 
+/** A rate every server reaches on this machine, where the CPU per relayed message over idle is compared. */
+const COMPARED_RATE = 5_000;
+/**
+ * What relaying itself costs at COMPARED_RATE, the idle background taken off. At one rate for all: a server's cost
+ * per message falls as the rate rises (more messages per read and per write), so a median over whichever steps each
+ * reached would favour the one that reached more.
+ */
+function marginal(figures: Figures): number {
+  return figures.relay.find((s) => s.rate === COMPARED_RATE)?.marginalUs ?? NaN;
+}
+
 /** How busy the machine was with other work: on a shared machine, latencies mean little without it. */
 const LOAD_AT_START = loadavg()[0]!;
 const results: Figures[][] = [];
 const only = args.only?.split(',');
-const named = (name: string, round: number) => (ROUNDS > 1 ? `${name}, round ${round}` : name);
+const named = (name: string, round: number) => `${name}${args.answered && name.startsWith('PeerDial') ? ', every signal answered' : ''}${ROUNDS > 1 ? `, round ${round}` : ''}`;
 
 // Rounds take turns, so a crowded stretch of a shared machine falls on each server in some round rather than on one.
 for (let round = 1; round <= ROUNDS; round++) {
@@ -308,6 +342,16 @@ for (let round = 1; round <= ROUNDS; round++) {
     await stop(servers);
     await redis.stop();
   }
+  if (only?.includes('redis-together')) {
+    const redis = await startRedis();
+    const servers = await Promise.all([startPeerdial({ REDIS_URL: redis.url }), startPeerdial({ REDIS_URL: redis.url })]);
+    console.error(`PeerDial, two processes behind Redis, each call's parties on one: ${CLIENTS} clients…`);
+    figures.push(
+      await measure(peerdial(named('PeerDial, 2 processes + Redis, each call on one', round)), servers.map((s) => s.url), [...servers.map((s) => s.pid), redis.pid], 'together'),
+    );
+    await stop(servers);
+    await redis.stop();
+  }
   if (!only || only.includes('peerjs')) {
     const server = await startPeerjs();
     console.error(`PeerJS server: ${CLIENTS} clients…`);
@@ -320,21 +364,23 @@ for (let round = 1; round <= ROUNDS; round++) {
 console.log(
   `\n${CLIENTS} connected clients, ${Math.min(PAIRS, CLIENTS / 2)} calls relaying, ${STEP_SECONDS} s per load step, on ${cpus().length} cores; load average at the start ${LOAD_AT_START.toFixed(1)}, at the end ${loadavg()[0]!.toFixed(1)}\n`,
 );
-console.log('| server | memory per client | ring p50 / p99 (ms) | relay p50 / p99 at 1,000/s | at 10,000/s | server CPU per relayed message at 10,000/s | highest relay rate with p99 ≤ 50 ms |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| server | memory per client | ring p50 / p99 (ms) | relay p50 / p99 at 1,000/s | at 10,000/s | server CPU per relayed message at 10,000/s | CPU per relayed message over idle at 5,000/s | highest relay rate with p99 ≤ 50 ms |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const f of results.flat()) {
   const cpu = cpuAt(f, 10_000);
   console.log(
-    `| ${f.name} | ${(f.bytesPerClient / 1024).toFixed(1)} KB | ${fmt(f.ring.p50)} / ${fmt(f.ring.p99)} | ${at(f, 1_000)} | ${at(f, 10_000)} | ${Number.isFinite(cpu) ? `${cpu.toFixed(1)} µs` : 'not reached'} | ${sustained(f).toLocaleString('en')}/s |`,
+    `| ${f.name} | ${(f.bytesPerClient / 1024).toFixed(1)} KB | ${fmt(f.ring.p50)} / ${fmt(f.ring.p99)} | ${at(f, 1_000)} | ${at(f, 10_000)} | ${Number.isFinite(cpu) ? `${cpu.toFixed(1)} µs` : 'not reached'} | ${Number.isFinite(marginal(f)) ? `${marginal(f).toFixed(1)} µs` : 'not reached'} | ${sustained(f).toLocaleString('en')}/s |`,
   );
 }
 console.log('');
+const ratio = (mine: number, theirs: number) => (Number.isFinite(mine) && Number.isFinite(theirs) && theirs > 0 ? `×${(mine / theirs).toFixed(2)}` : 'n/a');
 for (const [index, figures] of results.entries()) {
-  const mine = figures.find((f) => f.name.includes('1 process'));
   const theirs = figures.find((f) => f.name.startsWith('PeerJS'));
-  if (!mine || !theirs) continue;
-  console.log(
-    `PeerDial (1 process) / PeerJS${ROUNDS > 1 ? `, round ${index + 1}` : ''}: memory per client ×${(mine.bytesPerClient / theirs.bytesPerClient).toFixed(2)}, ring p99 ×${(mine.ring.p99 / theirs.ring.p99).toFixed(2)}, CPU per relayed message ×${(cpuAt(mine, 10_000) / cpuAt(theirs, 10_000)).toFixed(2)}, highest relay rate ×${(sustained(mine) / Math.max(1, sustained(theirs))).toFixed(2)} (below 1 is less memory and latency; above 1 is more rate).`,
-  );
+  for (const mine of figures.filter((f) => f.name.startsWith('PeerDial'))) {
+    if (!theirs) continue;
+    console.log(
+      `${mine.name.replace(/, round \d+$/, '')} / PeerJS${ROUNDS > 1 ? `, round ${index + 1}` : ''}: memory per client ${ratio(mine.bytesPerClient, theirs.bytesPerClient)}, ring p99 ${ratio(mine.ring.p99, theirs.ring.p99)}, CPU per relayed message at 10,000/s ${ratio(cpuAt(mine, 10_000), cpuAt(theirs, 10_000))} (over idle at 5,000/s ${ratio(marginal(mine), marginal(theirs))}), highest relay rate ${ratio(sustained(mine), sustained(theirs))} (below 1 is less memory, latency and CPU; above 1 is more rate).`,
+    );
+  }
 }
 process.exit(0);

@@ -1,5 +1,5 @@
 /**
- * Ringing, answering, ending and relaying. Every request names a call by id,
+ * Ringing, answering and ending (relaying is server/relay.ts). Every request names a call by id,
  * and the server checks the sender (stamped by the server at registration,
  * never taken from the message) is the party allowed that step now. A stranger
  * asking about someone else's call hears the same as for a call that never
@@ -15,11 +15,9 @@ import {
   type IceServer,
   type Result,
   type RingRequest,
-  type SignalMessage,
 } from '../src/shared/protocol';
-import { type Call, isParty, otherParty } from './call-registry';
+import { type Call, isParty } from './call-registry';
 import { announceRing, deliver, deliverEach, endCall, ringTimer, type SignalingContext } from './context';
-import { mayReachRingingCallee } from './early-offer';
 import { tellMissedWhileBusy } from './missed-while-busy';
 import { callIceFor, iceServersFor } from './turn-credentials';
 
@@ -135,29 +133,6 @@ export function hangup(context: SignalingContext): Handler<CallRef> {
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
     const reason = call.phase === 'accepted' ? EndReason.HungUp : call.caller === me ? EndReason.Cancelled : EndReason.Declined;
     await endCall(context, call, reason, me);
-    return { ok: true };
-  };
-}
-
-export function signal(context: SignalingContext): Handler<SignalMessage> {
-  return async (me, { callId, data }) => {
-    const call = await partyCall(context, me, callId);
-    if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
-    // Nothing about a browser's network reaches the callee before they say yes: the caller's signals wait here until
-    // then, and the callee may send nothing at all. Only an offer naming no address goes ahead, so the callee can
-    // prepare its answer while it rings.
-    if (call.phase !== 'accepted') {
-      if (call.caller !== me) return fail(ErrorCode.OutOfTurn, 'The call has not been accepted yet.');
-      if (await context.calls.hold(call, data)) {
-        if (mayReachRingingCallee(data)) await deliver(context, call.callee, 'signal', { callId, data });
-        return { ok: true };
-      }
-      // Accepted in the meantime: relay it like any other; otherwise the caller sent far more than an offer.
-      if ((await context.calls.byId(callId))?.phase !== 'accepted') return fail(ErrorCode.OutOfTurn, 'Too much sent before the call was accepted.');
-    }
-    if (!(await deliver(context, otherParty(call, me), 'signal', { callId, data }))) {
-      return fail(ErrorCode.Unavailable, 'The other side is reconnecting to the server.');
-    }
     return { ok: true };
   };
 }

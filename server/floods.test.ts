@@ -7,14 +7,15 @@
  * ring on the same server still goes through.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, type Result } from '../src/shared/protocol';
+import { ErrorCode, MAX_SDP_LENGTH, type Result } from '../src/shared/protocol';
 import { type Client, closeAll, connect, connectPeer, expectOk, next, type Peer, startTestServer, type TestServer } from './testing/harness';
 import { type RunningRedis, startRedis } from './testing/redis';
 
 const FLOODER = '127.0.0.2';
 const DEFAULT_REFUSALS = 100;
 const DEFAULT_LOG_LINES = 60;
-const BIG_SDP = 'a'.repeat(70 * 1024 - 200);
+/** The largest description the schema lets through: a malformed signal is refused as it arrives and never waits in the backlog. */
+const BIG_SDP = 'a'.repeat(MAX_SDP_LENGTH);
 
 let server: TestServer | undefined;
 let redis: RunningRedis | undefined;
@@ -106,7 +107,7 @@ describe("a connection's backlog", () => {
     // Fewer than the count bound: only their bytes can stop them.
     for (let i = 0; i < 100; i++) sendRefused(flooder.socket, i, flooder.code, () => answered++, BIG_SDP);
     expect(await cut).toBe('io server disconnect');
-    console.warn(`100 events of 70 KB through Redis: ${answered} answered before the cut-off`);
+    console.warn(`100 events of 64 KB through Redis: ${answered} answered before the cut-off`);
     expect(await metric(server.metricsUrl, /^peerdial_messages_rejected_total\{reason="queue-full"\}/)).toBe(1);
   });
 });

@@ -63,6 +63,12 @@ const RENEWALS_PER_LIFETIME = 3;
 export interface RateLimits extends RingPairs {
   /** Counts one event against the connection's budget, then its address's; resolves to a refusal when it is over a limit. */
   take: (event: LimitedEvent, connection: ConnectionBudget, address: string) => Promise<Refusal | undefined>;
+  /**
+   * The same for a signal, at once: its address is counted by this process alone (with Redis, an address's
+   * connections on two processes may each send the address's signals). A signal is relayed only inside an accepted
+   * call, which was rung and accepted within the shared limits, and a relay must not wait for Redis.
+   */
+  takeSignal: (connection: ConnectionBudget, address: string) => Refusal | undefined;
   /** Counts one new connection from an address. */
   connect: (address: string) => Promise<Refusal | undefined>;
   /** A ring to a code nobody holds. */
@@ -160,6 +166,15 @@ export function createRateLimits(
     perConnection.set(event, { points, seconds: duration });
     perAddress.set(event, shared(event, scaled(RATES[event].address)));
   }
+  const signalsPerConnection = perConnection.get('signal')!;
+  const signalsPerAddress = { ...signalsPerConnection, points: scaled(RATES.signal.address).points };
+  // Per address, this process's count: a window per address that signalled lately, swept once a window has passed.
+  const signalWindows: ConnectionBudget = Object.create(null) as ConnectionBudget;
+  let nextSweep = 0;
+  function sweepSignalWindows(now: number): void {
+    nextSweep = now + signalsPerAddress.seconds * 1000;
+    for (const address in signalWindows) if (signalWindows[address]!.closes <= now) delete signalWindows[address];
+  }
   const connections = shared('connect', scaled({ points: CONNECTIONS_PER_MINUTE, seconds: 60 }));
   const misses = shared('misses', { ...scaled({ points: MISSES_ALLOWED, seconds: MISS_WINDOW_SECONDS }), blockDuration: MISS_LOCKOUT_SECONDS });
   // Not scaled by rateLimitFactor: the TURN budget has settings of its own.
@@ -175,6 +190,14 @@ export function createRateLimits(
       const wait = spend(connection, event, perConnection.get(event)!, Date.now());
       if (wait !== undefined) return { scope: 'connection', retryAfterMs: wait };
       return consume(perAddress.get(event)!, address, 'address');
+    },
+    takeSignal(connection, address) {
+      const now = Date.now();
+      const wait = spend(connection, 'signal', signalsPerConnection, now);
+      if (wait !== undefined) return { scope: 'connection', retryAfterMs: wait };
+      if (now >= nextSweep) sweepSignalWindows(now);
+      const addressWait = spend(signalWindows, address, signalsPerAddress, now);
+      return addressWait === undefined ? undefined : { scope: 'address', retryAfterMs: addressWait };
     },
     connect: (address) => consume(connections, address, 'address'),
     async missed(address) {

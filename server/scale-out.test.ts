@@ -68,6 +68,49 @@ describe('several processes behind Redis', () => {
     expect((await again).from).toBe(bob.code);
   });
 
+  it('once a call has been looked up, its signals need no Redis on one process, and one publish, to the peer’s process alone, across two', async () => {
+    const candidate = (n: number) => ({ kind: 'candidate' as const, candidate: { candidate: `candidate:${n} 1 udp 2122260223 192.0.2.7 ${50_000 + n} typ host`, sdpMid: '0', sdpMLineIndex: 0 } });
+    const client = new Redis(redis.url);
+    /** How often Redis has run each command so far. */
+    const commands = async () => {
+      const stats = await client.info('commandstats');
+      const calls = (name: string) => Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
+      return { hgetall: calls('hgetall'), spublish: calls('spublish') };
+    };
+    /** `from` sends `count` signals without acknowledgement; resolves once `to` has them all. */
+    async function relay(from: Peer, to: Peer, callId: string, count: number): Promise<void> {
+      const arrived = new Promise<void>((resolve) => {
+        let seen = 0;
+        const onSignal = () => {
+          if (++seen < count) return;
+          to.socket.off('signal', onSignal);
+          resolve();
+        };
+        to.socket.on('signal', onSignal);
+      });
+      for (let n = 0; n < count; n++) from.socket.emit('signal', { callId, data: candidate(n) });
+      await arrived;
+    }
+    try {
+      const [alice, bob] = await Promise.all([peerOn(a), peerOn(a)]);
+      const sameProcess = await setUpCall(alice, bob);
+      let before = await commands();
+      await relay(alice, bob, sameProcess, 20);
+      await relay(bob, alice, sameProcess, 20);
+      expect(await commands()).toEqual(before);
+
+      const [carol, dave] = await Promise.all([peerOn(a), peerOn(b)]);
+      const across = await setUpCall(carol, dave);
+      before = await commands();
+      await relay(carol, dave, across, 20);
+      expect(await commands()).toEqual({ hgetall: before.hgetall, spublish: before.spublish + 20 });
+      // Published on Dave's connection's own channel, which only the process holding him reads.
+      expect(await client.call('PUBSUB', 'SHARDNUMSUB', `socket.io#/#${dave.socket.id}#`)).toEqual([`socket.io#/#${dave.socket.id}#`, 1]);
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it("the caller's offer, held while it rings on one process, reaches a callee accepting on another", async () => {
     const [alice, bob] = await Promise.all([peerOn(a), peerOn(b)]);
     const incoming = next(bob.socket, 'incoming');

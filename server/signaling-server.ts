@@ -2,7 +2,9 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/protocol';
 import type { SerialQueue } from '../src/shared/serial-queue';
+import type { Failure } from '../src/shared/protocol';
 import type { ConnectionBudget } from './connection-budget';
+import type { Route } from './relay';
 
 export interface PeerData {
   /** The fresh random string this connection must sign to register. */
@@ -15,11 +17,15 @@ export interface PeerData {
   budget: ConnectionBudget;
   /** Until the connection registers: when it is dropped for not doing so. */
   registerDeadline?: ReturnType<typeof setTimeout>;
-  /** This connection's requests, handled one after another (an idle queue holds no promise). */
-  requests: SerialQueue;
+  /** This connection's requests, handled one after another; none while nothing waits. */
+  requests?: SerialQueue;
   /** Requests queued or being handled, and about how many bytes their payloads hold. */
   pendingRequests: number;
   pendingBytes: number;
+  /** Where this connection's signals in an accepted call go, once its first one found out (server/relay.ts). */
+  route?: Route;
+  /** A call whose signals from this connection are refused, since one was for a reason that passes, until one comes `again`. */
+  refusing?: { callId: string; refusal: Failure };
 }
 
 export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;

@@ -239,6 +239,61 @@ describe('an accepted call', () => {
     expect(await alice.next('signal')).toEqual({ callId, data: CANDIDATE });
   });
 
+  it('relays a burst in order and answers only the signal that asks, for the whole burst', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    const before = alice.received.length;
+    const sent = [OFFER, CANDIDATE, { ...CANDIDATE, candidate: { ...CANDIDATE.candidate, sdpMid: '1' } }];
+    for (const data of sent.slice(0, -1)) alice.socket.emit('signal', { callId, data });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: sent.at(-1)! })).toEqual({ ok: true });
+    for (const data of sent) expect(await bob.next('signal')).toEqual({ callId, data });
+    // Nothing else came back, and a signal sent again reaches the peer as any other: `again` is for the server.
+    alice.socket.emit('signal', { callId, data: CANDIDATE, again: true });
+    expect(await bob.next('signal')).toEqual({ callId, data: CANDIDATE });
+    expect(alice.received.slice(before)).toEqual([]);
+  });
+
+  it('a signal that cannot reach the peer is refused, and so is every later one of the call until one comes marked again', async () => {
+    const identity = await generateIdentity();
+    const [alice, bob] = await Promise.all([peer(), peer(identity)]);
+    const callId = await acceptedCall(alice, bob);
+    // The route to Bob is learnt by this first one, and must not outlive his link.
+    alice.socket.emit('signal', { callId, data: OFFER });
+    await bob.next('signal');
+    bob.close();
+    await alice.next('peer-status');
+    alice.socket.emit('signal', { callId, data: CANDIDATE });
+    const back = await peer(identity);
+    await alice.next('peer-status');
+    // Bob is back, but the last of Alice's burst may not overtake the one refused before it: its answer tells her so.
+    expect(await alice.socket.emitWithAck('signal', { callId, data: ANSWER })).toMatchObject({ ok: false, error: ErrorCode.Unavailable });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: CANDIDATE, again: true })).toEqual({ ok: true });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: ANSWER })).toEqual({ ok: true });
+    await back.roundTrip();
+    expect(back.received.filter((r) => r.event === 'signal').map((r) => r.payload)).toEqual([
+      { callId, data: CANDIDATE },
+      { callId, data: ANSWER },
+    ]);
+  });
+
+  it('once either party hangs up, neither can signal into the call, however the signal is sent', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    // Both routes learnt first.
+    alice.socket.emit('signal', { callId, data: OFFER });
+    bob.socket.emit('signal', { callId, data: ANSWER });
+    await Promise.all([bob.next('signal'), alice.next('signal')]);
+    expect(await bob.socket.emitWithAck('hangup', { callId })).toEqual({ ok: true });
+    await alice.next('ended');
+    for (const party of [alice, bob]) {
+      party.socket.emit('signal', { callId, data: CANDIDATE });
+      expect(await party.socket.emitWithAck('signal', { callId, data: CANDIDATE })).toMatchObject({ error: ErrorCode.NoSuchCall });
+      expect(await party.socket.emitWithAck('signal', { callId, data: CANDIDATE, again: true })).toMatchObject({ error: ErrorCode.NoSuchCall });
+    }
+    await Promise.all([alice.roundTrip(), bob.roundTrip()]);
+    expect([...alice.received, ...bob.received].filter((r) => r.event === 'signal')).toHaveLength(2);
+  });
+
   it("while it rings, the callee gets the caller's address-free offer at once and nothing else; the rest waits for the accept", async () => {
     const [alice, bob] = await Promise.all([peer(), peer()]);
     const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
@@ -487,7 +542,8 @@ describe('after a restart and across reconnects', () => {
     expect(await alice.socket.emitWithAck('rejoin', { callId, peer: bob.code })).toEqual({ ok: true, peerOnline: false });
     expect(await bob.socket.emitWithAck('rejoin', { callId, peer: alice.code })).toEqual({ ok: true, peerOnline: true });
     expect(await alice.next('peer-status')).toEqual({ callId, online: true });
-    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toEqual({ ok: true });
+    // Sent again, as the signal relay does after a refusal that passes.
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER, again: true })).toEqual({ ok: true });
     expect(await bob.next('signal')).toEqual({ callId, data: OFFER });
   });
 

@@ -18,17 +18,16 @@ import {
   type Result,
   RingRequest,
   SetBlockedRequest,
-  SignalMessage,
 } from '../src/shared/protocol';
 import { setBlocked } from './blocking';
 import * as calls from './call-handlers';
-import { spend } from './connection-budget';
 import { trimHandshake } from './idle-connection';
 import type { SignalingContext } from './context';
-import type { Refusal } from './limiter';
 import type { LimitedEvent } from './rate-limits';
+import { describeIssues, rateLimited, refused } from './refusals';
 import { approximateBytes } from './message-size';
 import { leave, register } from './registration';
+import { createRelay } from './relay';
 import { rejoin } from './rejoin';
 import type { PeerSocket, SignalingServer } from './signaling-server';
 import { createSerialQueue } from '../src/shared/serial-queue';
@@ -36,28 +35,6 @@ import { createSerialQueue } from '../src/shared/serial-queue';
 type Ack = (result: Result) => void;
 /** A known event's payload parsed and handled, or the reason why not. */
 type Route = (socket: PeerSocket, payload: unknown) => Result | Promise<Result>;
-
-function describeIssues(issues: v.GenericIssue[]): string {
-  // The path and the kind of problem only: never echo the value, which may be an SDP.
-  const [first] = issues;
-  const path = first?.path?.map((item) => String(item.key)).join('.') || 'message';
-  // A list past its bound (a block list, say) is said in words a person reads.
-  if (first?.type === 'max_length' && Array.isArray(first.input)) return `${path} is not valid (at most ${String(first.requirement)} entries)`;
-  return `${path} is not valid (${first?.expected ? `expected ${first.expected}` : first?.kind ?? 'invalid'})`;
-}
-
-function rateLimited(event: string, refusal: Refusal): Result {
-  const seconds = Math.max(1, Math.ceil(refusal.retryAfterMs / 1000));
-  const what =
-    refusal.scope === 'misses'
-      ? 'Too many calls to codes that are not online'
-      : refusal.scope === 'ringing'
-        ? 'Too many calls ringing from this address'
-        : refusal.scope === 'pair'
-          ? 'Too many calls to this code'
-          : `Too many ${event} requests`;
-  return fail(ErrorCode.RateLimited, `${what}; try again in ${seconds} s.`);
-}
 
 /** Parses a payload at this edge (types do not stop a stranger's socket), then lets only a registered connection past, except to register. */
 function route<Request>(
@@ -126,21 +103,6 @@ async function dropUnknown(context: SignalingContext, socket: PeerSocket): Promi
   socket.disconnect(true);
 }
 
-/**
- * Counts a refused request; past the budget the connection is dropped. Our client is refused now and then (busy,
- * offline, a ring over the limit); one refused over and over is probing, or flooding, and each refusal costs CPU.
- */
-function refused(context: SignalingContext, socket: PeerSocket, event: string): void {
-  const { maxRefusalsPerMinute } = context.config;
-  if (spend(socket.data.budget, 'refused', { points: maxRefusalsPerMinute, seconds: 60 }, Date.now()) === undefined) return;
-  if (socket.disconnected) return;
-  context.metrics.rejected.inc({ reason: 'too-many-refusals' });
-  if (context.logBudget.allows(socket.data.address)) {
-    context.log.warn({ event, socket: socket.id, address: socket.data.address, refusals: maxRefusalsPerMinute }, 'too many refused requests; disconnecting');
-  }
-  socket.disconnect(true);
-}
-
 /** Counts a known event against its rate limits, then routes it; a limited or unacknowledged request changes nothing. */
 async function answer(context: SignalingContext, socket: PeerSocket, event: LimitedEvent, handle: Route, payload: unknown, ack: unknown): Promise<void> {
   const { log, metrics } = context;
@@ -168,9 +130,7 @@ async function answer(context: SignalingContext, socket: PeerSocket, event: Limi
       result = fail(ErrorCode.BadRequest, 'The server could not handle that request.');
     }
   }
-  if (result.ok) {
-    if (event === 'signal') metrics.relayed.inc();
-  } else {
+  if (!result.ok) {
     if (!refusal) metrics.rejected.inc({ reason: result.error });
     // The rate-limit line above already said why.
     if (!refusal && context.logBudget.allows(address)) log.info({ event, socket: socket.id, code: socket.data.code, error: result.error }, 'request refused');
@@ -232,28 +192,50 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     ['accept', route('accept', AcceptRequest, givingBackAnswered(context, asSender(calls.accept(context))))],
     ['decline', route('decline', CallRef, asSender(calls.decline(context)))],
     ['hangup', route('hangup', CallRef, asSender(calls.hangup(context)))],
-    ['signal', route('signal', SignalMessage, asSender(calls.signal(context)))],
     ['rejoin', route('rejoin', RejoinRequest, asSender(rejoin(context)))],
     ['renew-relay', route('renew-relay', CallRef, asSender(calls.renewRelay(context)))],
     ['set-blocked', route('set-blocked', SetBlockedRequest, setBlocked(context))],
   ]);
+  const relay = createRelay(context);
   const depart = leave(context);
   const failed = (error: unknown) => context.log.error({ event: 'request', err: error }, 'could not answer a request');
 
+  /**
+   * One connection's requests are handled in the order sent, though each may await Redis: a signal sent right
+   * behind an accept is judged after that accept, never before it.
+   */
+  function inTurn(socket: PeerSocket, payload: unknown, handle: () => Promise<void>): void {
+    const bytes = approximateBytes(payload);
+    if (!queueHasRoom(context, socket, bytes)) return;
+    const { data } = socket;
+    data.pendingRequests++;
+    data.pendingBytes += bytes;
+    data.requests ??= createSerialQueue();
+    void data.requests.run(async () => {
+      await handle().catch(failed);
+      data.pendingRequests--;
+      data.pendingBytes -= bytes;
+      // Nothing waits behind it: an idle connection holds no queue (tens of thousands of them add up).
+      if (data.pendingRequests === 0) data.requests = undefined;
+    });
+  }
+
+  /** A signal with nothing queued before it and a route to follow is relayed at once, without a turn in the queue. */
+  function onSignal(socket: PeerSocket, payload: unknown, ack: unknown): void {
+    const message = relay.admit(socket, payload, ack);
+    if (!message || (socket.data.pendingRequests === 0 && relay.viaRoute(socket, message, ack))) return;
+    inTurn(socket, payload, () => relay.relay(socket, message, ack));
+  }
+
   function onEvent(this: PeerSocket, event: unknown, payload?: unknown, ack?: unknown): void {
+    if (event === 'signal') return onSignal(this, payload, ack);
     const handle = typeof event === 'string' ? routes.get(event) : undefined;
     if (!handle) return void dropUnknown(context, this).catch(failed);
     if (this.disconnected) return;
-    const bytes = approximateBytes(payload);
-    if (!queueHasRoom(context, this, bytes)) return;
-    this.data.pendingRequests++;
-    this.data.pendingBytes += bytes;
-    // One connection's requests are handled in the order sent, though each may await Redis: a signal sent right
-    // behind an accept is judged after that accept, never before it.
-    void this.data.requests.run(async () => {
-      await answer(context, this, event as LimitedEvent, handle, payload, ack).catch(failed);
-      this.data.pendingRequests--;
-      this.data.pendingBytes -= bytes;
+    inTurn(this, payload, async () => {
+      await answer(context, this, event as LimitedEvent, handle, payload, ack);
+      // Any other request may change the call (a hang-up, a new ring): the next signal looks it up again.
+      relay.forget(this);
     });
   }
 
@@ -265,15 +247,21 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
   }
 
   io.on('connection', (socket) => {
-    // Already the client the limits count (app.ts), behind a trusted proxy or not.
-    socket.data.address = socket.handshake.address;
+    // Every field at once, so V8 keeps them all inside the object rather than in a store beside it.
+    socket.data = {
+      // Already the client the limits count (app.ts), behind a trusted proxy or not.
+      address: socket.handshake.address,
+      challenge: randomBytes(32).toString('base64url'),
+      code: undefined,
+      budget: {},
+      requests: undefined,
+      pendingRequests: 0,
+      pendingBytes: 0,
+      registerDeadline: setTimeout(registerDeadlinePassed, context.config.registerTimeoutMs, socket),
+      route: undefined,
+      refusing: undefined,
+    };
     trimHandshake(socket);
-    socket.data.challenge = randomBytes(32).toString('base64url');
-    socket.data.budget = {};
-    socket.data.requests = createSerialQueue();
-    socket.data.pendingRequests = 0;
-    socket.data.pendingBytes = 0;
-    socket.data.registerDeadline = setTimeout(registerDeadlinePassed, context.config.registerTimeoutMs, socket);
     socket.emit('hello', { protocol: PROTOCOL_VERSION, challenge: socket.data.challenge });
     socket.onAny(onEvent);
     socket.on('disconnect', onDisconnect);

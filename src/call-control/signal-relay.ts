@@ -1,12 +1,34 @@
 /**
  * The call's signals between the offscreen document and the server, across
- * outages. A signal the server cannot relay now (it is restarting and has not
- * heard the call rejoined, or the peer's link is down) waits and goes out, in
- * order, once the call is reachable again: an ICE restart or renegotiation
- * started during an outage is delayed, never lost.
+ * outages. A signal goes out at once, without waiting for an answer; only the
+ * last of a burst asks the server for one, so a relayed signal costs the
+ * server one write, and a burst one more.
+ *
+ * Why the last of a burst, and what it buys: a signal is lost when the server
+ * cannot relay it (it restarted and has not heard the call rejoined, the
+ * peer's link is down) or when it is written into a link that has died
+ * without either end noticing yet. The server handles a connection's signals
+ * in order and, from a refusal that passes by itself on, refuses the call's
+ * later ones too, so one answer speaks for every signal sent before it:
+ * relayed (or refused for good, which sending again would not change), or
+ * not. An answer on every signal would say no more, at one write each. The
+ * last of a burst, the one with none queued behind it in the same task, is
+ * asked because no later signal may come to ask: one left unanswered could be
+ * lost unseen. Waiting a moment for a later one would hold every burst's last
+ * signal back, and the call's set-up with it.
+ *
+ * So the relay keeps what it sent since the last answer. An answer that
+ * refuses for a passing reason, or does not come in time (then the link is
+ * dropped and connects afresh: see signaling-link.ts), puts all of it back at
+ * the head of what waits, in order; it goes out again once the call is
+ * reachable (the peer back, the link registered again), its first marked
+ * `again` and answered before the rest follow. What the peer had already got
+ * may reach it twice, which negotiation ignores (src/call/peer.ts); never a
+ * later signal before an earlier one. An ICE restart or renegotiation started
+ * during an outage is delayed, never lost.
  */
 import type { CallEvent, CallState } from '../shared/call-state';
-import { ErrorCode, type PeerStatus, type SignalData, splitForAccept } from '../shared/protocol';
+import { ErrorCode, type PeerStatus, type Result, type SignalData, splitForAccept } from '../shared/protocol';
 import { createSerialQueue } from '../shared/serial-queue';
 import type { SignalingLink } from './signaling-link';
 import type { StorageArea } from './storage-area';
@@ -34,6 +56,11 @@ interface Held {
   signals: SignalData[];
 }
 
+interface Outgoing {
+  callId: string;
+  data: SignalData;
+}
+
 export interface SignalRelay {
   send: (data: SignalData) => void;
   /**
@@ -56,7 +83,12 @@ export interface SignalRelay {
 
 /** The relay, with the signals a ringing call held before this worker started. */
 export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRelay> {
-  let waiting: { callId: string; data: SignalData }[] = [];
+  /** To go out, in order, once the call is reachable. */
+  let waiting: Outgoing[] = [];
+  /** Sent since the last answer, in order: each a copy of its own, so an answer to an earlier sending finds nothing. */
+  let unconfirmed: Outgoing[] = [];
+  /** Signals handed to `send` and not yet sent: the one that finds none behind it ends its burst. */
+  let queued = 0;
   const stored = await deps.storage.get(HELD_KEY).then(
     (items) => items[HELD_KEY] as Held | null | undefined,
     (error: unknown) => deps.log('Could not read the prepared answer back', error),
@@ -89,26 +121,57 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
     return call.phase === 'calling' || call.phase === 'connecting' || call.phase === 'active' ? call.callId : null;
   }
 
-  async function deliver(callId: string, data: SignalData): Promise<boolean> {
-    const link = deps.link();
-    const result = link ? await link.request('signal', { callId, data }) : null;
-    if (result?.ok) return true;
-    if (result && !TRANSIENT.has(result.error)) {
-      deps.log(`A signaling message was refused: ${result.message}`);
-      return true;
-    }
-    return false;
+  /** Whether the server is done with a signal: relayed, or refused for good (said in the log). */
+  function done(result: Result): boolean {
+    if (result.ok) return true;
+    if (TRANSIENT.has(result.error)) return false;
+    deps.log(`A signaling message was refused: ${result.message}`);
+    return true;
   }
 
+  function wait(item: Outgoing): void {
+    if (waiting.length >= MAX_WAITING_SIGNALS) waiting.shift();
+    waiting.push(item);
+  }
+
+  /** Sends a copy of the signal, asking for an answer when it ends its burst; false when the link cannot take it. */
+  function post(item: Outgoing, last: boolean): boolean {
+    const sent = { callId: item.callId, data: item.data };
+    const link = deps.link();
+    if (!link?.post(sent, last ? (result) => answered(sent, result) : undefined)) return false;
+    unconfirmed.push(sent);
+    return true;
+  }
+
+  function answered(sent: Outgoing, result: Result): void {
+    const at = unconfirmed.indexOf(sent);
+    // Already put back to wait: the link went down, or an earlier answer refused.
+    if (at < 0) return;
+    if (done(result)) {
+      unconfirmed.splice(0, at + 1);
+      return;
+    }
+    waiting = [...unconfirmed, ...waiting].slice(-MAX_WAITING_SIGNALS);
+    unconfirmed = [];
+    // Refused while the peer's news may be on its way (it can overtake the refusal): try at once, and wait for the news
+    // if that is refused too. Unanswered, the link is being dropped: its registration will send them.
+    if (!result.ok && result.error !== ErrorCode.Unreachable) flush();
+  }
+
+  /** Sends what waited: the first marked `again` and answered, so the rest follow only into a reachable call. */
   function flush(): void {
     serially(async () => {
       const callId = currentCallId();
       waiting = waiting.filter((item) => item.callId === callId);
-      while (waiting.length > 0) {
-        const [first] = waiting;
-        if (!(await deliver(first!.callId, first!.data))) return;
-        waiting.shift();
-      }
+      const [first] = waiting;
+      const link = deps.link();
+      if (!first || !link) return;
+      const result = await new Promise<Result | null>((resolve) => {
+        if (!link.post({ ...first, again: true }, resolve)) resolve(null);
+      });
+      if (!result || !done(result) || waiting[0] !== first) return;
+      waiting.shift();
+      while (waiting.length > 0 && post(waiting[0], waiting.length === 1)) waiting.shift();
     });
   }
 
@@ -121,14 +184,15 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
         storeHeld();
         return;
       }
+      queued++;
       serially(async () => {
+        queued--;
         const callId = currentCallId();
         if (!callId) return;
         // What waited for an earlier call is worthless now, and must not hold this call's signals back.
         waiting = waiting.filter((item) => item.callId === callId);
-        if (waiting.length === 0 && (await deliver(callId, data))) return;
-        if (waiting.length >= MAX_WAITING_SIGNALS) waiting.shift();
-        waiting.push({ callId, data });
+        if (waiting.length === 0 && post({ callId, data }, queued === 0)) return;
+        wait({ callId, data });
       });
     },
 
@@ -148,7 +212,12 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
     },
 
     registered() {
+      // What the link that went down did not confirm goes first, ahead of anything that waited behind it.
+      waiting = [...unconfirmed, ...waiting].slice(-MAX_WAITING_SIGNALS);
+      unconfirmed = [];
       const call = deps.call();
+      // A ringing call outlives its caller's reconnection, and the server holds what it sends for the callee.
+      if (call.phase === 'calling') return flush();
       if (call.phase !== 'connecting' && call.phase !== 'active') return;
       void deps
         .link()

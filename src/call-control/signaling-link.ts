@@ -12,6 +12,7 @@ import {
   PROTOCOL_VERSION,
   type Result,
   type ServerToClientEvents,
+  type SignalMessage,
   ErrorCode,
 } from '../shared/protocol';
 import type { ServerLink } from '../shared/runtime-messages';
@@ -30,12 +31,19 @@ export interface SignalingHandlers {
   blocked?: () => readonly string[];
 }
 
-export type RequestEvent = Exclude<keyof ClientToServerEvents, 'register'>;
+/** Requests answered through `request`; a signal goes through `post`, answered only when it asks. */
+export type RequestEvent = Exclude<keyof ClientToServerEvents, 'register' | 'signal'>;
 export type RequestPayload<E extends RequestEvent> = Parameters<ClientToServerEvents[E]>[0];
-export type ReplyTo<E extends RequestEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+export type ReplyTo<E extends RequestEvent> = Parameters<NonNullable<Parameters<ClientToServerEvents[E]>[1]>>[0];
 
 export interface SignalingLink {
   request: <E extends RequestEvent>(event: E, payload: RequestPayload<E>) => Promise<ReplyTo<E>>;
+  /**
+   * Sends a signal; false, and nothing sent, while the link is not registered. With `answered`, the server
+   * acknowledges it (and with it every signal sent before it on this link: relayed, or why not), or, when no answer
+   * comes in time, it is answered unreachable and the link is dropped to connect afresh. Without, nothing answers.
+   */
+  post: (payload: SignalMessage, answered?: (result: Result) => void) => boolean;
   close: () => void;
 }
 
@@ -43,7 +51,7 @@ export function unreachable(message: string): Failure {
   return { ok: false, error: ErrorCode.Unreachable, message };
 }
 
-export function connectSignaling(url: string, identity: Identity, handlers: SignalingHandlers): SignalingLink {
+export function connectSignaling(url: string, identity: Identity, handlers: SignalingHandlers, ackTimeoutMs = ACK_TIMEOUT_MS): SignalingLink {
   const socket: ClientSocket = io(url, {
     // A service worker has no XMLHttpRequest: WebSocket only.
     transports: ['websocket'],
@@ -65,7 +73,7 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
     const signature = await signRegistration(identity.privateKey, challenge);
     // Socket.IO types a timed emitWithAck's answer as any: the protocol says what register answers.
     const reply = (await socket
-      .timeout(ACK_TIMEOUT_MS)
+      .timeout(ackTimeoutMs)
       .emitWithAck('register', {
         protocol: PROTOCOL_VERSION,
         publicKey: toBase64(identity.publicKeyRaw),
@@ -102,8 +110,26 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
     request(event, payload) {
       if (!registered) return Promise.resolve(unreachable(t('serverNotConnected')));
       // Socket.IO's typed emitWithAck cannot see through the generic event name; the cast keeps it a method call.
-      const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck: (e: typeof event, p: typeof payload) => Promise<never> };
+      const timed = socket.timeout(ackTimeoutMs) as unknown as { emitWithAck: (e: typeof event, p: typeof payload) => Promise<never> };
       return timed.emitWithAck(event, payload).catch(() => unreachable(t('serverNoAnswer')));
+    },
+    post(payload, answered) {
+      if (!registered) return false;
+      if (!answered) {
+        socket.emit('signal', payload);
+        return true;
+      }
+      // Socket.IO's types give an optional acknowledgement no timeout error; the cast says how it is called.
+      const timed = socket.timeout(ackTimeoutMs) as unknown as { emit: (e: 'signal', p: SignalMessage, ack: (error: Error | null, result: Result) => void) => void };
+      timed.emit('signal', payload, (error, result) => {
+        if (!error) return answered(result);
+        // No answer in time on a link that still looks open: it died without either end noticing yet (Engine.IO's
+        // pings take up to 45 s to tell). Dropped, it connects afresh within a second, and the signal relay sends
+        // again, once registered, what it did not see confirmed.
+        if (socket.connected) socket.io.engine.close();
+        answered(unreachable(t('serverNoAnswer')));
+      });
+      return true;
     },
     close() {
       socket.removeAllListeners();

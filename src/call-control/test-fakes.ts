@@ -3,7 +3,7 @@
  * unit tests: storage kept in a Map, and a signaling link that records each
  * request and answers it as the test says.
  */
-import { type Failure, ErrorCode, type SignalData } from '../shared/protocol';
+import { type Failure, ErrorCode, type Result, type SignalData, type SignalMessage } from '../shared/protocol';
 import type { RequestEvent, RequestPayload, ReplyTo, SignalingLink } from './signaling-link';
 import { memoryStorageArea, type StorageArea } from './storage-area';
 
@@ -29,23 +29,38 @@ export function memoryStorage(): MemoryStorage {
 }
 
 export interface Sent {
-  event: RequestEvent;
+  event: RequestEvent | 'signal';
   payload: unknown;
+  /** A signal that asked for an answer. */
+  asked?: boolean;
 }
 
 export interface FakeLink extends SignalingLink {
+  /** Requests and signals, in the order sent. */
   sent: Sent[];
   /** The server's answer to a request; `{ ok: true }` unless the test says otherwise. */
   reply: (event: RequestEvent, payload: unknown) => unknown;
+  /** The server's answer to a signal that asks for one, a turn later; `{ ok: true }` unless the test says otherwise. */
+  answer: (message: SignalMessage) => Result | Promise<Result>;
+  /** While false, the link is not registered: signals are not sent. */
+  registered: boolean;
 }
 
 export function fakeLink(): FakeLink {
   const link: FakeLink = {
     sent: [],
     reply: () => ({ ok: true }),
+    answer: () => ({ ok: true }),
+    registered: true,
     request<E extends RequestEvent>(event: E, payload: RequestPayload<E>) {
       link.sent.push({ event, payload });
       return Promise.resolve(link.reply(event, payload) as ReplyTo<E>);
+    },
+    post(payload, answered) {
+      if (!link.registered) return false;
+      link.sent.push({ event: 'signal', payload, ...(answered && { asked: true }) });
+      if (answered) setImmediate(() => void Promise.resolve(link.answer(payload)).then(answered));
+      return true;
     },
     close() {},
   };
@@ -53,6 +68,8 @@ export function fakeLink(): FakeLink {
 }
 
 export const peerOffline: Failure = { ok: false, error: ErrorCode.Unavailable, message: 'The peer is offline.' };
+/** What the link answers for a signal whose answer did not come in time. */
+export const noAnswer: Failure = { ok: false, error: ErrorCode.Unreachable, message: 'The server did not answer.' };
 
 export function candidate(n: number): SignalData {
   return { kind: 'candidate', candidate: { candidate: `candidate:${n} 1 udp 2122260223 10.0.0.1 ${50_000 + n} typ host`, sdpMid: '0', sdpMLineIndex: 0 } };

@@ -35,8 +35,13 @@ export function createPeer(options: PeerOptions): Peer {
   let settingRemoteAnswer = false;
   /** Candidates that arrived before any description (one relayed at the instant the server handed over the held offer). */
   const early: RTCIceCandidateInit[] = [];
-  /** The last offer applied: the server hands a callee the offer while it rings and again with the accept. */
-  let lastOffer: string | null = null;
+  /**
+   * The last offer and answer applied. A description can come twice: the server hands a callee the offer while it
+   * rings and again with the accept, and the signal relay sends again what it did not see confirmed before its link
+   * went down (signal-relay.ts), some of which the peer may have had. Applied again, an offer would be a
+   * renegotiation, and an answer would answer nothing (or a newer offer of ours).
+   */
+  const lastApplied: { offer?: string; answer?: string } = {};
 
   pc.onnegotiationneeded = async () => {
     try {
@@ -71,14 +76,14 @@ export function createPeer(options: PeerOptions): Peer {
       return;
     }
     const description = data.description;
-    // The same offer again is not a renegotiation (every new offer has a new o= version): answering it twice would be.
-    if (description.type === 'offer' && description.sdp === lastOffer) return;
+    // Every new offer and answer has a new o= version: the same text again is a copy.
+    if ((description.type === 'offer' || description.type === 'answer') && description.sdp === lastApplied[description.type]) return;
     const readyForOffer = !makingOffer && (pc.signalingState === 'stable' || settingRemoteAnswer);
     const offerCollision = description.type === 'offer' && !readyForOffer;
     ignoreOffer = !polite && offerCollision;
     if (ignoreOffer) return;
     // Noted before applying it, so a copy arriving meanwhile is already recognised.
-    if (description.type === 'offer') lastOffer = description.sdp;
+    if (description.type === 'offer' || description.type === 'answer') lastApplied[description.type] = description.sdp;
     settingRemoteAnswer = description.type === 'answer';
     try {
       // Our own video's start: see start-bitrate.ts.

@@ -9,9 +9,10 @@ import * as v from 'valibot';
 /**
  * Bumped on any incompatible change; the server refuses other versions in words. 3: a callee's relay comes with its
  * accept, no longer with the ring, and a call's parties renew theirs (renew-relay); a code's block list rides with
- * its registration (set-blocked), and a callee hears of rings that found it busy (missed-while-busy).
+ * its registration (set-blocked), and a callee hears of rings that found it busy (missed-while-busy). 4: a signal is
+ * acknowledged only when it asks (the last of a burst), and one sent again after a refusal says so (`again`).
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** SDP for audio, video and data with many codecs is ~10 KB; 64 KB leaves room
  * for simulcast and future m-lines without accepting megabytes. */
@@ -125,7 +126,12 @@ export const SignalData = v.variant('kind', [
 ]);
 export type SignalData = v.InferOutput<typeof SignalData>;
 
-export const SignalMessage = v.strictObject({ callId, data: SignalData });
+/**
+ * `again`: the first of the signals a sender sends again, from the first it did not see confirmed; the server, which
+ * has refused every later signal of the call from this connection since one was refused for a reason that passes,
+ * relays again from here (server/relay.ts). Never relayed to the peer.
+ */
+export const SignalMessage = v.strictObject({ callId, data: SignalData, again: v.optional(v.literal(true)) });
 export type SignalMessage = v.InferOutput<typeof SignalMessage>;
 
 /**
@@ -204,7 +210,13 @@ export interface ClientToServerEvents {
   decline: (request: CallRef, ack: Ack) => void;
   /** Ends the call: a cancel while ringing, a hang-up once accepted. */
   hangup: (request: CallRef, ack: Ack) => void;
-  signal: (message: SignalMessage, ack: Ack) => void;
+  /**
+   * Answered only when sent with an acknowledgement, which the sender asks for on the last signal of a burst: relayed,
+   * or why not. The answer speaks for every signal sent since the last one answered: Socket.IO keeps a connection's
+   * order, and from a refusal that passes by itself (the peer reconnecting, a call not yet rejoined) on, the server
+   * refuses the call's later signals too, until one comes marked `again` (server/relay.ts).
+   */
+  signal: (message: SignalMessage, ack?: Ack) => void;
   /** Carries an accepted call on across a server restart; answers whether the peer is back yet. */
   rejoin: (request: RejoinRequest, ack: Ack<{ peerOnline: boolean }>) => void;
   /** A fresh relay credential for a party of this accepted call, before its current one runs out; refused to anyone else. */
