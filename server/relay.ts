@@ -29,20 +29,13 @@ import { isParty, otherParty } from './call-registry';
 import { deliver, type SignalingContext } from './context';
 import { mayReachRingingCallee } from './early-offer';
 import { describeIssues, rateLimited, refused } from './refusals';
-import type { PeerSocket } from './signaling-server';
+import type { PeerSocket, Route } from './signaling-server';
 
 /** Refusals that pass by themselves: the sender sends the signal again once the call is reachable. */
 const PASSING: ReadonlySet<string> = new Set([ErrorCode.Unavailable, ErrorCode.NoSuchCall]);
 const NO_SUCH_CALL = 'That call does not exist or is already over.';
 
 type Ack = (result: Result) => void;
-
-/** Where an accepted call's signals from one connection go. */
-export interface Route {
-  callId: string;
-  /** The connection holding the other party, on this process or another; '' while it is being looked up. */
-  peer: string;
-}
 
 export interface Relay {
   /** Rate limits and the schema, checked as the signal arrives; undefined when refused (and answered). */

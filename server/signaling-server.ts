@@ -4,7 +4,13 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/p
 import type { SerialQueue } from '../src/shared/serial-queue';
 import type { Failure } from '../src/shared/protocol';
 import type { ConnectionBudget } from './connection-budget';
-import type { Route } from './relay';
+
+/** Where an accepted call's signals from one connection go (server/relay.ts). */
+export interface Route {
+  callId: string;
+  /** The connection holding the other party, on this process or another; '' while it is being looked up. */
+  peer: string;
+}
 
 export interface PeerData {
   /** The fresh random string this connection must sign to register. */
