@@ -24,7 +24,7 @@ import { type AnswerPolicy, createAnswerPolicy } from './answer-policy';
 import { type ChatAndFilesSession, type ReceivedFiles, startChatAndFiles } from './chat-and-files';
 import { type ControlChannel, openControlChannel } from './control-channel';
 import type { ControlFrame } from './data-frames';
-import { type LocalTracks, localTracks, type TrackSubstitute } from './local-tracks';
+import { type LocalTracks, localTracks } from './local-tracks';
 import { type IceRecovery, type PathState, watchIceRecovery } from './ice-recovery';
 import { createPeer, type Peer } from './peer';
 import { type NegotiationTrace, traceNegotiation } from './negotiation-trace';
@@ -40,8 +40,6 @@ export type CallEvent =
   | { type: 'remote-media'; media: MediaFlags }
   /** The media path broke or came back. */
   | { type: 'media-connection'; state: PathState }
-  /** The other side is connecting: a caller has the answer. */
-  | { type: 'connecting' }
   /** The transport is up. */
   | { type: 'connected' }
   | { type: 'share-started' }
@@ -51,7 +49,7 @@ export type CallEvent =
   | { type: 'chat-and-files'; state: ChatAndFiles };
 
 /** The host's side of our camera and microphone, which it captures into `streams.local`. */
-export interface LocalMedia extends TrackSubstitute {
+export interface LocalMedia {
   /** Settles once capture is done, whatever it got (never, for a callee that declines). */
   captured: Promise<void>;
   /** What the user wants the other side to have: the microphone unmuted, the camera on. */
@@ -207,7 +205,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
         onEnded: () => onEvent({ type: 'share-ended' }),
         log,
       });
-      const sending = (tracks = localTracks({ pc: connection, local: streams.local, media, isShare: (sender) => sharing?.owns(sender) ?? false }));
+      const sending = (tracks = localTracks({ pc: connection, local: streams.local, isShare: (sender) => sharing?.owns(sender) ?? false }));
       answerPolicy = createAnswerPolicy(connection, {
         provisional: role === 'caller',
         holdAnswer: options.holdAnswer === true,
@@ -282,7 +280,6 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     receive(data) {
       if (data.kind === 'description' && data.description.type === 'answer') {
         markSetupStep('answer-received');
-        onEvent({ type: 'connecting' });
         recovery?.answered();
       }
       trace?.signal('received', data);

@@ -6,19 +6,10 @@
  * transceiver: the other side sees the picture return without renegotiation.
  */
 
-/** Lets a host send something else in a local track's place for a while (the extension's camera stand-in). */
-export interface TrackSubstitute {
-  /** The track to put on a sender for a local one; the track itself when absent. */
-  trackToSend?: (track: MediaStreamTrack, pc: RTCPeerConnection) => MediaStreamTrack;
-  /** The local track a sent one stands in for, where trackToSend gave another. */
-  standsInFor?: (sent: MediaStreamTrack) => MediaStreamTrack | null;
-}
-
 export interface LocalTracksDeps {
   pc: RTCPeerConnection;
   /** Our camera and microphone (streams.local). */
   local: MediaStream;
-  media: TrackSubstitute;
   /** The share's senders, which the camera must leave alone. */
   isShare: (sender: RTCRtpSender) => boolean;
 }
@@ -30,7 +21,7 @@ export interface LocalTracks {
   sendCamera: (track: MediaStreamTrack | null) => Promise<void>;
 }
 
-export function localTracks({ pc, local, media, isShare }: LocalTracksDeps): LocalTracks {
+export function localTracks({ pc, local, isShare }: LocalTracksDeps): LocalTracks {
   /** The camera's sender: a video sender that is not the share's. */
   function isCameraSender(sender: RTCRtpSender): boolean {
     if (isShare(sender)) return false;
@@ -40,10 +31,9 @@ export function localTracks({ pc, local, media, isShare }: LocalTracksDeps): Loc
 
   return {
     attach() {
-      const sending = new Set(pc.getSenders().map((sender) => (sender.track && media.standsInFor?.(sender.track)) || sender.track));
+      const sending = new Set(pc.getSenders().map((sender) => sender.track));
       for (const track of local.getTracks()) {
         if (sending.has(track)) continue;
-        const sent = media.trackToSend?.(track, pc) ?? track;
         const idle = pc
           .getTransceivers()
           .find(
@@ -54,8 +44,8 @@ export function localTracks({ pc, local, media, isShare }: LocalTracksDeps): Loc
               (t.direction === 'sendrecv' || t.direction === 'sendonly') &&
               !isShare(t.sender),
           );
-        if (idle) void idle.sender.replaceTrack(sent);
-        else pc.addTrack(sent, local);
+        if (idle) void idle.sender.replaceTrack(track);
+        else pc.addTrack(track, local);
       }
     },
 

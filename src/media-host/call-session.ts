@@ -4,9 +4,8 @@
  * captured, from the devices the worker remembers; a callee's camera runs
  * while a page shows the incoming call (ring-preview.ts) and joins the
  * answered transceivers at once, so the encoder is ready before the
- * transport is; a camera sent while it rings travels behind a stand-in
- * (camera-hand-over.ts); and the engine's events become the call
- * controller's messages.
+ * transport is; and the engine's events become the call controller's
+ * messages.
  */
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
@@ -17,7 +16,6 @@ import { markSetupStep } from '../shared/setup-marks';
 import { type CallEvent, createCallEngine } from '../call/call-engine';
 import type { ChatAndFilesSession, ReceivedFiles } from '../call/chat-and-files';
 import { type CallDevices, startCallDevices } from './call-devices';
-import { handOverCamera } from './camera-hand-over';
 import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
 import { ringPreview } from './ring-preview';
 import type { Speaker } from './speaker';
@@ -78,7 +76,6 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   let mediaStarted = false;
   /** connect() has built the engine's connection. */
   let built = false;
-  let callee = false;
   let stopped = false;
   let markCaptured: () => void = () => {};
   /** Capture is done (whatever it got); never settles for a prepared ring that is declined, which is then dropped whole. */
@@ -89,12 +86,11 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   let devices: CallDevices | null = null;
   const deviceIds = (): Promise<DeviceIds> => devices?.ids() ?? Promise.resolve({ mic: null, camera: null });
   let previewing = false;
-  const camera = handOverCamera();
 
   const engine = createCallEngine({
     signalling: { send: (data) => notify({ target: 'background', type: 'signal-out', data }) },
     streams,
-    media: { captured, wants: () => local, trackToSend: camera.trackToSend, standsInFor: camera.standsInFor },
+    media: { captured, wants: () => local },
     files: deps.receivedFiles,
     onEvent,
     log: (what, detail) => console.warn(`[PeerDial] ${what}`, detail),
@@ -104,11 +100,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     switch (event.type) {
       case 'changed':
         return changed();
-      case 'connecting':
-        return camera.connecting();
       case 'connected':
-        markConnected();
-        return camera.connected();
+        return markConnected();
       case 'remote-media':
       case 'media-connection':
       case 'share-started':
@@ -146,7 +139,6 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   }
 
   function stopPreview(): void {
-    void camera.end();
     preview.stop();
   }
 
@@ -198,7 +190,6 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       if (mediaStarted || stopped) return;
       mediaStarted = true;
       local = want;
-      if (callee) camera.connecting();
       callDevices(choice);
       if (!want.camera) stopPreview();
       capture(want);
@@ -216,8 +207,6 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     connect(role, iceServers, options = {}) {
       if (built || stopped) return;
       built = true;
-      callee = role === 'callee';
-      if (callee && mediaStarted) camera.connecting();
       engine.connect(role, iceServers, { holdAnswer: options.prepared, iceTransportPolicy: iceTransportPolicy() });
     },
 
@@ -233,7 +222,6 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       for (const track of streams.local.getAudioTracks()) track.enabled = next.mic;
       if (cameraChanged) {
         await captured;
-        await camera.end();
         if (next.camera) await turnCameraOn();
         else turnCameraOff();
       }
@@ -270,13 +258,11 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       // Before its media starts, a session has nothing to switch: the worker's remembered choice starts it.
       if (!devices) return;
       await captured;
-      await camera.end();
       await devices.choose(next);
     },
 
     stop() {
       stopped = true;
-      void camera.end();
       devices?.stop();
       hearSharedTab(null);
       engine.stop();

@@ -31,7 +31,7 @@ describe('a call by code', () => {
     ]);
     await Promise.all([expectVideoFlowing(alicePopup), expectVideoFlowing(bobPopup)]);
     console.log(`Accept → both see moving video: ${Date.now() - acceptedAt} ms (includes polling)`);
-    // Each camera's stand-in (src/offscreen/camera-stand-in.ts) gives the sender back to the camera itself once the call is up.
+    // What each side sends is its camera itself, frames encoded.
     await eventually(
       () => Promise.all([sentCamera(alicePopup), sentCamera(bobPopup)]),
       (cameras) => cameras.every((camera) => camera !== null && camera.frames > 0),
