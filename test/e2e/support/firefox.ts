@@ -4,7 +4,7 @@
  * Flags and limits per PLATFORM-NOTES.md: a fake camera and microphone with
  * no prompt, and elements found by role and accessible name.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Locator, type Page } from 'puppeteer-core';
@@ -112,10 +112,17 @@ function innerText(element: ElementHandle): Promise<string> {
 
 /** The file a download adds to `folder`, once Firefox has finished writing it (it writes beside it as <name>.part until then). */
 async function downloaded(folder: string, before: Set<string>): Promise<string> {
+  let lastSize = -1;
   const done = await eventually(
     async () => {
       const now = await readdir(folder);
-      return now.find((name) => !before.has(name) && !name.endsWith('.part') && !now.includes(`${name}.part`)) ?? null;
+      const name = now.find((name) => !before.has(name) && !name.endsWith('.part') && !now.includes(`${name}.part`));
+      // Firefox makes the target as an empty placeholder before it makes the .part it writes into: an empty file is
+      // not done yet (the files these tests download are never empty), nor one still growing between two looks.
+      const size = name ? (await stat(join(folder, name))).size : 0;
+      const settled = size > 0 && size === lastSize;
+      lastSize = size;
+      return settled ? name! : null;
     },
     (name) => name !== null,
     `firefox: a download in ${folder}`,
