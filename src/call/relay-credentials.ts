@@ -94,7 +94,6 @@ export function takeRelayCredentials(pc: RTCPeerConnection, log: (what: string, 
     use,
     mediaComing() {
       if (!waiting) return;
-      log('relay', { applied: 'with the offer, before the first gathering' });
       // Nothing was gathered yet: the first gathering, about to start, takes the relay (no restart, see restartUnlessUp).
       pc.setConfiguration({ ...pc.getConfiguration(), iceServers: waiting });
       waiting = null;
