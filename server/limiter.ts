@@ -5,16 +5,26 @@
  * files of their own (ring-pairs.ts) and the table of them (rate-limits.ts)
  * both use it without importing each other.
  */
-import { type RateLimiterMemory, type RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export type Scope = 'connection' | 'address';
+
+export type Limiter = RateLimiterMemory | RateLimiterRedis;
+
+/** A limiter counted in Redis when there is one, so every process shares it; in this process's memory otherwise. */
+export function createLimiter(name: string, options: IRateLimiterOptions, redis?: Redis): Limiter {
+  return redis
+    ? new RateLimiterRedis({ ...options, storeClient: redis, keyPrefix: `peerdial:limit:${name}` })
+    : new RateLimiterMemory({ ...options, keyPrefix: name });
+}
 
 export interface Refusal {
   scope: Scope | 'misses' | 'ringing' | 'code' | 'call' | 'pair';
   retryAfterMs: number;
 }
 
-export async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: string, scope: Refusal['scope']): Promise<Refusal | undefined> {
+export async function consume(limiter: Limiter, key: string, scope: Refusal['scope']): Promise<Refusal | undefined> {
   try {
     await limiter.consume(key);
     return undefined;

@@ -11,10 +11,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { type IRateLimiterOptions, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { IRateLimiterOptions } from 'rate-limiter-flexible';
 import type { TurnConfig } from './config';
 import { type ConnectionBudget, type Rate, spend } from './connection-budget';
-import { consume, type Refusal } from './limiter';
+import { consume, createLimiter, type Limiter, type Refusal } from './limiter';
 import { type RingPairs, ringPairs } from './ring-pairs';
 
 export const LIMITED_EVENTS = ['register', 'ring', 'accept', 'decline', 'hangup', 'signal', 'rejoin', 'renew-relay', 'set-blocked', 'unknown'] as const;
@@ -141,7 +141,7 @@ function ringingWindow(max: number, windowMs: number, redis?: Redis): Pick<RateL
 }
 
 /** A budget of zero gives nothing; rate-limiter-flexible wants at least one point. */
-function budget(points: number, duration: number, create: (options: IRateLimiterOptions) => RateLimiterMemory | RateLimiterRedis) {
+function budget(points: number, duration: number, create: (options: IRateLimiterOptions) => Limiter) {
   const limiter = points > 0 ? create({ points, duration }) : undefined;
   return (key: string, scope: Refusal['scope']): Promise<Refusal | undefined> =>
     limiter ? consume(limiter, key, scope) : Promise.resolve({ scope, retryAfterMs: duration * 1000 });
@@ -153,14 +153,11 @@ export function createRateLimits(
 ): RateLimits {
   const factor = settings.rateLimitFactor;
   // Per address is shared between processes when there are several; a connection lives on one process.
-  const shared = (name: string, options: IRateLimiterOptions) =>
-    redis
-      ? new RateLimiterRedis({ ...options, storeClient: redis, keyPrefix: `peerdial:limit:${name}` })
-      : new RateLimiterMemory({ ...options, keyPrefix: name });
+  const shared = (name: string, options: IRateLimiterOptions) => createLimiter(name, options, redis);
   const scaled = (rate: Rate) => ({ points: Math.max(1, Math.round(rate.points * factor)), duration: rate.seconds });
 
   const perConnection = new Map<LimitedEvent, Rate>();
-  const perAddress = new Map<LimitedEvent, RateLimiterMemory | RateLimiterRedis>();
+  const perAddress = new Map<LimitedEvent, Limiter>();
   for (const event of LIMITED_EVENTS) {
     const { points, duration } = scaled(RATES[event].connection);
     perConnection.set(event, { points, seconds: duration });

@@ -12,8 +12,7 @@
  * process (maybe not the caller's) to give the count back.
  */
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { consume, type Refusal } from './limiter';
+import { consume, createLimiter, type Limiter, type Refusal } from './limiter';
 
 /**
  * Rings that came while the callee was in another call, written down as missed on the callee's side, per callee per
@@ -30,8 +29,6 @@ interface Settings {
   ringsPerPairWindowMs: number;
   ringTimeoutMs: number;
 }
-
-type Limiter = RateLimiterMemory | RateLimiterRedis;
 
 const codeKey = (caller: string, callee: string) => `code:${caller}>${callee}`;
 const addressKey = (address: string, callee: string) => `address:${address}>${callee}`;
@@ -90,10 +87,8 @@ export interface RingPairs {
 export function ringPairs(settings: Settings, redis?: Redis): RingPairs {
   const duration = Math.ceil(settings.ringsPerPairWindowMs / 1000);
   // Not scaled by RATE_LIMIT_FACTOR: these protect a person, not the server, and have settings of their own.
-  const limiter = (name: string, points: number): Limiter =>
-    redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `peerdial:limit:${name}`, points, duration }) : new RateLimiterMemory({ keyPrefix: name, points, duration });
-  const pairs = limiter('pair', settings.ringsPerPair);
-  const busyMisses = limiter('missed-while-busy', MISSED_WHILE_BUSY_PER_CALLEE);
+  const pairs = createLimiter('pair', { points: settings.ringsPerPair, duration }, redis);
+  const busyMisses = createLimiter('missed-while-busy', { points: MISSED_WHILE_BUSY_PER_CALLEE, duration }, redis);
   const ringing = ringingStore(settings.ringTimeoutMs + ACCEPT_SLACK_MS, redis);
 
   return {
