@@ -143,6 +143,12 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
     return true;
   }
 
+  /** What was sent and not confirmed waits again, ahead of anything that waited behind it, in the order sent. */
+  function putBackUnconfirmed(): void {
+    waiting = [...unconfirmed, ...waiting].slice(-MAX_WAITING_SIGNALS);
+    unconfirmed = [];
+  }
+
   function answered(sent: Outgoing, result: Result): void {
     const at = unconfirmed.indexOf(sent);
     // Already put back to wait: the link went down, or an earlier answer refused.
@@ -151,8 +157,7 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
       unconfirmed.splice(0, at + 1);
       return;
     }
-    waiting = [...unconfirmed, ...waiting].slice(-MAX_WAITING_SIGNALS);
-    unconfirmed = [];
+    putBackUnconfirmed();
     // Refused while the peer's news may be on its way (it can overtake the refusal): try at once, and wait for the news
     // if that is refused too. Unanswered, the link is being dropped: its registration will send them.
     if (!result.ok && result.error !== ErrorCode.Unreachable) flush();
@@ -212,9 +217,8 @@ export async function createSignalRelay(deps: SignalRelayDeps): Promise<SignalRe
     },
 
     registered() {
-      // What the link that went down did not confirm goes first, ahead of anything that waited behind it.
-      waiting = [...unconfirmed, ...waiting].slice(-MAX_WAITING_SIGNALS);
-      unconfirmed = [];
+      // What the link that went down did not confirm goes first.
+      putBackUnconfirmed();
       const call = deps.call();
       // A ringing call outlives its caller's reconnection, and the server holds what it sends for the callee.
       if (call.phase === 'calling') return flush();
