@@ -1,11 +1,11 @@
 /**
  * One call in the media host (the offscreen document, or the guest page): the
  * call engine (src/call/) with capture around it. Here the camera and microphone are
- * captured, from the devices the worker remembers; a callee's camera and
- * (silent) microphone run while a page shows the incoming call
- * (ring-preview.ts) and join the answered transceivers at once, so Accept
- * opens no device and the encoder is ready before the transport is; and the
- * engine's events become the call controller's messages.
+ * captured, from the devices the worker remembers; a callee's camera runs
+ * while a page shows the incoming call (ring-preview.ts) and joins the
+ * answered transceivers at once, so the encoder is ready before the
+ * transport is; and the engine's events become the call controller's
+ * messages.
  */
 import type { MediaFlags, Role } from '../shared/call-state';
 import type { CallStreams } from '../shared/call-streams';
@@ -22,7 +22,7 @@ import type { Speaker } from './speaker';
 import { iceTransportPolicy } from './transport-policy';
 
 /**
- * A callee whose preview got the camera but not the microphone opens it this long after the transport is up, not at Accept:
+ * A callee whose camera ran while it rang opens its microphone this long after the transport is up, not at Accept:
  * the first frames each way are encoded, sent and decoded in the tens of ms after DTLS, and opening a microphone
  * (the device, its audio processing) is CPU those frames want. The other side hears us that much later.
  */
@@ -34,9 +34,9 @@ export interface CallSession {
   /** A callee's session prepared while it rang, its call's media not started yet. */
   awaitingMedia: () => boolean;
   /**
-   * While it rings, the camera for the callee to see and the microphone,
-   * silent; startMedia takes them as the call's. Off, or after startMedia,
-   * changes nothing already started.
+   * While it rings, the camera alone, for the callee to see; startMedia takes
+   * it as the call's camera. Off, or after startMedia, changes nothing
+   * already started.
    */
   preview: (on: boolean, choice: DeviceChoice) => void;
   /** Builds the peer connection; `prepared` (a callee while it rings) holds its answer until gathering ends or `release()`. */
@@ -142,27 +142,25 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     preview.stop();
   }
 
-  /**
-   * Whatever the preview already has counts: Accept asks the browser only for the rest. A microphone the preview
-   * could not open is opened once the call is up, behind the previewed camera's first frames.
-   */
+  /** Whatever the preview already has counts: Accept asks the browser only for the rest, the microphone once the call is up. */
   function capture(want: MediaFlags): void {
     void Promise.all([preview.capture(), deviceIds()]).then(async ([previewed, ids]) => {
-      const missing = { mic: want.mic && !previewed.mic, camera: want.camera && !previewed.camera };
-      if (previewed.camera && missing.mic) {
+      if (previewed && want.mic) {
         await transportUp;
         await new Promise((resolve) => setTimeout(resolve, MIC_AFTER_CONNECTED_MS));
         if (stopped) return;
       }
-      const result = await captureLocalMedia(missing, ids);
-      const got = { mic: result.got.mic || previewed.mic, camera: result.got.camera || previewed.camera };
+      const result = await captureLocalMedia(previewed ? { ...want, camera: false } : want, ids);
+      const got = previewed ? { ...result.got, camera: true } : result.got;
       markSetupStep('captured');
       if (stopped) {
         for (const track of result.stream.getTracks()) track.stop();
         return;
       }
-      for (const track of result.stream.getTracks()) streams.local.addTrack(track);
-      for (const track of streams.local.getAudioTracks()) track.enabled = local.mic;
+      for (const track of result.stream.getTracks()) {
+        if (track.kind === 'audio') track.enabled = local.mic;
+        streams.local.addTrack(track);
+      }
       if (result.shortfall) notify({ target: 'background', type: 'media-shortfall', reason: result.shortfall, got });
       changed();
       void devices?.adopt();

@@ -1,69 +1,54 @@
 /**
- * The callee's camera and microphone while it rings: the camera for the
- * callee to see before Accept, the microphone opened but silent (disabled)
- * so that Accept opens no device. Opening a microphone (the audio service,
- * echo cancellation) takes seconds of a scarce core, and done after Accept
- * it held up the first frames each way. Nothing leaves this browser before
- * Accept either way: the answer that would let the caller reach us is held
- * until then.
- *
+ * The callee's camera while it rings, for the callee to see before Accept.
  * Each start or stop makes captures still under way stale, so a page opened
- * and closed quickly leaves no device running. A preview that fails shows
- * nothing and says nothing: Accept captures what is missing, and reports
- * what it cannot get then.
+ * and closed quickly leaves no camera running. A preview that fails shows
+ * nothing and says nothing: Accept captures again, and reports what is
+ * missing then.
  */
-import type { MediaFlags } from '../shared/call-state';
-import { captureLocalMedia, type DeviceIds } from './local-media';
+import { captureCamera, type DeviceIds } from './local-media';
 
 export interface RingPreviewDeps {
   /** Our camera and microphone (streams.local). */
   local: MediaStream;
-  /** The tracks are in `local`: they may go on the answered transceivers now. */
+  /** The camera is in `local`: it may go on the answered transceiver now. */
   added: () => void;
   changed: () => void;
   stopped: () => boolean;
 }
 
 export interface RingPreview {
-  /** Captures the camera and the (silenced) microphone from the chosen devices. */
+  /** Captures the camera from the chosen devices. */
   start: (ids: Promise<DeviceIds>) => void;
   stop: () => void;
-  /** What the preview captured, for Accept to take as the call's; nothing if none (or none yet wanted). */
-  capture: () => Promise<MediaFlags>;
+  /** The camera the preview captured, for Accept to take as the call's; null if none (or none yet wanted). */
+  capture: () => Promise<MediaStreamTrack | null>;
 }
 
-const NOTHING: MediaFlags = { mic: false, camera: false };
-
 export function ringPreview(deps: RingPreviewDeps): RingPreview {
-  let capture: Promise<MediaFlags> = Promise.resolve(NOTHING);
+  let capture: Promise<MediaStreamTrack | null> = Promise.resolve(null);
   let generation = 0;
 
   return {
     start(ids) {
       const mine = ++generation;
       capture = ids
-        .then((chosen) => captureLocalMedia({ mic: true, camera: true }, chosen))
-        .then(({ stream, got }) => {
+        .then((chosen) => captureCamera(chosen.camera))
+        .then((track) => {
+          if (!track) return null;
           if (mine !== generation || deps.stopped()) {
-            for (const track of stream.getTracks()) track.stop();
-            return NOTHING;
+            track.stop();
+            return null;
           }
-          for (const track of stream.getTracks()) {
-            // Silent until Accept says whether the microphone is on.
-            if (track.kind === 'audio') track.enabled = false;
-            deps.local.addTrack(track);
-          }
-          if (got.mic || got.camera) {
-            deps.added();
-            deps.changed();
-          }
-          return got;
+          deps.local.addTrack(track);
+          deps.added();
+          deps.changed();
+          return track;
         });
     },
     stop() {
       generation += 1;
-      capture = Promise.resolve(NOTHING);
-      for (const track of deps.local.getTracks()) {
+      capture = Promise.resolve(null);
+      for (const track of deps.local.getVideoTracks()) {
         track.stop();
         deps.local.removeTrack(track);
       }

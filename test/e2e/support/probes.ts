@@ -67,8 +67,8 @@ export function liveLocalTracks(page: Page): Promise<number> {
 }
 
 export interface LocalMedia {
-  /** Our live camera and microphone tracks, by kind and id; a disabled one sends silence or black. */
-  live: { kind: string; id: string; enabled: boolean }[];
+  /** Our live camera and microphone tracks, by kind and id. */
+  live: { kind: string; id: string }[];
   /** How many of the peer connection's senders have a track: what could reach the other side once connected. */
   sending: number;
 }
@@ -80,7 +80,7 @@ export function localMedia(page: Page): Promise<LocalMedia> {
       .getViews()
       .map((view) => view.peerdialStreams)
       .find(Boolean);
-    const live = (streams?.local.getTracks() ?? []).filter((t) => t.readyState === 'live').map(({ kind, id, enabled }) => ({ kind, id, enabled }));
+    const live = (streams?.local.getTracks() ?? []).filter((t) => t.readyState === 'live').map(({ kind, id }) => ({ kind, id }));
     const sending = streams?.pc?.getSenders().filter((sender) => sender.track).length ?? 0;
     return { live, sending };
   });
