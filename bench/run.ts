@@ -138,6 +138,7 @@ if (CPU_CALLS > 0) {
 
 console.log('\nFootprint\n');
 const renders = summarize(footprint.popupFirstRenderMs);
+const noCode = summarize(footprint.noCodePageMs);
 const liveViews = summarize(footprint.popupLiveViewMs);
 const registers = summarize(footprint.workerStartToRegisteredMs);
 const guestRenders = summarize(guestFootprint.firstRenderMs);
@@ -147,6 +148,7 @@ const sizes = printTable(
   [
     ['popup JS shipped (gzip)', `${round(footprint.popupJsGzipBytes / 1024)} KB`],
     ['popup open → first useful render, own code shown (p50 / p95)', `${renders.p50} / ${renders.p95} ms`],
+    ['the same open of an extension page with no code, to its load: the floor (p50 / p95)', `${noCode.p50} / ${noCode.p95} ms`],
     ["popup open → the worker's live view rendered (p50 / p95)", `${liveViews.p50} / ${liveViews.p95} ms`],
     ['worker start → registered with the server (p50 / p95)', `${registers.p50} / ${registers.p95} ms`],
     ['extension JS heap during a call (worker, offscreen, popup)', `${round(footprint.callJsHeapBytes / 2 ** 20)} MB`],
