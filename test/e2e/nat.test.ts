@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
-import { dial } from './support/calls';
+import { dial, expectVideoFlowing } from './support/calls';
 import { startCoturn, type RunningTurn } from './support/coturn';
 import { writeFlatCamera } from './support/flat-camera';
 import { createNatLab, type NatLab, type NatLabOptions, natLabUnavailable } from './support/nat-lab';
@@ -81,7 +81,8 @@ async function seesCamera(popup: Page, colour: [number, number, number], what: s
   );
 }
 
-async function call(parts: Lab): Promise<void> {
+/** Alice calls Bob and both see each other's camera; their codes, for the statuses that follow. */
+async function call(parts: Lab): Promise<{ aliceCode: string; bobCode: string }> {
   const { alicePopup, bobPopup } = parts;
   printTracesOnFailure({ alice: alicePopup, bob: bobPopup });
   const [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
@@ -93,6 +94,7 @@ async function call(parts: Lab): Promise<void> {
     waitForStatus(bobPopup, new RegExp(`^In call with ${aliceCode}`), CONNECT_MS),
   ]);
   await Promise.all([seesCamera(alicePopup, CAMERAS.b, "Bob's camera at Alice's"), seesCamera(bobPopup, CAMERAS.a, "Alice's camera at Bob's")]);
+  return { aliceCode, bobCode };
 }
 
 async function hangUp({ alicePopup, bobPopup }: Lab): Promise<void> {
@@ -113,6 +115,20 @@ describe.skipIf(unavailable)('calls across real NATs', () => {
         // The far end as its router shows it: a public address, never a home's private one.
         expect(pair!.remoteAddress).toMatch(/^198\.18\./);
       }
+      await hangUp(parts);
+    });
+
+    it('come back by themselves when one home moves to another network mid-call (Wi-Fi to a phone\'s hotspot)', async () => {
+      const { lab, alicePopup, bobPopup } = parts;
+      const { aliceCode } = await call(parts);
+      const moved = Date.now();
+      lab.moveHomeA();
+      // Alice now reaches Bob from her new router's address, and both see each other's moving picture again.
+      await eventually(() => selectedPair(bobPopup), (pair) => pair?.remoteAddress === lab.movedAddressA, "Bob's path to Alice's new address", CONNECT_MS);
+      const pathBack = Date.now() - moved;
+      await Promise.all([expectVideoFlowing(alicePopup), expectVideoFlowing(bobPopup)]);
+      await waitForStatus(bobPopup, new RegExp(`^In call with ${aliceCode}`));
+      console.log(`NAT suite: after the network change, the path was back in ${pathBack} ms and the call whole again in ${Date.now() - moved} ms`);
       await hangUp(parts);
     });
   });

@@ -44,6 +44,8 @@ export interface NatLab {
   trustServerCertificate: string;
   /** Home a leaves its router for the second one: its address and public address change, as on a new network. */
   moveHomeA: () => void;
+  /** Home a's public address once it has moved: its second router's. */
+  movedAddressA: string;
   destroy: () => void;
 }
 
@@ -240,6 +242,7 @@ export function createNatLab(options: NatLabOptions): NatLab {
         spawn('ip', ['netns', 'exec', names.pub, command, ...args], { ...spawnOptions, stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'] }),
     },
     chromiumIn,
+    movedAddressA: `198.18.${segment}.4`,
     moveHomeA() {
       if (!options.secondRouterForA) throw new Error('This lab has no second router for home a');
       ip('-n', names.ha, 'link', 'set', 'eth0', 'down');
