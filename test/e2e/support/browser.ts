@@ -28,9 +28,9 @@ export const HEADLESS_ARGS = [
 export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
 /** A plain Chromium, no extension, with the fake camera and microphone and its sound on: a guest page's browser. `extraArgs`: a marker to find its processes by, say. */
-export function launchPlainChromium(extraArgs: string[] = []): Promise<Browser> {
+export function launchPlainChromium(extraArgs: string[] = [], executablePath = CHROMIUM): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     headless: false,
     args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS, ...extraArgs],
     // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.

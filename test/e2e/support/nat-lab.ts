@@ -33,6 +33,8 @@ export type HomeName = 'a' | 'b';
 export interface NatLab {
   /** The public segment's own address: the server and coturn listen here. */
   publicAddress: string;
+  /** This process's own address on the public segment: a server it runs itself listens here. */
+  testerAddress: string;
   /** Where the server and coturn run: the public segment. They are stopped by their owners, or with the lab. */
   publicPlace: ServerPlace;
   /** An executable that runs Chromium inside this home, for Playwright's `executablePath`. */
@@ -234,6 +236,7 @@ export function createNatLab(options: NatLabOptions): NatLab {
 
   return {
     publicAddress,
+    testerAddress: `198.18.${segment}.254`,
     trustServerCertificate: `--ignore-certificate-errors-spki-list=${certificate.spki}`,
     publicPlace: {
       host: publicAddress,
