@@ -4,10 +4,10 @@
  * server on loopback, N calls in a row.
  */
 import type { Page } from 'playwright-core';
-import { type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/support/browser';
+import { type BrowserOptions, type ExtensionBrowser, launchExtensionBrowser } from '../test/e2e/support/browser';
 import { dial } from '../test/e2e/support/calls';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
-import { startServer } from '../test/e2e/support/server';
+import { type ServerPlace, startServer } from '../test/e2e/support/server';
 import { BENCH_SERVER_ENV, pauseBetweenCalls, printProgress, relativeTo, type SetupSteps, STEP_TIMEOUT_MS } from './stats';
 import { SETUP_MARK_PREFIX } from '../src/shared/setup-marks';
 import { startDelayProxy } from './delay-proxy';
@@ -81,10 +81,22 @@ export async function times(page: Page): Promise<PageTimes> {
   return page.evaluate(() => window.benchTimes!);
 }
 
+/**
+ * Where a call bench's two browsers and servers are: by default all on loopback; across NATs (BENCH_NAT), each
+ * browser in a home of a NAT lab and the servers on its public segment (bench/nat-run.ts).
+ */
+export interface BenchNetwork {
+  server?: ServerPlace;
+  /** The servers' STUN and TURN, as the signaling server's settings. */
+  serverEnv?: Record<string, string>;
+  /** How each browser (0 calls, 1 answers) is started. */
+  browser?: (index: 0 | 1) => Pick<BrowserOptions, 'executablePath' | 'extraArgs'>;
+}
+
 /** The signaling server a call bench's browsers use: `serverRoundTripMs` away from them (0: on loopback). */
-export async function startCallBenchServer(serverRoundTripMs: number): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startCallBenchServer(serverRoundTripMs: number, network: BenchNetwork = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   // Twenty calls a minute from one connection is a benchmark, not abuse: lift the ring limit.
-  const server = await startServer(BENCH_SERVER_ENV, undefined, STEP_TIMEOUT_MS);
+  const server = await startServer({ ...BENCH_SERVER_ENV, ...network.serverEnv }, undefined, STEP_TIMEOUT_MS, network.server);
   const proxy = serverRoundTripMs > 0 ? await startDelayProxy(server.url, serverRoundTripMs) : undefined;
   return {
     url: proxy?.url ?? server.url,
@@ -100,9 +112,12 @@ export async function startCallBenchServer(serverRoundTripMs: number): Promise<{
  * one another as often as asked; the server `serverRoundTripMs` away from both
  * (0: on loopback).
  */
-export async function startCallSetupBench(serverRoundTripMs: number): Promise<{ call: (options?: CallOptions) => Promise<CallSetupSample>; close: () => Promise<void> }> {
-  const server = await startCallBenchServer(serverRoundTripMs);
-  const [alice, bob] = await Promise.all([launchExtensionBrowser(), launchExtensionBrowser()]);
+export async function startCallSetupBench(
+  serverRoundTripMs: number,
+  network: BenchNetwork = {},
+): Promise<{ call: (options?: CallOptions) => Promise<CallSetupSample>; close: () => Promise<void> }> {
+  const server = await startCallBenchServer(serverRoundTripMs, network);
+  const [alice, bob] = await Promise.all([launchExtensionBrowser(network.browser?.(0)), launchExtensionBrowser(network.browser?.(1))]);
   const close = async () => {
     await Promise.all([alice.close(), bob.close()]);
     await server.stop();

@@ -30,7 +30,17 @@ const MARKER = '--peerdial-bench-peerjs-baseline';
 
 const require = createRequire(import.meta.url);
 
-function page(peerPort: number, id: string): string {
+/**
+ * Across NATs (BENCH_NAT): the PeerJS server and its pages are served from this process on the lab's public
+ * segment (`host`), the browsers run in the homes, and the pages use the same STUN and TURN as PeerDial's.
+ */
+export interface PeerJsNetwork {
+  host: string;
+  iceServers: RTCIceServer[];
+  browser: (index: 0 | 1) => { executablePath: string; extraArgs: string[] };
+}
+
+function page(peerHost: string, peerPort: number, id: string, iceServers: RTCIceServer[]): string {
   return `<!doctype html><title>PeerJS ${id}</title>
 <video aria-label="Remote video" autoplay playsinline muted width="320"></video>
 <script>
@@ -56,7 +66,7 @@ function page(peerPort: number, id: string): string {
   const show = (call) => { current = call; call.on('stream', (s) => { video.srcObject = s; }); };
   window.ready = (async () => {
     const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
-    const peer = new Peer('${id}', { host: '127.0.0.1', port: ${peerPort}, path: '/', config: { iceServers: [] } });
+    const peer = new Peer('${id}', { host: '${peerHost}', port: ${peerPort}, path: '/', secure: false, config: { iceServers: ${JSON.stringify(iceServers)} } });
     await new Promise((resolve) => peer.on('open', resolve));
     peer.on('call', (call) => { window.incoming = call; });
     window.callPeer = (other) => show(peer.call(other, stream));
@@ -66,28 +76,38 @@ function page(peerPort: number, id: string): string {
 </script>`;
 }
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+async function listen(server: Server, host: string): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return (server.address() as { port: number }).port;
 }
 
 /** Two browsers with a PeerJS page each, media acquired, ready to call one another as often as asked; the server as far as PeerDial's. */
-export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ call: (options?: CallOptions) => Promise<PeerJsSample>; close: () => Promise<void> }> {
+export async function startPeerJsBench(
+  serverRoundTripMs: number,
+  network?: PeerJsNetwork,
+): Promise<{ call: (options?: CallOptions) => Promise<PeerJsSample>; close: () => Promise<void> }> {
+  const host = network?.host ?? '127.0.0.1';
   // PeerServer hands its HTTP server to the callback once it listens.
-  const peerServer = await new Promise<Server>((resolve) => PeerServer({ port: 0, host: '127.0.0.1', path: '/' }, (server) => resolve(server)));
-  const serverUrl = `http://127.0.0.1:${(peerServer.address() as { port: number }).port}`;
+  const peerServer = await new Promise<Server>((resolve) => PeerServer({ port: 0, host, path: '/' }, (server) => resolve(server)));
+  const serverUrl = `http://${host}:${(peerServer.address() as { port: number }).port}`;
   const proxy = serverRoundTripMs > 0 ? await startDelayProxy(serverUrl, serverRoundTripMs) : undefined;
   const peerPort = Number(new URL(proxy?.url ?? serverUrl).port);
   const script = await readFile(require.resolve('peerjs/dist/peerjs.min.js'));
   const web = createServer((request, response) => {
     if (request.url === '/peerjs.min.js') return void response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     const id = new URL(request.url!, 'http://x').searchParams.get('id')!;
-    response.writeHead(200, { 'content-type': 'text/html' }).end(page(peerPort, id));
+    response.writeHead(200, { 'content-type': 'text/html' }).end(page(host, peerPort, id, network?.iceServers ?? []));
   });
-  const webPort = await listen(web);
+  const webPort = await listen(web, host);
+  const webOrigin = `http://${host}:${webPort}`;
 
   const browsers = await Promise.all(
-    [0, 1].map(() => launchPlainChromium([MARKER])),
+    ([0, 1] as const).map((index) => {
+      if (!network) return launchPlainChromium([MARKER]);
+      const { executablePath, extraArgs } = network.browser(index);
+      // Off loopback a plain http page is no secure context, and getUserMedia is not there without this.
+      return launchPlainChromium([MARKER, ...extraArgs, `--unsafely-treat-insecure-origin-as-secure=${webOrigin}`], executablePath);
+    }),
   );
   const close = async () => {
     await Promise.all(browsers.map((browser) => browser.close()));
@@ -99,7 +119,7 @@ export async function startPeerJsBench(serverRoundTripMs: number): Promise<{ cal
     const [caller, callee] = (await Promise.all(
       browsers.map(async (browser, i) => {
         const tab = await browser.newPage();
-        await tab.goto(`http://127.0.0.1:${webPort}/?id=bench-${i}`);
+        await tab.goto(`${webOrigin}/?id=bench-${i}`);
         await tab.evaluate(() => (window as unknown as { ready: Promise<void> }).ready);
         return tab;
       }),

@@ -13,6 +13,7 @@ import { measureFootprint } from './footprint';
 import { type GuestCallSample, startGuestCallBench } from './guest-call';
 import { GUEST_JS_BUDGET_BYTES, measureGuestPageFootprint } from './guest-page-footprint';
 import { type PeerJsSample, startPeerJsBench } from './peerjs-baseline';
+import { runNatBench } from './nat-run';
 import type { CpuWindow } from './processes';
 import { printTable, round, type SetupSteps, summarize } from './stats';
 
@@ -31,6 +32,11 @@ if (PIN_CPUS !== undefined && !process.env.BENCH_PINNED) {
   process.exit(pinned.status ?? 1);
 }
 const CALLS = Number(process.env.BENCH_CALLS ?? 20);
+if (process.env.BENCH_NAT) {
+  await runNatBench(CALLS, ROOT);
+  // Browsers and servers are closed; a keep-alive socket of the PeerJS server must not hold the command open.
+  process.exit(0);
+}
 /** The signaling server's round trip from both browsers (ms): 0 is loopback; a server on the internet is tens of ms away. */
 const SERVER_RTT_MS = Number(process.env.BENCH_SERVER_RTT_MS ?? 0);
 /** Calls of each kind, after the timed ones, that read the CPU both browsers use in the first CPU_WINDOW_MS after Accept. */

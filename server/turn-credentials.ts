@@ -13,7 +13,7 @@ import { createHmac } from 'node:crypto';
 import type { CallIce, IceServer } from '../src/shared/protocol';
 import type { TurnConfig } from './config';
 
-export function turnCredential(turn: TurnConfig, code: string, nowMs: number): IceServer {
+export function turnCredential(turn: Pick<TurnConfig, 'urls' | 'secret' | 'ttlSeconds'>, code: string, nowMs: number): IceServer {
   const expiry = Math.floor(nowMs / 1000) + turn.ttlSeconds;
   const username = `${expiry}:${code}`;
   const credential = createHmac('sha1', turn.secret).update(username).digest('base64');

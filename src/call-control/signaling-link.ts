@@ -22,6 +22,13 @@ type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Long enough for a server on another continent; short enough that a dead link is said soon. */
 const ACK_TIMEOUT_MS = 10_000;
+/**
+ * A signal's answer, shorter: signals go in a call, where a link that died unnoticed (the laptop moved to another
+ * network, and its socket with it) holds the ICE restart that would bring the call back. The server answers a signal
+ * at once, and dropping a live link by mistake costs a reconnect and a resend that negotiation ignores, so a few
+ * seconds is ample. 10 s made a network change cost 18 s (test/e2e/nat.test.ts).
+ */
+const SIGNAL_ACK_TIMEOUT_MS = 3_000;
 
 export interface SignalingHandlers {
   onStatus: (status: ServerLink) => void;
@@ -120,7 +127,9 @@ export function connectSignaling(url: string, identity: Identity, handlers: Sign
         return true;
       }
       // Socket.IO's types give an optional acknowledgement no timeout error; the cast says how it is called.
-      const timed = socket.timeout(ackTimeoutMs) as unknown as { emit: (e: 'signal', p: SignalMessage, ack: (error: Error | null, result: Result) => void) => void };
+      const timed = socket.timeout(Math.min(ackTimeoutMs, SIGNAL_ACK_TIMEOUT_MS)) as unknown as {
+        emit: (e: 'signal', p: SignalMessage, ack: (error: Error | null, result: Result) => void) => void;
+      };
       timed.emit('signal', payload, (error, result) => {
         if (!error) return answered(result);
         // No answer in time on a link that still looks open: it died without either end noticing yet (Engine.IO's

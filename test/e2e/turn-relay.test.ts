@@ -14,7 +14,7 @@ import { ownExtensionOrigin } from '../../server/extension-origin';
 import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
 import { connectCall, expectVideoFlowing } from './support/calls';
 import { type RunningTurn, startCoturn } from './support/coturn';
-import { eventually, inboundBytes, myCode, printTracesOnFailure, waitForStatus } from './support/probes';
+import { eventually, inboundBytes, myCode, printTracesOnFailure, selectedPair, waitForStatus } from './support/probes';
 import { type RunningServer, startServer } from './support/server';
 import { FORCE_RELAY_KEY } from '../../src/media-host/transport-policy';
 
@@ -36,33 +36,6 @@ afterAll(async () => {
   await server?.stop();
   await turn?.stop();
 });
-
-interface SelectedPair {
-  local: string;
-  remote: string;
-  localAddress: string;
-  /** Our relay's port on coturn: another port is another allocation. */
-  localPort: number;
-}
-
-/** The candidate pair the offscreen document's peer connection is using now, read from getStats. */
-function selectedPair(page: Page): Promise<SelectedPair | null> {
-  return page.evaluate(async () => {
-    for (const view of chrome.extension.getViews()) {
-      const pc = view.peerdialStreams?.pc;
-      if (!pc) continue;
-      const reports = new Map<string, Record<string, unknown>>();
-      (await pc.getStats()).forEach((report: Record<string, unknown>) => reports.set(report.id as string, report));
-      const transport = [...reports.values()].find((r) => r.type === 'transport' && r.selectedCandidatePairId);
-      const pair = transport && reports.get(transport.selectedCandidatePairId as string);
-      if (!pair || pair.state !== 'succeeded') return null;
-      const local = reports.get(pair.localCandidateId as string);
-      const remote = reports.get(pair.remoteCandidateId as string);
-      return { local: String(local?.candidateType), remote: String(remote?.candidateType), localAddress: String(local?.address), localPort: Number(local?.port) };
-    }
-    return null;
-  });
-}
 
 /**
  * Both say they are in the call again and video flows both ways: how long that took, ms. Then each end's own

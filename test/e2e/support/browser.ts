@@ -28,9 +28,9 @@ export const HEADLESS_ARGS = [
 export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
 /** A plain Chromium, no extension, with the fake camera and microphone and its sound on: a guest page's browser. `extraArgs`: a marker to find its processes by, say. */
-export function launchPlainChromium(extraArgs: string[] = []): Promise<Browser> {
+export function launchPlainChromium(extraArgs: string[] = [], executablePath = CHROMIUM): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     headless: false,
     args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS, ...extraArgs],
     // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
@@ -60,6 +60,10 @@ export interface BrowserOptions {
   windowSize?: { width: number; height: number };
   /** Chrome's screen picker chooses the source whose title contains this, with no person to click (Chromium's own test switch). */
   autoPickCaptureSource?: string;
+  /** Another way to start Chromium: a wrapper that runs it inside a network namespace (support/nat-lab.ts). */
+  executablePath?: string;
+  /** More of Chromium's switches. */
+  extraArgs?: string[];
 }
 
 /** Chrome's id for an extension with this manifest `key`: SHA-256 of the key, first 32 hex digits written a–p. */
@@ -91,9 +95,9 @@ export interface ExtensionBrowser {
 }
 
 export async function launchExtensionBrowser(options: BrowserOptions = {}): Promise<ExtensionBrowser> {
-  const { fakeMedia = true, fakeUi = true, allowTabCapture = false, windowSize, autoPickCaptureSource, cameras = 1, cameraFile } = options;
+  const { fakeMedia = true, fakeUi = true, allowTabCapture = false, windowSize, autoPickCaptureSource, cameras = 1, cameraFile, executablePath = CHROMIUM, extraArgs = [] } = options;
   const profile = await mkdtemp(join(tmpdir(), 'peerdial-profile-'));
-  const args = [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...HEADLESS_ARGS];
+  const args = [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...HEADLESS_ARGS, ...extraArgs];
   if (fakeMedia) args.push(cameras > 1 ? `--use-fake-device-for-media-stream=device-count=${cameras}` : '--use-fake-device-for-media-stream');
   if (cameraFile) args.push(`--use-file-for-fake-video-capture=${cameraFile}`);
   if (fakeUi) args.push('--use-fake-ui-for-media-stream');
@@ -104,7 +108,7 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
   if (process.env.E2E_BROWSER_CONSOLE) args.push('--enable-logging=stderr', '--v=0');
 
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: false,
     args,
     // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.

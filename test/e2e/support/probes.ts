@@ -257,3 +257,32 @@ export function printTracesOnFailure(parties: Record<string, Page>): void {
     for (const name of Object.keys(parties)) console.log(`[trace] ${name}:\n  ${(last.get(name) ?? ['(nothing traced)']).join('\n  ')}`);
   });
 }
+
+export interface SelectedPair {
+  local: string;
+  remote: string;
+  localAddress: string;
+  /** Our relay's port on coturn: another port is another allocation. */
+  localPort: number;
+  /** Where our packets go: across a NAT, the far end's public address (or its relay's). */
+  remoteAddress: string;
+}
+
+/** The candidate pair the offscreen document's peer connection is using now, read from getStats. */
+export function selectedPair(page: Page): Promise<SelectedPair | null> {
+  return page.evaluate(async () => {
+    for (const view of chrome.extension.getViews()) {
+      const pc = view.peerdialStreams?.pc;
+      if (!pc) continue;
+      const reports = new Map<string, Record<string, unknown>>();
+      (await pc.getStats()).forEach((report: Record<string, unknown>) => reports.set(report.id as string, report));
+      const transport = [...reports.values()].find((r) => r.type === 'transport' && r.selectedCandidatePairId);
+      const pair = transport && reports.get(transport.selectedCandidatePairId as string);
+      if (!pair || pair.state !== 'succeeded') return null;
+      const local = reports.get(pair.localCandidateId as string);
+      const remote = reports.get(pair.remoteCandidateId as string);
+      return { local: String(local?.candidateType), remote: String(remote?.candidateType), localAddress: String(local?.address), localPort: Number(local?.port), remoteAddress: String(remote?.address) };
+    }
+    return null;
+  });
+}

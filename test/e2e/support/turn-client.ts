@@ -68,12 +68,13 @@ function parse(packet: Buffer): Reply {
 const usedPorts = new Set<number>();
 
 /** A socket on a port no conversation of this process has used; the OS may hand a closed one out again. */
-async function freshSocket(): Promise<Socket> {
+/** Bound where `host` is reached from: loopback for loopback, any address for a lab's public segment. */
+async function freshSocket(host: string): Promise<Socket> {
   const taken: Socket[] = [];
   try {
     for (;;) {
       const socket = createSocket('udp4');
-      socket.bind(0, '127.0.0.1');
+      socket.bind(0, host === '127.0.0.1' ? host : '0.0.0.0');
       await once(socket, 'listening');
       const { port } = socket.address();
       if (!usedPorts.has(port)) {
@@ -89,11 +90,11 @@ async function freshSocket(): Promise<Socket> {
 }
 
 /** One UDP socket per conversation, on a port of its own: coturn ties its nonce and session to the client's address and port. */
-async function conversation<T>(port: number, talk: (exchange: (request: Buffer) => Promise<Reply>) => Promise<T>): Promise<T> {
-  const socket = await freshSocket();
+async function conversation<T>(port: number, host: string, talk: (exchange: (request: Buffer) => Promise<Reply>) => Promise<T>): Promise<T> {
+  const socket = await freshSocket(host);
   const exchange = async (request: Buffer) => {
     const reply = once(socket, 'message') as Promise<[Buffer]>;
-    socket.send(request, port, '127.0.0.1');
+    socket.send(request, port, host);
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no STUN reply')), REPLY_TIMEOUT_MS).unref());
     const [packet] = await Promise.race([reply, timeout]);
     return parse(packet);
@@ -105,8 +106,8 @@ async function conversation<T>(port: number, talk: (exchange: (request: Buffer) 
   }
 }
 
-export async function stunBinding(port: number): Promise<boolean> {
-  return conversation(port, async (exchange) => (await exchange(message(BINDING_REQUEST, []))).type === 0x0101);
+export async function stunBinding(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return conversation(port, host, async (exchange) => (await exchange(message(BINDING_REQUEST, []))).type === 0x0101);
 }
 
 export async function freeUdpPort(): Promise<number> {
@@ -123,7 +124,7 @@ export type AllocateVerdict = { granted: true } | { granted: false; code: number
 /** Asks for a UDP relay with this username and password, as a browser does with an RTCIceServer. */
 export async function allocate(port: number, username: string, password: string): Promise<AllocateVerdict> {
   const transport = attribute(Attribute.RequestedTransport, Buffer.from([UDP, 0, 0, 0]));
-  return conversation(port, async (exchange) => {
+  return conversation(port, '127.0.0.1', async (exchange) => {
     const challenge = await exchange(message(ALLOCATE_REQUEST, [transport]));
     const realm = challenge.attributes.get(Attribute.Realm);
     const nonce = challenge.attributes.get(Attribute.Nonce);
