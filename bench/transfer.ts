@@ -24,7 +24,7 @@ import { BUFFER_HIGH_WATER, BUFFER_LOW_WATER, FILE_CHUNK_SIZE } from '../src/cal
 import { launchExtensionBrowser } from '../test/e2e/support/browser';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
-import { cpuByKind, cpuMs, extensionProcesses, readCpu, watchPeak } from './processes';
+import { cpuByKind, cpuByThread, cpuMs, extensionProcesses, readCpu, watchPeak } from './processes';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 200);
 const SIZE = SIZE_MB * 1_000_000;
@@ -147,7 +147,8 @@ try {
   const [aliceMemory, bobMemory] = [watchPeak(alicePids), watchPeak(bobPids)];
   const [aliceBase, bobBase] = await Promise.all([aliceMemory.baseline, bobMemory.baseline]);
 
-  const cpuBefore = await Promise.all([readCpu(aliceAll), readCpu(bobAll)]);
+  const threads = Boolean(process.env.BENCH_THREADS);
+  const cpuBefore = await Promise.all([readCpu(aliceAll, threads), readCpu(bobAll, threads)]);
   const start = performance.now();
   await bobPopup.getByRole('button', { name: 'Accept bench.bin' }).click();
   const [senderDone, receiverDone] = await Promise.all([
@@ -155,14 +156,15 @@ try {
     until(bobPopup, 'Receiving bench.bin', /verified and saved/),
   ]);
   const [alicePeak, bobPeak] = await Promise.all([aliceMemory.stop(), bobMemory.stop()]);
-  const cpuAfter = await Promise.all([readCpu(aliceAll), readCpu(bobAll)]);
+  const cpuAfter = await Promise.all([readCpu(aliceAll, threads), readCpu(bobAll, threads)]);
   /** Where each side's CPU went, per MB, by process kind (the extension's renderer holds the offscreen document). */
   const [aliceCpu, bobCpu] = cpuAfter.map((after, i) => {
     const byKind = Object.entries(cpuByKind(cpuBefore[i]!, after)).filter(([, ms]) => ms > 0);
     const total = byKind.reduce((sum, [, ms]) => sum + ms, 0);
     return `${perMb(total, SIZE)} (${byKind.map(([kind, ms]) => `${kind} ${perMb(ms, SIZE)}`).join(', ')})`;
   });
-  const after = await bareChannel(alicePopup, aliceAll, FILE_CHUNK_SIZE);
+  // A page of its own: under heavy load the popup of the call was once gone by now.
+  const after = await bareChannel(await alice.reopenPopup(), aliceAll, FILE_CHUNK_SIZE);
 
   const [item] = await bob.worker.evaluate(async () => (await chrome.downloads.search({})).map((d) => d.filename));
   const identical = item ? (await sha256File(item)) === sent : false;
@@ -180,6 +182,13 @@ try {
   console.log(`| sender extension process RSS, before → peak | ${mb(aliceBase)} → ${mb(alicePeak)} MB (+${mb(alicePeak - aliceBase)}) |`);
   console.log(`| receiver extension process RSS, before → peak | ${mb(bobBase)} → ${mb(bobPeak)} MB (+${mb(bobPeak - bobBase)}) |`);
   console.log(`| saved file's SHA-256 equals the sent file's | ${identical ? 'yes' : 'NO'} |`);
+  if (threads) {
+    console.log('\nCPU ms per MB by thread (BENCH_THREADS=1), the busiest of each side:');
+    for (const [side, i] of [['sender', 0], ['receiver', 1]] as const) {
+      const busiest = Object.entries(cpuByThread(cpuBefore[i], cpuAfter[i])).sort(([, a], [, b]) => b - a).slice(0, 8);
+      console.log(`- ${side}: ${busiest.map(([name, ms]) => `${name} ${perMb(ms, SIZE)}`).join('; ')}`);
+    }
+  }
   console.log('\nIndicative only: this machine is shared; RSS covers the whole extension process (offscreen document, popup tab, worker).');
   if (!identical) process.exitCode = 1;
 } finally {
