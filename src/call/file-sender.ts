@@ -83,7 +83,7 @@ export async function sendFile({ pc, id, file, signal, onAcked, log }: SendFileO
 
   try {
     await waitUntil(() => channel.readyState === 'open');
-    const hash = createIncrementalHash();
+    const hash = await createIncrementalHash();
     let sent = 0;
     for await (const { bytes } of readChunks(file, chunkSizeFor(pc))) {
       hash.update(bytes);
