@@ -30,7 +30,7 @@ const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 200);
 const SIZE = SIZE_MB * 1_000_000;
 /** Enough bytes per sweep point to get past SCTP's slow start, few enough to keep the sweep short. */
 const SWEEP_BYTES = 64 * 1024 * 1024;
-const SWEEP_CHUNKS = [16 * 1024, 64 * 1024, 256 * 1024 - 1024];
+const SWEEP_CHUNKS = [16 * 1024, 64 * 1024, 256 * 1024];
 
 const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
 /** CPU milliseconds per MB moved. */
