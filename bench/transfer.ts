@@ -3,12 +3,16 @@
  * loopback, and what it costs in memory. Two real Chromium processes with the
  * built extension call each other through the real server ("Send a file"),
  * one sends a 200 MB file (BENCH_SIZE_MB to change), the other accepts; the
- * clock runs from Accept to "verified and saved". Prints MB/s and the peak
- * resident memory of each side's extension process (which holds the offscreen
- * document). First, the bare data channel's ceiling on this machine at three
- * chunk sizes, with the product's flow-control settings, for comparison.
+ * clock runs from Accept to "verified and saved". Prints MB/s, the CPU each
+ * side's browser spent per MB (all its processes, and the extension's renderer
+ * alone, which holds the offscreen document), and the peak resident memory of
+ * each side's extension process. First, the bare data channel's ceiling on
+ * this machine at three chunk sizes, with the product's flow-control settings;
+ * once more after the transfer at the product's chunk size, so the ratio is to
+ * the ceiling measured around it.
  *
- * Figures are indicative: on a shared machine other work competes for the CPU.
+ * Figures are indicative: on a shared machine other work competes for the CPU,
+ * which moves MB/s far more than CPU per MB (time spent waiting is not counted).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -20,15 +24,17 @@ import { BUFFER_HIGH_WATER, BUFFER_LOW_WATER, FILE_CHUNK_SIZE } from '../src/cal
 import { launchExtensionBrowser } from '../test/e2e/support/browser';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
-import { extensionProcesses, watchPeak } from './processes';
+import { cpuByKind, cpuByThread, cpuMs, extensionProcesses, readCpu, watchPeak } from './processes';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 200);
 const SIZE = SIZE_MB * 1_000_000;
 /** Enough bytes per sweep point to get past SCTP's slow start, few enough to keep the sweep short. */
 const SWEEP_BYTES = 64 * 1024 * 1024;
-const SWEEP_CHUNKS = [16 * 1024, 64 * 1024, 256 * 1024 - 1024];
+const SWEEP_CHUNKS = [16 * 1024, 64 * 1024, 256 * 1024];
 
 const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
+/** CPU milliseconds per MB moved. */
+const perMb = (ms: number, bytes: number) => (ms / (bytes / 1_000_000)).toFixed(1);
 
 async function writeRandomFile(path: string, size: number): Promise<string> {
   const file = await open(path, 'w');
@@ -49,9 +55,11 @@ async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Two peer connections in one extension page: the data channel alone, no disk, no hashing. */
-function bareChannel(page: Page, chunk: number): Promise<number> {
-  return page.evaluate(
+/** Two peer connections in one extension page: the data channel alone, no disk, no hashing. MB/s, and
+ * the CPU the browser's processes (`pids`) spent per MB, both ends together. */
+async function bareChannel(page: Page, pids: number[], chunk: number): Promise<{ rate: string; cpu: string; bytesPerSecond: number }> {
+  const before = await cpuMs(pids);
+  const bytesPerSecond = await page.evaluate(
     async ({ chunk, total, high, low }) => {
       const a = new RTCPeerConnection();
       const b = new RTCPeerConnection();
@@ -92,6 +100,7 @@ function bareChannel(page: Page, chunk: number): Promise<number> {
     },
     { chunk, total: SWEEP_BYTES, high: BUFFER_HIGH_WATER, low: BUFFER_LOW_WATER },
   );
+  return { rate: mb(bytesPerSecond), cpu: perMb((await cpuMs(pids)) - before, SWEEP_BYTES), bytesPerSecond };
 }
 
 async function textOf(page: Page, name: string): Promise<string> {
@@ -113,9 +122,15 @@ const [alice, bob] = await Promise.all([launchExtensionBrowser({ fakeMedia: fals
 try {
   const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(server.url), bob.openPopup(server.url)]);
 
+  const aliceAll = await alice.processes();
+  const ceilings: number[] = [];
   console.log(`Bare data channel on loopback (two peer connections in one page), ${mb(SWEEP_BYTES)} MB each:`);
-  console.log('| chunk | MB/s |\n| ---: | ---: |');
-  for (const chunk of SWEEP_CHUNKS) console.log(`| ${chunk / 1024} KiB | ${mb(await bareChannel(alicePopup, chunk))} |`);
+  console.log('| chunk | MB/s | CPU ms per MB (both ends) |\n| ---: | ---: | ---: |');
+  for (const chunk of SWEEP_CHUNKS) {
+    const bare = await bareChannel(alicePopup, aliceAll, chunk);
+    ceilings.push(bare.bytesPerSecond);
+    console.log(`| ${chunk / 1024} KiB | ${bare.rate} | ${bare.cpu} |`);
+  }
 
   const path = join(work, 'bench.bin');
   const sent = await writeRandomFile(path, SIZE);
@@ -126,11 +141,14 @@ try {
   await Promise.all([waitForStatus(alicePopup, /In call with/, 30_000), waitForStatus(bobPopup, /In call with/, 30_000)]);
 
   const [alicePids, bobPids] = await Promise.all([extensionProcesses(alice), extensionProcesses(bob)]);
+  const bobAll = await bob.processes();
   await alicePopup.getByLabel('Send files').setInputFiles(path);
   await bobPopup.getByRole('button', { name: 'Accept bench.bin' }).waitFor();
   const [aliceMemory, bobMemory] = [watchPeak(alicePids), watchPeak(bobPids)];
   const [aliceBase, bobBase] = await Promise.all([aliceMemory.baseline, bobMemory.baseline]);
 
+  const threads = Boolean(process.env.BENCH_THREADS);
+  const cpuBefore = await Promise.all([readCpu(aliceAll, threads), readCpu(bobAll, threads)]);
   const start = performance.now();
   await bobPopup.getByRole('button', { name: 'Accept bench.bin' }).click();
   const [senderDone, receiverDone] = await Promise.all([
@@ -138,18 +156,39 @@ try {
     until(bobPopup, 'Receiving bench.bin', /verified and saved/),
   ]);
   const [alicePeak, bobPeak] = await Promise.all([aliceMemory.stop(), bobMemory.stop()]);
+  const cpuAfter = await Promise.all([readCpu(aliceAll, threads), readCpu(bobAll, threads)]);
+  /** Where each side's CPU went, per MB, by process kind (the extension's renderer holds the offscreen document). */
+  const [aliceCpu, bobCpu] = cpuAfter.map((after, i) => {
+    const byKind = Object.entries(cpuByKind(cpuBefore[i]!, after)).filter(([, ms]) => ms > 0);
+    const total = byKind.reduce((sum, [, ms]) => sum + ms, 0);
+    return `${perMb(total, SIZE)} (${byKind.map(([kind, ms]) => `${kind} ${perMb(ms, SIZE)}`).join(', ')})`;
+  });
+  // A page of its own: under heavy load the popup of the call was once gone by now.
+  const after = await bareChannel(await alice.reopenPopup(), aliceAll, FILE_CHUNK_SIZE);
 
   const [item] = await bob.worker.evaluate(async () => (await chrome.downloads.search({})).map((d) => d.filename));
   const identical = item ? (await sha256File(item)) === sent : false;
 
   const rate = (end: number) => mb(SIZE / ((end - start) / 1000));
+  const ceiling = Math.max(...ceilings, after.bytesPerSecond);
   console.log(`\nPeerDial file transfer, ${SIZE_MB} MB, ${FILE_CHUNK_SIZE / 1024} KiB chunks, two browsers on loopback:`);
   console.log('| measure | value |\n| --- | ---: |');
   console.log(`| Accept → receiver verified and saved | ${((receiverDone - start) / 1000).toFixed(2)} s, ${rate(receiverDone)} MB/s |`);
   console.log(`| Accept → sender sees verified | ${((senderDone - start) / 1000).toFixed(2)} s, ${rate(senderDone)} MB/s |`);
+  console.log(`| bare channel after it, ${FILE_CHUNK_SIZE / 1024} KiB chunks | ${after.rate} MB/s, ${after.cpu} CPU ms per MB |`);
+  console.log(`| saved rate ÷ best bare channel rate of this run | ${((SIZE / ((receiverDone - start) / 1000) / ceiling) * 100).toFixed(0)} % |`);
+  console.log(`| sender CPU ms per MB, whole browser (by process) | ${aliceCpu} |`);
+  console.log(`| receiver CPU ms per MB, whole browser (by process) | ${bobCpu} |`);
   console.log(`| sender extension process RSS, before → peak | ${mb(aliceBase)} → ${mb(alicePeak)} MB (+${mb(alicePeak - aliceBase)}) |`);
   console.log(`| receiver extension process RSS, before → peak | ${mb(bobBase)} → ${mb(bobPeak)} MB (+${mb(bobPeak - bobBase)}) |`);
   console.log(`| saved file's SHA-256 equals the sent file's | ${identical ? 'yes' : 'NO'} |`);
+  if (threads) {
+    console.log('\nCPU ms per MB by thread (BENCH_THREADS=1), the busiest of each side:');
+    for (const [side, i] of [['sender', 0], ['receiver', 1]] as const) {
+      const busiest = Object.entries(cpuByThread(cpuBefore[i], cpuAfter[i])).sort(([, a], [, b]) => b - a).slice(0, 8);
+      console.log(`- ${side}: ${busiest.map(([name, ms]) => `${name} ${perMb(ms, SIZE)}`).join('; ')}`);
+    }
+  }
   console.log('\nIndicative only: this machine is shared; RSS covers the whole extension process (offscreen document, popup tab, worker).');
   if (!identical) process.exitCode = 1;
 } finally {

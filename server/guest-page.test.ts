@@ -97,7 +97,7 @@ describe('the guest page', () => {
     for (const path of ['/call/B7KQ4M2XP9TR', '/call/assets/app-3f2a1b.js']) {
       const { headers } = await raw(path);
       expect(headers['content-security-policy']).toBe(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; font-src 'self'; media-src 'self' blob: mediastream:; " +
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; font-src 'self'; media-src 'self' blob: mediastream:; " +
           `connect-src 'self' ws://127.0.0.1:${port} wss://127.0.0.1:${port}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'; worker-src 'self' blob:`,
       );
       expect(headers['permissions-policy']).toMatch(/^camera=\(self\), microphone=\(self\), display-capture=\(self\), fullscreen=\(self\), geolocation=\(\), /);

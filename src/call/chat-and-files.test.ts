@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatAndFiles } from '../shared/chat-and-files';
 import { type ChatAndFilesSession, type ReceivedFiles, startChatAndFiles } from './chat-and-files';
-import { FakeChannel, settle } from './fake-channel.test-support';
+import { FakeChannel, settleUntil } from './fake-channel.test-support';
 
 const ID = '00000000-0000-4000-8000-000000000001';
 
@@ -46,7 +46,7 @@ describe('a file the other person offers', () => {
     const channel = parts.openFileChannel();
     channel.deliver(bytes.slice().buffer);
     channel.deliver(JSON.stringify({ type: 'end', sha256: createHash('sha256').update(bytes).digest('hex') }));
-    for (let i = 0; i < 5 && parts.savedAs.length === 0; i++) await settle();
+    await settleUntil(() => parts.savedAs.length > 0);
     expect(parts.savedAs).toEqual(['photogpj.exe']);
     expect(JSON.stringify(parts.states)).not.toContain('\u202E');
   });

@@ -18,7 +18,7 @@ import { ShareAnnouncement } from './share-media';
 /** Room for the longest chat message with every character JSON-escaped (\uXXXX = 6 bytes). */
 export const MAX_CONTROL_FRAME_LENGTH = MAX_CHAT_LENGTH * 6 + 256;
 /** Chrome's SCTP stack refuses messages over 256 KiB (its a=max-message-size);
- * our sender uses less (FILE_CHUNK_SIZE), this bounds what we accept. */
+ * our sender uses up to that (FILE_CHUNK_SIZE), this bounds what we accept. */
 export const MAX_CHUNK_SIZE = 256 * 1024;
 /** 1 TiB: a ceiling against nonsense, far above any file a person sends in a call. */
 export const MAX_FILE_SIZE = 2 ** 40;

@@ -65,3 +65,9 @@ export class FakeChannel {
 
 /** Lets pending promise callbacks and timers run. */
 export const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Lets pending work run until `ready()` holds: a SHA-256 in WebAssembly is made asynchronously, so the first bytes
+ * move a few turns later than one settle(). Gives up after `turns`, and the test's own assertion then says what is missing. */
+export async function settleUntil(ready: () => boolean, turns = 1000): Promise<void> {
+  for (let i = 0; i < turns && !ready(); i++) await settle();
+}

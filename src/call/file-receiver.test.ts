@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from './file-reassembly';
-import { FakeChannel, settle } from './fake-channel.test-support';
+import { FakeChannel, settle, settleUntil } from './fake-channel.test-support';
 import { type ReceivedFile, receiveFile } from './file-receiver';
 import { words } from '../shared/wording';
 
@@ -38,7 +38,7 @@ describe('receiving a file', () => {
     const { channel, memory, verdicts, sendChunks } = start(bytes.length);
     sendChunks(bytes);
     channel.deliver(JSON.stringify({ type: 'end', sha256: sha256(bytes) }));
-    await settle();
+    await settleUntil(() => verdicts.length > 0);
     expect(verdicts).toEqual([{ ok: true, sha256: sha256(bytes) }]);
     expect(Buffer.compare(Buffer.concat(memory.writes), bytes)).toBe(0);
     const acks = channel.text().map((t) => JSON.parse(t) as { bytes: number });
@@ -50,7 +50,7 @@ describe('receiving a file', () => {
     const { channel, verdicts, sendChunks } = start(bytes.length);
     sendChunks(bytes);
     channel.deliver(JSON.stringify({ type: 'end', sha256: sha256(randomBytes(10)) }));
-    await settle();
+    await settleUntil(() => verdicts.length > 0);
     expect(verdicts).toEqual([{ ok: false, error: words('fileDamaged'), mismatch: true }]);
   });
 

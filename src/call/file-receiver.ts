@@ -5,6 +5,7 @@
  * SHA-256; ours must match before the file counts as received.
  */
 import { parseFileChannelFrame } from './data-frames';
+import { createIncrementalHash } from './file-chunks';
 import { createReassembly, type Verdict } from './file-reassembly';
 import { type Wording, words } from '../shared/wording';
 
@@ -35,7 +36,10 @@ export interface ReceiveFileOptions {
 
 export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveFileOptions): void {
   const reassembly = createReassembly(size);
-  let writing = Promise.resolve();
+  // We hash what we write, a block at a time (fewer calls than a hash per chunk). The hash is made asynchronously
+  // (WebAssembly): chunks that arrive meanwhile are checked and gathered as usual, and the first write waits for it.
+  const hashing = createIncrementalHash();
+  let writing: Promise<unknown> = hashing;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let written = 0;
@@ -53,6 +57,7 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
     finish({ ok: false, error });
     channel.close();
   };
+  const failWriting = (error: unknown) => fail(words('fileWriteFailed', String(error)));
 
   /** Queues one write of everything gathered so far, after the writes before it. */
   function flush(): void {
@@ -68,6 +73,7 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
     writing = writing
       .then(async () => {
         if (over) return;
+        (await hashing).update(block);
         await file.write(block);
         written += block.length;
         onWritten(written);
@@ -76,7 +82,7 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
           channel.send(JSON.stringify({ type: 'ack', bytes: written }));
         }
       })
-      .catch((error: unknown) => fail(words('fileWriteFailed', String(error))));
+      .catch(failWriting);
   }
 
   channel.binaryType = 'arraybuffer';
@@ -94,7 +100,7 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
       ended = true;
       const { sha256 } = parsed.frame;
       flush();
-      writing = writing.then(() => finish(reassembly.finish(sha256)));
+      writing = writing.then(async () => finish(reassembly.finish(sha256, (await hashing).hex()))).catch(failWriting);
       return;
     }
     if (!(data instanceof ArrayBuffer)) return fail(words('fileMalformedFrame', typeof data));

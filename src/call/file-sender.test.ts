@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FakeChannel, settle } from './fake-channel.test-support';
+import { FakeChannel, settle, settleUntil } from './fake-channel.test-support';
 import { BUFFER_HIGH_WATER, FILE_CHUNK_SIZE, RECEIVE_WINDOW, sendFile } from './file-sender';
 
 const MiB = 1024 * 1024;
@@ -54,6 +54,7 @@ describe('sending a file', () => {
   it('waits for the receiver once a window is unacknowledged, however fast the link drains', async () => {
     const { channel } = start(randomBytes(RECEIVE_WINDOW * 2));
     channel.open();
+    await settleUntil(() => sentBytes(channel) > 0);
     for (let i = 0; i < 50; i++) {
       await settle();
       channel.drain();
@@ -78,7 +79,7 @@ describe('sending a file', () => {
   it('cancelled mid-file, it stops sending, sends no hash and closes the channel', async () => {
     const { channel, done, controller } = start(randomBytes(20 * MiB));
     channel.open();
-    await settle();
+    await settleUntil(() => sentBytes(channel) > 0);
     const before = sentBytes(channel);
     expect(before).toBeGreaterThan(0);
     controller.abort();
@@ -92,7 +93,7 @@ describe('sending a file', () => {
   it('says so when the other side closes the channel mid-file', async () => {
     const { channel, done } = start(randomBytes(20 * MiB));
     channel.open();
-    await settle();
+    await settleUntil(() => sentBytes(channel) > 0);
     channel.close();
     await expect(done).rejects.toThrow('The connection closed before the file was sent.');
   });

@@ -7,11 +7,11 @@
 import { fileChannelLabel, parseFileChannelFrame } from './data-frames';
 import { createIncrementalHash, readChunks } from './file-chunks';
 
-/** Measured with `npm run bench:transfer` (README, "Chat and files"): on loopback 64 KiB and
- * 255 KiB chunks gave the same throughput within the noise (the SHA-256 on both sides costs
- * more than the chunk size matters), 16 KiB was as fast or slower; 64 KiB keeps each message
- * a quarter of Chrome's 256 KiB limit. */
-export const FILE_CHUNK_SIZE = 64 * 1024;
+/** Chrome's largest message (its a=max-message-size, 256 KiB), and a quarter of a read so reads cut into whole
+ * chunks. `npm run bench:transfer` (bench/README.md): in four runs the bare data channel spent 10-25% less CPU
+ * per MB at 255 KiB than at 64 KiB (93 against 107, 116 against 154 ms); fewer messages also mean fewer
+ * events and calls on both sides. Where the browsers agreed on less, chunkSizeFor() sends less. */
+export const FILE_CHUNK_SIZE = 256 * 1024;
 /** Keep the SCTP send queue this full: enough that the link never idles between our sends,
  * far below Chrome's 16 MiB limit (past which send() closes the channel). */
 export const BUFFER_HIGH_WATER = 4 * 1024 * 1024;
@@ -83,7 +83,7 @@ export async function sendFile({ pc, id, file, signal, onAcked, log }: SendFileO
 
   try {
     await waitUntil(() => channel.readyState === 'open');
-    const hash = createIncrementalHash();
+    const hash = await createIncrementalHash();
     let sent = 0;
     for await (const { bytes } of readChunks(file, chunkSizeFor(pc))) {
       hash.update(bytes);
