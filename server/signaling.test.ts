@@ -21,7 +21,7 @@ let url: string;
 const clients: PeerClient[] = [];
 
 async function startApp(): Promise<void> {
-  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', RING_TIMEOUT_MS: String(RING_TIMEOUT_MS), RECONNECT_GRACE_MS: String(GRACE_MS), REGISTER_TIMEOUT_MS: '1000' });
+  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', STUN_PORT: 'off', RING_TIMEOUT_MS: String(RING_TIMEOUT_MS), RECONNECT_GRACE_MS: String(GRACE_MS), REGISTER_TIMEOUT_MS: '1000' });
   app = createApp(config, createLogger('silent'));
   const { port } = await app.listen();
   url = `http://127.0.0.1:${port}`;

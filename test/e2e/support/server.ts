@@ -27,7 +27,8 @@ export async function startServer(env: Record<string, string> = {}, port?: numbe
   const chosen = port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(chosen), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    // No STUN responder unless a test asks for one (STUN_PORT): on loopback it finds nothing a host candidate does not, and the default port 3478 is shared by every server started at once.
+    env: { ...process.env, PORT: String(chosen), HOST: '127.0.0.1', LOG_LEVEL: 'warn', STUN_PORT: 'off', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${chosen}`;
