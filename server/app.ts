@@ -151,12 +151,12 @@ export function createApp(config: Config, log: Logger): App {
   const departures = attachSignaling(io, context);
 
   let stun: StunServer | undefined;
-  async function startStun({ port }: StunConfig): Promise<StunServer> {
+  async function startStun({ host, port }: StunConfig): Promise<StunServer> {
     try {
-      return await startStunServer({ host: config.host, port, rateLimitFactor: config.rateLimitFactor, log, logBudget });
+      return await startStunServer({ host, port, rateLimitFactor: config.rateLimitFactor, log, logBudget });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-      throw new ConfigError(`STUN_PORT ${port} is taken on ${config.host} (a coturn on this host answers STUN itself: name it in STUN_URLS, or set STUN_PORT=off).`);
+      throw new ConfigError(`STUN_PORT ${port} is taken on ${host} (a coturn on this host answers STUN itself: name it in STUN_URLS, or set STUN_PORT=off).`);
     }
   }
 
@@ -184,7 +184,7 @@ export function createApp(config: Config, log: Logger): App {
         stun = await startStun(config.stun);
         // The URL names the port bound (STUN_PORT=0 picks one), so the ICE servers handed out are settled only now, before any client connects.
         if (config.stun.advertisedHost !== undefined) context.config = { ...config, iceServers: [{ urls: [stunUrl(config.stun.advertisedHost, stun.port)] }] };
-        else log.warn({ event: 'stun-unnamed', host: config.host }, 'answering STUN, but HOST is a wildcard and PUBLIC_HOST is unset: clients are handed no STUN URL');
+        else log.warn({ event: 'stun-unnamed', host: config.stun.host }, 'answering STUN, but on a wildcard address and PUBLIC_HOST is unset: clients are handed no STUN URL');
       }
       const port = await listening(http, config.port, config.host);
       const metricsPort = metricsHttp && config.metrics ? await listening(metricsHttp, config.metrics.port, config.metrics.host) : undefined;

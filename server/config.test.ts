@@ -124,12 +124,14 @@ describe('configuration from the environment', () => {
   });
 
   it('answers STUN itself on UDP 3478 by default, named by PUBLIC_HOST or else by HOST, unless STUN_URLS names others or STUN_PORT is off', () => {
-    expect(readConfig({}).stun).toEqual({ port: 3478, advertisedHost: 'localhost' });
-    expect(readConfig({ HOST: '203.0.113.10', STUN_PORT: '3479' }).stun).toEqual({ port: 3479, advertisedHost: '203.0.113.10' });
-    expect(readConfig({ HOST: '0.0.0.0', PUBLIC_HOST: 'call.example.org' }).stun).toEqual({ port: 3478, advertisedHost: 'call.example.org' });
-    expect(readConfig({ HOST: '::', PUBLIC_HOST: '[2001:db8::10]' }).stun).toEqual({ port: 3478, advertisedHost: '2001:db8::10' });
+    expect(readConfig({}).stun).toEqual({ host: 'localhost', port: 3478, advertisedHost: 'localhost' });
+    expect(readConfig({ HOST: '203.0.113.10', STUN_PORT: '3479' }).stun).toEqual({ host: '203.0.113.10', port: 3479, advertisedHost: '203.0.113.10' });
+    expect(readConfig({ HOST: '0.0.0.0', PUBLIC_HOST: 'call.example.org' }).stun).toEqual({ host: '0.0.0.0', port: 3478, advertisedHost: 'call.example.org' });
+    expect(readConfig({ HOST: '::', PUBLIC_HOST: '[2001:db8::10]' }).stun).toEqual({ host: '::', port: 3478, advertisedHost: '2001:db8::10' });
+    // Behind a proxy the server listens on loopback; STUN is reached directly.
+    expect(readConfig({ HOST: '127.0.0.1', STUN_HOST: '0.0.0.0', PUBLIC_HOST: 'call.example.org' }).stun).toEqual({ host: '0.0.0.0', port: 3478, advertisedHost: 'call.example.org' });
     // A wildcard names nothing a client could reach: the responder runs, and hands out no URL.
-    expect(readConfig({ HOST: '0.0.0.0' }).stun).toEqual({ port: 3478 });
+    expect(readConfig({ HOST: '0.0.0.0' }).stun).toEqual({ host: '0.0.0.0', port: 3478 });
     expect(readConfig({ STUN_PORT: 'off' }).stun).toBeUndefined();
     expect(readConfig({ STUN_URLS: 'stun:stun.example.org:3478' }).stun).toBeUndefined();
   });

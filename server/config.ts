@@ -39,12 +39,17 @@ export interface MetricsConfig {
 }
 
 export interface StunConfig {
-  /** UDP port on `host`; 0 picks a free one. */
+  /**
+   * Address the UDP socket binds: STUN_HOST, else HOST. Apart from HOST because a server behind an HTTP proxy
+   * listens on loopback, while STUN, which no HTTP proxy carries, must be reached directly.
+   */
+  host: string;
+  /** UDP port; 0 picks a free one. */
   port: number;
   /**
-   * The name or address clients reach this host by, which the STUN URL handed to them names: PUBLIC_HOST, else HOST
-   * when it is one address or name. Absent when HOST is a wildcard (0.0.0.0, ::) and PUBLIC_HOST is unset: the server
-   * then answers STUN but hands out no URL, since nothing it knows names it for the clients.
+   * The name or address clients reach this host by, which the STUN URL handed to them names: PUBLIC_HOST, else the
+   * bound address when it is one address or name. Absent when that is a wildcard (0.0.0.0, ::) and PUBLIC_HOST is
+   * unset: the server then answers STUN but hands out no URL, since nothing it knows names it for the clients.
    */
   advertisedHost?: string;
 }
@@ -192,8 +197,9 @@ function stunResponder(env: Env, host: string): StunConfig | undefined {
   if (publicHost !== undefined && publicHost !== '' && !HOST_NAME.test(publicHost)) {
     throw new ConfigError(`PUBLIC_HOST must be a host name or an IP address (no scheme, no port); "${publicHost}" is not one.`);
   }
-  const advertisedHost = publicHost || (WILDCARD_HOSTS.has(host) ? undefined : host);
-  return { port, ...(advertisedHost !== undefined && { advertisedHost: advertisedHost.replace(/^\[|\]$/g, '') }) };
+  const bound = env.STUN_HOST || host;
+  const advertisedHost = publicHost || (WILDCARD_HOSTS.has(bound) ? undefined : bound);
+  return { host: bound, port, ...(advertisedHost !== undefined && { advertisedHost: advertisedHost.replace(/^\[|\]$/g, '') }) };
 }
 
 function turnServer(env: Env): TurnConfig | undefined {
