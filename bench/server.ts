@@ -102,7 +102,7 @@ async function startPeerdial(env: Record<string, string>): Promise<Process & { u
   const child = spawn(process.execPath, [...NODE_FLAGS, 'server/main.ts'], {
     cwd: ROOT,
     // Limits lifted: every simulated client comes from a handful of loopback addresses.
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', RATE_LIMIT_FACTOR: '10000', MAX_CONNECTIONS_PER_ADDRESS: '1000000', MAX_RINGING_PER_ADDRESS: '1000000', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', RATE_LIMIT_FACTOR: '10000', MAX_CONNECTIONS_PER_ADDRESS: '1000000', MAX_RINGING_PER_ADDRESS: '1000000', STUN_PORT: 'off', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

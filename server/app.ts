@@ -8,7 +8,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { Server } from 'socket.io';
 import { createBlockLists } from './block-lists';
 import { createCallRegistry } from './call-registry';
-import { type Config, MAX_MESSAGE_BYTES } from './config';
+import { type Config, ConfigError, MAX_MESSAGE_BYTES, type StunConfig } from './config';
 import { createConnectionGate } from './connection-gate';
 import { type EngineConnection as IdleConnection, releaseUpgradeRequest } from './idle-connection';
 import type { SignalingContext } from './context';
@@ -25,6 +25,7 @@ import { createRedisTimers } from './redis/timers';
 import { timerFired } from './registration';
 import { createRateLimits } from './rate-limits';
 import { attachSignaling } from './signaling';
+import { type StunServer, startStunServer, stunUrl } from './stun-server';
 import type { SignalingServer } from './signaling-server';
 import { createTimers } from './timers';
 
@@ -32,8 +33,8 @@ export interface App {
   http: HttpServer | HttpsServer;
   io: SignalingServer;
   context: SignalingContext;
-  /** The public port, and the metrics listener's when there is one. */
-  listen: () => Promise<{ port: number; metricsPort?: number }>;
+  /** The public port, the metrics listener's when there is one, and the STUN responder's UDP port when it runs. */
+  listen: () => Promise<{ port: number; metricsPort?: number; stunPort?: number }>;
   /**
    * Stops taking connections and drops the open ones, which then reconnect (to this server's successor), and
    * records their departures; the listener stays, answering /healthz with 503, for as long as the process lives.
@@ -149,6 +150,16 @@ export function createApp(config: Config, log: Logger): App {
   };
   const departures = attachSignaling(io, context);
 
+  let stun: StunServer | undefined;
+  async function startStun({ host, port }: StunConfig): Promise<StunServer> {
+    try {
+      return await startStunServer({ host, port, rateLimitFactor: config.rateLimitFactor, log, logBudget });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      throw new ConfigError(`STUN_PORT ${port} is taken on ${host} (a coturn on this host answers STUN itself: name it in STUN_URLS, or set STUN_PORT=off).`);
+    }
+  }
+
   async function drain(): Promise<void> {
     closing = true;
     // Each connection's transport closes without a "disconnect" packet, so every client sees a lost link (not a
@@ -169,13 +180,20 @@ export function createApp(config: Config, log: Logger): App {
     context,
     async listen() {
       await redis?.checkVersion();
+      if (config.stun) {
+        stun = await startStun(config.stun);
+        // The URL names the port bound (STUN_PORT=0 picks one), so the ICE servers handed out are settled only now, before any client connects.
+        if (config.stun.advertisedHost !== undefined) context.config = { ...config, iceServers: [{ urls: [stunUrl(config.stun.advertisedHost, stun.port)] }] };
+        else log.warn({ event: 'stun-unnamed', host: config.stun.host }, 'answering STUN, but on a wildcard address and PUBLIC_HOST is unset: clients are handed no STUN URL');
+      }
       const port = await listening(http, config.port, config.host);
       const metricsPort = metricsHttp && config.metrics ? await listening(metricsHttp, config.metrics.port, config.metrics.host) : undefined;
-      return { port, ...(metricsPort !== undefined && { metricsPort }) };
+      return { port, ...(metricsPort !== undefined && { metricsPort }), ...(stun && { stunPort: stun.port }) };
     },
     drain,
     async close() {
       await drain();
+      await stun?.close();
       await new Promise<void>((resolve) => void http.close(() => resolve()));
       // Last, so a scraper sees the drain to the end.
       if (metricsHttp?.listening) await new Promise((resolve) => metricsHttp.close(resolve));

@@ -12,6 +12,7 @@ import {
   EndReason,
   ErrorCode,
   fail,
+  type HangupRequest,
   type IceServer,
   type Result,
   type RingRequest,
@@ -127,11 +128,19 @@ export function decline(context: SignalingContext): Handler<CallRef> {
   };
 }
 
-export function hangup(context: SignalingContext): Handler<CallRef> {
-  return async (me, { callId }) => {
+/**
+ * A hang-up ends a ringing call as a cancel or a decline and an accepted one as hung up, or, when the party says its
+ * connection never came up, as failed to connect. Only an accepted call has a connection to fail: that reason on a
+ * ringing one is refused and the call goes on, so no party can make a ring's end read as anything but what it was.
+ */
+export function hangup(context: SignalingContext): Handler<HangupRequest> {
+  return async (me, { callId, reason: given }) => {
     const call = await partyCall(context, me, callId);
     if (!call) return fail(ErrorCode.NoSuchCall, NO_SUCH_CALL);
-    const reason = call.phase === 'accepted' ? EndReason.HungUp : call.caller === me ? EndReason.Cancelled : EndReason.Declined;
+    if (given === EndReason.ConnectionFailed && call.phase !== 'accepted') {
+      return fail(ErrorCode.OutOfTurn, 'Only an accepted call can fail to connect; a ringing one is cancelled or declined.');
+    }
+    const reason = call.phase === 'accepted' ? (given ?? EndReason.HungUp) : call.caller === me ? EndReason.Cancelled : EndReason.Declined;
     await endCall(context, call, reason, me);
     return { ok: true };
   };

@@ -26,7 +26,7 @@ export interface ProxyRange {
 }
 
 /** The eight 16-bit groups of an IPv6 address, compressed or full, with or without a dotted IPv4 tail. */
-function groups(ip: string): number[] {
+export function ipv6Groups(ip: string): number[] {
   let text = ip.toLowerCase();
   const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (tail) {
@@ -43,7 +43,7 @@ function groups(ip: string): number[] {
 /** `::ffff:a.b.c.d` (in either notation) is an IPv4 client on a dual-stack socket: that IPv4 address. */
 function unmapped(ip: string): string {
   if (!isIPv6(ip)) return ip;
-  const g = groups(ip);
+  const g = ipv6Groups(ip);
   if (!g.slice(0, 5).every((group) => group === 0) || g[5] !== 0xffff) return ip;
   return [g[6]! >> 8, g[6]! & 255, g[7]! >> 8, g[7]! & 255].join('.');
 }
@@ -66,7 +66,7 @@ export function addressKey(ip: string): string {
   const plain = parseAddress(ip);
   if (!plain) return ip;
   if (isIPv4(plain)) return plain;
-  return `${groups(plain)
+  return `${ipv6Groups(plain)
     .slice(0, 4)
     .map((group) => group.toString(16))
     .join(':')}::/64`;

@@ -123,6 +123,26 @@ describe('configuration from the environment', () => {
     expect(readConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({ port: 9464, host: '10.0.0.5' });
   });
 
+  it('answers STUN itself on UDP 3478 by default, named by PUBLIC_HOST or else by HOST, unless STUN_URLS names others or STUN_PORT is off', () => {
+    expect(readConfig({}).stun).toEqual({ host: 'localhost', port: 3478, advertisedHost: 'localhost' });
+    expect(readConfig({ HOST: '203.0.113.10', STUN_PORT: '3479' }).stun).toEqual({ host: '203.0.113.10', port: 3479, advertisedHost: '203.0.113.10' });
+    expect(readConfig({ HOST: '0.0.0.0', PUBLIC_HOST: 'call.example.org' }).stun).toEqual({ host: '0.0.0.0', port: 3478, advertisedHost: 'call.example.org' });
+    expect(readConfig({ HOST: '::', PUBLIC_HOST: '[2001:db8::10]' }).stun).toEqual({ host: '::', port: 3478, advertisedHost: '2001:db8::10' });
+    // Behind a proxy the server listens on loopback; STUN is reached directly.
+    expect(readConfig({ HOST: '127.0.0.1', STUN_HOST: '0.0.0.0', PUBLIC_HOST: 'call.example.org' }).stun).toEqual({ host: '0.0.0.0', port: 3478, advertisedHost: 'call.example.org' });
+    // A wildcard names nothing a client could reach: the responder runs, and hands out no URL.
+    expect(readConfig({ HOST: '0.0.0.0' }).stun).toEqual({ host: '0.0.0.0', port: 3478 });
+    expect(readConfig({ STUN_PORT: 'off' }).stun).toBeUndefined();
+    expect(readConfig({ STUN_URLS: 'stun:stun.example.org:3478' }).stun).toBeUndefined();
+  });
+
+  it('refuses a PUBLIC_HOST that is not a bare host name or address, and a STUN_PORT that is not a port', () => {
+    for (const bad of ['https://call.example.org', 'call.example.org:3478', 'a b', 'host/path', '-bad.example']) {
+      expect(() => readConfig({ PUBLIC_HOST: bad }), bad).toThrow(/^PUBLIC_HOST must be a host name or an IP address/);
+    }
+    for (const bad of ['65536', '-1', 'on', '3478.5']) expect(() => readConfig({ STUN_PORT: bad }), bad).toThrow(/^STUN_PORT must be/);
+  });
+
   it('hands the STUN servers it is given to every call', () => {
     expect(readConfig({ STUN_URLS: 'stun:stun.example.org:3478, stun:backup.example.org' }).iceServers).toEqual([
       { urls: ['stun:stun.example.org:3478', 'stun:backup.example.org'] },

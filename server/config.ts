@@ -38,12 +38,33 @@ export interface MetricsConfig {
   host: string;
 }
 
+export interface StunConfig {
+  /**
+   * Address the UDP socket binds: STUN_HOST, else HOST. Apart from HOST because a server behind an HTTP proxy
+   * listens on loopback, while STUN, which no HTTP proxy carries, must be reached directly.
+   */
+  host: string;
+  /** UDP port; 0 picks a free one. */
+  port: number;
+  /**
+   * The name or address clients reach this host by, which the STUN URL handed to them names: PUBLIC_HOST, else the
+   * bound address when it is one address or name. Absent when that is a wildcard (0.0.0.0, ::) and PUBLIC_HOST is
+   * unset: the server then answers STUN but hands out no URL, since nothing it knows names it for the clients.
+   */
+  advertisedHost?: string;
+}
+
 export interface Config {
   port: number;
   host: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** STUN servers handed to both parties of every call; empty means host candidates only (LAN, loopback). */
+  /**
+   * STUN servers handed to both parties of every call: STUN_URLS, or this server's own (see `stun`) once its port is
+   * bound; empty means host candidates only (LAN, loopback).
+   */
   iceServers: IceServer[];
+  /** This server answering STUN itself on UDP, when STUN_URLS names no other; none with STUN_PORT=off. */
+  stun?: StunConfig;
   /** With a TURN server sharing our secret, each party also gets a relay credential made for it. */
   turn?: TurnConfig;
   /** A phone's ring: long enough to find the browser window, short enough not to nag. */
@@ -159,6 +180,28 @@ function stunServers(env: Env): IceServer[] {
   return urls.length ? [{ urls }] : [];
 }
 
+/** The default port of STUN (RFC 5389 §18.4), which networks that let STUN out expect. */
+const DEFAULT_STUN_PORT = 3478;
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+/** A DNS name, an IPv4 address or an IPv6 address (bare or in brackets): what may follow `stun:`. */
+const HOST_NAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[?[0-9A-Fa-f:.]+\]?)$/;
+
+function stunResponder(env: Env, host: string): StunConfig | undefined {
+  // A STUN server named by the operator is the one clients use; ours would only be a second port open for nothing.
+  if (list(env, 'STUN_URLS').length) return undefined;
+  if (env.STUN_PORT === 'off') return undefined;
+  const raw = env.STUN_PORT;
+  if (raw && !(/^\d{1,5}$/.test(raw) && Number(raw) <= 65535)) throw new ConfigError(`STUN_PORT must be a UDP port (0 picks a free one) or off; it is "${raw}".`);
+  const port = raw ? Number(raw) : DEFAULT_STUN_PORT;
+  const publicHost = env.PUBLIC_HOST;
+  if (publicHost !== undefined && publicHost !== '' && !HOST_NAME.test(publicHost)) {
+    throw new ConfigError(`PUBLIC_HOST must be a host name or an IP address (no scheme, no port); "${publicHost}" is not one.`);
+  }
+  const bound = env.STUN_HOST || host;
+  const advertisedHost = publicHost || (WILDCARD_HOSTS.has(bound) ? undefined : bound);
+  return { host: bound, port, ...(advertisedHost !== undefined && { advertisedHost: advertisedHost.replace(/^\[|\]$/g, '') }) };
+}
+
 function turnServer(env: Env): TurnConfig | undefined {
   const urls = list(env, 'TURN_URLS');
   const secret = env.TURN_SECRET ?? '';
@@ -265,11 +308,14 @@ export function readConfig(env: Env = process.env, extensionOrigin?: string): Co
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; it is "${logLevel}".`);
   }
+  const host = env.HOST || 'localhost';
+  const stun = stunResponder(env, host);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
-    host: env.HOST || 'localhost',
+    host,
     logLevel: logLevel as Config['logLevel'],
     iceServers: stunServers(env),
+    ...(stun && { stun }),
     turn: turnServer(env),
     ringTimeoutMs: integer(env, 'RING_TIMEOUT_MS', 30_000, 1_000, 300_000),
     reconnectGraceMs: integer(env, 'RECONNECT_GRACE_MS', 10_000, 0, 300_000),

@@ -15,13 +15,13 @@ try {
 
 const log = createLogger(config.logLevel);
 const app = createApp(config, log);
-const { port, metricsPort } = await app.listen().catch((error: unknown) => {
+const { port, metricsPort, stunPort } = await app.listen().catch((error: unknown) => {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`PeerDial server: ${error.message}`);
   process.exit(1);
 });
 log.info(
-  { event: 'listening', host: config.host, port, origins: config.allowedOrigins, turn: Boolean(config.turn), redis: Boolean(config.redisUrl), tls: Boolean(config.tls), metrics: metricsPort && `http://${config.metrics?.host}:${metricsPort}/metrics` },
+  { event: 'listening', host: config.host, port, origins: config.allowedOrigins, turn: Boolean(config.turn), redis: Boolean(config.redisUrl), tls: Boolean(config.tls), stun: app.context.config.iceServers.flatMap((server) => server.urls), stunPort, metrics: metricsPort && `http://${config.metrics?.host}:${metricsPort}/metrics` },
   `PeerDial signaling server on ${config.tls ? 'https' : 'http'}://${config.host}:${port}`,
 );
 

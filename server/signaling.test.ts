@@ -21,7 +21,7 @@ let url: string;
 const clients: PeerClient[] = [];
 
 async function startApp(): Promise<void> {
-  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', RING_TIMEOUT_MS: String(RING_TIMEOUT_MS), RECONNECT_GRACE_MS: String(GRACE_MS), REGISTER_TIMEOUT_MS: '1000' });
+  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', STUN_PORT: 'off', RING_TIMEOUT_MS: String(RING_TIMEOUT_MS), RECONNECT_GRACE_MS: String(GRACE_MS), REGISTER_TIMEOUT_MS: '1000' });
   app = createApp(config, createLogger('silent'));
   const { port } = await app.listen();
   url = `http://127.0.0.1:${port}`;
@@ -451,6 +451,44 @@ describe('an accepted call', () => {
     expect(await alice.next('ended')).toEqual({ callId, reason: 'hung-up' });
     expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
     expect(await carol.socket.emitWithAck('ring', { to: alice.code })).toMatchObject({ ok: true });
+  });
+
+  it("a hang-up saying the call never connected reaches the other side as 'connection-failed', not as hung up", async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    expect(await bob.socket.emitWithAck('hangup', { callId, reason: 'connection-failed' })).toEqual({ ok: true });
+    expect(await alice.next('ended')).toEqual({ callId, reason: 'connection-failed' });
+    expect(await alice.socket.emitWithAck('signal', { callId, data: OFFER })).toMatchObject({ ok: false, error: ErrorCode.NoSuchCall });
+  });
+
+  it('a hang-up with any other reason is refused in words and the call goes on for both', async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const callId = await acceptedCall(alice, bob);
+    const hangup = (payload: unknown) => (bob.socket.emitWithAck as (event: string, payload: unknown) => Promise<unknown>)('hangup', payload);
+    for (const reason of ['declined', 'hung-up', 'gone', 'no-answer', 'Connection-Failed', '', null, 42, ['connection-failed'], { reason: 'connection-failed' }]) {
+      expect(await hangup({ callId, reason }), JSON.stringify(reason)).toEqual({
+        ok: false,
+        error: ErrorCode.BadRequest,
+        message: 'Malformed hangup: reason is not valid (expected "connection-failed").',
+      });
+    }
+    await alice.roundTrip();
+    expect(alice.received.filter((r) => r.event === 'ended')).toEqual([]);
+    expect(await bob.socket.emitWithAck('signal', { callId, data: ANSWER })).toEqual({ ok: true });
+    expect(await alice.next('signal')).toEqual({ callId, data: ANSWER });
+  });
+
+  it("a ring cannot be ended as 'connection-failed': nothing was accepted, so it is refused and the call still rings", async () => {
+    const [alice, bob] = await Promise.all([peer(), peer()]);
+    const { callId } = expectOk(await alice.socket.emitWithAck('ring', { to: bob.code }));
+    await bob.next('incoming');
+    for (const party of [alice, bob]) {
+      expect(await party.socket.emitWithAck('hangup', { callId, reason: 'connection-failed' })).toMatchObject({ ok: false, error: ErrorCode.OutOfTurn });
+    }
+    await Promise.all([alice.roundTrip(), bob.roundTrip()]);
+    expect([...alice.received, ...bob.received].filter((r) => r.event === 'ended')).toEqual([]);
+    expectOk(await bob.socket.emitWithAck('accept', { callId }));
+    expect(await alice.next('accepted')).toMatchObject({ callId });
   });
 
   it('survives a party’s signaling link dropping: the media is peer to peer, so the server does not end it', async () => {

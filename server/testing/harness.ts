@@ -18,13 +18,16 @@ export interface TestServer {
   url: string;
   /** Where /metrics is served: a listener of its own on loopback (METRICS_PORT=0 unless the test says otherwise). */
   metricsUrl?: string;
+  /** The UDP port of the server's own STUN responder, when it runs (a test that wants one sets STUN_PORT=0). */
+  stunPort?: number;
   /** Every log line so far, parsed. */
   logs: Record<string, unknown>[];
   close: () => Promise<void>;
 }
 
 export async function startTestServer(env: Record<string, string> = {}, extensionOrigin?: string): Promise<TestServer> {
-  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_PORT: '0', ...env }, extensionOrigin);
+  // No STUN responder unless a test asks (STUN_PORT=0 for a free port): the default 3478 would be shared by every test server running at once.
+  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', METRICS_PORT: '0', STUN_PORT: 'off', ...env }, extensionOrigin);
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -34,11 +37,12 @@ export async function startTestServer(env: Record<string, string> = {}, extensio
   });
   // The server's own logger, tags for codes and addresses included: what the tests read is what an operator reads.
   const app = createApp(config, createLogger(config.logLevel, sink));
-  const { port, metricsPort } = await app.listen();
+  const { port, metricsPort, stunPort } = await app.listen();
   return {
     app,
     url: `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     ...(metricsPort !== undefined && { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` }),
+    ...(stunPort !== undefined && { stunPort }),
     logs,
     close: () => app.close(),
   };

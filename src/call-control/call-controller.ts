@@ -99,7 +99,8 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
       case 'send-decline':
       case 'send-hangup': {
         const event = command.type === 'send-decline' ? 'decline' : 'hangup';
-        void request(link, event, { callId: command.callId }).then((result) => {
+        const reason = command.type === 'send-hangup' && command.reason !== undefined ? { reason: command.reason } : {};
+        void request(link, event, { callId: command.callId, ...reason }).then((result) => {
           if (!result.ok) deps.log(`The server did not take the ${event}: ${result.message}`);
         });
         return;

@@ -65,11 +65,11 @@ export function RecentCalls({ calls, nicknames, blocked, canCall, onReply }: Pro
           const { name, guest, summary, when } = describeHistoryEntry(entry, nicknames, now);
           const key = entryKey(entry);
           return (
-            <li key={key} class={entry.missed ? 'missed' : undefined}>
+            <li key={key} class={entry.missed || entry.failed ? 'missed' : undefined}>
               <div class="who">
                 <strong>
                   <span aria-hidden="true" class="arrow">
-                    {entry.missed ? '✕ ' : entry.direction === 'outgoing' ? '↗ ' : '↙ '}
+                    {entry.missed || entry.failed ? '✕ ' : entry.direction === 'outgoing' ? '↗ ' : '↙ '}
                   </span>
                   {guest ? guest.name : name}
                 </strong>

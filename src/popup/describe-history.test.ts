@@ -27,6 +27,12 @@ describe('a recent call in words', () => {
     expect(describeHistoryEntry({ ...call, missed: false }, {}, noon, 'en-GB').summary).toBe('Incoming call, not connected');
   });
 
+  it('marks an accepted call that could not connect as failed, not as a call that took place', () => {
+    const call = { peer: BOB, direction: 'outgoing', at: noon, duration: 0, missed: false, failed: true } as const;
+    expect(describeHistoryEntry(call, {}, noon, 'en-GB').summary).toBe('Outgoing call, failed: could not connect');
+    expect(describeHistoryEntry({ ...call, direction: 'incoming' }, {}, noon, 'en-GB').summary).toBe('Incoming call, failed: could not connect');
+  });
+
   it('says a ring that came while in another call was missed for that reason', () => {
     const call = { peer: BOB, direction: 'incoming', at: noon, duration: 0, missed: true, whileBusy: true } as const;
     expect(describeHistoryEntry(call, {}, noon, 'en-GB').summary).toBe('Missed call while you were in another call');

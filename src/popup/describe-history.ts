@@ -12,7 +12,7 @@ export interface DescribedCall {
    * the mark out of sight.
    */
   guest: { name: string; unverified: string } | null;
-  /** "Missed call", "Missed call while you were in another call", "Outgoing call, 1:02", "Incoming call, not connected". */
+  /** "Missed call", "Missed call while you were in another call", "Outgoing call, 1:02", "Incoming call, not connected", "Outgoing call, failed: could not connect". */
   summary: string;
   /** When it began, in the person's own locale: the time today, else the day and time. */
   when: string;
@@ -20,7 +20,15 @@ export interface DescribedCall {
 
 export function describeHistoryEntry(entry: HistoryEntry, nicknames: Nicknames, now: number, locale?: string): DescribedCall {
   const way = t(entry.direction === 'outgoing' ? 'historyOutgoing' : 'historyIncoming');
-  const summary = entry.whileBusy ? t('historyMissedWhileBusy') : entry.missed ? t('historyMissed') : entry.duration > 0 ? t('historyDuration', way, formatDuration(entry.duration)) : t('historyNotConnected', way);
+  const summary = entry.whileBusy
+    ? t('historyMissedWhileBusy')
+    : entry.missed
+      ? t('historyMissed')
+      : entry.failed
+        ? t('historyFailed', way)
+        : entry.duration > 0
+          ? t('historyDuration', way, formatDuration(entry.duration))
+          : t('historyNotConnected', way);
   const label = partyLabel(entry, nicknames);
   const guest = label.kind === 'guest' ? { name: t('guestName', label.name), unverified: t('nameUnverifiedCode', displayCode(entry.peer)) } : null;
   return { name: peerName(entry, nicknames), guest, summary, when: describeWhen(entry.at, now, locale) };

@@ -31,6 +31,13 @@ describe('call history', () => {
     expect(finishedCall(ringing, { phase: 'idle' }, 9)?.missed).toBe(false);
   });
 
+  it('writes down an accepted call that never connected as failed, and one hung up while connecting as not', () => {
+    const connecting: CallState = { phase: 'connecting', role: 'caller', peer: BOB, callId: 'c', local, since: 10_000 };
+    const failed: CallState = { phase: 'idle', outcome: { kind: 'ended', reason: 'connection-failed', peer: BOB } };
+    expect(finishedCall(connecting, failed, 30_000)).toEqual({ peer: BOB, direction: 'outgoing', at: 10_000, duration: 0, missed: false, failed: true });
+    expect(finishedCall(connecting, idle, 12_000)).not.toHaveProperty('failed');
+  });
+
   it("keeps a guest's own name with the call, answered or missed, and none for a call without one", () => {
     const ringing: CallState = { phase: 'ringing', peer: BOB, guestName: 'Ann', callId: 'c', since: 5, iceServers: [] };
     expect(finishedCall(ringing, { phase: 'idle', outcome: { kind: 'missed', peer: BOB, guestName: 'Ann' } }, 9)).toEqual({

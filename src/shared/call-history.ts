@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { type CallState, withGuestName } from './call-state';
+import { EndReason } from './protocol';
 import { t } from './wording';
 
 /** Enough to find "the person from this morning" again; a diary it is not. */
@@ -35,6 +36,8 @@ export const HistoryEntry = v.strictObject({
   missed: v.boolean(),
   /** A ring that came while this side was in another call: the caller heard "busy", this side never rang. */
   whileBusy: v.optional(v.literal(true)),
+  /** Accepted, but no network path joined the two sides: a failure to show as such, not a call that took place. */
+  failed: v.optional(v.literal(true)),
 });
 export type HistoryEntry = v.InferOutput<typeof HistoryEntry>;
 
@@ -80,6 +83,7 @@ export function finishedCall(before: CallState, after: CallState, now: number): 
         at: before.since,
         duration: 0,
         missed: false,
+        ...(after.outcome?.kind === 'ended' && after.outcome.reason === EndReason.ConnectionFailed && { failed: true }),
       };
     case 'active':
       return {

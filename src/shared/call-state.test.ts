@@ -10,6 +10,7 @@ import {
   RELAY_RETRY_MS,
   transition,
   UNANSWERED_RING_MS,
+  type CallCommand,
   type CallEvent,
   type Transition,
 } from './call-state';
@@ -414,10 +415,32 @@ describe('ending a call', () => {
     expect(transition(idle, { type: 'hangup', now: 21_000 })).toEqual({ state: idle, commands: [] });
   });
 
-  it("a deadline reached while connecting ends as 'connection-failed' with send-hangup and stop-media", () => {
+  it("a deadline reached while connecting ends as 'connection-failed' and tells the server why with the hang-up", () => {
     const { state, commands } = transition(connectingAsCallee(), { type: 'deadline', now: 2_000 + CONNECT_TIMEOUT_MS });
-    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-failed', peer: ALICE, duration: undefined } });
-    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL }, { type: 'stop-media' }]);
+    expect(state).toEqual({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-failed', peer: ALICE } });
+    expect(commands).toEqual([{ type: 'send-hangup', callId: CALL, reason: 'connection-failed' }, { type: 'stop-media' }]);
+  });
+
+  it("the other side's 'connection-failed' ends a connecting call as failed to connect, not as hung up", () => {
+    for (const connecting of [connectingAsCaller(), connectingAsCallee()]) {
+      const { state, commands } = transition(connecting, { type: 'ended', callId: CALL, reason: 'connection-failed', now: 2_000 + CONNECT_TIMEOUT_MS - 1 });
+      expect(state).toMatchObject({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-failed', duration: undefined } });
+      // The server has ended the call already: nothing to send back.
+      expect(commands).toEqual([{ type: 'stop-media' }]);
+    }
+  });
+
+  it('an ordinary hang-up from the other side while connecting still reads as hung up', () => {
+    const { state } = transition(connectingAsCaller(), { type: 'ended', callId: CALL, reason: 'hung-up', now: 3_000 });
+    expect(state).toMatchObject({ phase: 'idle', outcome: { kind: 'ended', reason: 'hung-up' } });
+  });
+
+  it('only a call that never connected gives a reason with its hang-up', () => {
+    const sent = (step: { commands: CallCommand[] }) => step.commands.filter((command) => command.type === 'send-hangup');
+    expect(sent(transition(connectingAsCaller(), { type: 'hangup', now: 3_000 }))).toEqual([{ type: 'send-hangup', callId: CALL }]);
+    expect(sent(transition(active(), { type: 'hangup', now: 20_000 }))).toEqual([{ type: 'send-hangup', callId: CALL }]);
+    const interrupted = play(active(), { type: 'media-lost', now: 20_000 }).state;
+    expect(sent(transition(interrupted, { type: 'deadline', now: 20_000 + MEDIA_RECOVERY_TIMEOUT_MS }))).toEqual([{ type: 'send-hangup', callId: CALL }]);
   });
 
   it('a deadline event before the deadline (a timer from an older state) changes nothing', () => {
@@ -426,9 +449,10 @@ describe('ending a call', () => {
     }
   });
 
-  it("media-lost while still connecting is a 'connection-failed', not a lost call", () => {
-    const { state } = transition(connectingAsCaller(), { type: 'media-lost', now: 3_000 });
+  it("media-lost while still connecting is a 'connection-failed', not a lost call, and says so to the other side", () => {
+    const { state, commands } = transition(connectingAsCaller(), { type: 'media-lost', now: 3_000 });
     expect(state).toMatchObject({ phase: 'idle', outcome: { kind: 'ended', reason: 'connection-failed' } });
+    expect(commands).toContainEqual({ type: 'send-hangup', callId: CALL, reason: 'connection-failed' });
   });
 
   it('media-lost is ignored when no media should be flowing', () => {

@@ -5,7 +5,7 @@
  * the background's to carry out. Nothing here touches a browser API.
  */
 import * as v from 'valibot';
-import { type CallIce, EndReason, ErrorCode, IceServer, type Result } from './protocol';
+import { type CallIce, EndReason, ErrorCode, type HangupReason, IceServer, type Result } from './protocol';
 
 export const Role = v.picklist(['caller', 'callee']);
 export type Role = v.InferOutput<typeof Role>;
@@ -13,8 +13,8 @@ export type Role = v.InferOutput<typeof Role>;
 export const MediaFlags = v.strictObject({ mic: v.boolean(), camera: v.boolean() });
 export type MediaFlags = v.InferOutput<typeof MediaFlags>;
 
-/** Ways a call ends that only this side sees. */
-const LocalEndReason = v.picklist(['connection-lost', 'connection-failed', 'engine-stopped']);
+/** Ways a call ends that only this side sees. (A call that never connected is told to the other side: EndReason.) */
+const LocalEndReason = v.picklist(['connection-lost', 'engine-stopped']);
 export type LocalEndReason = v.InferOutput<typeof LocalEndReason>;
 
 /**
@@ -131,7 +131,8 @@ export type CallCommand =
   | { type: 'send-ring'; peer: string; name?: string }
   | { type: 'send-accept'; callId: string }
   | { type: 'send-decline'; callId: string }
-  | { type: 'send-hangup'; callId: string }
+  /** `reason`: said when the accepted call never connected, so the other side hears that rather than a hang-up. */
+  | { type: 'send-hangup'; callId: string; reason?: HangupReason }
   /** Starts capture, replacing any earlier call's media. */
   | { type: 'start-media'; role: Role; local: MediaFlags }
   /** The server has said which ICE servers to use: build the peer connection. */
@@ -339,7 +340,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
     }
 
     case 'media-lost': {
-      if (state.phase === 'connecting') return endWithoutPeer(state, 'connection-failed');
+      if (state.phase === 'connecting') return failedToConnect(state);
       if (state.phase !== 'active' || state.interruptedAt !== null) return stay(state);
       return stay({ ...state, interruptedAt: event.now });
     }
@@ -376,7 +377,7 @@ export function transition(state: CallState, event: CallEvent): Transition {
             commands: [{ type: 'send-decline', callId: state.callId }, { type: 'stop-media' }],
           };
         case 'connecting':
-          return endWithoutPeer(state, 'connection-failed');
+          return failedToConnect(state);
         case 'active':
           return endWithoutPeer(state, 'connection-lost', endedAt(state, event.now));
       }
@@ -431,6 +432,14 @@ function giveUpAt(state: CallState): number | null {
       return Math.min(recovery, Math.max(state.interruptedAt, state.peerOfflineAt) + PEER_GONE_TIMEOUT_MS);
     }
   }
+}
+
+/** No path joined the two browsers: both sides say so, this one to itself and the other through the server. */
+function failedToConnect(state: Extract<CallState, { phase: 'connecting' }>): Transition {
+  return {
+    state: { phase: 'idle', outcome: { kind: 'ended', reason: EndReason.ConnectionFailed, ...party(state) } },
+    commands: [{ type: 'send-hangup', callId: state.callId, reason: EndReason.ConnectionFailed }, { type: 'stop-media' }],
+  };
 }
 
 function endWithoutPeer(

@@ -31,6 +31,13 @@ describe('the call in words', () => {
     expect(describeCall(idleWith({ kind: 'ended', reason: 'engine-stopped', peer: BOB }))).toMatch(/media engine stopped unexpectedly\. Call again/);
   });
 
+  it('says a call that never connected could not connect, with what would help, and never that it ended', () => {
+    const said = describeCall(idleWith({ kind: 'ended', reason: 'connection-failed', peer: BOB }));
+    expect(said).toMatch(/^Could not connect to K7QM-4ZP2-XWA9\b/);
+    expect(said).toMatch(/TURN server relays calls through networks that block direct paths/);
+    expect(said).not.toMatch(/ended/i);
+  });
+
   it('gives the duration of a call that ended after talking', () => {
     expect(describeCall(idleWith({ kind: 'ended', reason: 'hung-up', peer: BOB, duration: 75 }))).toBe('Call with K7QM-4ZP2-XWA9 ended after 1:15.');
     expect(describeCall(idleWith({ kind: 'ended', reason: 'connection-lost', peer: BOB, duration: 5 }))).toBe(

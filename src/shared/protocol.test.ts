@@ -4,6 +4,7 @@ import { generateIdentity, signRegistration, toBase64 } from './call-code';
 import {
   AcceptRequest,
   CallRef,
+  HangupRequest,
   ErrorCode,
   fail,
   IceCandidate,
@@ -123,6 +124,22 @@ describe('CallRef', () => {
 
   it('rejects extra fields', () => {
     expect(accepts(CallRef, { callId: CALL_ID, reason: 'declined' })).toBe(false);
+  });
+});
+
+describe('HangupRequest', () => {
+  it('takes a hang-up without a reason, as clients before the reason sent it', () => {
+    expect(accepts(HangupRequest, { callId: CALL_ID })).toBe(true);
+  });
+
+  it("takes 'connection-failed' as the one reason a hang-up may give", () => {
+    expect(accepts(HangupRequest, { callId: CALL_ID, reason: 'connection-failed' })).toBe(true);
+  });
+
+  it('refuses any other reason: a party cannot make the other side read that it declined, or anything else', () => {
+    for (const reason of ['declined', 'hung-up', 'gone', 'no-answer', 'cancelled', 'CONNECTION-FAILED', '', null, 1, { kind: 'connection-failed' }]) {
+      expect(accepts(HangupRequest, { callId: CALL_ID, reason }), JSON.stringify(reason)).toBe(false);
+    }
   });
 });
 

@@ -44,6 +44,11 @@ export const EndReason = {
   HungUp: 'hung-up',
   /** The other party's extension vanished from signaling while ringing. */
   Gone: 'gone',
+  /**
+   * The call was accepted but no network path joined the two browsers: the side that gave up first says so with its
+   * hang-up, so the other reads "could not connect", not that the person hung up.
+   */
+  ConnectionFailed: 'connection-failed',
 } as const;
 export type EndReason = (typeof EndReason)[keyof typeof EndReason];
 
@@ -102,6 +107,14 @@ export type RingRequest = v.InferOutput<typeof RingRequest>;
 
 export const CallRef = v.strictObject({ callId });
 export type CallRef = v.InferOutput<typeof CallRef>;
+
+/** What a hang-up may say about why: only that the accepted call never connected. */
+export const HangupReason = v.picklist([EndReason.ConnectionFailed]);
+export type HangupReason = v.InferOutput<typeof HangupReason>;
+
+/** Without a reason (as clients before it sent it), an ordinary hang-up, cancel or decline. */
+export const HangupRequest = v.strictObject({ callId, reason: v.optional(HangupReason) });
+export type HangupRequest = v.InferOutput<typeof HangupRequest>;
 
 /** After a server restart the call is unknown to it: both parties name it again to carry on. */
 export const RejoinRequest = v.strictObject({ callId, peer: codeString });
@@ -208,8 +221,8 @@ export interface ClientToServerEvents {
   /** `signals` may be left out: the server reads it as none. Answers the callee's relay for the call. */
   accept: (request: v.InferInput<typeof AcceptRequest>, ack: Ack<CallIce>) => void;
   decline: (request: CallRef, ack: Ack) => void;
-  /** Ends the call: a cancel while ringing, a hang-up once accepted. */
-  hangup: (request: CallRef, ack: Ack) => void;
+  /** Ends the call: a cancel while ringing, a hang-up once accepted, or with `reason` an accepted call that never connected. */
+  hangup: (request: HangupRequest, ack: Ack) => void;
   /**
    * Answered only when sent with an acknowledgement, which the sender asks for on the last signal of a burst: relayed,
    * or why not. The answer speaks for every signal sent since the last one answered: Socket.IO keeps a connection's

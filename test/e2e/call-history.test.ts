@@ -9,19 +9,13 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { ExtensionBrowser } from './support/browser';
 import { connectCall, dial } from './support/calls';
-import { eventually, waitForStatus } from './support/probes';
+import { eventually, newestRecentCall, waitForStatus } from './support/probes';
 import { twoParties } from './support/two-parties';
 import { stopWorker } from './support/worker-restart';
 
 const parties = twoParties();
 
 const plain = (code: string) => code.replaceAll('-', '');
-
-/** The text of the newest entry under "Recent calls", once it matches. */
-function newestCall(popup: Page, pattern: RegExp): Promise<string> {
-  const newest = popup.getByRole('list', { name: 'Recent calls' }).getByRole('listitem').first();
-  return eventually(() => newest.innerText().catch(() => ''), (text) => pattern.test(text), `the newest recent call to read ${pattern}`);
-}
 
 function recentCount(popup: Page): Promise<number> {
   return popup.getByRole('list', { name: 'Recent calls' }).getByRole('listitem').count();
@@ -39,14 +33,14 @@ describe('recent calls', () => {
     await alicePopup.getByRole('button', { name: 'Hang up' }).click();
     await Promise.all([waitForStatus(alicePopup, /ended/), waitForStatus(bobPopup, /ended/)]);
 
-    await newestCall(alicePopup, new RegExp(`${bobCode}[\\s\\S]*Outgoing call, \\d+:\\d\\d`));
-    await newestCall(bobPopup, new RegExp(`${aliceCode}[\\s\\S]*Incoming call, \\d+:\\d\\d`));
+    await newestRecentCall(alicePopup, new RegExp(`${bobCode}[\\s\\S]*Outgoing call, \\d+:\\d\\d`));
+    await newestRecentCall(bobPopup, new RegExp(`${aliceCode}[\\s\\S]*Incoming call, \\d+:\\d\\d`));
     expect(await storedCalls(alice)).toEqual([expect.objectContaining({ peer: plain(bobCode), direction: 'outgoing', missed: false })]);
 
     // Chrome stops idle workers at will: the new one starts from storage, and must neither lose the call nor write it twice.
     await stopWorker(alice, alicePopup);
     const popup = await alice.reopenPopup();
-    await newestCall(popup, new RegExp(bobCode));
+    await newestRecentCall(popup, new RegExp(bobCode));
     expect(await recentCount(popup)).toBe(1);
     expect(await storedCalls(alice)).toHaveLength(1);
     await popup.getByText('Online', { exact: true }).waitFor();
@@ -59,9 +53,9 @@ describe('recent calls', () => {
     // Alice gives up before Bob answers: a missed call on his side, clearly marked; an unconnected one on hers.
     await popup.getByRole('button', { name: 'Cancel', exact: true }).click();
     await waitForStatus(bobPopup, new RegExp(`Missed call from ${aliceCode}`));
-    await newestCall(bobPopup, new RegExp(`${aliceCode}[\\s\\S]*Missed call`));
+    await newestRecentCall(bobPopup, new RegExp(`${aliceCode}[\\s\\S]*Missed call`));
     expect(await bobPopup.getByRole('list', { name: 'Recent calls' }).getByRole('listitem').first().getAttribute('class')).toBe('missed');
-    await newestCall(popup, new RegExp(`${bobCode}[\\s\\S]*Outgoing call, not connected`));
+    await newestRecentCall(popup, new RegExp(`${bobCode}[\\s\\S]*Outgoing call, not connected`));
     expect(await storedCalls(bob)).toEqual([
       expect.objectContaining({ peer: plain(aliceCode), direction: 'incoming', missed: true }),
       expect.objectContaining({ peer: plain(aliceCode), direction: 'incoming', missed: false }),
@@ -81,7 +75,7 @@ describe('recent calls', () => {
 
     for (let restart = 0; restart < 2; restart++) {
       await stopWorker(alice, alicePopup);
-      await newestCall(alicePopup, /C3DF-4ZP2-XWA9[\s\S]*Incoming call, 0:42/);
+      await newestRecentCall(alicePopup, /C3DF-4ZP2-XWA9[\s\S]*Incoming call, 0:42/);
     }
     expect(await storedCalls(alice)).toHaveLength(before + 1);
     expect((await storedCalls(alice))[0]).toEqual(lost);
@@ -93,7 +87,7 @@ describe('recent calls', () => {
     await waitForStatus(bobPopup, /Incoming call/);
     await bobPopup.getByRole('button', { name: 'Decline' }).click();
     await waitForStatus(alicePopup, /declined/);
-    await newestCall(alicePopup, new RegExp(bobCode));
+    await newestRecentCall(alicePopup, new RegExp(bobCode));
 
     await alicePopup.getByRole('button', { name: `Set a nickname for ${bobCode}` }).first().click();
     const nickname = alicePopup.getByRole('textbox', { name: `Nickname for ${bobCode}`, exact: true });
@@ -102,7 +96,7 @@ describe('recent calls', () => {
     await waitForStatus(alicePopup, /A nickname can be at most 40 characters\./);
     await nickname.fill('Bob at work');
     await alicePopup.getByRole('button', { name: 'Save nickname' }).click();
-    await newestCall(alicePopup, /Bob at work/);
+    await newestRecentCall(alicePopup, /Bob at work/);
     // Every entry for that code takes the name; none shows the bare code any more.
     expect(await alicePopup.getByRole('list', { name: 'Recent calls' }).getByText(bobCode).count()).toBe(0);
 
@@ -110,7 +104,7 @@ describe('recent calls', () => {
     await bobPopup.getByRole('button', { name: `Set a nickname for ${aliceCode}` }).first().click();
     await bobPopup.getByRole('textbox', { name: `Nickname for ${aliceCode}`, exact: true }).fill('Alice');
     await bobPopup.getByRole('button', { name: 'Save nickname' }).click();
-    await newestCall(bobPopup, /Alice/);
+    await newestRecentCall(bobPopup, /Alice/);
 
     await alicePopup.getByRole('button', { name: 'Call back Bob at work' }).first().click();
     await waitForStatus(alicePopup, /^Calling Bob at work…$/);

@@ -21,6 +21,12 @@ export function waitForStatus(page: Page, pattern: RegExp, timeoutMs?: number): 
   return eventually(() => statusText(page), (text) => pattern.test(text), `status ${pattern}`, timeoutMs);
 }
 
+/** The text of the newest entry under "Recent calls", once it matches. */
+export function newestRecentCall(popup: Page, pattern: RegExp): Promise<string> {
+  const newest = popup.getByRole('list', { name: 'Recent calls' }).getByRole('listitem').first();
+  return eventually(() => newest.innerText().catch(() => ''), (text) => pattern.test(text), `the newest recent call to read ${pattern}`);
+}
+
 export async function myCode(page: Page): Promise<string> {
   const code = page.getByLabel('Your code');
   return eventually(() => code.inputValue(), (text) => /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(text), 'own code');

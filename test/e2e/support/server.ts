@@ -54,7 +54,8 @@ export async function startServer(env: Record<string, string> = {}, port?: numbe
   const chosen = port ?? (await freePort());
   const child = place.spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(chosen), HOST: place.host, LOG_LEVEL: 'warn', ...place.tls?.env, ...env },
+    // No STUN responder unless a test asks for one (STUN_PORT): on loopback it finds nothing a host candidate does not, and the default port 3478 is shared by every server started at once.
+    env: { ...process.env, PORT: String(chosen), HOST: place.host, LOG_LEVEL: 'warn', STUN_PORT: 'off', ...place.tls?.env, ...env },
   });
   const url = `${place.tls ? 'https' : 'http'}://${place.host}:${chosen}`;
   const deadline = Date.now() + healthyWithinMs;
