@@ -35,13 +35,14 @@ export async function runNatBench(calls: number, root: string): Promise<void> {
     const lab = createNatLab({ homes: mode.homes });
     try {
       const turn = await startCoturn(SECRET, undefined, lab.publicPlace);
-      const stun = `stun:${lab.publicAddress}:${turn.port}`;
+      // The signaling server's own STUN responder (its default port): the PeerJS pages are given the same.
+      const stun = `stun:${lab.publicAddress}:3478`;
       const relay = mode.relay ? turnCredential({ urls: [turn.url], secret: SECRET, ttlSeconds: 3_600 }, 'peerjs', Date.now()) : null;
       const home = (index: 0 | 1) => lab.chromiumIn(index === 0 ? 'a' : 'b');
       const [ours, theirs] = await Promise.all([
         startCallSetupBench(0, {
           server: lab.publicPlace,
-          serverEnv: { STUN_URLS: stun, ...(mode.relay && { TURN_URLS: turn.url, TURN_SECRET: SECRET }) },
+          serverEnv: { STUN_PORT: '3478', ...(mode.relay && { TURN_URLS: turn.url, TURN_SECRET: SECRET }) },
           browser: (index) => ({ executablePath: home(index), extraArgs: [lab.trustServerCertificate] }),
         }),
         startPeerJsBench(0, {

@@ -10,12 +10,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { CONNECT_TIMEOUT_MS } from '../../src/shared/call-state';
 import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
 import { dial, expectVideoFlowing } from './support/calls';
 import { startCoturn, type RunningTurn } from './support/coturn';
 import { writeFlatCamera } from './support/flat-camera';
 import { createNatLab, type NatLab, type NatLabOptions, natLabUnavailable } from './support/nat-lab';
-import { eventually, myCode, printTracesOnFailure, selectedPair, waitForStatus } from './support/probes';
+import { eventually, myCode, newestRecentCall, printTracesOnFailure, selectedPair, waitForStatus } from './support/probes';
 import { type RunningServer, startServer } from './support/server';
 import { FRAME_GRID, readVideoFrame, rgbFromYCbCr, showsFlatColour } from './support/video-colour';
 
@@ -39,8 +40,8 @@ interface Lab {
 }
 
 /**
- * A lab, coturn (always there: STUN is asked of it even when the server hands out no relay), a server with
- * `env`, and a browser in each home with its popup open on that server. Alice lives in home a, Bob in home b.
+ * A lab, coturn (the relay, where `env` names it), a server with `env`, and a browser in each home with its popup
+ * open on that server. Alice lives in home a, Bob in home b.
  */
 function labWith(options: NatLabOptions, env: (turn: RunningTurn) => Record<string, string>): Lab {
   const parts = {} as Lab;
@@ -67,8 +68,9 @@ function labWith(options: NatLabOptions, env: (turn: RunningTurn) => Record<stri
   return parts;
 }
 
-const stunOnly = (turn: RunningTurn) => ({ STUN_URLS: `stun:${turn.url.replace(/^turn:|\?.*$/g, '')}` });
-const stunAndTurn = (turn: RunningTurn) => ({ ...stunOnly(turn), TURN_URLS: turn.url, TURN_SECRET: SECRET });
+/** STUN from the signaling server itself, on its default port (each lab's public segment has its own ports), as a fresh deployment has it. */
+const stunOnly = () => ({ STUN_PORT: '3478' });
+const stunAndTurn = (turn: RunningTurn) => ({ ...stunOnly(), TURN_URLS: turn.url, TURN_SECRET: SECRET });
 
 /** The other side's flat colour is on screen: their camera, not ours, and moving frames. */
 async function seesCamera(popup: Page, colour: [number, number, number], what: string): Promise<void> {
@@ -130,6 +132,27 @@ describe.skipIf(unavailable)('calls across real NATs', () => {
       await waitForStatus(bobPopup, new RegExp(`^In call with ${aliceCode}`));
       console.log(`NAT suite: after the network change, the path was back in ${pathBack} ms and the call whole again in ${Date.now() - moved} ms`);
       await hangUp(parts);
+    });
+  });
+
+  describe('one home behind a symmetric NAT, no TURN', () => {
+    const parts = labWith({ homes: { a: 'symmetric', b: 'port-preserving' } }, stunOnly);
+
+    it('say on both sides, within the connect timeout, that the call could not connect and what would help; neither reads as a hang-up', async () => {
+      const { alicePopup, bobPopup } = parts;
+      printTracesOnFailure({ alice: alicePopup, bob: bobPopup });
+      const [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
+      await dial(alicePopup, bobCode);
+      await waitForStatus(bobPopup, /Incoming call/);
+      await bobPopup.getByRole('button', { name: 'Accept' }).click();
+      const accepted = Date.now();
+      await Promise.all([
+        waitForStatus(alicePopup, new RegExp(`^Could not connect to ${bobCode}: .*TURN server`), CONNECT_TIMEOUT_MS + 5_000),
+        waitForStatus(bobPopup, new RegExp(`^Could not connect to ${aliceCode}: .*TURN server`), CONNECT_TIMEOUT_MS + 5_000),
+      ]);
+      console.log(`NAT suite: no path across the symmetric NAT, both sides told ${Date.now() - accepted} ms after Accept`);
+      await newestRecentCall(alicePopup, new RegExp(`${bobCode}[\\s\\S]*Outgoing call, failed: could not connect`));
+      await newestRecentCall(bobPopup, new RegExp(`${aliceCode}[\\s\\S]*Incoming call, failed: could not connect`));
     });
   });
 
