@@ -148,6 +148,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
       onOpen() {
         announceMedia();
         sharing?.announce();
+        chatAndFiles?.announce();
       },
       heard: () => recovery?.heard(),
       onFrame(frame) {
@@ -181,7 +182,10 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     });
     recovery = watchIceRecovery(connection, {
       restarts: role === 'caller',
-      onPathChange: (state) => onEvent({ type: 'media-connection', state }),
+      onPathChange(state) {
+        onEvent({ type: 'media-connection', state });
+        chatAndFiles?.pathChanged(state);
+      },
       onRestart: (why) => trace?.note(`restarting ICE: ${why}`),
     });
   }

@@ -5,7 +5,7 @@
  * SHA-256; ours must match before the file counts as received.
  */
 import { parseFileChannelFrame } from './data-frames';
-import { createReassembly, type Verdict } from './file-reassembly';
+import { createReassembly, type Reassembly, type Verdict } from './file-reassembly';
 import { type Wording, words } from '../shared/wording';
 
 /** Acknowledge after this much more is on disk: often enough to keep the sender's 16 MiB window
@@ -31,15 +31,22 @@ export interface ReceiveFileOptions {
   onWritten: (bytes: number) => void;
   /** Called once: the verdict on the whole file, or why it stopped. */
   onDone: (verdict: Verdict) => void;
+  /** What an earlier channel for this file took, all of it on disk: this channel carries on from there. */
+  from?: Reassembly;
+  /**
+   * The channel closed before the end frame: called, instead of onDone, once everything taken is on disk, so the
+   * sender can carry on from `taken.received` over a new channel. Without it such a close fails the transfer.
+   */
+  onBroken?: (taken: Reassembly) => void;
 }
 
-export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveFileOptions): void {
-  const reassembly = createReassembly(size);
+export function receiveFile({ channel, size, file, onWritten, onDone, from, onBroken }: ReceiveFileOptions): void {
+  const reassembly = from ?? createReassembly(size);
   let writing = Promise.resolve();
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  let written = 0;
-  let ackedAt = 0;
+  let written = reassembly.received;
+  let ackedAt = written;
   let over = false;
   /** The end frame is in: what remains is writing and comparing. */
   let ended = false;
@@ -81,8 +88,17 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
 
   channel.binaryType = 'arraybuffer';
   channel.onclose = () => {
-    // Writes still queued decide the outcome once the end frame is in; before it, a close is a loss.
-    if (!over && !ended) finish({ ok: false, error: words('fileConnectionClosed') });
+    // Writes still queued decide the outcome once the end frame is in; before it, a close is a loss, or a break to
+    // carry on from once what was taken is written.
+    if (over || ended) return;
+    if (!onBroken) return finish({ ok: false, error: words('fileConnectionClosed') });
+    ended = true;
+    flush();
+    writing = writing.then(() => {
+      if (over) return;
+      over = true;
+      onBroken(reassembly);
+    });
   };
 
   channel.onmessage = ({ data }) => {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FakeChannel, settle } from './fake-channel.test-support';
-import { BUFFER_HIGH_WATER, FILE_CHUNK_SIZE, RECEIVE_WINDOW, sendFile } from './file-sender';
+import { createWholeFileHash } from './file-resume';
+import { BUFFER_HIGH_WATER, FILE_CHUNK_SIZE, FileChannelClosed, RECEIVE_WINDOW, sendFile } from './file-sender';
 
 const MiB = 1024 * 1024;
 
@@ -9,7 +10,7 @@ function start(bytes: Uint8Array<ArrayBuffer>, controller = new AbortController(
   const channel = new FakeChannel();
   const pc = { createDataChannel: () => channel.asChannel(), sctp: maxMessageSize ? { maxMessageSize } : null } as unknown as RTCPeerConnection;
   const acks: number[] = [];
-  const done = sendFile({ pc, id: 'file-0001', file: new Blob([bytes]), signal: controller.signal, onAcked: (b) => acks.push(b), log: () => undefined });
+  const done = sendFile({ pc, id: 'file-0001', file: new Blob([bytes]), from: 0, hash: createWholeFileHash(), signal: controller.signal, onAcked: (b) => acks.push(b), log: () => undefined });
   done.catch(() => undefined);
   return { channel, done, acks, controller };
 }
@@ -109,5 +110,35 @@ describe('sending a file', () => {
     }
     await done;
     expect(sentBytes(channel)).toBe(MiB);
+  });
+
+  it('carries on from an offset over a new channel: only the rest is sent, and the hash still covers the whole file', async () => {
+    // Larger than the send buffer, so the first channel closes mid-file.
+    const bytes = randomBytes(12 * MiB + 5);
+    const hash = createWholeFileHash();
+    const run = async (from: number, cutAfter?: number) => {
+      const channel = new FakeChannel();
+      const pc = { createDataChannel: () => channel.asChannel(), sctp: null } as unknown as RTCPeerConnection;
+      const done = sendFile({ pc, id: 'file-0001', file: new Blob([bytes]), from, hash, signal: new AbortController().signal, onAcked: () => undefined, log: () => undefined });
+      done.catch(() => undefined);
+      channel.open();
+      while (channel.text().length === 0 && channel.readyState === 'open') {
+        await settle();
+        if (cutAfter !== undefined && from + sentBytes(channel) >= cutAfter) channel.close();
+        channel.deliver(JSON.stringify({ type: 'ack', bytes: from + sentBytes(channel) }));
+        channel.drain();
+      }
+      return { channel, done };
+    };
+    const first = await run(0, MiB);
+    await expect(first.done).rejects.toBeInstanceOf(FileChannelClosed);
+    expect(first.channel.text()).toEqual([]);
+
+    // The receiver wrote less than the first channel carried: the sender reads those bytes again from there.
+    const from = MiB / 2 + 3;
+    const second = await run(from);
+    await second.done;
+    expect(Buffer.compare(Buffer.concat(second.channel.binary()), bytes.subarray(from))).toBe(0);
+    expect(JSON.parse(second.channel.text()[0]!)).toEqual({ type: 'end', sha256: createHash('sha256').update(bytes).digest('hex') });
   });
 });

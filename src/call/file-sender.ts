@@ -5,7 +5,8 @@
  * size. Ends with the SHA-256 so the receiver can verify what it wrote.
  */
 import { fileChannelLabel, parseFileChannelFrame } from './data-frames';
-import { createIncrementalHash, readChunks } from './file-chunks';
+import { readChunks } from './file-chunks';
+import type { WholeFileHash } from './file-resume';
 
 /** Measured with `npm run bench:transfer` (README, "Chat and files"): on loopback 64 KiB and
  * 255 KiB chunks gave the same throughput within the noise (the SHA-256 on both sides costs
@@ -31,10 +32,21 @@ export function chunkSizeFor(pc: RTCPeerConnection): number {
   return agreed && agreed > 0 ? Math.min(FILE_CHUNK_SIZE, agreed) : FILE_CHUNK_SIZE;
 }
 
+/** The channel closed under the send: what a receiver that resumes will ask to carry on from. */
+export class FileChannelClosed extends Error {
+  constructor() {
+    super('The connection closed before the file was sent.');
+  }
+}
+
 export interface SendFileOptions {
   pc: RTCPeerConnection;
   id: string;
   file: Blob;
+  /** Where to start: 0, or the receiver's last written byte when carrying on over a new channel. */
+  from: number;
+  /** The file's hash, kept across every channel the file is sent on. */
+  hash: WholeFileHash;
   signal: AbortSignal;
   /** Bytes the receiver has written to disk so far. */
   onAcked: (bytes: number) => void;
@@ -42,14 +54,14 @@ export interface SendFileOptions {
 }
 
 /** Resolves once the last byte and the hash are queued; rejects when cancelled or the channel closes first. */
-export async function sendFile({ pc, id, file, signal, onAcked, log }: SendFileOptions): Promise<void> {
+export async function sendFile({ pc, id, file, from, hash, signal, onAcked, log }: SendFileOptions): Promise<void> {
   const channel = pc.createDataChannel(fileChannelLabel(id), { ordered: true });
   channel.binaryType = 'arraybuffer';
   channel.bufferedAmountLowThreshold = BUFFER_LOW_WATER;
   const stop = () => channel.close();
   signal.addEventListener('abort', stop, { once: true });
 
-  let acked = 0;
+  let acked = from;
   let closed = false;
   let wake: (() => void) | null = null;
   const poke = () => {
@@ -78,15 +90,14 @@ export async function sendFile({ pc, id, file, signal, onAcked, log }: SendFileO
   const waitUntil = async (ready: () => boolean) => {
     while (!ready() && !closed && !signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
     if (signal.aborted) throw new DOMException('The transfer was cancelled.', 'AbortError');
-    if (closed) throw new Error('The connection closed before the file was sent.');
+    if (closed) throw new FileChannelClosed();
   };
 
   try {
     await waitUntil(() => channel.readyState === 'open');
-    const hash = createIncrementalHash();
-    let sent = 0;
-    for await (const { bytes } of readChunks(file, chunkSizeFor(pc))) {
-      hash.update(bytes);
+    let sent = from;
+    for await (const { bytes, offset } of readChunks(file.slice(from), chunkSizeFor(pc))) {
+      hash.feed({ bytes, offset: from + offset });
       await waitUntil(() => channel.bufferedAmount <= BUFFER_HIGH_WATER && sent - acked <= RECEIVE_WINDOW);
       channel.send(bytes as Uint8Array<ArrayBuffer>);
       sent += bytes.length;
