@@ -163,6 +163,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
       sendControl,
       onChange: (state) => onEvent({ type: 'chat-and-files', state }),
       store: deps.files,
+      onFileBytesSent: (bytes) => (streams.fileBytesSent += bytes),
       log: (message) => log('data', { message }),
     });
   }

@@ -40,6 +40,8 @@ export interface ChatAndFilesDeps {
   /** The chat and the transfers changed: the host shows them. */
   onChange: (state: ChatAndFiles) => void;
   store: ReceivedFiles;
+  /** File bytes went to a data channel: a count the host shows, resends included. */
+  onFileBytesSent?: (bytes: number) => void;
   log: (message: string) => void;
 }
 
@@ -86,7 +88,7 @@ interface Running {
   taken?: Reassembly;
 }
 
-export function startChatAndFiles({ pc, sendControl, onChange, store, log }: ChatAndFilesDeps): ChatAndFilesSession {
+export function startChatAndFiles({ pc, sendControl, onChange, store, onFileBytesSent, log }: ChatAndFilesDeps): ChatAndFilesSession {
   let state: ChatAndFiles = EMPTY_CHAT_AND_FILES;
   const outgoing = new Map<string, File>();
   /** Files of failed sends, kept for a Retry while the call lasts. */
@@ -151,7 +153,7 @@ export function startChatAndFiles({ pc, sendControl, onChange, store, log }: Cha
     run.abort = () => controller.abort();
     run.bytes = from;
     run.attached = true;
-    run.sending = sendFile({ pc, id, file, from, hash: run.hash, signal: controller.signal, onAcked: (bytes) => (run.bytes = bytes), log })
+    run.sending = sendFile({ pc, id, file, from, hash: run.hash, signal: controller.signal, onAcked: (bytes) => (run.bytes = bytes), onSent: onFileBytesSent, log })
       .then(() => apply({ type: 'sent-all', id }))
       .catch((error: unknown) => {
         if (controller.signal.aborted) return;

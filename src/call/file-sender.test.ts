@@ -116,10 +116,12 @@ describe('sending a file', () => {
     // Larger than the send buffer, so the first channel closes mid-file.
     const bytes = randomBytes(12 * MiB + 5);
     const hash = createWholeFileHash();
+    let counted = 0;
     const run = async (from: number, cutAfter?: number) => {
+      counted = 0;
       const channel = new FakeChannel();
       const pc = { createDataChannel: () => channel.asChannel(), sctp: null } as unknown as RTCPeerConnection;
-      const done = sendFile({ pc, id: 'file-0001', file: new Blob([bytes]), from, hash, signal: new AbortController().signal, onAcked: () => undefined, log: () => undefined });
+      const done = sendFile({ pc, id: 'file-0001', file: new Blob([bytes]), from, hash, signal: new AbortController().signal, onAcked: () => undefined, onSent: (n) => (counted += n), log: () => undefined });
       done.catch(() => undefined);
       channel.open();
       while (channel.text().length === 0 && channel.readyState === 'open') {
@@ -139,6 +141,8 @@ describe('sending a file', () => {
     const second = await run(from);
     await second.done;
     expect(Buffer.compare(Buffer.concat(second.channel.binary()), bytes.subarray(from))).toBe(0);
+    // What the host counts as sent is what went on the wire.
+    expect(counted).toBe(bytes.length - from);
     expect(JSON.parse(second.channel.text()[0]!)).toEqual({ type: 'end', sha256: createHash('sha256').update(bytes).digest('hex') });
   });
 });

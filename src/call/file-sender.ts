@@ -50,11 +50,13 @@ export interface SendFileOptions {
   signal: AbortSignal;
   /** Bytes the receiver has written to disk so far. */
   onAcked: (bytes: number) => void;
+  /** A chunk of this many bytes went to the channel. */
+  onSent?: (bytes: number) => void;
   log: (message: string) => void;
 }
 
 /** Resolves once the last byte and the hash are queued; rejects when cancelled or the channel closes first. */
-export async function sendFile({ pc, id, file, from, hash, signal, onAcked, log }: SendFileOptions): Promise<void> {
+export async function sendFile({ pc, id, file, from, hash, signal, onAcked, onSent, log }: SendFileOptions): Promise<void> {
   const channel = pc.createDataChannel(fileChannelLabel(id), { ordered: true });
   channel.binaryType = 'arraybuffer';
   channel.bufferedAmountLowThreshold = BUFFER_LOW_WATER;
@@ -101,6 +103,7 @@ export async function sendFile({ pc, id, file, from, hash, signal, onAcked, log 
       await waitUntil(() => channel.bufferedAmount <= BUFFER_HIGH_WATER && sent - acked <= RECEIVE_WINDOW);
       channel.send(bytes as Uint8Array<ArrayBuffer>);
       sent += bytes.length;
+      onSent?.(bytes.length);
     }
     channel.send(JSON.stringify({ type: 'end', sha256: hash.hex() }));
   } catch (error) {
