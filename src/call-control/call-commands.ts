@@ -9,7 +9,7 @@ import type { OffscreenMessage, Reply, UserCommand } from '../shared/runtime-mes
 import { t } from '../shared/wording';
 import type { CallController } from './call-controller';
 
-const COMMON = ['accept', 'decline', 'hangup', 'set-mic', 'set-camera', 'dismiss', 'chat', 'accept-file', 'decline-file', 'cancel-file'] as const;
+const COMMON = ['accept', 'decline', 'hangup', 'set-mic', 'set-camera', 'dismiss', 'chat', 'accept-file', 'decline-file', 'cancel-file', 'retry-file'] as const;
 export type CommonCommand = Extract<UserCommand, { type: (typeof COMMON)[number] }>;
 
 export function isCommonCommand(command: UserCommand): command is CommonCommand {
@@ -52,7 +52,8 @@ export async function runCommonCommand(
     case 'chat':
     case 'accept-file':
     case 'decline-file':
-    case 'cancel-file': {
+    case 'cancel-file':
+    case 'retry-file': {
       if (calls.record().call.phase !== 'active') return { ok: false, message: t('chatNotConnected') };
       if (command.type === 'chat' && command.text.trim() === '') return { ok: false, message: t('chatEmpty') };
       await tellMedia(mediaMessage(command));
@@ -61,7 +62,7 @@ export async function runCommonCommand(
   }
 }
 
-function mediaMessage(command: Extract<CommonCommand, { type: 'chat' | 'accept-file' | 'decline-file' | 'cancel-file' }>): OffscreenMessage {
+function mediaMessage(command: Extract<CommonCommand, { type: 'chat' | 'accept-file' | 'decline-file' | 'cancel-file' | 'retry-file' }>): OffscreenMessage {
   switch (command.type) {
     case 'chat':
       return { target: 'offscreen', type: 'chat', text: command.text };
@@ -70,5 +71,7 @@ function mediaMessage(command: Extract<CommonCommand, { type: 'chat' | 'accept-f
       return { target: 'offscreen', type: 'answer-file', id: command.id, accept: command.type === 'accept-file' };
     case 'cancel-file':
       return { target: 'offscreen', type: 'cancel-file', id: command.id };
+    case 'retry-file':
+      return { target: 'offscreen', type: 'retry-file', id: command.id };
   }
 }

@@ -11,7 +11,7 @@ import { fileTypeOf } from '../shared/received-file-name';
 function TransferRow({ transfer, savedTo, onReply }: { transfer: Transfer; savedTo: SavedTo; onReply: (reply: Reply) => void }) {
   const send = useCommandSender(onReply);
   const deciding = transfer.direction === 'receive' && transfer.status === 'offered';
-  const moving = transfer.status === 'transferring' || transfer.status === 'verifying';
+  const moving = transfer.status === 'transferring' || transfer.status === 'paused' || transfer.status === 'verifying';
   const cancellable = !isFinal(transfer) && !deciding && transfer.status !== 'saving';
   const warningId = `runs-code-${transfer.id}`;
   const warned = transfer.direction === 'receive' && fileTypeOf(transfer.name).runsCode;
@@ -46,6 +46,11 @@ function TransferRow({ transfer, savedTo, onReply }: { transfer: Transfer; saved
             {t('decline')}
           </button>
         </div>
+      )}
+      {transfer.retryable && (
+        <button type="button" aria-label={t('fileRetry', transfer.name)} onClick={() => send({ type: 'retry-file', id: transfer.id })}>
+          {t('retry')}
+        </button>
       )}
       {cancellable && (
         <button type="button" class="quiet" aria-label={t('fileCancel', transfer.name)} onClick={() => send({ type: 'cancel-file', id: transfer.id })}>

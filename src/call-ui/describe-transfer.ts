@@ -39,6 +39,8 @@ export function describeTransfer(transfer: Transfer, savedTo: SavedTo = 'downloa
       if (transfer.speed <= 0) return t('transferStarting', progress);
       return t('transferRunning', progress, formatBytes(transfer.speed), formatTimeLeft((transfer.size - transfer.bytes) / transfer.speed));
     }
+    case 'paused':
+      return t('transferPaused', t('transferProgress', formatBytes(transfer.bytes), total));
     case 'verifying':
       return t('transferVerifying', total);
     case 'saving':

@@ -148,6 +148,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
       onOpen() {
         announceMedia();
         sharing?.announce();
+        chatAndFiles?.announce();
       },
       heard: () => recovery?.heard(),
       onFrame(frame) {
@@ -162,6 +163,7 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
       sendControl,
       onChange: (state) => onEvent({ type: 'chat-and-files', state }),
       store: deps.files,
+      onFileBytesSent: (bytes) => (streams.fileBytesSent += bytes),
       log: (message) => log('data', { message }),
     });
   }
@@ -181,7 +183,10 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
     });
     recovery = watchIceRecovery(connection, {
       restarts: role === 'caller',
-      onPathChange: (state) => onEvent({ type: 'media-connection', state }),
+      onPathChange(state) {
+        onEvent({ type: 'media-connection', state });
+        chatAndFiles?.pathChanged(state);
+      },
       onRestart: (why) => trace?.note(`restarting ICE: ${why}`),
     });
   }

@@ -9,7 +9,9 @@
  *   media state, chat, receipts and the file handshake.
  * - one `file:<id>` channel per accepted file, opened by the sender: the raw
  *   bytes as binary messages, then one JSON `end` frame with the SHA-256; the
- *   receiver answers on it with `ack` frames (its write progress).
+ *   receiver answers on it with `ack` frames (its write progress). Where both
+ *   sides announced FILE_RESUME, a file whose channel closed early gets a new
+ *   one, carrying on from the offset the receiver asks for (`file-resume`).
  */
 import * as v from 'valibot';
 import { MAX_CHAT_LENGTH } from '../shared/chat-and-files';
@@ -24,6 +26,9 @@ export const MAX_CHUNK_SIZE = 256 * 1024;
 export const MAX_FILE_SIZE = 2 ** 40;
 
 export const FILE_CHANNEL_PREFIX = 'file:';
+
+/** The feature name (`features` frame) of carrying a transfer on from the receiver's last written byte. */
+export const FILE_RESUME = 'file-resume';
 
 /** Ids are made by the sender (crypto.randomUUID()); the shape keeps them safe inside labels and DOM ids. */
 const FrameId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{8,64}$/));
@@ -52,6 +57,16 @@ export const ControlFrame = v.variant('type', [
   v.strictObject({ type: v.literal('file-cancel'), id: FrameId }),
   /** The receiver compared both hashes: the sender shows the same verdict. */
   v.strictObject({ type: v.literal('file-verified'), id: FrameId, ok: v.boolean() }),
+  /**
+   * What this side's engine can do beyond the first protocol, sent when the channel opens. A peer from before
+   * this frame drops it as malformed and is treated as having none of them; names it does not know are ignored.
+   */
+  v.strictObject({ type: v.literal('features'), names: v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(32)) }),
+  /**
+   * Receiver to sender, only to a peer that announced FILE_RESUME: the file's channel closed before its end, and
+   * the first `offset` bytes are on disk. The sender carries on from there on a new `file:<id>` channel.
+   */
+  v.strictObject({ type: v.literal('file-resume'), id: FrameId, offset: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_FILE_SIZE)) }),
 ]);
 export type ControlFrame = v.InferOutput<typeof ControlFrame>;
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Verdict } from './file-reassembly';
 import { FakeChannel, settle, settleUntil } from './fake-channel.test-support';
-import { type ReceivedFile, receiveFile } from './file-receiver';
+import { type ReceivedFile, receiveFile, type Taken } from './file-receiver';
 import { words } from '../shared/wording';
 
 const CHUNK = 64 * 1024;
@@ -84,5 +84,37 @@ describe('receiving a file', () => {
     expect(verdicts).toEqual([{ ok: false, error: words('fileConnectionClosed') }]);
     // Writes queued before the close are skipped once the transfer is over.
     expect(memory.total()).toBeLessThan(bytes.length);
+  });
+
+  it('with a resuming sender, a channel closed early writes all it took, and a new channel carries on to a whole, verified file', async () => {
+    const bytes = randomBytes(5 * 1024 * 1024 + 77);
+    const memory = memoryFile();
+    const verdicts: Verdict[] = [];
+    const broken: Taken[] = [];
+    const attach = (channel: FakeChannel, from?: Taken) =>
+      receiveFile({ channel: channel.asChannel(), size: bytes.length, file: memory.file, onWritten: () => undefined, onDone: (v) => verdicts.push(v), from, onBroken: (taken) => broken.push(taken) });
+
+    const first = new FakeChannel('file:file-0001');
+    first.open();
+    attach(first);
+    const cut = 40 * CHUNK + 1000;
+    for (let at = 0; at < cut; at += CHUNK) first.deliver(new Uint8Array(bytes.subarray(at, Math.min(at + CHUNK, cut))).buffer);
+    first.close();
+    await settleUntil(() => broken.length > 0);
+    expect(verdicts).toEqual([]);
+    expect(broken.map((taken) => taken.reassembly.received)).toEqual([cut]);
+    // Everything taken is on disk before the sender is asked to carry on: the offset is the last byte written.
+    expect(memory.total()).toBe(cut);
+
+    const second = new FakeChannel('file:file-0001');
+    second.open();
+    attach(second, broken[0]);
+    for (let at = cut; at < bytes.length; at += CHUNK) second.deliver(new Uint8Array(bytes.subarray(at, at + CHUNK)).buffer);
+    second.deliver(JSON.stringify({ type: 'end', sha256: sha256(bytes) }));
+    for (let i = 0; i < 5 && verdicts.length === 0; i++) await settle();
+    expect(verdicts).toEqual([{ ok: true, sha256: sha256(bytes) }]);
+    expect(Buffer.compare(Buffer.concat(memory.writes), bytes)).toBe(0);
+    // Acks count the whole file on disk, not this channel's share of it.
+    expect(JSON.parse(second.text().at(-1)!)).toEqual({ type: 'ack', bytes: bytes.length });
   });
 });

@@ -5,8 +5,8 @@
  * SHA-256; ours must match before the file counts as received.
  */
 import { parseFileChannelFrame } from './data-frames';
-import { createIncrementalHash } from './file-chunks';
-import { createReassembly, type Verdict } from './file-reassembly';
+import { createIncrementalHash, type IncrementalHash } from './file-chunks';
+import { createReassembly, type Reassembly, type Verdict } from './file-reassembly';
 import { type Wording, words } from '../shared/wording';
 
 /** Acknowledge after this much more is on disk: often enough to keep the sender's 16 MiB window
@@ -32,18 +32,31 @@ export interface ReceiveFileOptions {
   onWritten: (bytes: number) => void;
   /** Called once: the verdict on the whole file, or why it stopped. */
   onDone: (verdict: Verdict) => void;
+  /** What an earlier channel for this file took, all of it on disk: this channel carries on from there. */
+  from?: Taken;
+  /**
+   * The channel closed before the end frame: called, instead of onDone, once everything taken is on disk, so the
+   * sender can carry on from `taken.reassembly.received` over a new channel. Without it such a close fails the transfer.
+   */
+  onBroken?: (taken: Taken) => void;
 }
 
-export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveFileOptions): void {
-  const reassembly = createReassembly(size);
+/** What the channels for a file took so far, all of it on disk and in the hash, which only ever appends. */
+export interface Taken {
+  reassembly: Reassembly;
+  hash: Promise<IncrementalHash>;
+}
+
+export function receiveFile({ channel, size, file, onWritten, onDone, from, onBroken }: ReceiveFileOptions): void {
+  const reassembly = from?.reassembly ?? createReassembly(size);
   // We hash what we write, a block at a time (fewer calls than a hash per chunk). The hash is made asynchronously
   // (WebAssembly): chunks that arrive meanwhile are checked and gathered as usual, and the first write waits for it.
-  const hashing = createIncrementalHash();
+  const hashing = from?.hash ?? createIncrementalHash();
   let writing: Promise<unknown> = hashing;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
-  let written = 0;
-  let ackedAt = 0;
+  let written = reassembly.received;
+  let ackedAt = written;
   let over = false;
   /** The end frame is in: what remains is writing and comparing. */
   let ended = false;
@@ -87,8 +100,17 @@ export function receiveFile({ channel, size, file, onWritten, onDone }: ReceiveF
 
   channel.binaryType = 'arraybuffer';
   channel.onclose = () => {
-    // Writes still queued decide the outcome once the end frame is in; before it, a close is a loss.
-    if (!over && !ended) finish({ ok: false, error: words('fileConnectionClosed') });
+    // Writes still queued decide the outcome once the end frame is in; before it, a close is a loss, or a break to
+    // carry on from once what was taken is written.
+    if (over || ended) return;
+    if (!onBroken) return finish({ ok: false, error: words('fileConnectionClosed') });
+    ended = true;
+    flush();
+    writing = writing.then(() => {
+      if (over) return;
+      over = true;
+      onBroken({ reassembly, hash: hashing });
+    });
   };
 
   channel.onmessage = ({ data }) => {

@@ -5,7 +5,8 @@
  * size. Ends with the SHA-256 so the receiver can verify what it wrote.
  */
 import { fileChannelLabel, parseFileChannelFrame } from './data-frames';
-import { createIncrementalHash, readChunks } from './file-chunks';
+import { readChunks } from './file-chunks';
+import type { WholeFileHash } from './file-resume';
 
 /** Chrome's largest message (its a=max-message-size, 256 KiB), and a quarter of a read so reads cut into whole
  * chunks. `npm run bench:transfer` (bench/README.md): in four runs the bare data channel spent 10-25% less CPU
@@ -31,25 +32,38 @@ export function chunkSizeFor(pc: RTCPeerConnection): number {
   return agreed && agreed > 0 ? Math.min(FILE_CHUNK_SIZE, agreed) : FILE_CHUNK_SIZE;
 }
 
+/** The channel closed under the send: what a receiver that resumes will ask to carry on from. */
+export class FileChannelClosed extends Error {
+  constructor() {
+    super('The connection closed before the file was sent.');
+  }
+}
+
 export interface SendFileOptions {
   pc: RTCPeerConnection;
   id: string;
   file: Blob;
+  /** Where to start: 0, or the receiver's last written byte when carrying on over a new channel. */
+  from: number;
+  /** The file's hash, kept across every channel the file is sent on. */
+  hash: WholeFileHash;
   signal: AbortSignal;
   /** Bytes the receiver has written to disk so far. */
   onAcked: (bytes: number) => void;
+  /** A chunk of this many bytes went to the channel. */
+  onSent?: (bytes: number) => void;
   log: (message: string) => void;
 }
 
 /** Resolves once the last byte and the hash are queued; rejects when cancelled or the channel closes first. */
-export async function sendFile({ pc, id, file, signal, onAcked, log }: SendFileOptions): Promise<void> {
+export async function sendFile({ pc, id, file, from, hash, signal, onAcked, onSent, log }: SendFileOptions): Promise<void> {
   const channel = pc.createDataChannel(fileChannelLabel(id), { ordered: true });
   channel.binaryType = 'arraybuffer';
   channel.bufferedAmountLowThreshold = BUFFER_LOW_WATER;
   const stop = () => channel.close();
   signal.addEventListener('abort', stop, { once: true });
 
-  let acked = 0;
+  let acked = from;
   let closed = false;
   let wake: (() => void) | null = null;
   const poke = () => {
@@ -78,18 +92,18 @@ export async function sendFile({ pc, id, file, signal, onAcked, log }: SendFileO
   const waitUntil = async (ready: () => boolean) => {
     while (!ready() && !closed && !signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
     if (signal.aborted) throw new DOMException('The transfer was cancelled.', 'AbortError');
-    if (closed) throw new Error('The connection closed before the file was sent.');
+    if (closed) throw new FileChannelClosed();
   };
 
   try {
     await waitUntil(() => channel.readyState === 'open');
-    const hash = await createIncrementalHash();
-    let sent = 0;
-    for await (const { bytes } of readChunks(file, chunkSizeFor(pc))) {
-      hash.update(bytes);
+    let sent = from;
+    for await (const { bytes, offset } of readChunks(file.slice(from), chunkSizeFor(pc))) {
+      hash.feed({ bytes, offset: from + offset });
       await waitUntil(() => channel.bufferedAmount <= BUFFER_HIGH_WATER && sent - acked <= RECEIVE_WINDOW);
       channel.send(bytes as Uint8Array<ArrayBuffer>);
       sent += bytes.length;
+      onSent?.(bytes.length);
     }
     channel.send(JSON.stringify({ type: 'end', sha256: hash.hex() }));
   } catch (error) {

@@ -66,7 +66,7 @@ export async function startGuestPhone(options: GuestPhoneOptions): Promise<Guest
     clearReceivedFiles(),
   ]);
   const identity: Identity = { privateKey: keyPair.privateKey, publicKeyRaw, code: myCode };
-  const streams: CallStreams = { local: new MediaStream(), remote: new MediaStream(), localShare: new MediaStream(), remoteShare: new MediaStream(), pc: null, trace: [] };
+  const streams: CallStreams = { local: new MediaStream(), remote: new MediaStream(), localShare: new MediaStream(), remoteShare: new MediaStream(), pc: null, trace: [], fileBytesSent: 0 };
   let chatAndFiles = EMPTY_CHAT_AND_FILES;
   const received: ReceivedLink[] = [];
   let ringing = false;

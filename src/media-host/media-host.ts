@@ -103,6 +103,12 @@ export function createMediaHost(streams: CallStreams, deps: MediaHostDeps): Medi
         return void chatAndFiles?.answer(message.id, message.accept);
       case 'cancel-file':
         return chatAndFiles?.cancel(message.id);
+      case 'retry-file': {
+        // The row keeps its Retry button when this fails, so the person can try again.
+        const reply = chatAndFiles?.retry(message.id);
+        if (reply && !reply.ok) console.warn('[PeerDial] retry', { words: reply.words });
+        return;
+      }
       case 'file-saved':
         return chatAndFiles?.saved(message.id, message.error);
       case 'stop':

@@ -18,6 +18,7 @@ const streams: CallStreams = {
   remoteShare: new MediaStream(),
   pc: null,
   trace: [],
+  fileBytesSent: 0,
 };
 // Visible pages borrow the streams from this window and hear of changes on a channel (src/shared/call-streams.ts).
 window.peerdialStreams = streams;

@@ -16,6 +16,8 @@ export interface CallStreams {
   pc: RTCPeerConnection | null;
   /** What the call's peer connection did, last lines first out (negotiation-trace.ts): read when a call did not connect. */
   trace: string[];
+  /** File bytes this document has handed to data channels, every resend counted: what a resume saved shows here. */
+  fileBytesSent: number;
 }
 
 /**

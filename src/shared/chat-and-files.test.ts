@@ -75,10 +75,38 @@ describe('a file transfer', () => {
     expect(only(state)).toMatchObject({ status: 'declined', bytes: 0 });
   });
 
+  it('pauses while the path is down and carries on without counting the pause in its speed', () => {
+    const running = play(offer('send'), { type: 'accepted', id: 'file-0001', at: 0 }, { type: 'progress', id: 'file-0001', bytes: MB, at: 1000 });
+    const paused = reduceChatAndFiles(running, { type: 'paused', id: 'file-0001' });
+    expect(only(paused).status).toBe('paused');
+    // Acks that trickle in while paused wait for the resume.
+    expect(reduceChatAndFiles(paused, { type: 'progress', id: 'file-0001', bytes: 2 * MB, at: 5000 })).toBe(paused);
+    const back = reduceChatAndFiles(paused, { type: 'resumed', id: 'file-0001', at: 60_000 });
+    expect(only(back)).toMatchObject({ status: 'transferring', sampledAt: 60_000 });
+    // One more MB in the second after the pause: 1 MB/s, not 1 MB over a minute.
+    const sampled = reduceChatAndFiles(back, { type: 'progress', id: 'file-0001', bytes: 2 * MB, at: 61_000 });
+    expect(only(sampled).speed).toBeCloseTo(only(running).speed + 0.3 * (MB - only(running).speed));
+    // A resume for a transfer that is not paused changes nothing.
+    expect(reduceChatAndFiles(back, { type: 'resumed', id: 'file-0001', at: 70_000 })).toBe(back);
+  });
+
+  it('a failed send keeps a Retry until it is used; a failed receive never has one', () => {
+    const error = words('transferCannotResume', 'no resume');
+    const sent = play(offer('send'), { type: 'accepted', id: 'file-0001', at: 0 }, { type: 'failed', id: 'file-0001', error, retryable: true });
+    expect(only(sent)).toMatchObject({ status: 'failed', detail: error, retryable: true });
+    const retried = reduceChatAndFiles(sent, { type: 'retried', id: 'file-0001' });
+    expect(only(retried).retryable).toBeUndefined();
+    expect(only(retried).status).toBe('failed');
+    expect(reduceChatAndFiles(retried, { type: 'retried', id: 'file-0001' })).toBe(retried);
+    const received = play(offer('receive'), { type: 'accepted', id: 'file-0001', at: 0 }, { type: 'failed', id: 'file-0001', error, retryable: true });
+    expect(only(received).retryable).toBeUndefined();
+  });
+
   // Every state a transfer can be in, reached through real events.
   const paths: Record<TransferStatus, ChatAndFilesEvent[]> = {
     offered: [offer('receive')],
     transferring: [offer('receive'), { type: 'accepted', id: 'file-0001', at: 0 }, { type: 'progress', id: 'file-0001', bytes: MB, at: 500 }],
+    paused: [offer('send'), { type: 'accepted', id: 'file-0001', at: 0 }, { type: 'paused', id: 'file-0001' }],
     verifying: [offer('receive'), { type: 'accepted', id: 'file-0001', at: 0 }, { type: 'sent-all', id: 'file-0001' }],
     saving: [offer('receive'), { type: 'accepted', id: 'file-0001', at: 0 }, { type: 'sent-all', id: 'file-0001' }, { type: 'verified', id: 'file-0001', ok: true, at: 1 }],
     done: [offer('send'), { type: 'accepted', id: 'file-0001', at: 0 }, { type: 'sent-all', id: 'file-0001' }, { type: 'verified', id: 'file-0001', ok: true, at: 1 }],

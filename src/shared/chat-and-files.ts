@@ -24,6 +24,8 @@ export type TransferStatus =
   /** Offered; waiting for the receiver to accept or decline. */
   | 'offered'
   | 'transferring'
+  /** The path broke mid-transfer: waiting for the call to reconnect, then carrying on from the receiver's last written byte. */
+  | 'paused'
   /** All bytes sent; waiting for the receiver's hash verdict. */
   | 'verifying'
   /** Receiver: verified, handed to the downloads API. */
@@ -46,6 +48,8 @@ export interface Transfer {
   sampledAt: number;
   /** Who cancelled, or why it failed: words for the page that shows it. */
   detail?: Wording;
+  /** A failed send, or one the other side stopped, whose file is still at hand: it can be sent again from the start. */
+  retryable?: true;
 }
 
 export interface ChatAndFiles {
@@ -69,12 +73,17 @@ export type ChatAndFilesEvent =
   | { type: 'accepted'; id: string; at: number }
   | { type: 'declined'; id: string }
   | { type: 'progress'; id: string; bytes: number; at: number }
+  | { type: 'paused'; id: string }
+  | { type: 'resumed'; id: string; at: number }
   /** Sender: every byte is out; receiver: the sender's hash arrived. */
   | { type: 'sent-all'; id: string }
   | { type: 'verified'; id: string; ok: boolean; at: number }
   | { type: 'saved'; id: string }
-  | { type: 'cancelled'; id: string; by: Side }
-  | { type: 'failed'; id: string; error: Wording };
+  /** `retryable`: a send the other side stopped, whose file is still at hand. */
+  | { type: 'cancelled'; id: string; by: Side; retryable?: true }
+  | { type: 'failed'; id: string; error: Wording; retryable?: true }
+  /** A failed send was offered again, as a new transfer: this one is history. */
+  | { type: 'retried'; id: string };
 
 const FINAL: ReadonlySet<TransferStatus> = new Set(['done', 'declined', 'cancelled', 'failed']);
 
@@ -102,20 +111,35 @@ export function reduceChatAndFiles(state: ChatAndFiles, event: ChatAndFilesEvent
       return update(state, event.id, (t) => (t.status === 'offered' ? { ...t, status: 'declined' } : t));
     case 'progress':
       return update(state, event.id, (t) => (t.status === 'transferring' ? withProgress(t, event.bytes, event.at) : t));
+    case 'paused':
+      return update(state, event.id, (t) => (t.status === 'transferring' ? { ...t, status: 'paused' } : t));
+    case 'resumed':
+      // The pause is no part of the speed: the next sample starts now.
+      return update(state, event.id, (t) => (t.status === 'paused' ? { ...t, status: 'transferring', sampledAt: event.at } : t));
     case 'sent-all':
-      return update(state, event.id, (t) => (t.status === 'transferring' ? { ...t, status: 'verifying', bytes: t.size } : t));
+      return update(state, event.id, (t) => (t.status === 'transferring' || t.status === 'paused' ? { ...t, status: 'verifying', bytes: t.size } : t));
     case 'verified':
       return update(state, event.id, (t) => {
-        if (t.status !== 'verifying' && t.status !== 'transferring') return t;
+        if (t.status !== 'verifying' && t.status !== 'transferring' && t.status !== 'paused') return t;
         if (!event.ok) return { ...t, status: 'failed', detail: words('transferDamaged') };
         return { ...t, status: t.direction === 'receive' ? 'saving' : 'done', bytes: t.size };
       });
     case 'saved':
       return update(state, event.id, (t) => (t.status === 'saving' ? { ...t, status: 'done' } : t));
     case 'cancelled':
-      return update(state, event.id, (t) => ({ ...t, status: 'cancelled', detail: words(event.by === 'me' ? 'transferCancelledByMe' : 'transferCancelledByPeer') }));
+      return update(state, event.id, (t) => ({
+        ...t,
+        status: 'cancelled',
+        detail: words(event.by === 'me' ? 'transferCancelledByMe' : 'transferCancelledByPeer'),
+        ...(event.retryable && t.direction === 'send' ? { retryable: true } : {}),
+      }));
     case 'failed':
-      return update(state, event.id, (t) => ({ ...t, status: 'failed', detail: event.error }));
+      return update(state, event.id, (t) => ({ ...t, status: 'failed', detail: event.error, ...(event.retryable && t.direction === 'send' ? { retryable: true } : {}) }));
+    case 'retried': {
+      // The one change a finished transfer takes: its Retry is spent.
+      const transfers = state.transfers.map((t) => (t.id === event.id && t.retryable ? { ...t, retryable: undefined } : t));
+      return transfers.some((t, i) => t !== state.transfers[i]) ? { ...state, transfers } : state;
+    }
   }
 }
 

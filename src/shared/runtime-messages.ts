@@ -36,11 +36,12 @@ const ChatAndFilesSchema = v.strictObject({
       direction: v.picklist(['send', 'receive']),
       name: v.string(),
       size: v.number(),
-      status: v.picklist(['offered', 'transferring', 'verifying', 'saving', 'done', 'declined', 'cancelled', 'failed']),
+      status: v.picklist(['offered', 'transferring', 'paused', 'verifying', 'saving', 'done', 'declined', 'cancelled', 'failed']),
       bytes: v.number(),
       speed: v.number(),
       sampledAt: v.number(),
       detail: v.optional(WordingSchema),
+      retryable: v.optional(v.literal(true)),
     }),
   ),
 }) satisfies v.GenericSchema<unknown, ChatAndFiles>;
@@ -70,6 +71,7 @@ export const UserCommand = v.variant('type', [
   v.strictObject({ type: v.literal('accept-file'), id: TransferId }),
   v.strictObject({ type: v.literal('decline-file'), id: TransferId }),
   v.strictObject({ type: v.literal('cancel-file'), id: TransferId }),
+  v.strictObject({ type: v.literal('retry-file'), id: TransferId }),
   v.strictObject({ type: v.literal('share-tab'), tab: TabRef }),
   v.strictObject({ type: v.literal('share-screen') }),
   v.strictObject({ type: v.literal('stop-share') }),
@@ -157,6 +159,7 @@ export const OffscreenMessage = v.variant('type', [
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('chat'), text: ChatText }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('answer-file'), id: TransferId, accept: v.boolean() }),
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('cancel-file'), id: TransferId }),
+  v.strictObject({ target: v.literal('offscreen'), type: v.literal('retry-file'), id: TransferId }),
   /** The downloads API is done with a received file (`error` null: saved). */
   v.strictObject({ target: v.literal('offscreen'), type: v.literal('file-saved'), id: TransferId, error: v.nullable(v.string()) }),
 ]);

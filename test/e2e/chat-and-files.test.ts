@@ -3,8 +3,7 @@
  * the built extension, through the real server: what each person sees, and
  * the bytes that land in the receiver's Downloads folder.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { type ExtensionBrowser, launchExtensionBrowser } from './support/browser';
 import { eventually, liveLocalTracks, myCode, waitForStatus } from './support/probes';
 import { type RunningServer, startServer } from './support/server';
+import { sha256File, type TransferDirection, transferRow as transfer, waitForTransferText as waitForTransfer } from './support/transfers';
 
 const MB = 1024 * 1024;
 /** A 50 MB file takes seconds on loopback; the machine is shared, so waits are generous. */
@@ -26,17 +26,8 @@ let bobPopup: Page;
 let work: string;
 let bobDownloads: string;
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** One transfer as a person sees it in the popup. */
-const transfer = (page: Page, direction: 'Sending' | 'Receiving', name: string) => page.getByRole('listitem', { name: `${direction} ${name}` });
-
-async function waitForTransferText(page: Page, direction: 'Sending' | 'Receiving', name: string, pattern: RegExp, timeoutMs = TRANSFER_TIMEOUT_MS) {
-  return eventually(() => transfer(page, direction, name).innerText().catch(() => ''), (text) => pattern.test(text), `${direction} ${name}: ${pattern}`, timeoutMs);
+function waitForTransferText(page: Page, direction: TransferDirection, name: string, pattern: RegExp) {
+  return waitForTransfer(page, direction, name, pattern, TRANSFER_TIMEOUT_MS);
 }
 
 /** What Bob's browser has saved through the downloads API, oldest first. */
