@@ -189,6 +189,10 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
       },
       onRestart: (why) => trace?.note(`restarting ICE: ${why}`),
     });
+    // A file's bytes arriving are as good a sign of life as the heartbeat. During a large transfer the heartbeat can
+    // lag behind the file data queued ahead of it on a slow or relayed path, and the silence it then seemed to show
+    // restarted ICE every few seconds and paused the transfer it was carrying.
+    connection.addEventListener('datachannel', ({ channel }) => channel.addEventListener('message', () => recovery?.heard()));
   }
 
   return {
