@@ -83,14 +83,20 @@ async function seesCamera(popup: Page, colour: [number, number, number], what: s
   );
 }
 
-/** Alice calls Bob and both see each other's camera; their codes, for the statuses that follow. */
-async function call(parts: Lab): Promise<{ aliceCode: string; bobCode: string }> {
-  const { alicePopup, bobPopup } = parts;
+/** Alice calls Bob and he accepts; their codes, for the statuses that follow. */
+async function dialAndAccept({ alicePopup, bobPopup }: Lab): Promise<{ aliceCode: string; bobCode: string }> {
   printTracesOnFailure({ alice: alicePopup, bob: bobPopup });
   const [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
   await dial(alicePopup, bobCode);
   await waitForStatus(bobPopup, /Incoming call/);
   await bobPopup.getByRole('button', { name: 'Accept' }).click();
+  return { aliceCode, bobCode };
+}
+
+/** Alice calls Bob and both see each other's camera. */
+async function call(parts: Lab): Promise<{ aliceCode: string; bobCode: string }> {
+  const { alicePopup, bobPopup } = parts;
+  const { aliceCode, bobCode } = await dialAndAccept(parts);
   await Promise.all([
     waitForStatus(alicePopup, new RegExp(`^In call with ${bobCode}`), CONNECT_MS),
     waitForStatus(bobPopup, new RegExp(`^In call with ${aliceCode}`), CONNECT_MS),
@@ -140,11 +146,7 @@ describe.skipIf(unavailable)('calls across real NATs', () => {
 
     it('say on both sides, within the connect timeout, that the call could not connect and what would help; neither reads as a hang-up', async () => {
       const { alicePopup, bobPopup } = parts;
-      printTracesOnFailure({ alice: alicePopup, bob: bobPopup });
-      const [aliceCode, bobCode] = await Promise.all([myCode(alicePopup), myCode(bobPopup)]);
-      await dial(alicePopup, bobCode);
-      await waitForStatus(bobPopup, /Incoming call/);
-      await bobPopup.getByRole('button', { name: 'Accept' }).click();
+      const { aliceCode, bobCode } = await dialAndAccept(parts);
       const accepted = Date.now();
       await Promise.all([
         waitForStatus(alicePopup, new RegExp(`^Could not connect to ${bobCode}: .*TURN server`), CONNECT_TIMEOUT_MS + 5_000),
