@@ -23,6 +23,11 @@ import { bindingSuccess, parseBindingRequest } from './stun-message';
  * then a keepalive every few seconds for each candidate it keeps: a household's browsers stay far below this.
  */
 const ANSWERS_PER_ADDRESS = { points: 60, seconds: 10 };
+/**
+ * UDP sources are free to forge, so the sources counted in one window are bounded too: past this many, a source not
+ * yet counted goes unanswered until the window is swept. Tens of thousands of households, a few MB of counts.
+ */
+const MAX_SOURCES_PER_WINDOW = 50_000;
 
 /** The URL handed to clients: `stun:host:port`, an IPv6 address in brackets. */
 export function stunUrl(host: string, port: number): string {
@@ -50,6 +55,7 @@ export async function startStunServer({ host, port, rateLimitFactor, log, logBud
   const rate = { points: Math.max(1, Math.round(ANSWERS_PER_ADDRESS.points * rateLimitFactor)), seconds: ANSWERS_PER_ADDRESS.seconds };
   // One window per source that asked this window; closed ones are swept each window, so a source that went quiet costs nothing.
   const windows = Object.create(null) as ConnectionBudget;
+  let sources = 0;
   let nextSweep = now() + rate.seconds * 1000;
 
   socket.on('message', (packet, source) => {
@@ -57,10 +63,17 @@ export async function startStunServer({ host, port, rateLimitFactor, log, logBud
     if (!transactionId) return;
     const time = now();
     if (time >= nextSweep) {
-      for (const key in windows) if (windows[key]!.closes <= time) delete windows[key];
+      for (const key in windows) {
+        if (windows[key]!.closes > time) continue;
+        delete windows[key];
+        sources--;
+      }
       nextSweep = time + rate.seconds * 1000;
     }
     const address = addressKey(source.address);
+    const counted = address in windows;
+    if (!counted && sources >= MAX_SOURCES_PER_WINDOW) return;
+    if (!counted) sources++;
     if (spend(windows, address, rate, time) !== undefined) {
       // One line when the source first goes over, not one per packet.
       if (windows[address]!.used === rate.points + 1 && logBudget.allows(address)) {
@@ -70,8 +83,11 @@ export async function startStunServer({ host, port, rateLimitFactor, log, logBud
     }
     socket.send(bindingSuccess(transactionId, source.address, source.port), source.port, source.address);
   });
-  // A send that fails (an unreachable source) is that packet's loss alone.
-  socket.on('error', (error) => log.warn({ event: 'stun-error', err: error }, 'STUN socket error'));
+  // A send that fails (an unreachable source) is that packet's loss alone; forged sources can make many, so the log
+  // budget decides which are written.
+  socket.on('error', (error) => {
+    if (logBudget.allows('stun-error')) log.warn({ event: 'stun-error', err: error }, 'STUN socket error');
+  });
 
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
