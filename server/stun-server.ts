@@ -51,7 +51,9 @@ export interface StunServerOptions {
 }
 
 export async function startStunServer({ host, port, rateLimitFactor, log, logBudget, now = Date.now }: StunServerOptions): Promise<StunServer> {
-  const socket: Socket = createSocket({ type: isIPv6(host.replace(/^\[|\]$/g, '')) || host === '::' ? 'udp6' : 'udp4' });
+  // STUN_HOST may write an IPv6 address in brackets, as in a URL; the socket wants it bare.
+  const bindAddress = host.replace(/^\[|\]$/g, '');
+  const socket: Socket = createSocket({ type: isIPv6(bindAddress) ? 'udp6' : 'udp4' });
   const rate = { points: Math.max(1, Math.round(ANSWERS_PER_ADDRESS.points * rateLimitFactor)), seconds: ANSWERS_PER_ADDRESS.seconds };
   // One window per source that asked this window; closed ones are swept each window, so a source that went quiet costs nothing.
   const windows = Object.create(null) as ConnectionBudget;
@@ -91,7 +93,7 @@ export async function startStunServer({ host, port, rateLimitFactor, log, logBud
 
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind(port, host.replace(/^\[|\]$/g, ''), () => {
+    socket.bind(port, bindAddress, () => {
       socket.off('error', reject);
       resolve();
     });
