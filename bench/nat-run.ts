@@ -38,7 +38,7 @@ export async function runNatBench(calls: number, root: string): Promise<void> {
       // The signaling server's own STUN responder (its default port): the PeerJS pages are given the same.
       const stun = `stun:${lab.publicAddress}:3478`;
       const relay = mode.relay ? turnCredential({ urls: [turn.url], secret: SECRET, ttlSeconds: 3_600 }, 'peerjs', Date.now()) : null;
-      const home = (index: 0 | 1) => lab.chromiumIn(index === 0 ? 'a' : 'b');
+      const home = (index: 0 | 1) => lab.browserIn(index === 0 ? 'a' : 'b');
       const [ours, theirs] = await Promise.all([
         startCallSetupBench(0, {
           server: lab.publicPlace,
@@ -46,12 +46,12 @@ export async function runNatBench(calls: number, root: string): Promise<void> {
           // only with the accept, and a caller behind a symmetric NAT then waits out the 2 s grace before its restart
           // (bench/README.md has both). Lifted, as the bench lifts the rate limits.
           serverEnv: { STUN_PORT: '3478', ...(mode.relay && { TURN_URLS: turn.url, TURN_SECRET: SECRET, TURN_RING_BUDGET: '1000000', TURN_RING_BUDGET_PER_ADDRESS: '1000000' }) },
-          browser: (index) => ({ executablePath: home(index), extraArgs: [lab.trustServerCertificate] }),
+          browser: home,
         }),
         startPeerJsBench(0, {
           host: lab.testerAddress,
           iceServers: [{ urls: stun }, ...(relay ? [relay] : [])],
-          browser: (index) => ({ executablePath: home(index), extraArgs: [] }),
+          browser: home,
         }),
       ]);
       const oursSamples: CallSetupSample[] = [];

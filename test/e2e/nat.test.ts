@@ -54,8 +54,8 @@ function labWith(options: NatLabOptions, env: (turn: RunningTurn) => Record<stri
       (['a', 'b'] as const).map((home) => writeFlatCamera(`/tmp/peerdial-nat-${process.pid}-${home}.y4m`, { colour: CAMERAS[home] })),
     );
     [parts.alice, parts.bob] = await Promise.all([
-      launchExtensionBrowser({ executablePath: parts.lab.chromiumIn('a'), cameraFile: cameras[0], extraArgs: [parts.lab.trustServerCertificate] }),
-      launchExtensionBrowser({ executablePath: parts.lab.chromiumIn('b'), cameraFile: cameras[1], extraArgs: [parts.lab.trustServerCertificate] }),
+      launchExtensionBrowser({ ...parts.lab.browserIn('a'), cameraFile: cameras[0] }),
+      launchExtensionBrowser({ ...parts.lab.browserIn('b'), cameraFile: cameras[1] }),
     ]);
     [parts.alicePopup, parts.bobPopup] = await Promise.all([parts.alice.openPopup(parts.server.url), parts.bob.openPopup(parts.server.url)]);
   });

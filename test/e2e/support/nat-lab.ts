@@ -37,13 +37,13 @@ export interface NatLab {
   testerAddress: string;
   /** Where the server and coturn run: the public segment. They are stopped by their owners, or with the lab. */
   publicPlace: ServerPlace;
-  /** An executable that runs Chromium inside this home, for Playwright's `executablePath`. */
-  chromiumIn: (home: HomeName) => string;
   /**
-   * Chromium's switch that trusts the server's self-signed certificate, and it alone. The extension speaks plain
-   * http only to its own machine (src/shared/server-url.ts), so the lab's server speaks TLS, as a public one must.
+   * How a Chromium in this home is started: an executable that runs it inside the home (Playwright's
+   * `executablePath`), and the switch that trusts the lab server's self-signed certificate, and it alone. The
+   * extension speaks plain http only to its own machine (src/shared/server-url.ts), so the lab's server speaks
+   * TLS, as a public one must.
    */
-  trustServerCertificate: string;
+  browserIn: (home: HomeName) => { executablePath: string; extraArgs: string[] };
   /** Home a leaves its router for the second one: its address and public address change, as on a new network. */
   moveHomeA: () => void;
   /** Home a's public address once it has moved: its second router's. */
@@ -227,24 +227,25 @@ export function createNatLab(options: NatLabOptions): NatLab {
 
   const certificate = selfSignedCertificate(scripts, publicAddress);
 
-  const chromiumIn = (which: HomeName): string => {
-    const path = join(scripts, `chromium-${which}`);
-    writeFileSync(path, `#!/bin/sh\nexec ip netns exec ${which === 'a' ? names.ha : names.hb} ${CHROMIUM} "$@"\n`);
+  const chromiumIn = (home: string): string => {
+    const path = join(scripts, `chromium-in-${home}`);
+    writeFileSync(path, `#!/bin/sh\nexec ip netns exec ${home} ${CHROMIUM} "$@"\n`);
     chmodSync(path, 0o755);
     return path;
   };
+  const wrappers: Record<HomeName, string> = { a: chromiumIn(names.ha), b: chromiumIn(names.hb) };
+  const trustServerCertificate = `--ignore-certificate-errors-spki-list=${certificate.spki}`;
 
   return {
     publicAddress,
     testerAddress: `198.18.${segment}.254`,
-    trustServerCertificate: `--ignore-certificate-errors-spki-list=${certificate.spki}`,
     publicPlace: {
       host: publicAddress,
       tls: { ca: certificate.pem, env: { TLS_CERT_FILE: certificate.certFile, TLS_KEY_FILE: certificate.keyFile } },
       spawn: (command, args, { quiet, ...spawnOptions }) =>
         spawn('ip', ['netns', 'exec', names.pub, command, ...args], { ...spawnOptions, stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'] }),
     },
-    chromiumIn,
+    browserIn: (home) => ({ executablePath: wrappers[home], extraArgs: [trustServerCertificate] }),
     movedAddressA: `198.18.${segment}.4`,
     moveHomeA() {
       if (!options.secondRouterForA) throw new Error('This lab has no second router for home a');
