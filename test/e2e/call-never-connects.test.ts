@@ -19,6 +19,7 @@ import { CONNECT_TIMEOUT_MS } from '../../src/shared/call-state';
 import { FORCE_RELAY_KEY } from '../../src/media-host/transport-policy';
 import { dial } from './support/calls';
 import { newestRecentCall, printTracesOnFailure, waitForStatus } from './support/probes';
+import { signalEach } from './support/browser';
 import { twoParties } from './support/two-parties';
 
 const parties = twoParties();
@@ -29,11 +30,12 @@ const SLACK_MS = 5_000;
 const FROZEN_MS = 3_000;
 
 async function frozen(processes: number[], during: () => Promise<void>): Promise<void> {
-  for (const pid of processes) process.kill(pid, 'SIGSTOP');
   try {
+    signalEach(processes, 'SIGSTOP');
     await during();
   } finally {
-    for (const pid of processes) process.kill(pid, 'SIGCONT');
+    // Every one, even if stopping failed part-way: a browser left stopped hangs every hook after.
+    signalEach(processes, 'SIGCONT');
   }
 }
 

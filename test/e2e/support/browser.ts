@@ -143,13 +143,7 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
     },
     processes: () => processTree(`--user-data-dir=${profile}`),
     async kill() {
-      for (const pid of await browser.processes()) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone with its parent.
-        }
-      }
+      signalEach(await browser.processes(), 'SIGKILL');
     },
     async reopenPopup() {
       const page = await context.newPage();
@@ -178,6 +172,21 @@ export async function processTree(flag: string): Promise<number[]> {
   };
   for (const root of await pids(['-f', '--', flag])) await visit(root);
   return [...all];
+}
+
+/**
+ * Sends `signal` to each process still alive. A browser's helpers come and go
+ * (a utility process exits, a renderer is replaced) between listing and
+ * signalling: one gone since is skipped, not an error.
+ */
+export function signalEach(processes: number[], signal: NodeJS.Signals): void {
+  for (const pid of processes) {
+    try {
+      process.kill(pid, signal);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
 }
 
 function pids(pgrepArgs: string[]): Promise<number[]> {
