@@ -17,6 +17,7 @@ const WRITE_SIZE = 1024 * 1024;
 
 /** Where a file goes while it arrives: the host decides (the extension writes to its private file system). */
 export interface ReceivedFile {
+  /** May take `bytes` over (a worker's write moves its buffer): the caller does not read them after. */
   write: (bytes: Uint8Array) => Promise<void>;
   /** Commits what was written and returns it as a File. */
   finish: () => Promise<File>;
@@ -87,8 +88,9 @@ export function receiveFile({ channel, size, file, onWritten, onDone, from, onBr
       .then(async () => {
         if (over) return;
         (await hashing).update(block);
+        const length = block.length;
         await file.write(block);
-        written += block.length;
+        written += length;
         onWritten(written);
         if ((written - ackedAt >= ACK_EVERY || written === size) && channel.readyState === 'open') {
           ackedAt = written;

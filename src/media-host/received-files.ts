@@ -1,12 +1,14 @@
 /**
  * Where a received file goes while it arrives: the origin-private file system
- * (OPFS), on disk, so a file of several GB never sits in memory.
- * An OPFS writable writes to a scratch copy and only replaces the file on
- * close(), so a cancelled or damaged transfer leaves nothing behind, and the
- * finished file is a disk-backed File the downloads API can copy from.
+ * (OPFS), on disk, so a file of several GB never sits in memory, and the
+ * finished file is a disk-backed File the downloads API can copy from. A
+ * worker writes it (opfs-writer.ts); where no worker can open the file, an
+ * OPFS writable from this page does. A cancelled or damaged transfer's file is
+ * removed either way.
  */
 import type { ReceivedFiles } from '../call/chat-and-files';
 import type { ReceivedFile } from '../call/file-receiver';
+import type { WriterReply, WriterRequest } from './opfs-writer';
 
 const DIRECTORY = 'received';
 
@@ -20,7 +22,10 @@ export async function createReceivedFile(id: string): Promise<ReceivedFile> {
   // in memory instead: a call still receives files, only not one larger than memory allows.
   const folder = await directory().catch(() => null);
   const handle = folder ? await folder.getFileHandle(id, { create: true }).catch(() => null) : null;
-  if (!folder || !handle || typeof handle.createWritable !== 'function') return keptInMemory(id);
+  if (!folder || !handle) return keptInMemory(id);
+  const inWorker = await writtenByWorker(folder, handle, id);
+  if (inWorker) return inWorker;
+  if (typeof handle.createWritable !== 'function') return keptInMemory(id);
   const writable = await handle.createWritable();
   let open = true;
   return {
@@ -35,6 +40,63 @@ export async function createReceivedFile(id: string): Promise<ReceivedFile> {
         open = false;
         await writable.abort().catch(() => undefined);
       }
+      await folder.removeEntry(id).catch(() => undefined);
+    },
+  };
+}
+
+/** The file written by a worker of its own, or null where a worker cannot open it (no sync access handles there). */
+async function writtenByWorker(folder: FileSystemDirectoryHandle, handle: FileSystemFileHandle, id: string): Promise<ReceivedFile | null> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./opfs-writer.ts', import.meta.url), { type: 'module' });
+  } catch {
+    return null;
+  }
+  // The worker answers each request in order.
+  const waiting: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  worker.onmessage = ({ data }: MessageEvent<WriterReply>) => {
+    const next = waiting.shift();
+    if (data.ok) next?.resolve();
+    else next?.reject(new Error(data.error));
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    for (const next of waiting.splice(0)) next.reject(new Error(event.message || 'The file writer stopped.'));
+  };
+  const ask = (request: WriterRequest, transfer: Transferable[] = []) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      worker.postMessage(request, transfer);
+    });
+  try {
+    await ask({ type: 'open', directory: DIRECTORY, id });
+  } catch {
+    worker.terminate();
+    return null;
+  }
+  let open = true;
+  const close = async () => {
+    if (!open) return;
+    open = false;
+    try {
+      await ask({ type: 'close' });
+    } finally {
+      worker.terminate();
+    }
+  };
+  return {
+    // Moved, not copied, when the bytes are a whole buffer of their own (the receiver's blocks are).
+    write: (bytes) =>
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+        ? ask({ type: 'write', bytes }, [bytes.buffer])
+        : ask({ type: 'write', bytes: bytes.slice() }),
+    async finish() {
+      await close();
+      return handle.getFile();
+    },
+    async discard() {
+      await close().catch(() => undefined);
       await folder.removeEntry(id).catch(() => undefined);
     },
   };
