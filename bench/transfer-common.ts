@@ -48,6 +48,40 @@ export async function writeRandomFile(path: string, size: number): Promise<strin
   return hash.digest('hex');
 }
 
+/** A bare channel's state in its page, from one evaluate to the next: the sending end's connection and channel, the receiving end's, when the last byte arrived. */
+export type BenchChannel = { pc: RTCPeerConnection; channel?: RTCDataChannel; done?: Promise<number>; peer?: RTCPeerConnection };
+
+/** What sendOnBenchChannel sends; it runs in the page, so it gets the product's marks as values, not imports. */
+export interface BenchSend {
+  chunk: number;
+  total: number;
+  high: number;
+  low: number;
+}
+
+/** `chunk`-byte messages of one sweep's worth, held between the product's flow-control marks. */
+export const benchSend = (chunk: number): BenchSend => ({ chunk, total: SWEEP_BYTES, high: BUFFER_HIGH_WATER, low: BUFFER_LOW_WATER });
+
+/**
+ * Run in a page: sends `total` bytes on the page's bench channel in messages of `chunk` bytes, as fast as the
+ * channel takes them and held between the product's flow-control marks. Returns when it started (Date.now()).
+ */
+export async function sendOnBenchChannel({ chunk, total, high, low }: BenchSend): Promise<number> {
+  const channel = (globalThis as unknown as { bench: BenchChannel }).bench.channel!;
+  channel.bufferedAmountLowThreshold = low;
+  const bytes = new Uint8Array(chunk);
+  const started = Date.now();
+  for (let sent = 0; sent < total; ) {
+    if (channel.bufferedAmount > high) {
+      await new Promise((resolve) => (channel.onbufferedamountlow = resolve));
+      continue;
+    }
+    channel.send(bytes);
+    sent += chunk;
+  }
+  return started;
+}
+
 /** A page to run the bare channel in: a guest page, or an extension's page through pageEvaluator (support/chromium-guest.ts). */
 export type BenchPage = Pick<GuestPage, 'evaluate'>;
 
@@ -63,11 +97,10 @@ export async function bareChannelBetween(
   [senderPids, receiverPids]: [number[], number[]],
   chunk: number,
 ): Promise<{ rate: string; cpu: string; bytesPerSecond: number; sides: string[] }> {
-  type Bench = { pc: RTCPeerConnection; channel?: RTCDataChannel; done?: Promise<number> };
   const offer = await sender.evaluate(async () => {
     const pc = new RTCPeerConnection();
     const channel = pc.createDataChannel('bench');
-    (globalThis as unknown as { bench: Bench }).bench = { pc, channel };
+    (globalThis as unknown as { bench: BenchChannel }).bench = { pc, channel };
     await pc.setLocalDescription();
     while (pc.iceGatheringState !== 'complete') await new Promise((resolve) => (pc.onicegatheringstatechange = resolve));
     return pc.localDescription!.toJSON();
@@ -85,7 +118,7 @@ export async function bareChannelBetween(
           };
         };
       });
-      (globalThis as unknown as { bench: Bench }).bench = { pc, done };
+      (globalThis as unknown as { bench: BenchChannel }).bench = { pc, done };
       await pc.setRemoteDescription(offer);
       await pc.setLocalDescription();
       while (pc.iceGatheringState !== 'complete') await new Promise((resolve) => (pc.onicegatheringstatechange = resolve));
@@ -94,32 +127,15 @@ export async function bareChannelBetween(
     { offer, total: SWEEP_BYTES },
   );
   await sender.evaluate(async (answer) => {
-    const { pc, channel } = (globalThis as unknown as { bench: Bench }).bench;
+    const { pc, channel } = (globalThis as unknown as { bench: BenchChannel }).bench;
     await pc.setRemoteDescription(answer);
     if (channel!.readyState !== 'open') await new Promise((resolve) => (channel!.onopen = resolve));
   }, answer);
   const before = await Promise.all([readCpu(senderPids, THREADS), readCpu(receiverPids, THREADS)]);
-  const start = await sender.evaluate(
-    async ({ chunk, total, high, low }) => {
-      const channel = (globalThis as unknown as { bench: Bench }).bench.channel!;
-      channel.bufferedAmountLowThreshold = low;
-      const bytes = new Uint8Array(chunk);
-      const started = Date.now();
-      for (let sent = 0; sent < total; ) {
-        if (channel.bufferedAmount > high) {
-          await new Promise((resolve) => (channel.onbufferedamountlow = resolve));
-          continue;
-        }
-        channel.send(bytes);
-        sent += chunk;
-      }
-      return started;
-    },
-    { chunk, total: SWEEP_BYTES, high: BUFFER_HIGH_WATER, low: BUFFER_LOW_WATER },
-  );
-  const end = await receiver.evaluate(() => (globalThis as unknown as { bench: Bench }).bench.done!, null);
+  const start = await sender.evaluate(sendOnBenchChannel, benchSend(chunk));
+  const end = await receiver.evaluate(() => (globalThis as unknown as { bench: BenchChannel }).bench.done!, null);
   const after = await Promise.all([readCpu(senderPids, THREADS), readCpu(receiverPids, THREADS)]);
-  for (const page of [sender, receiver]) await page.evaluate(() => (globalThis as unknown as { bench: Bench }).bench.pc.close(), null);
+  for (const page of [sender, receiver]) await page.evaluate(() => (globalThis as unknown as { bench: BenchChannel }).bench.pc.close(), null);
   const spent = after.reduce((sum, reading, i) => sum + Object.values(cpuByKind(before[i]!, reading)).reduce((a, b) => a + b, 0), 0);
   const sides = after.map((reading, i) => cpuPerMbByKind(before[i]!, reading, SWEEP_BYTES) + (THREADS ? `; threads: ${busiestThreads(before[i]!, reading, SWEEP_BYTES)}` : ''));
   const bytesPerSecond = SWEEP_BYTES / ((end - start) / 1000);

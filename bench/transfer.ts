@@ -21,14 +21,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { BUFFER_HIGH_WATER, BUFFER_LOW_WATER, FILE_CHUNK_SIZE } from '../src/call/file-sender';
+import { FILE_CHUNK_SIZE } from '../src/call/file-sender';
 import { launchExtensionBrowser } from '../test/e2e/support/browser';
 import { pageEvaluator } from '../test/e2e/support/chromium-guest';
 import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
 import { sha256File, transferRow } from '../test/e2e/support/transfers';
 import { cpuMs, extensionProcesses, readCpu, watchPeak } from './processes';
-import { bareChannelBetween, busiestThreads, cpuPerMbByKind, mb, perMb, SIZE, SIZE_MB, SWEEP_BYTES, THREADS, until, writeRandomFile } from './transfer-common';
+import { bareChannelBetween, type BenchChannel, benchSend, busiestThreads, cpuPerMbByKind, mb, perMb, SIZE, SIZE_MB, sendOnBenchChannel, SWEEP_BYTES, THREADS, until, writeRandomFile } from './transfer-common';
 
 const SWEEP_CHUNKS = [16 * 1024, 64 * 1024, 256 * 1024];
 
@@ -36,47 +36,38 @@ const SWEEP_CHUNKS = [16 * 1024, 64 * 1024, 256 * 1024];
  * the CPU the browser's processes (`pids`) spent per MB, both ends together. */
 async function bareChannel(page: Page, pids: number[], chunk: number): Promise<{ rate: string; cpu: string; bytesPerSecond: number }> {
   const before = await cpuMs(pids);
-  const bytesPerSecond = await page.evaluate(
-    async ({ chunk, total, high, low }) => {
-      const a = new RTCPeerConnection();
-      const b = new RTCPeerConnection();
-      a.onicecandidate = ({ candidate }) => void (candidate && b.addIceCandidate(candidate));
-      b.onicecandidate = ({ candidate }) => void (candidate && a.addIceCandidate(candidate));
-      const channel = a.createDataChannel('bench');
-      channel.binaryType = 'arraybuffer';
-      channel.bufferedAmountLowThreshold = low;
-      let received = 0;
-      const finished = new Promise<number>((resolve) => {
-        b.ondatachannel = ({ channel: incoming }) => {
-          incoming.binaryType = 'arraybuffer';
-          incoming.onmessage = ({ data }) => {
-            received += (data as ArrayBuffer).byteLength;
-            if (received >= total) resolve(performance.now());
-          };
+  await page.evaluate(async (total) => {
+    const a = new RTCPeerConnection();
+    const b = new RTCPeerConnection();
+    a.onicecandidate = ({ candidate }) => void (candidate && b.addIceCandidate(candidate));
+    b.onicecandidate = ({ candidate }) => void (candidate && a.addIceCandidate(candidate));
+    const channel = a.createDataChannel('bench');
+    let received = 0;
+    const done = new Promise<number>((resolve) => {
+      b.ondatachannel = ({ channel: incoming }) => {
+        incoming.binaryType = 'arraybuffer';
+        incoming.onmessage = ({ data }) => {
+          received += (data as ArrayBuffer).byteLength;
+          if (received >= total) resolve(Date.now());
         };
-      });
-      await a.setLocalDescription();
-      await b.setRemoteDescription(a.localDescription!);
-      await b.setLocalDescription();
-      await a.setRemoteDescription(b.localDescription!);
-      await new Promise((resolve) => (channel.onopen = resolve));
-      const bytes = new Uint8Array(chunk);
-      const start = performance.now();
-      for (let sent = 0; sent < total; ) {
-        if (channel.bufferedAmount > high) {
-          await new Promise((resolve) => (channel.onbufferedamountlow = resolve));
-          continue;
-        }
-        channel.send(bytes);
-        sent += chunk;
-      }
-      const end = await finished;
-      a.close();
-      b.close();
-      return total / ((end - start) / 1000);
-    },
-    { chunk, total: SWEEP_BYTES, high: BUFFER_HIGH_WATER, low: BUFFER_LOW_WATER },
-  );
+      };
+    });
+    (globalThis as unknown as { bench: BenchChannel }).bench = { pc: a, channel, done, peer: b };
+    await a.setLocalDescription();
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription();
+    await a.setRemoteDescription(b.localDescription!);
+    await new Promise((resolve) => (channel.onopen = resolve));
+  }, SWEEP_BYTES);
+  const start = await page.evaluate(sendOnBenchChannel, benchSend(chunk));
+  const end = await page.evaluate(async () => {
+    const { pc, peer, done } = (globalThis as unknown as { bench: BenchChannel }).bench;
+    const end = await done!;
+    pc.close();
+    peer!.close();
+    return end;
+  });
+  const bytesPerSecond = SWEEP_BYTES / ((end - start) / 1000);
   return { rate: mb(bytesPerSecond), cpu: perMb((await cpuMs(pids)) - before, SWEEP_BYTES), bytesPerSecond };
 }
 
