@@ -58,10 +58,15 @@ export function watchPeak(pids: number[], intervalMs = 100): { baseline: Promise
   };
 }
 
-/** What a Chromium process does, from its command line: the browser itself, a renderer (the extension's told apart), the GPU process, or a utility service by name (network, audio, video_capture…). */
+/**
+ * What a browser's process does, from its command line: the browser itself, a renderer (the extension's told
+ * apart), the GPU process, or a utility service by name (network, audio, video_capture…). Firefox's children say
+ * their kind last after `-contentproc`: tab (web pages), socket (networking), rdd (media decoding), utility, forkserver.
+ */
 export function processKind(cmdline: string): string {
   // Chromium rewrites its children's command lines into one space-separated string.
   const args = cmdline.split(/[\0 ]/);
+  if (args.includes('-contentproc')) return `firefox ${args.filter(Boolean).at(-1)}`;
   const type = args.find((arg) => arg.startsWith('--type='))?.slice('--type='.length);
   if (!type) return 'browser';
   if (type === 'renderer') return args.includes('--extension-process') ? 'extension renderer' : 'renderer';

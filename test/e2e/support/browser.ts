@@ -27,12 +27,16 @@ export const HEADLESS_ARGS = [
 ];
 export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
-/** A plain Chromium, no extension, with the fake camera and microphone and its sound on: a guest page's browser. `extraArgs`: a marker to find its processes by, say. */
-export function launchPlainChromium(extraArgs: string[] = [], executablePath = CHROMIUM): Promise<Browser> {
+/**
+ * A plain Chromium, no extension, with its sound on: a guest page's browser. `extraArgs`: a marker to find its
+ * processes by, say. `fakeMedia`: the fake camera and microphone; without them it has no device at all, as a
+ * machine with no camera.
+ */
+export function launchPlainChromium(extraArgs: string[] = [], executablePath = CHROMIUM, fakeMedia = true): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: false,
-    args: [...HEADLESS_ARGS, ...FAKE_MEDIA_ARGS, ...extraArgs],
+    args: [...HEADLESS_ARGS, ...(fakeMedia ? FAKE_MEDIA_ARGS : []), ...extraArgs],
     // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
     ignoreDefaultArgs: ['--mute-audio'],
   });
@@ -164,13 +168,18 @@ export async function launchExtensionBrowser(options: BrowserOptions = {}): Prom
  * network, GPU and renderer processes descend from it.
  */
 export async function processTree(flag: string): Promise<number[]> {
+  return withDescendants(await pids(['-f', '--', flag]));
+}
+
+/** These processes and every process they started, down the tree: Firefox starts its content processes from a fork server of its own. */
+export async function withDescendants(roots: number[]): Promise<number[]> {
   const all = new Set<number>();
   const visit = async (pid: number) => {
     if (all.has(pid)) return;
     all.add(pid);
     for (const child of await pids(['-P', String(pid)])) await visit(child);
   };
-  for (const root of await pids(['-f', '--', flag])) await visit(root);
+  for (const root of roots) await visit(root);
   return [...all];
 }
 

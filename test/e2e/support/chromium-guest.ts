@@ -3,10 +3,11 @@
  * (Chromium's test pattern) granted without a prompt, driven by Playwright as
  * the other end-to-end tests drive Chromium.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { launchPlainChromium } from './browser';
-import type { GuestBrowser, GuestPage } from './guest-page';
+import { CHROMIUM, launchPlainChromium, processTree } from './browser';
+import type { GuestBrowser, GuestBrowserOptions, GuestPage } from './guest-page';
 
 type Role = Parameters<Page['getByRole']>[0];
 
@@ -14,10 +15,13 @@ export interface ChromiumGuestBrowser extends GuestBrowser {
   browser: Browser;
 }
 
-export async function launchChromiumGuest(): Promise<ChromiumGuestBrowser> {
-  const browser = await launchPlainChromium();
+export async function launchChromiumGuest({ fakeMedia = true }: GuestBrowserOptions = {}): Promise<ChromiumGuestBrowser> {
+  // Playwright picks the profile folder; a switch Chromium ignores names this browser's processes instead.
+  const marker = `--peerdial-guest-browser=${randomUUID()}`;
+  const browser = await launchPlainChromium([marker], CHROMIUM, fakeMedia);
   return {
     browser,
+    processes: () => processTree(marker),
     // Each page in a context of its own: its own storage, as two people's browsers would be.
     async newPage() {
       const context = await browser.newContext({ viewport: { width: 800, height: 900 }, acceptDownloads: true });
@@ -59,10 +63,15 @@ export function chromiumGuestPage(page: Page): GuestPage {
     async chooseFiles(name, paths) {
       await page.getByLabel(name, { exact: true }).setInputFiles(paths);
     },
-    // The argument goes over as JSON, so the generic parameter says nothing Playwright's handle types need.
-    evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg),
+    ...pageEvaluator(page),
     async close() {
       await page.context().close().catch(() => undefined);
     },
   };
+}
+
+/** Runs a self-contained function in any Playwright page as a GuestPage does: an extension's page beside a guest's, say. */
+export function pageEvaluator(page: Page): Pick<GuestPage, 'evaluate'> {
+  // The argument goes over as JSON, so the generic parameter says nothing Playwright's handle types need.
+  return { evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) => page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg) };
 }

@@ -8,7 +8,8 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type ElementHandle, type Locator, type Page } from 'puppeteer-core';
-import type { GuestBrowser, GuestPage } from './guest-page';
+import { withDescendants } from './browser';
+import type { GuestBrowser, GuestBrowserOptions, GuestPage } from './guest-page';
 import { eventually } from './probes';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -49,9 +50,11 @@ const QUIET_OFFLINE_PREFS = {
   'toolkit.telemetry.unified': false,
 };
 
-/** A camera and a microphone for getUserMedia with no device and no prompt: Firefox's own drifting-colour picture and tone. */
-const FAKE_MEDIA_PREFS = {
-  'media.navigator.streams.fake': true,
+/**
+ * A camera and a microphone for getUserMedia with no device and no prompt: Firefox's own drifting-colour picture and
+ * tone. Without the fake streams getUserMedia finds no device, still with no prompt.
+ */
+const MEDIA_PREFS = {
   'media.navigator.permission.disabled': true,
   // The other side's picture and sound must play without a click, as Chromium's tests get with --autoplay-policy.
   'media.autoplay.default': 0,
@@ -67,13 +70,13 @@ export interface FirefoxBrowser extends GuestBrowser {
  * the temp directory and removes it on close). Close it in an afterAll or a
  * finally, so it goes even when a test fails.
  */
-export async function launchFirefox(): Promise<FirefoxBrowser> {
+export async function launchFirefox({ fakeMedia = true }: GuestBrowserOptions = {}): Promise<FirefoxBrowser> {
   const downloads = await mkdtemp(join(tmpdir(), 'peerdial-firefox-downloads-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
-    extraPrefsFirefox: { ...QUIET_OFFLINE_PREFS, ...FAKE_MEDIA_PREFS },
+    extraPrefsFirefox: { ...QUIET_OFFLINE_PREFS, ...MEDIA_PREFS, 'media.navigator.streams.fake': fakeMedia },
     // Saved without asking, where a test can read the bytes back.
     downloadBehavior: { policy: 'allow', downloadPath: downloads },
   });
@@ -84,6 +87,8 @@ export async function launchFirefox(): Promise<FirefoxBrowser> {
       await page.setViewport({ width: 800, height: 900 });
       return firefoxGuestPage(page, downloads);
     },
+    // The profile folder is puppeteer's to name; the process it started is known.
+    processes: () => withDescendants([browser.process()!.pid!]),
     async close() {
       // A browser that no longer answers still has a process to end.
       await browser.close().catch(() => browser.process()?.kill('SIGKILL'));

@@ -17,7 +17,7 @@ import { inviteLink } from '../../../src/shared/invite-link';
 import { type ExtensionBrowser, launchExtensionBrowser } from './browser';
 import { endAnyCall } from './calls';
 import { writeFlatCamera } from './flat-camera';
-import { type GuestBrowser, type GuestPage, videoFrame, waitForFrame, waitForText, waitForTextIn } from './guest-page';
+import { type GuestBrowser, guestDials, type GuestPage, hostAcceptsGuest, videoFrame, waitForFrame, waitForText, waitForTextIn } from './guest-page';
 import { PATTERN, PATTERN_TITLE, type PatternServer, QUADRANT_CENTRES, servePatternPage } from './pattern-page';
 import { eventually, myCode, offscreenDocuments, waitForStatus } from './probes';
 import { type RunningServer, startServer } from './server';
@@ -95,10 +95,8 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
   });
 
   /** The guest opens the host's invite link, gives a name, and presses Call. */
-  async function guestDials(name: string, code: string = hostCode): Promise<void> {
-    await guest.goto(inviteLinkTo(code));
-    await guest.fill('textbox', 'Your name (optional)', name);
-    await guest.click('button', 'Call');
+  function guestDialsHost(name: string, code: string = hostCode): Promise<void> {
+    return guestDials(guest, inviteLinkTo(code), name);
   }
 
   function inviteLinkTo(code: string): string {
@@ -107,15 +105,13 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
   }
 
   /** The host's popup rings; the host accepts; both sides say they are in the call. */
-  async function hostAccepts(): Promise<void> {
-    await waitForStatus(hostPopup, /^Incoming call/, MEDIA_TIMEOUT_MS);
-    await hostPopup.getByRole('button', { name: 'Accept' }).click();
-    await Promise.all([waitForStatus(hostPopup, /^In call with/, MEDIA_TIMEOUT_MS), waitForText(guest, 'status', /^In call with/, MEDIA_TIMEOUT_MS)]);
+  function hostAccepts(): Promise<void> {
+    return hostAcceptsGuest(hostPopup, guest, MEDIA_TIMEOUT_MS);
   }
 
   describe(`${engine} as a guest`, () => {
     it('calls the extension from an invite link: pictures both ways, mute and camera off said in words, chat, files both ways verified, a shared tab, the same safety code, and the guest hangs up for both', async () => {
-      await guestDials(`${engine} guest`);
+      await guestDialsHost(`${engine} guest`);
       await hostAccepts();
 
       // Each side sees the other's camera: the guest the host's flat blue, the host a lit, moving picture that is not its own.
@@ -205,7 +201,7 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
     });
 
     it('the host hangs up, the guest page says the call ended, and the host can ring the open page back', async () => {
-      await guestDials(`${engine} guest`);
+      await guestDialsHost(`${engine} guest`);
       await hostAccepts();
       await hostPopup.getByRole('button', { name: 'Hang up' }).click();
       await Promise.all([waitForText(guest, 'status', /ended/), waitForStatus(hostPopup, /ended/)]);
@@ -223,7 +219,7 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
     });
 
     it("the host's ring names the guest as unverified; a declined call is said in words on the guest page", async () => {
-      await guestDials('Zoë from the link');
+      await guestDialsHost('Zoë from the link');
       const ring = await waitForStatus(hostPopup, /^Incoming call/, MEDIA_TIMEOUT_MS);
       // Soft: the decline below is its own behaviour, worth proving whatever the ring says.
       expect.soft(ring).toMatch(/Guest: Zoë from the link/);
@@ -234,7 +230,7 @@ export function guestCallTests(engine: string, launchGuest: () => Promise<GuestB
     it('a code nobody has registered is offline, said in words', async () => {
       const nobody = 'ABCD-EFGH-JKMN';
       expect(nobody).not.toBe(hostCode);
-      await guestDials(`${engine} guest`, nobody);
+      await guestDialsHost(`${engine} guest`, nobody);
       await waitForText(guest, 'status', /ABCD-EFGH-JKMN is offline or does not exist/);
     });
 

@@ -4,7 +4,8 @@
  * Playwright (chromium-guest.ts). Elements are found by role and accessible
  * name, as a person finds them, so one guest call test serves both engines.
  */
-import { eventually } from './probes';
+import type { Page } from 'playwright-core';
+import { eventually, waitForStatus } from './probes';
 import { FRAME_GRID, readVideoFrame, type VideoFrame } from './video-colour';
 
 export interface GuestPage {
@@ -32,7 +33,31 @@ export interface GuestPage {
 /** A guest's browser, whichever engine: a fresh page per call. */
 export interface GuestBrowser {
   newPage: () => Promise<GuestPage>;
+  /** The process ids of this browser: its main process and everything it started. */
+  processes: () => Promise<number[]>;
   close: () => Promise<void>;
+}
+
+export interface GuestBrowserOptions {
+  /**
+   * The browser's own fake camera and microphone, granted without a prompt (the default). Without them it has no
+   * device at all, as a machine without a camera has none, and a call from it carries no media.
+   */
+  fakeMedia?: boolean;
+}
+
+/** The guest opens an invite link, gives a name, and presses Call. */
+export async function guestDials(guest: GuestPage, link: string, name: string): Promise<void> {
+  await guest.goto(link);
+  await guest.fill('textbox', 'Your name (optional)', name);
+  await guest.click('button', 'Call');
+}
+
+/** The host's popup rings; the host accepts; both sides say they are in the call. */
+export async function hostAcceptsGuest(hostPopup: Page, guest: GuestPage, timeoutMs: number): Promise<void> {
+  await waitForStatus(hostPopup, /^Incoming call/, timeoutMs);
+  await hostPopup.getByRole('button', { name: 'Accept' }).click();
+  await Promise.all([waitForStatus(hostPopup, /^In call with/, timeoutMs), waitForText(guest, 'status', /^In call with/, timeoutMs)]);
 }
 
 /** Waits until an element with this role says something matching the pattern, and returns what it said. */

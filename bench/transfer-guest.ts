@@ -1,0 +1,197 @@
+/**
+ * `BENCH_GUEST=chromium|firefox npm run bench:transfer` (issue 22): how fast a
+ * file crosses a call between the extension and a guest page, both ways. The
+ * host is Chromium with the built extension; the guest a plain Chromium
+ * (support/chromium-guest.ts) or Debian's firefox-esr (support/firefox.ts)
+ * on the host's invite link, served by the real server, which carries the
+ * call. Neither side has a camera or microphone, so the call carries the file
+ * alone, as in the two-extension mode (transfer.ts). A BENCH_SIZE_MB file
+ * (200 MB by default) goes extension → guest, then guest → extension, each
+ * timed from the receiver's Accept to the receiver's "verified" (saved to
+ * Downloads by the extension, kept for its Save link by the page). Prints,
+ * per direction: MB/s, the ratio to the bare data channel between the same
+ * two browsers in the same direction (best of before and after the
+ * transfers), CPU per MB of each browser by process kind (Firefox's by its
+ * -contentproc kind), peak memory, and whether the received file's SHA-256
+ * equals the sent one's; exits with 1 when one does not.
+ *
+ * Figures are indicative: on a shared machine other work competes for the CPU,
+ * which moves MB/s far more than CPU per MB (time spent waiting is not counted).
+ */
+import { createHash } from 'node:crypto';
+import { link, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { type CallCode } from '../src/shared/call-code';
+import { inviteLink } from '../src/shared/invite-link';
+import { FILE_CHUNK_SIZE } from '../src/call/file-sender';
+import { launchExtensionBrowser } from '../test/e2e/support/browser';
+import { launchChromiumGuest, pageEvaluator } from '../test/e2e/support/chromium-guest';
+import { launchFirefox } from '../test/e2e/support/firefox';
+import { type GuestBrowser, guestDials, type GuestPage, hostAcceptsGuest } from '../test/e2e/support/guest-page';
+import { eventually, myCode } from '../test/e2e/support/probes';
+import { startServer } from '../test/e2e/support/server';
+import { sha256File } from '../test/e2e/support/transfers';
+import { extensionProcesses, readCpu, watchPeak } from './processes';
+import { type BenchPage, bareChannelBetween, busiestThreads, cpuPerMbByKind, mb, SIZE, SIZE_MB, SWEEP_BYTES, THREADS, when, writeRandomFile } from './transfer-common';
+
+const GUESTS: Record<string, (options: { fakeMedia: boolean }) => Promise<GuestBrowser>> = { chromium: launchChromiumGuest, firefox: launchFirefox };
+const ENGINE = process.env.BENCH_GUEST ?? '';
+const launchGuest = GUESTS[ENGINE];
+if (!launchGuest) throw new Error(`BENCH_GUEST is "${ENGINE}": it takes chromium or firefox`);
+const GUEST = `${ENGINE === 'firefox' ? 'Firefox' : 'Chromium'} guest`;
+/** Waits for what crosses the network before the clock starts: a shared 2-core machine runs two browsers and the server. */
+const STEP_TIMEOUT_MS = 60_000;
+
+/** One end of a transfer, driven as a person drives it: the extension's popup or the guest page. */
+interface End {
+  name: string;
+  /** Where a bare data channel runs: the popup, or the guest page itself. */
+  page: BenchPage;
+  offer: (path: string) => Promise<void>;
+  /** Waits until the offer of `file` can be accepted. */
+  offered: (file: string) => Promise<void>;
+  accept: (file: string) => Promise<void>;
+  /** What its row says once a received file is verified and where the person can have it. */
+  kept: RegExp;
+  /** The SHA-256 of the received `file`, as the person gets it. */
+  receivedHash: (file: string) => Promise<string>;
+}
+
+function extensionEnd(popup: Page, savedFiles: () => Promise<string[]>): End {
+  return {
+    name: 'extension',
+    page: pageEvaluator(popup),
+    offer: (path) => popup.getByLabel('Send files').setInputFiles(path),
+    offered: (file) => popup.getByRole('button', { name: `Accept ${file}` }).waitFor({ timeout: STEP_TIMEOUT_MS }),
+    accept: (file) => popup.getByRole('button', { name: `Accept ${file}` }).click(),
+    kept: /verified and saved/,
+    async receivedHash() {
+      // Playwright keeps each download under a name of its own: the call's one download is this file.
+      const saved = await savedFiles();
+      if (saved.length !== 1) throw new Error(`Downloads holds ${saved.length} files, not the one received`);
+      return sha256File(saved[0]!);
+    },
+  };
+}
+
+function guestEnd(guest: GuestPage): End {
+  return {
+    name: GUEST,
+    page: guest,
+    offer: (path) => guest.chooseFiles('Send files', [path]),
+    offered: (file) => eventually(() => guest.has('button', `Accept ${file}`), (has) => has, `the guest page to offer ${file}`, STEP_TIMEOUT_MS).then(() => undefined),
+    accept: (file) => guest.click('button', `Accept ${file}`),
+    kept: /verified: save it/,
+    receivedHash: async (file) => createHash('sha256').update(await guest.download('link', `Save ${file}`)).digest('hex'),
+  };
+}
+
+const work = await mkdtemp(join(tmpdir(), 'peerdial-bench-'));
+const server = await startServer();
+const [host, guests] = await Promise.all([launchExtensionBrowser({ fakeMedia: false, downloadsPath: join(work, 'downloads') }), launchGuest({ fakeMedia: false })]);
+try {
+  const hostPopup = await host.openPopup(server.url);
+  const guest = await guests.newPage();
+  const invite = inviteLink(server.url, (await myCode(hostPopup)) as CallCode)!;
+  await guest.goto(invite);
+  const savedFiles = () => host.worker.evaluate(async () => (await chrome.downloads.search({ state: 'complete' })).map((item) => item.filename));
+  const [extension, guestSide] = [extensionEnd(hostPopup, savedFiles), guestEnd(guest)];
+  /** Each browser's processes now: [extension's Chromium, guest's browser]. */
+  const browsers = () => Promise.all([host.processes(), guests.processes()]);
+
+  /** The bare channel from one end to the other, each browser's CPU in the order of `browsers`. */
+  async function bare(from: End, to: End) {
+    const [hostPids, guestPids] = await browsers();
+    const toGuest = from === extension;
+    const measured = await bareChannelBetween(from.page, to.page, toGuest ? [hostPids, guestPids] : [guestPids, hostPids], FILE_CHUNK_SIZE);
+    return { ...measured, sides: toGuest ? measured.sides : [...measured.sides].reverse() };
+  }
+  /** One file from one end to the other, Accept to verified; CPU and memory in the order of `browsers`. */
+  async function send(from: End, to: End, file: string) {
+    await from.offer(join(work, file));
+    await to.offered(file);
+    const pids = await browsers();
+    const memory = [watchPeak(await extensionProcesses(host)), watchPeak(pids[1])];
+    const baselines = await Promise.all(memory.map((watch) => watch.baseline));
+    const cpuBefore = await Promise.all(pids.map((each) => readCpu(each, THREADS)));
+    const start = Date.now();
+    await to.accept(file);
+    const [senderDone, receiverDone] = await Promise.all([when(from.page, `Sending ${file}`, /sent and verified/), when(to.page, `Receiving ${file}`, to.kept)]);
+    const peaks = await Promise.all(memory.map((watch) => watch.stop()));
+    const cpuAfter = await Promise.all(pids.map((each) => readCpu(each, THREADS)));
+    return { start, senderDone, receiverDone, baselines, peaks, cpuBefore, cpuAfter };
+  }
+
+  const legs = [
+    { from: extension, to: guestSide, file: 'to-guest.bin' },
+    { from: guestSide, to: extension, file: 'to-host.bin' },
+  ];
+  const bareBefore = [await bare(extension, guestSide), await bare(guestSide, extension)];
+
+  await guestDials(guest, invite, 'Bench guest');
+  await hostAcceptsGuest(hostPopup, guest, STEP_TIMEOUT_MS);
+  const sent = await writeRandomFile(join(work, 'to-guest.bin'), SIZE);
+  // The same bytes under a second name, so each direction's rows and saved file are told apart.
+  await link(join(work, 'to-guest.bin'), join(work, 'to-host.bin'));
+  const transfers = [await send(extension, guestSide, 'to-guest.bin'), await send(guestSide, extension, 'to-host.bin')];
+
+  // A page of its own, as the two-extension mode has it: under heavy load the popup of the call was once gone by now.
+  extension.page = pageEvaluator(await host.reopenPopup());
+  const bareAfter = [await bare(extension, guestSide), await bare(guestSide, extension)];
+  const identical = [(await guestSide.receivedHash('to-guest.bin')) === sent, (await extension.receivedHash('to-host.bin')) === sent];
+
+  console.log(`Bare data channel between the extension's Chromium and the ${GUEST}'s browser, ${mb(SWEEP_BYTES)} MB, ${FILE_CHUNK_SIZE / 1024} KiB chunks:`);
+  console.log('| direction | when | MB/s | CPU ms per MB, both browsers | extension CPU ms per MB (by process) | guest CPU ms per MB (by process) |');
+  console.log('| --- | --- | ---: | ---: | --- | --- |');
+  legs.forEach(({ from, to }, i) => {
+    for (const [when, bare] of [['before', bareBefore[i]!], ['after', bareAfter[i]!]] as const) {
+      console.log(`| ${from.name} → ${to.name} | ${when} the transfers | ${bare.rate} | ${bare.cpu} | ${bare.sides[0]} | ${bare.sides[1]} |`);
+    }
+  });
+
+  const row = (measure: string, values: (leg: number) => string) => console.log(`| ${measure} | ${legs.map((_, i) => values(i)).join(' | ')} |`);
+  const took = (leg: number, end: 'senderDone' | 'receiverDone') => {
+    const seconds = (transfers[leg]![end] - transfers[leg]!.start) / 1000;
+    return `${seconds.toFixed(2)} s, ${mb(SIZE / seconds)} MB/s`;
+  };
+  const receivedRate = (leg: number) => SIZE / ((transfers[leg]!.receiverDone - transfers[leg]!.start) / 1000);
+  const cpu = (leg: number, side: number) => {
+    const { cpuBefore, cpuAfter } = transfers[leg]!;
+    return cpuPerMbByKind(cpuBefore[side]!, cpuAfter[side]!, SIZE);
+  };
+  const memory = (leg: number, side: number) => {
+    const [base, peak] = [transfers[leg]!.baselines[side]!, transfers[leg]!.peaks[side]!];
+    return `${mb(base)} → ${mb(peak)} MB (+${mb(peak - base)})`;
+  };
+  console.log(`\nPeerDial file transfer between the extension (Chromium) and a ${GUEST} page, ${SIZE_MB} MB each way, ${FILE_CHUNK_SIZE / 1024} KiB chunks, on loopback:`);
+  console.log(`| measure | ${legs.map(({ from, to }) => `${from.name} → ${to.name}`).join(' | ')} |\n| --- | ---: | ---: |`);
+  row('Accept → receiver verified (extension: saved to Downloads; guest: kept for its Save link)', (leg) => took(leg, 'receiverDone'));
+  row('Accept → sender sees verified', (leg) => took(leg, 'senderDone'));
+  row('bare channel between the two browsers, same direction, before / after', (leg) => `${bareBefore[leg]!.rate} / ${bareAfter[leg]!.rate} MB/s`);
+  row('received rate ÷ best bare channel rate, same direction', (leg) => {
+    const best = Math.max(bareBefore[leg]!.bytesPerSecond, bareAfter[leg]!.bytesPerSecond);
+    return `${((receivedRate(leg) / best) * 100).toFixed(0)} %`;
+  });
+  row('extension CPU ms per MB, whole browser (by process)', (leg) => cpu(leg, 0));
+  row(`${GUEST} CPU ms per MB, whole browser (by process)`, (leg) => cpu(leg, 1));
+  row('extension process RSS, before → peak', (leg) => memory(leg, 0));
+  row(`${GUEST} browser RSS (all its processes), before → peak`, (leg) => memory(leg, 1));
+  row("received file's SHA-256 equals the sent file's", (leg) => (identical[leg] ? 'yes' : 'NO'));
+  if (THREADS) {
+    console.log('\nCPU ms per MB by thread (BENCH_THREADS=1), the busiest of each browser:');
+    legs.forEach(({ from, to }, leg) => {
+      const { cpuBefore, cpuAfter } = transfers[leg]!;
+      for (const [side, name] of [[0, 'extension'], [1, GUEST]] as const) {
+        console.log(`- ${from.name} → ${to.name}, ${name}: ${busiestThreads(cpuBefore[side]!, cpuAfter[side]!, SIZE)}`);
+      }
+    });
+  }
+  console.log("\nIndicative only: this machine is shared; the extension's RSS covers its whole process (offscreen document, popup tab, worker).");
+  if (identical.includes(false)) process.exitCode = 1;
+} finally {
+  await Promise.all([host.close(), guests.close()]);
+  await server.stop();
+  await rm(work, { recursive: true, force: true });
+}
