@@ -53,8 +53,9 @@ async function writtenByWorker(folder: FileSystemDirectoryHandle, handle: FileSy
   } catch {
     return null;
   }
-  // The worker answers each request in order.
+  // The worker answers each request in order. Once it has failed, nothing more is asked of it: no answer would come.
   const waiting: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  let stopped: Error | null = null;
   worker.onmessage = ({ data }: MessageEvent<WriterReply>) => {
     const next = waiting.shift();
     if (data.ok) next?.resolve();
@@ -62,10 +63,12 @@ async function writtenByWorker(folder: FileSystemDirectoryHandle, handle: FileSy
   };
   worker.onerror = (event) => {
     event.preventDefault();
-    for (const next of waiting.splice(0)) next.reject(new Error(event.message || 'The file writer stopped.'));
+    stopped = new Error(event.message || 'The file writer stopped.');
+    for (const next of waiting.splice(0)) next.reject(stopped);
   };
   const ask = (request: WriterRequest, transfer: Transferable[] = []) =>
     new Promise<void>((resolve, reject) => {
+      if (stopped) return reject(stopped);
       waiting.push({ resolve, reject });
       worker.postMessage(request, transfer);
     });
