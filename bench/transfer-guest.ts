@@ -146,8 +146,8 @@ try {
   console.log('| direction | when | MB/s | CPU ms per MB, both browsers | extension CPU ms per MB (by process) | guest CPU ms per MB (by process) |');
   console.log('| --- | --- | ---: | ---: | --- | --- |');
   legs.forEach(({ from, to }, i) => {
-    for (const [when, bare] of [['before', bareBefore[i]!], ['after', bareAfter[i]!]] as const) {
-      console.log(`| ${from.name} → ${to.name} | ${when} the transfers | ${bare.rate} | ${bare.cpu} | ${bare.sides[0]} | ${bare.sides[1]} |`);
+    for (const [moment, bare] of [['before', bareBefore[i]!], ['after', bareAfter[i]!]] as const) {
+      console.log(`| ${from.name} → ${to.name} | ${moment} the transfers | ${bare.rate} | ${bare.cpu} | ${bare.sides[0]} | ${bare.sides[1]} |`);
     }
   });
 
