@@ -21,7 +21,8 @@ interface SyncAccessHandle {
   close: () => void;
 }
 
-export type WriterRequest = { type: 'open'; directory: string; id: string } | { type: 'write'; bytes: Uint8Array } | { type: 'close' };
+/** `open` takes the page's handle of the file (handles cross to a worker as they are): nothing is looked up twice. */
+export type WriterRequest = { type: 'open'; file: FileSystemFileHandle } | { type: 'write'; bytes: Uint8Array } | { type: 'close' };
 export type WriterReply = { ok: true; bytes?: Uint8Array } | { ok: false; error: string };
 
 let access: SyncAccessHandle | null = null;
@@ -29,9 +30,7 @@ let at = 0;
 
 async function handle(request: WriterRequest): Promise<Uint8Array | undefined> {
   if (request.type === 'open') {
-    const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle(request.directory, { create: true });
-    const file = await folder.getFileHandle(request.id, { create: true });
-    access = await (file as unknown as { createSyncAccessHandle: () => Promise<SyncAccessHandle> }).createSyncAccessHandle();
+    access = await (request.file as unknown as { createSyncAccessHandle: () => Promise<SyncAccessHandle> }).createSyncAccessHandle();
     // Whatever an earlier try under this id left behind does not count.
     access.truncate(0);
     at = 0;

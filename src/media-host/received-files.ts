@@ -73,7 +73,7 @@ async function writtenByWorker(folder: FileSystemDirectoryHandle, handle: FileSy
       worker.postMessage(request, transfer);
     });
   try {
-    await ask({ type: 'open', directory: DIRECTORY, id });
+    await ask({ type: 'open', file: handle });
   } catch {
     worker.terminate();
     return null;
