@@ -2,8 +2,9 @@
  * `BENCH_GUEST=chromium|firefox npm run bench:transfer` (issue 22): how fast a
  * file crosses a call between the extension and a guest page, both ways. The
  * host is Chromium with the built extension; the guest a plain Chromium
- * (support/chromium-guest.ts) or Debian's firefox-esr (support/firefox.ts)
- * on the host's invite link, served by the real server, which carries the
+ * (support/chromium-guest.ts, in a profile on disk as a person's browser, or
+ * with BENCH_OFF_THE_RECORD=1 in a private context) or Debian's firefox-esr
+ * (support/firefox.ts) on the host's invite link, served by the real server, which carries the
  * call. Neither side has a camera or microphone, so the call carries the file
  * alone, as in the two-extension mode (transfer.ts). A BENCH_SIZE_MB file
  * (200 MB by default) goes extension → guest, then guest → extension, each
@@ -29,18 +30,20 @@ import { FILE_CHUNK_SIZE } from '../src/call/file-sender';
 import { launchExtensionBrowser } from '../test/e2e/support/browser';
 import { launchChromiumGuest, pageEvaluator } from '../test/e2e/support/chromium-guest';
 import { launchFirefox } from '../test/e2e/support/firefox';
-import { type GuestBrowser, guestDials, type GuestPage, hostAcceptsGuest } from '../test/e2e/support/guest-page';
+import { type GuestBrowser, type GuestBrowserOptions, guestDials, type GuestPage, hostAcceptsGuest } from '../test/e2e/support/guest-page';
 import { eventually, myCode } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
 import { sha256File } from '../test/e2e/support/transfers';
 import { extensionProcesses, readCpu, watchPeak } from './processes';
 import { type BenchPage, bareChannelBetween, busiestThreads, cpuPerMbByKind, mb, SIZE, SIZE_MB, SWEEP_BYTES, THREADS, when, writeRandomFile } from './transfer-common';
 
-const GUESTS: Record<string, (options: { fakeMedia: boolean }) => Promise<GuestBrowser>> = { chromium: launchChromiumGuest, firefox: launchFirefox };
+const GUESTS: Record<string, (options: GuestBrowserOptions) => Promise<GuestBrowser>> = { chromium: launchChromiumGuest, firefox: launchFirefox };
+/** BENCH_OFF_THE_RECORD=1: the Chromium guest in an off-the-record context (a private window), not a profile on disk. */
+const OWN_PROFILE = process.env.BENCH_OFF_THE_RECORD !== '1';
 const ENGINE = process.env.BENCH_GUEST ?? '';
 const launchGuest = GUESTS[ENGINE];
 if (!launchGuest) throw new Error(`BENCH_GUEST is "${ENGINE}": it takes chromium or firefox`);
-const GUEST = `${ENGINE === 'firefox' ? 'Firefox' : 'Chromium'} guest`;
+const GUEST = ENGINE === 'firefox' ? 'Firefox guest' : `Chromium guest${OWN_PROFILE ? '' : ' (off the record)'}`;
 /** Waits for what crosses the network before the clock starts: a shared 2-core machine runs two browsers and the server. */
 const STEP_TIMEOUT_MS = 60_000;
 
@@ -90,7 +93,7 @@ function guestEnd(guest: GuestPage): End {
 
 const work = await mkdtemp(join(tmpdir(), 'peerdial-bench-'));
 const server = await startServer();
-const [host, guests] = await Promise.all([launchExtensionBrowser({ fakeMedia: false, downloadsPath: join(work, 'downloads') }), launchGuest({ fakeMedia: false })]);
+const [host, guests] = await Promise.all([launchExtensionBrowser({ fakeMedia: false, downloadsPath: join(work, 'downloads') }), launchGuest({ fakeMedia: false, ownProfile: OWN_PROFILE })]);
 try {
   const hostPopup = await host.openPopup(server.url);
   const guest = await guests.newPage();

@@ -1,34 +1,59 @@
 /**
- * A plain Chromium as a guest: no extension, a fresh profile, the fake camera
+ * A plain Chromium as a guest: no extension, a fresh profile (each page in a
+ * context of its own, or in the profile itself), the fake camera
  * (Chromium's test pattern) granted without a prompt, driven by Playwright as
  * the other end-to-end tests drive Chromium.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, launchPlainChromium, processTree } from './browser';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS, launchPlainChromium, processTree } from './browser';
 import type { GuestBrowser, GuestBrowserOptions, GuestPage } from './guest-page';
 
 type Role = Parameters<Page['getByRole']>[0];
 
-export interface ChromiumGuestBrowser extends GuestBrowser {
-  browser: Browser;
-}
+const VIEWPORT = { width: 800, height: 900 };
 
-export async function launchChromiumGuest({ fakeMedia = true }: GuestBrowserOptions = {}): Promise<ChromiumGuestBrowser> {
+export async function launchChromiumGuest({ fakeMedia = true, ownProfile = false }: GuestBrowserOptions = {}): Promise<GuestBrowser> {
   // Playwright picks the profile folder; a switch Chromium ignores names this browser's processes instead.
   const marker = `--peerdial-guest-browser=${randomUUID()}`;
+  if (ownProfile) return launchInOwnProfile(marker, fakeMedia);
   const browser = await launchPlainChromium([marker], CHROMIUM, fakeMedia);
   return {
-    browser,
     processes: () => processTree(marker),
     // Each page in a context of its own: its own storage, as two people's browsers would be.
     async newPage() {
-      const context = await browser.newContext({ viewport: { width: 800, height: 900 }, acceptDownloads: true });
+      const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
       return chromiumGuestPage(await context.newPage());
     },
     async close() {
       await browser.close().catch(() => undefined);
+    },
+  };
+}
+
+async function launchInOwnProfile(marker: string, fakeMedia: boolean): Promise<GuestBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'peerdial-guest-profile-'));
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: false,
+    args: [...HEADLESS_ARGS, ...(fakeMedia ? FAKE_MEDIA_ARGS : []), marker],
+    ignoreDefaultArgs: ['--mute-audio'],
+    viewport: VIEWPORT,
+    acceptDownloads: true,
+  });
+  return {
+    processes: () => processTree(marker),
+    async newPage() {
+      const page = await context.newPage();
+      // The page alone: its context is the browser's one profile.
+      return { ...chromiumGuestPage(page), close: () => page.close().catch(() => undefined) };
+    },
+    async close() {
+      await context.close().catch(() => undefined);
+      await rm(profile, { recursive: true, force: true });
     },
   };
 }

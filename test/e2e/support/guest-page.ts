@@ -44,6 +44,13 @@ export interface GuestBrowserOptions {
    * device at all, as a machine without a camera has none, and a call from it carries no media.
    */
   fakeMedia?: boolean;
+  /**
+   * Pages in the browser's own profile on disk, as a person's browser opens a link, instead of a fresh context
+   * each. Chromium's fresh contexts are off the record, and there an origin's private file system lives in memory
+   * behind the browser process: a received file costs several times the CPU and its whole size in memory. Tests
+   * want the fresh contexts (two guests in one browser never share storage); a transfer bench wants this.
+   */
+  ownProfile?: boolean;
 }
 
 /** The guest opens an invite link, gives a name, and presses Call. */
