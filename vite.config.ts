@@ -2,9 +2,11 @@ import { crx } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import manifest from './manifest.json' with { type: 'json' };
+import { sha256Wasm } from './scripts/sha256-wasm';
+import { websocketOnlyEngine } from './scripts/websocket-only-engine';
 
 export default defineConfig({
-  plugins: [preact(), crx({ manifest })],
+  plugins: [websocketOnlyEngine(), sha256Wasm(), preact(), crx({ manifest })],
   define: {
     // The signaling server the extension talks to until the user picks another in the popup's settings.
     __DEFAULT_SERVER_URL__: JSON.stringify(process.env.PEERDIAL_SERVER_URL ?? 'http://localhost:3000'),

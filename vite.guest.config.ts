@@ -7,6 +7,8 @@ import preact from '@preact/preset-vite';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { sha256Wasm } from './scripts/sha256-wasm';
+import { websocketOnlyEngine } from './scripts/websocket-only-engine';
 
 const SRC = resolve(import.meta.dirname, 'src');
 /** The folders the guest page may import from: the extension's own (worker, popup, offscreen, chrome/) are not among them. */
@@ -45,7 +47,7 @@ function guestCatalog(): Plugin {
 export default defineConfig({
   root: resolve(import.meta.dirname, 'src/guest'),
   base: '/call/',
-  plugins: [guestCatalog(), preact()],
+  plugins: [websocketOnlyEngine(), sha256Wasm(), guestCatalog(), preact()],
   publicDir: false,
   build: {
     outDir: resolve(import.meta.dirname, 'dist-guest'),

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { sha256Wasm } from './scripts/sha256-wasm';
 
 /** Pure server modules: no socket, no Redis, no child process. Every other server test starts the real server. */
 const PURE_SERVER_TESTS = ['server/client-address.test.ts', 'server/config.test.ts', 'server/connection-budget.test.ts', 'server/early-offer.test.ts', 'server/logger.test.ts', 'server/own-origin.test.ts', 'server/redis/connection.test.ts', 'server/stun-message.test.ts'];
@@ -7,6 +8,8 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The file hash's WebAssembly (src/call/sha256.ts), as the builds ship it.
+        plugins: [sha256Wasm()],
         test: {
           // Runs right after `npm install`: no browser, no coturn, no Redis, no listening socket.
           name: 'unit',

@@ -21,17 +21,22 @@ export const GUEST_JS_BUDGET_BYTES = 60 * 1024;
 
 export interface GuestPageFootprint {
   jsGzipBytes: number;
+  /** The WebAssembly the page fetches only when a file is sent or received (the SHA-256), gzipped: not JavaScript, shown beside it. */
+  wasmGzipBytes: number;
   /** Navigation start → the frame that first painted the Call button, as presented. */
   firstRenderMs: number[];
   /** Navigation start → the Call button painted and enabled (the page registered its code), whichever came later. */
   readyToCallMs: number[];
 }
 
-/** Every script the build emits (the page's bundle and the worker it starts during a call), each gzipped as a server would send it. */
-async function guestJsGzip(): Promise<number> {
+/**
+ * Every file of a kind the build emits (for scripts: the page's bundle and the worker it starts during a call),
+ * each gzipped as a server would send it.
+ */
+async function guestAssetsGzip(extension: '.js' | '.wasm'): Promise<number> {
   const assets = join(DIST_GUEST, 'assets');
   let total = 0;
-  for (const name of await readdir(assets)) if (name.endsWith('.js')) total += gzipSync(await readFile(join(assets, name))).length;
+  for (const name of await readdir(assets)) if (name.endsWith(extension)) total += gzipSync(await readFile(join(assets, name))).length;
   return total;
 }
 
@@ -83,7 +88,7 @@ export async function measureGuestPageFootprint(samples: number): Promise<GuestP
       await page.close();
     }
     console.log('  footprint: guest page loads measured');
-    return { jsGzipBytes: await guestJsGzip(), firstRenderMs, readyToCallMs };
+    return { jsGzipBytes: await guestAssetsGzip('.js'), wasmGzipBytes: await guestAssetsGzip('.wasm'), firstRenderMs, readyToCallMs };
   } finally {
     await guest.close();
     await server.stop();

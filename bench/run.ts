@@ -161,6 +161,7 @@ const sizes = printTable(
     ['extension renderer RSS during a call', `${round(footprint.callExtensionRssBytes / 2 ** 20)} MB`],
     ['extension CPU while idle, per 10 s', `${footprint.idleCpuMsPer10s} ms`],
     ['guest page JS shipped (gzip, every script in dist-guest/assets)', `${round(guestFootprint.jsGzipBytes / 1024)} KB (budget ${GUEST_JS_BUDGET_BYTES / 1024} KB)`],
+    ['guest page WebAssembly, fetched at its first file (gzip)', `${round(guestFootprint.wasmGzipBytes / 1024)} KB`],
     ['guest page load → first useful render, Call button painted (p50 / p95)', `${guestRenders.p50} / ${guestRenders.p95} ms`],
     ['guest page load → ready to call, Call enabled: registered (p50 / p95)', `${guestReady.p50} / ${guestReady.p95} ms`],
   ],

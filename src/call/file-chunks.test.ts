@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createIncrementalHash, readChunks } from './file-chunks';
+import { readChunks } from './file-chunks';
+import { createIncrementalHash } from './sha256';
 import { createReassembly } from './file-reassembly';
 import { words } from '../shared/wording';
 

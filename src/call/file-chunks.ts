@@ -1,12 +1,8 @@
 /**
  * The sender's side of a file, pure: the file is read a chunk at a time (never
  * whole, so a file of several GB costs one chunk of memory) and hashed as it
- * goes. WebCrypto's digest() is one-shot (it wants the whole file in memory),
- * so the SHA-256 is hash-wasm's incremental one, in WebAssembly: it streams
- * several times faster than @noble/hashes' JavaScript one did (bench/README.md,
- * "File transfer"), and both sides hash every byte on the thread that moves them.
+ * goes (sha256.ts): both sides hash every byte on the thread that moves them.
  */
-import { createSHA256 } from 'hash-wasm';
 
 /** Anything sliceable like a Blob or File: tests hand in a Blob, the extension a File. */
 export interface ChunkSource {
@@ -46,20 +42,4 @@ export async function* readChunks(source: ChunkSource, chunkSize: number, readSi
       yield { bytes: bytes.subarray(start, Math.min(start + chunkSize, bytes.length)), offset: offset + start };
     }
   }
-}
-
-/** SHA-256 fed piece by piece; the same on both sides so their hex strings can be compared. */
-export interface IncrementalHash {
-  update: (bytes: Uint8Array) => void;
-  /** Lowercase hex of the digest; the hash cannot be fed after this. */
-  hex: () => string;
-}
-
-/** Asynchronous because a WebAssembly module is compiled asynchronously (the first time; later ones reuse it). */
-export async function createIncrementalHash(): Promise<IncrementalHash> {
-  const hash = await createSHA256();
-  return {
-    update: (bytes) => void hash.update(bytes),
-    hex: () => hash.digest('hex'),
-  };
 }

@@ -5,7 +5,7 @@
  * SHA-256; ours must match before the file counts as received.
  */
 import { parseFileChannelFrame } from './data-frames';
-import { createIncrementalHash, type IncrementalHash } from './file-chunks';
+import { createIncrementalHash, type IncrementalHash } from './sha256';
 import { createReassembly, type Reassembly, type Verdict } from './file-reassembly';
 import { type Wording, words } from '../shared/wording';
 

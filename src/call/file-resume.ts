@@ -7,7 +7,8 @@
  * only what lies beyond what it has hashed: the file is the same Blob, and the
  * final digest still covers every byte exactly once.
  */
-import { type Chunk, createIncrementalHash } from './file-chunks';
+import type { Chunk } from './file-chunks';
+import { createIncrementalHash } from './sha256';
 
 export interface WholeFileHash {
   /** The file's first `through` bytes are hashed. */
