@@ -263,6 +263,8 @@ export function createCallEngine(deps: CallEngineDeps): CallEngine {
           const sends = kind === 'audio' ? wants.mic : wants.camera;
           connection.addTransceiver(kind, { direction: sends ? 'sendrecv' : 'recvonly', streams: [streams.local] });
         }
+        // A camera captured before the connection (the microphone comes later: media-host/call-session.ts).
+        sending.attach();
         void media.captured.then(() => {
           if (stopped) return;
           sending.attach();

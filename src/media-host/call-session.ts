@@ -16,17 +16,23 @@ import { markSetupStep } from '../shared/setup-marks';
 import { type CallEvent, createCallEngine } from '../call/call-engine';
 import type { ChatAndFilesSession, ReceivedFiles } from '../call/chat-and-files';
 import { type CallDevices, startCallDevices } from './call-devices';
+import { firstPicturesMoved } from './first-pictures';
 import { captureCamera, captureLocalMedia, type DeviceIds } from './local-media';
 import { ringPreview } from './ring-preview';
 import type { Speaker } from './speaker';
 import { iceTransportPolicy } from './transport-policy';
 
 /**
- * A callee whose camera ran while it rang opens its microphone this long after the transport is up, not at Accept:
- * the first frames each way are encoded, sent and decoded in the tens of ms after DTLS, and opening a microphone
- * (the device, its audio processing) is CPU those frames want. The other side hears us that much later.
+ * A callee's microphone opens once the first picture has gone each way, not at Accept: opening one (the device, the
+ * audio service, echo cancellation) takes tens of ms of CPU on a fast machine and seconds on a loaded one, and
+ * there it held back the encoders and decoders of the first frames. The callee waits for its camera's first frame
+ * to be sent and the caller's first frame to be decoded, at most this long after the transport is up: the caller
+ * hears it that much later and sees it that much sooner. A caller's microphone opens right after its camera, while
+ * it rings, so the caller is heard the moment the other side answers.
  */
-const MIC_AFTER_CONNECTED_MS = 100;
+const MIC_WAIT_LIMIT_MS = 1500;
+/** How often the wait looks at the video sender's and receiver's counters (a getStats each, the two alone). */
+const MIC_WAIT_POLL_MS = 40;
 
 export interface CallSession {
   /** Starts the camera and microphone, from the chosen devices: on dialling, or for a callee on Accept. Once per session. */
@@ -86,6 +92,9 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   let devices: CallDevices | null = null;
   const deviceIds = (): Promise<DeviceIds> => devices?.ids() ?? Promise.resolve({ mic: null, camera: null });
   let previewing = false;
+  let role: Role | null = null;
+  /** What the other side last announced of its camera: coming until it says otherwise. */
+  let theirCamera = true;
 
   const engine = createCallEngine({
     signalling: { send: (data) => notify({ target: 'background', type: 'signal-out', data }) },
@@ -103,6 +112,8 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       case 'connected':
         return markConnected();
       case 'remote-media':
+        theirCamera = event.media.camera;
+        return notify({ target: 'background', ...event });
       case 'media-connection':
       case 'share-started':
       case 'share-ended':
@@ -114,9 +125,10 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
 
   const preview = ringPreview({
     local: streams.local,
-    // On the answered transceiver now, so its encoder is ready when the transport is; nothing can leave before then.
+    // On the caller's or the answered transceiver now, so its encoder is ready when the transport is; nothing can
+    // leave before then. A callee's transceivers exist only once it has answered.
     added() {
-      if (engine.answered()) engine.sendLocalTracks();
+      if (role === 'caller' || engine.answered()) engine.sendLocalTracks();
     },
     changed,
     stopped: () => stopped,
@@ -142,12 +154,21 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
     preview.stop();
   }
 
-  /** Whatever the preview already has counts: Accept asks the browser only for the rest, the microphone once the call is up. */
+  /**
+   * The camera first, then the microphone: a callee's once the first picture has moved (see MIC_WAIT_LIMIT_MS). A
+   * camera the preview already has counts: a callee's from its ring, a caller's started here.
+   */
   function capture(want: MediaFlags): void {
+    const answering = previewing;
+    if (want.camera && !previewing) {
+      previewing = true;
+      preview.start(deviceIds());
+    }
     void Promise.all([preview.capture(), deviceIds()]).then(async ([previewed, ids]) => {
-      if (previewed && want.mic) {
+      if (previewed && want.mic && answering) {
         await transportUp;
-        await new Promise((resolve) => setTimeout(resolve, MIC_AFTER_CONNECTED_MS));
+        const pc = engine.pc();
+        if (pc) await firstPicturesMoved(pc, { theirCamera: () => theirCamera, limitMs: MIC_WAIT_LIMIT_MS, pollMs: MIC_WAIT_POLL_MS, stopped: () => stopped });
         if (stopped) return;
       }
       const result = await captureLocalMedia(previewed ? { ...want, camera: false } : want, ids);
@@ -204,10 +225,11 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
       else stopPreview();
     },
 
-    connect(role, iceServers, options = {}) {
+    connect(asRole, iceServers, options = {}) {
       if (built || stopped) return;
       built = true;
-      engine.connect(role, iceServers, { holdAnswer: options.prepared, iceTransportPolicy: iceTransportPolicy() });
+      role = asRole;
+      engine.connect(asRole, iceServers, { holdAnswer: options.prepared, iceTransportPolicy: iceTransportPolicy() });
     },
 
     release: () => engine.release(),

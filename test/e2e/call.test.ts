@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { dial, expectVideoFlowing } from './support/calls';
-import { eventually, liveLocalTracks, myCode, offscreenDocuments, sampleVideo, sentCamera, statusText, waitForStatus } from './support/probes';
+import { eventually, heardEnergy, liveLocalTracks, myCode, offscreenDocuments, sampleVideo, sentCamera, statusText, waitForStatus } from './support/probes';
 import { twoParties } from './support/two-parties';
 
 const parties = twoParties();
@@ -37,6 +37,8 @@ describe('a call by code', () => {
       (cameras) => cameras.every((camera) => camera !== null && camera.frames > 0),
       'each camera on its own sender',
     );
+    // And each hears the other: the callee's microphone opens once the first pictures are through, not never.
+    await eventually(() => Promise.all([heardEnergy(alicePopup), heardEnergy(bobPopup)]), (heard) => heard.every((energy) => energy > 0), 'each side to hear the other');
     expect(await bobPopup.getByRole('timer', { name: 'Call duration' }).innerText()).toMatch(/^\d+:\d\d$/);
 
     await alicePopup.getByRole('button', { name: 'Mute' }).click();

@@ -62,6 +62,25 @@ export function inboundBytes(page: Page): Promise<number> {
   });
 }
 
+/**
+ * The sound energy received from the other side so far (inbound audio's totalAudioEnergy): above 0 once their
+ * microphone (Chromium's fake one beeps) is heard, not merely connected.
+ */
+export function heardEnergy(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    for (const view of chrome.extension.getViews()) {
+      const pc = view.peerdialStreams?.pc;
+      if (!pc) continue;
+      let energy = 0;
+      (await pc.getStats()).forEach((report: { type: string; kind?: string; totalAudioEnergy?: number }) => {
+        if (report.type === 'inbound-rtp' && report.kind === 'audio') energy += report.totalAudioEnergy ?? 0;
+      });
+      return energy;
+    }
+    return -1;
+  });
+}
+
 /** Live capture tracks anywhere in the extension, as the camera light would show them. */
 export function liveLocalTracks(page: Page): Promise<number> {
   return page.evaluate(() =>
