@@ -46,40 +46,33 @@ export function sampleVideo(page: Page, label: string): Promise<VideoSample> {
   }));
 }
 
-/** Bytes received over RTP so far, read from the offscreen document's peer connection. */
-export function inboundBytes(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    for (const view of chrome.extension.getViews()) {
-      const pc = view.peerdialStreams?.pc;
-      if (!pc) continue;
-      let total = 0;
-      (await pc.getStats()).forEach((report: { type: string; bytesReceived?: number }) => {
-        if (report.type === 'inbound-rtp') total += report.bytesReceived ?? 0;
-      });
-      return total;
-    }
-    return -1;
-  });
+/** A counter of the offscreen document's inbound RTP added up over its streams (of one kind, if given); -1 with no call. */
+function inboundTotal(page: Page, counter: 'bytesReceived' | 'totalAudioEnergy', kind?: 'audio' | 'video'): Promise<number> {
+  return page.evaluate(
+    async ({ counter, kind }) => {
+      for (const view of chrome.extension.getViews()) {
+        const pc = view.peerdialStreams?.pc;
+        if (!pc) continue;
+        let total = 0;
+        (await pc.getStats()).forEach((report: { type: string; kind?: string } & Partial<Record<typeof counter, number>>) => {
+          if (report.type === 'inbound-rtp' && (!kind || report.kind === kind)) total += report[counter] ?? 0;
+        });
+        return total;
+      }
+      return -1;
+    },
+    { counter, kind },
+  );
 }
+
+/** Bytes received over RTP so far, read from the offscreen document's peer connection. */
+export const inboundBytes = (page: Page): Promise<number> => inboundTotal(page, 'bytesReceived');
 
 /**
  * The sound energy received from the other side so far (inbound audio's totalAudioEnergy): above 0 once their
  * microphone (Chromium's fake one beeps) is heard, not merely connected.
  */
-export function heardEnergy(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    for (const view of chrome.extension.getViews()) {
-      const pc = view.peerdialStreams?.pc;
-      if (!pc) continue;
-      let energy = 0;
-      (await pc.getStats()).forEach((report: { type: string; kind?: string; totalAudioEnergy?: number }) => {
-        if (report.type === 'inbound-rtp' && report.kind === 'audio') energy += report.totalAudioEnergy ?? 0;
-      });
-      return energy;
-    }
-    return -1;
-  });
-}
+export const heardEnergy = (page: Page): Promise<number> => inboundTotal(page, 'totalAudioEnergy', 'audio');
 
 /** Live capture tracks anywhere in the extension, as the camera light would show them. */
 export function liveLocalTracks(page: Page): Promise<number> {
