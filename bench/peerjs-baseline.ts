@@ -1,7 +1,8 @@
 /**
  * The baseline, measured in the same run: two plain pages using PeerJS
  * against a local PeerJS server, the same Chromium and flags, media acquired
- * before the call as PeerJS apps do. Time from the callee's answer() to the
+ * before each call as PeerJS apps do (and let go after it, so idle pages do
+ * not load the machine while the other kinds of call are timed). Time from the callee's answer() to the
  * first remote frame on each side.
  */
 import { readFile } from 'node:fs/promises';
@@ -64,14 +65,21 @@ function page(peerHost: string, peerPort: number, id: string, iceServers: RTCIce
   const video = document.querySelector('video');
   let current = null;
   const show = (call) => { current = call; call.on('stream', (s) => { video.srcObject = s; }); };
+  let stream = null;
+  // Before each call, as a PeerJS app holds its media before it dials or answers; let go at hang-up, so an idle page
+  // holds no camera or microphone (their capture and echo cancellation) while the other kinds of call are timed.
+  window.acquire = async () => { stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true }); };
   window.ready = (async () => {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
     const peer = new Peer('${id}', { host: '${peerHost}', port: ${peerPort}, path: '/', secure: false, config: { iceServers: ${JSON.stringify(iceServers)} } });
     await new Promise((resolve) => peer.on('open', resolve));
     peer.on('call', (call) => { window.incoming = call; });
     window.callPeer = (other) => show(peer.call(other, stream));
     window.answer = () => { window.answeredAt = performance.timeOrigin + performance.now(); window.incoming.answer(stream); show(window.incoming); };
-    window.hangUp = () => { current?.close(); current = null; window.incoming = null; video.srcObject = null; window.marks = {}; };
+    window.hangUp = () => {
+      current?.close(); current = null; window.incoming = null; video.srcObject = null; window.marks = {};
+      for (const track of stream?.getTracks() ?? []) track.stop();
+      stream = null;
+    };
   })();
 </script>`;
 }
@@ -129,6 +137,7 @@ export async function startPeerJsBench(
       for (const tab of [caller, callee]) {
         await tab.evaluate(PAGE_PRELUDE);
         await tab.evaluate(installHooks, { videoLabel: 'Remote video', statusPatterns: [] });
+        await tab.evaluate(() => (window as unknown as { acquire: () => Promise<void> }).acquire());
       }
       await caller.evaluate(() => (window as unknown as { callPeer: (id: string) => void }).callPeer('bench-1'));
       await callee.waitForFunction(() => Boolean((window as unknown as { incoming?: unknown }).incoming));
