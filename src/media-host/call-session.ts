@@ -155,17 +155,18 @@ export function startCallSession(streams: CallStreams, deps: CallSessionDeps): C
   }
 
   /**
-   * The camera first, then the microphone: a callee's once the first picture has moved (see MIC_WAIT_LIMIT_MS). A
-   * camera the preview already has counts: a callee's from its ring, a caller's started here.
+   * The camera first, then the microphone: once the first picture has moved for a callee whose camera showed while
+   * it rang (see MIC_WAIT_LIMIT_MS), right after the camera otherwise. A camera the preview already has counts: a
+   * callee's from its ring, a caller's started here.
    */
   function capture(want: MediaFlags): void {
-    const answering = previewing;
+    const previewedWhileRinging = previewing;
     if (want.camera && !previewing) {
       previewing = true;
       preview.start(deviceIds());
     }
     void Promise.all([preview.capture(), deviceIds()]).then(async ([previewed, ids]) => {
-      if (previewed && want.mic && answering) {
+      if (previewed && want.mic && previewedWhileRinging) {
         await transportUp;
         const pc = engine.pc();
         if (pc) await firstPicturesMoved(pc, { theirCamera: () => theirCamera, limitMs: MIC_WAIT_LIMIT_MS, pollMs: MIC_WAIT_POLL_MS, stopped: () => stopped });

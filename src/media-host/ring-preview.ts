@@ -1,5 +1,6 @@
 /**
- * The callee's camera while it rings, for the callee to see before Accept.
+ * The callee's camera while it rings, for the callee to see before Accept;
+ * and a caller's camera, opened on its own before the microphone.
  * Each start or stop makes captures still under way stale, so a page opened
  * and closed quickly leaves no camera running. A preview that fails shows
  * nothing and says nothing: Accept captures again, and reports what is
