@@ -33,13 +33,18 @@ export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fak
  * machine with no camera.
  */
 export function launchPlainChromium(extraArgs: string[] = [], executablePath = CHROMIUM, fakeMedia = true): Promise<Browser> {
-  return chromium.launch({
+  return chromium.launch(plainChromiumOptions(extraArgs, executablePath, fakeMedia));
+}
+
+/** How a plain Chromium is started, for `chromium.launch` or (a profile on disk) `launchPersistentContext`. */
+export function plainChromiumOptions(extraArgs: string[], executablePath: string, fakeMedia: boolean) {
+  return {
     executablePath,
     headless: false,
     args: [...HEADLESS_ARGS, ...(fakeMedia ? FAKE_MEDIA_ARGS : []), ...extraArgs],
     // Playwright mutes audio when it launches headless itself; we pass --headless=new and keep sound.
     ignoreDefaultArgs: ['--mute-audio'],
-  });
+  };
 }
 
 export interface BrowserOptions {

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, FAKE_MEDIA_ARGS, HEADLESS_ARGS, launchPlainChromium, processTree } from './browser';
+import { CHROMIUM, launchPlainChromium, plainChromiumOptions, processTree } from './browser';
 import type { GuestBrowser, GuestBrowserOptions, GuestPage } from './guest-page';
 
 type Role = Parameters<Page['getByRole']>[0];
@@ -37,10 +37,7 @@ export async function launchChromiumGuest({ fakeMedia = true, ownProfile = false
 async function launchInOwnProfile(marker: string, fakeMedia: boolean): Promise<GuestBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'peerdial-guest-profile-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: false,
-    args: [...HEADLESS_ARGS, ...(fakeMedia ? FAKE_MEDIA_ARGS : []), marker],
-    ignoreDefaultArgs: ['--mute-audio'],
+    ...plainChromiumOptions([marker], CHROMIUM, fakeMedia),
     viewport: VIEWPORT,
     acceptDownloads: true,
   });
