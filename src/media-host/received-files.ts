@@ -89,11 +89,12 @@ async function writtenByWorker(folder: FileSystemDirectoryHandle, handle: FileSy
     }
   };
   return {
-    // Moved, not copied, when the bytes are a whole buffer of their own (the receiver's blocks are).
-    write: (bytes) =>
-      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
-        ? ask({ type: 'write', bytes }, [bytes.buffer])
-        : ask({ type: 'write', bytes: bytes.slice() }),
+    // Moved to the worker, not copied again: the bytes themselves when they are a whole buffer of their own (the
+    // receiver's blocks are), otherwise a copy of them.
+    write(bytes) {
+      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+      return ask({ type: 'write', bytes: own }, [own.buffer]);
+    },
     async finish() {
       await close();
       return handle.getFile();
