@@ -10,6 +10,7 @@ import { createBlockLists } from './block-lists';
 import { createCallRegistry } from './call-registry';
 import { type Config, ConfigError, MAX_MESSAGE_BYTES, type StunConfig } from './config';
 import { createConnectionGate } from './connection-gate';
+import { createLocalConnections } from './connections';
 import { type EngineConnection as IdleConnection, releaseUpgradeRequest } from './idle-connection';
 import type { SignalingContext } from './context';
 import { createGuestPage } from './guest-page';
@@ -20,6 +21,7 @@ import { createPresence } from './presence';
 import { createRedisBlockLists } from './redis/block-lists';
 import { createRedisCallRegistry } from './redis/call-registry';
 import { connectRedis } from './redis/connection';
+import { createRedisConnections } from './redis/mailbox';
 import { createRedisPresence } from './redis/presence';
 import { createRedisTimers } from './redis/timers';
 import { timerFired } from './registration';
@@ -110,7 +112,6 @@ export function createApp(config: Config, log: Logger): App {
     // messages of a few hundred bytes.
     perMessageDeflate: false,
     serveClient: false,
-    ...(redis && { adapter: redis.adapter }),
     allowRequest: (request, decide) => {
       if (closing) decide('The server is shutting down; connect to another.', false);
       else gate.allowRequest(request, decide);
@@ -135,11 +136,13 @@ export function createApp(config: Config, log: Logger): App {
       const [kind, key] = [name.slice(0, name.indexOf(':')), name.slice(name.indexOf(':') + 1)];
       log.error({ event: 'timer', kind, ...(kind === 'grace' ? { code: key } : { callId: key }), err: error }, 'deadline failed');
     });
+  const connections = redis ? createRedisConnections(io, redis.client, redis.subscriber, redis.processId, redisFailed) : createLocalConnections(io);
   const context: SignalingContext = {
     config,
     log,
     io,
     presence,
+    connections,
     blocks: redis ? createRedisBlockLists(redis.client) : createBlockLists(),
     calls,
     timers: redis ? createRedisTimers(redis.client, fire, redisFailed) : createTimers(fire),
@@ -166,7 +169,7 @@ export function createApp(config: Config, log: Logger): App {
     // server kick) and its reconnection logic takes it elsewhere. Not io.close(): that also closes the listener,
     // and a balancer probing /healthz would see a refused connection instead of the 503 that says "draining".
     io.engine.close();
-    await io.of('/').adapter.close();
+    await connections.close();
     // Their departures are recorded (in Redis, for the other processes) before the link to it closes.
     await departures();
     context.timers.close();

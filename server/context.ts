@@ -3,6 +3,7 @@ import type { EndReason, ServerToClientEvents } from '../src/shared/protocol';
 import type { BlockLists } from './block-lists';
 import type { Call, CallRegistry } from './call-registry';
 import type { Config } from './config';
+import type { Connections } from './connections';
 import type { Logger } from './logger';
 import type { LogBudget } from './log-budget';
 import type { Metrics } from './metrics';
@@ -16,6 +17,8 @@ export interface SignalingContext {
   log: Logger;
   io: SignalingServer;
   presence: Presence;
+  /** Sends to a holder presence names, on this process or another. */
+  connections: Connections;
   /** Whose rings each online code does not take. */
   blocks: BlockLists;
   calls: CallRegistry;
@@ -51,12 +54,7 @@ export async function deliverEach<E extends keyof ServerToClientEvents>(
 ): Promise<boolean> {
   const holder = await context.presence.holderOf(code);
   if (!holder) return false;
-  // On this process: straight to the socket, skipping the adapter's room broadcast (the relay's hot path).
-  const local = context.io.sockets.sockets.get(holder);
-  for (const args of messages) {
-    if (local) local.emit(event, ...args);
-    else context.io.to(holder).emit(event, ...args);
-  }
+  for (const args of messages) context.connections.emit(holder, event, ...args);
   return true;
 }
 

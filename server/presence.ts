@@ -1,13 +1,13 @@
 /**
- * Who is online under which code: the id of the one connection holding it. A
- * code has one connection at a time: a second registration proving the same
- * key (the same install reconnecting, say after its worker restarted) takes
- * over. Connection ids, not connection objects, so the holder may be on
- * another server process (server/redis/presence.ts); Socket.IO delivers to an
- * id wherever it is.
+ * Who is online under which code: the one connection holding it. A code has
+ * one connection at a time: a second registration proving the same key (the
+ * same install reconnecting, say after its worker restarted) takes over. A
+ * holder is a name, not a connection object, so it may be on another server
+ * process: the Socket.IO id on one process, the process and the id with Redis
+ * (server/redis/presence.ts); server/connections.ts sends to either.
  */
 export interface Presence {
-  /** Returns the id of the connection this one replaces, if any. */
+  /** Returns the holder this connection replaces, if any. */
   register: (code: string, connectionId: string) => Promise<string | undefined>;
   /** Only the current holder's leaving takes a code offline. Returns whether it did. */
   unregister: (code: string, connectionId: string) => Promise<boolean>;

@@ -29,8 +29,7 @@ export function register(context: SignalingContext) {
     const replaced = await context.presence.register(code, socket.id);
     if (replaced) {
       // The same install, reconnected (perhaps to another process): the old link stops ringing and is closed so it cannot act for the code.
-      context.io.to(replaced).emit('replaced');
-      context.io.in(replaced).disconnectSockets(true);
+      context.connections.replace(replaced);
     }
     await context.timers.clear(graceTimer(code));
     context.log.info({ event: 'registered', code, socket: socket.id, replaced: Boolean(replaced) }, 'registered');

@@ -18,8 +18,8 @@
  * Inside an accepted call, the first signal looks up the call and the peer's
  * connection (in Redis when it is shared) and the connection remembers that
  * route; the next ones go straight along it, with no lookup and no wait,
- * whether the peer is on this process or another (then by the adapter, to
- * that process alone). The route is forgotten the moment the connection hears
+ * whether the peer is on this process or another (then to that process
+ * alone, server/redis/mailbox.ts). The route is forgotten the moment the connection hears
  * its call ended or its peer's link changed ('ended', 'peer-status'), which
  * every process tells the parties anyway, or makes any other request.
  */
@@ -68,18 +68,10 @@ function watch(socket: PeerSocket, callId: string): Route {
 }
 
 export function createRelay(context: SignalingContext): Relay {
-  const { io, metrics, log, logBudget } = context;
-  const shared = context.config.redisUrl !== undefined;
+  const { connections, metrics, log, logBudget } = context;
 
-  /** To a connection on this process directly, skipping the adapter's room broadcast; elsewhere through the adapter. */
-  function send(peer: string, message: SignalMessage): boolean {
-    const local = io.sockets.sockets.get(peer);
-    if (local) local.emit('signal', message);
-    else if (shared) io.to(peer).emit('signal', message);
-    // Alone, a connection that is not here is gone: its departure is on its way to the sender.
-    else return false;
-    return true;
-  }
+  /** False when the peer's connection was on this process and is gone: its departure is on its way to the sender. */
+  const send = (peer: string, message: SignalMessage): boolean => connections.emit(peer, 'signal', message);
 
   function answer(socket: PeerSocket, ack: unknown, result: Result, callId?: string): void {
     if (typeof ack === 'function') (ack as Ack)(result);

@@ -68,7 +68,7 @@ describe('several processes behind Redis', () => {
     expect((await again).from).toBe(bob.code);
   });
 
-  it('once a call has been looked up, its signals need no Redis on one process, and one publish, to the peer’s process alone, across two', async () => {
+  it('once a call has been looked up, its signals need no Redis on one process, and across two go to the peer’s process alone, a burst in few publishes', async () => {
     const candidate = (n: number) => ({ kind: 'candidate' as const, candidate: { candidate: `candidate:${n} 1 udp 2122260223 192.0.2.7 ${50_000 + n} typ host`, sdpMid: '0', sdpMLineIndex: 0 } });
     const client = new Redis(redis.url);
     /** How often Redis has run each command so far. */
@@ -103,9 +103,16 @@ describe('several processes behind Redis', () => {
       const across = await setUpCall(carol, dave);
       before = await commands();
       await relay(carol, dave, across, 20);
-      expect(await commands()).toEqual({ hgetall: before.hgetall, spublish: before.spublish + 20 });
-      // Published on Dave's connection's own channel, which only the process holding him reads.
-      expect(await client.call('PUBSUB', 'SHARDNUMSUB', `socket.io#/#${dave.socket.id}#`)).toEqual([`socket.io#/#${dave.socket.id}#`, 1]);
+      const after = await commands();
+      expect(after.hgetall).toBe(before.hgetall);
+      // Whatever arrived in one read of Carol's link went in one publish: at least one, never one per signal here.
+      expect(after.spublish - before.spublish).toBeGreaterThanOrEqual(1);
+      expect(after.spublish - before.spublish).toBeLessThan(20);
+      // On the channel of the process holding Dave, which that process alone reads: one channel per process, none per connection.
+      const processes = (await client.keys('peerdial:alive:*')).map((key) => key.slice('peerdial:alive:'.length));
+      const channels = processes.map((id) => `peerdial:to:${id}`).sort();
+      expect(((await client.call('PUBSUB', 'SHARDCHANNELS')) as string[]).sort()).toEqual(channels);
+      expect(await client.call('PUBSUB', 'SHARDNUMSUB', ...channels)).toEqual(channels.flatMap((channel) => [channel, 1]));
     } finally {
       client.disconnect();
     }

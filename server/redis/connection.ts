@@ -1,22 +1,15 @@
 /**
- * This process's link to Redis: the clients, the Socket.IO adapter that
- * carries every emit to whichever process holds the connection, and the
+ * This process's link to Redis: a client for commands, one for the sharded
+ * channel other processes send to us on (server/redis/mailbox.ts), and the
  * liveness key other processes read to tell whether our connections still
  * exist.
  *
- * The sharded pub/sub adapter with a channel per connection: a message for
- * one connection reaches only the process holding it, where the classic
- * adapter has every process decode every emit (see server/README.md).
- *
- * The pub/sub adapter (@socket.io/redis-adapter), not the Redis Streams one:
- * what the Streams adapter adds is connection-state recovery, and the
- * extension does not need it: it registers afresh on every connection
- * (a new challenge to sign), and everything worth recovering (presence,
- * calls, deadlines) is already in Redis, with a ringing call re-announced on
- * registration. Pub/sub delivers without a stream to trim, at lower latency.
+ * Pub/sub, not a stream: what a stream adds is replay, and the extension does
+ * not need it: it registers afresh on every connection (a new challenge to
+ * sign), and everything worth recovering (presence, calls, deadlines) is
+ * already in Redis, with a ringing call re-announced on registration.
  */
 import { randomBytes } from 'node:crypto';
-import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { ConfigError } from '../config';
 import { aliveKey } from './presence';
@@ -28,8 +21,9 @@ const HEARTBEAT_MS = 1_000;
 export interface RedisLink {
   processId: string;
   client: Redis;
-  adapter: ReturnType<typeof createShardedAdapter>;
-  /** Rejects, naming REDIS_URL, when the server there cannot carry the adapter's sharded pub/sub. */
+  /** In subscriber mode: reads this process's own channel. */
+  subscriber: Redis;
+  /** Rejects, naming REDIS_URL, when the server there cannot carry sharded pub/sub. */
   checkVersion: () => Promise<void>;
   close: () => Promise<void>;
 }
@@ -55,7 +49,7 @@ export function connectRedis(url: string, onError: (error: unknown) => void): Re
   return {
     processId,
     client,
-    adapter: createShardedAdapter(client, subscriber, { subscriptionMode: 'dynamic-private' }),
+    subscriber,
     async checkVersion() {
       const problem = redisVersionProblem(await client.info('server'));
       if (problem) throw new ConfigError(problem);

@@ -1,6 +1,7 @@
 /**
  * Presence shared by every server process: `peerdial:presence:<code>` holds
- * "<process id> <connection id>". A process that died without saying goodbye
+ * "<process id> <connection id>", and that is the holder handed out: it says
+ * which process to send to (server/redis/mailbox.ts). A process that died without saying goodbye
  * (killed, crashed) stops refreshing its liveness key, and from then on its
  * holders read as offline: nobody rings a connection that no longer exists.
  */
@@ -26,21 +27,19 @@ local process = string.match(holder, '^(%S+) ')
 if redis.call('EXISTS', ARGV[1] .. process) == 1 then return holder end
 return false`;
 
-function connectionOf(holder: unknown): string | undefined {
-  return typeof holder === 'string' ? holder.slice(holder.indexOf(' ') + 1) : undefined;
-}
+const asHolder = (entry: unknown) => (typeof entry === 'string' ? entry : undefined);
 
 export function createRedisPresence(redis: Redis, processId: string): Presence {
   const entry = (connectionId: string) => `${processId} ${connectionId}`;
   return {
     async register(code, connectionId) {
-      return connectionOf(await redis.eval(REGISTER, 1, key(code), entry(connectionId)));
+      return asHolder(await redis.eval(REGISTER, 1, key(code), entry(connectionId)));
     },
     async unregister(code, connectionId) {
       return (await redis.eval(UNREGISTER, 1, key(code), entry(connectionId))) === 1;
     },
     async holderOf(code) {
-      return connectionOf(await redis.eval(HOLDER, 1, key(code), aliveKey('')));
+      return asHolder(await redis.eval(HOLDER, 1, key(code), aliveKey('')));
     },
     async close() {},
   };
