@@ -68,7 +68,7 @@ describe('several processes behind Redis', () => {
     expect((await again).from).toBe(bob.code);
   });
 
-  it('once a call has been looked up, its signals need no Redis on one process, and across two go to the peer’s process alone, a burst in few publishes', async () => {
+  it('once a call has been looked up, its signals need no Redis on one process, and across two go to the peer’s process alone, a burst in few publishes and in order', async () => {
     const candidate = (n: number) => ({ kind: 'candidate' as const, candidate: { candidate: `candidate:${n} 1 udp 2122260223 192.0.2.7 ${50_000 + n} typ host`, sdpMid: '0', sdpMLineIndex: 0 } });
     const client = new Redis(redis.url);
     /** How often Redis has run each command so far. */
@@ -77,19 +77,19 @@ describe('several processes behind Redis', () => {
       const calls = (name: string) => Number(new RegExp(`^cmdstat_${name}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
       return { hgetall: calls('hgetall'), spublish: calls('spublish') };
     };
-    /** `from` sends `count` signals without acknowledgement; resolves once `to` has them all. */
+    /** `from` sends `count` signals without acknowledgement; resolves once `to` has them all, and checks their order. */
     async function relay(from: Peer, to: Peer, callId: string, count: number): Promise<void> {
-      const arrived = new Promise<void>((resolve) => {
-        let seen = 0;
-        const onSignal = () => {
-          if (++seen < count) return;
+      const arrived = new Promise<unknown[]>((resolve) => {
+        const seen: unknown[] = [];
+        const onSignal = (message: { data: unknown }) => {
+          if (seen.push(message.data) < count) return;
           to.socket.off('signal', onSignal);
-          resolve();
+          resolve(seen);
         };
         to.socket.on('signal', onSignal);
       });
       for (let n = 0; n < count; n++) from.socket.emit('signal', { callId, data: candidate(n) });
-      await arrived;
+      expect(await arrived).toEqual(Array.from({ length: count }, (_, n) => candidate(n)));
     }
     try {
       const [alice, bob] = await Promise.all([peerOn(a), peerOn(a)]);
@@ -113,6 +113,7 @@ describe('several processes behind Redis', () => {
       const channels = processes.map((id) => `peerdial:to:${id}`).sort();
       expect(((await client.call('PUBSUB', 'SHARDCHANNELS')) as string[]).sort()).toEqual(channels);
       expect(await client.call('PUBSUB', 'SHARDNUMSUB', ...channels)).toEqual(channels.flatMap((channel) => [channel, 1]));
+      await relay(dave, carol, across, 20);
     } finally {
       client.disconnect();
     }
