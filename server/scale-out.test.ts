@@ -119,6 +119,30 @@ describe('several processes behind Redis', () => {
     }
   });
 
+  it('a process whose link to Redis dropped reads its channel again once it reconnects, and calls across carry on', async () => {
+    const [alice, bob] = await Promise.all([peerOn(a), peerOn(b)]);
+    const callId = await setUpCall(alice, bob);
+    const client = new Redis(redis.url);
+    try {
+      const channels = (await client.keys('peerdial:alive:*')).map((key) => `peerdial:to:${key.slice('peerdial:alive:'.length)}`);
+      const subscribed = async () => (await client.call('PUBSUB', 'SHARDNUMSUB', ...channels)) as (string | number)[];
+      // Both processes' subscriber links, cut as a Redis failover or a network blip would.
+      await client.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      await eventually(subscribed, (counts) => counts.filter((_, i) => i % 2 === 1).every((count) => count === 1), 'both processes to subscribe again');
+    } finally {
+      client.disconnect();
+    }
+    const data = { kind: 'candidate' as const, candidate: { candidate: 'candidate:1 1 udp 2122260223 192.0.2.7 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 } };
+    for (const [from, to] of [
+      [alice, bob],
+      [bob, alice],
+    ] as const) {
+      const arrived = next(to.socket, 'signal');
+      expectOk(await from.socket.emitWithAck('signal', { callId, data }));
+      expect(await arrived).toEqual({ callId, data });
+    }
+  });
+
   it("the caller's offer, held while it rings on one process, reaches a callee accepting on another", async () => {
     const [alice, bob] = await Promise.all([peerOn(a), peerOn(b)]);
     const incoming = next(bob.socket, 'incoming');
