@@ -9,6 +9,7 @@ import { EndReason, ErrorCode } from '../src/shared/protocol';
 import { eventually } from '../test/e2e/support/probes';
 import { type RunningServer, startServer } from '../test/e2e/support/server';
 import { closeAll, connect, connectPeer, expectOk, next, type Peer, register, setUpCall } from './testing/harness';
+import { channelOf } from './redis/mailbox';
 import { type RunningRedis, startRedis } from './testing/redis';
 
 /** Short, so a ring left by a killed process ends within the test; the server's minimum. */
@@ -48,6 +49,11 @@ async function liveProcesses(): Promise<number> {
   } finally {
     client.disconnect();
   }
+}
+
+/** The channel each live server process reads (server/redis/mailbox.ts), sorted. */
+async function processChannels(client: Redis): Promise<string[]> {
+  return (await client.keys('peerdial:alive:*')).map((key) => channelOf(key.slice('peerdial:alive:'.length))).sort();
 }
 
 describe('several processes behind Redis', () => {
@@ -109,8 +115,7 @@ describe('several processes behind Redis', () => {
       expect(after.spublish - before.spublish).toBeGreaterThanOrEqual(1);
       expect(after.spublish - before.spublish).toBeLessThan(20);
       // On the channel of the process holding Dave, which that process alone reads: one channel per process, none per connection.
-      const processes = (await client.keys('peerdial:alive:*')).map((key) => key.slice('peerdial:alive:'.length));
-      const channels = processes.map((id) => `peerdial:to:${id}`).sort();
+      const channels = await processChannels(client);
       expect(((await client.call('PUBSUB', 'SHARDCHANNELS')) as string[]).sort()).toEqual(channels);
       expect(await client.call('PUBSUB', 'SHARDNUMSUB', ...channels)).toEqual(channels.flatMap((channel) => [channel, 1]));
       await relay(dave, carol, across, 20);
@@ -124,7 +129,7 @@ describe('several processes behind Redis', () => {
     const callId = await setUpCall(alice, bob);
     const client = new Redis(redis.url);
     try {
-      const channels = (await client.keys('peerdial:alive:*')).map((key) => `peerdial:to:${key.slice('peerdial:alive:'.length)}`);
+      const channels = await processChannels(client);
       const subscribed = async () => (await client.call('PUBSUB', 'SHARDNUMSUB', ...channels)) as (string | number)[];
       // Both processes' subscriber links, cut as a Redis failover or a network blip would.
       await client.call('CLIENT', 'KILL', 'TYPE', 'pubsub');

@@ -49,7 +49,7 @@ export function createRedisConnections(io: SignalingServer, client: Redis, subsc
     const [process, connection] = split(holder);
     if (process === processId) {
       const socket = io.sockets.sockets.get(connection);
-      if (socket) open(socket, event, args);
+      if (socket) handOver(socket, event, args);
       return socket !== undefined;
     }
     const letters = outbox.get(process);
@@ -62,7 +62,8 @@ export function createRedisConnections(io: SignalingServer, client: Redis, subsc
     return true;
   }
 
-  function open(socket: PeerSocket, event: string, args: unknown[]): void {
+  /** To a connection of this process. */
+  function handOver(socket: PeerSocket, event: string, args: unknown[]): void {
     if (event === REPLACED) replaceConnection(socket);
     // Events named by this server's own code on another process, so of the protocol's types.
     else (socket.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
@@ -81,7 +82,7 @@ export function createRedisConnections(io: SignalingServer, client: Redis, subsc
     for (const letter of letters as Letter[]) {
       const socket = io.sockets.sockets.get(letter[0]);
       // Gone since the sender looked it up: its departure reaches the sender by its own path.
-      if (socket) open(socket, letter[1], letter[2]);
+      if (socket) handOver(socket, letter[1], letter[2]);
     }
   }
 
