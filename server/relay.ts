@@ -19,9 +19,10 @@
  * connection (in Redis when it is shared) and the connection remembers that
  * route; the next ones go straight along it, with no lookup and no wait,
  * whether the peer is on this process or another (then to that process
- * alone, server/redis/mailbox.ts). The route is forgotten the moment the connection hears
- * its call ended or its peer's link changed ('ended', 'peer-status'), which
- * every process tells the parties anyway, or makes any other request.
+ * alone, server/redis/mailbox.ts). The route is forgotten the moment the
+ * connection hears its call ended or its peer's link changed ('ended',
+ * 'peer-status'), which every process tells the parties anyway, or makes any
+ * other request.
  */
 import * as v from 'valibot';
 import { ErrorCode, fail, type Result, SignalMessage } from '../src/shared/protocol';

@@ -1,9 +1,10 @@
 /**
  * Presence shared by every server process: `peerdial:presence:<code>` holds
  * "<process id> <connection id>", and that is the holder handed out: it says
- * which process to send to (server/redis/mailbox.ts). A process that died without saying goodbye
- * (killed, crashed) stops refreshing its liveness key, and from then on its
- * holders read as offline: nobody rings a connection that no longer exists.
+ * which process to send to (server/redis/mailbox.ts). A process that died
+ * without saying goodbye (killed, crashed) stops refreshing its liveness key,
+ * and from then on its holders read as offline: nobody rings a connection
+ * that no longer exists.
  */
 import type { Redis } from 'ioredis';
 import type { Presence } from '../presence';
