@@ -17,6 +17,7 @@ import { createGuestPage } from './guest-page';
 import type { Logger } from './logger';
 import { createLogBudget } from './log-budget';
 import { createMetrics } from './metrics';
+import { NoRoomsAdapter } from './no-rooms-adapter';
 import { createPresence } from './presence';
 import { createRedisBlockLists } from './redis/block-lists';
 import { createRedisCallRegistry } from './redis/call-registry';
@@ -112,6 +113,7 @@ export function createApp(config: Config, log: Logger): App {
     // messages of a few hundred bytes.
     perMessageDeflate: false,
     serveClient: false,
+    adapter: NoRoomsAdapter,
     allowRequest: (request, decide) => {
       if (closing) decide('The server is shutting down; connect to another.', false);
       else gate.allowRequest(request, decide);
