@@ -6,29 +6,9 @@
  * faster than a JavaScript SHA-256 (bench/README.md, "File transfer").
  */
 import { sha256WasmUrl } from 'virtual:sha256-wasm';
+import { type IncrementalHash, incrementalHash, type Sha256Exports } from './sha256-module';
 
-/** The module's interface, as hash-wasm's own loader (its lib/WASMInterface.ts) drives it. */
-export interface Sha256Exports {
-  memory: WebAssembly.Memory;
-  /** Where input goes in, and the digest comes out. */
-  Hash_GetBuffer: () => number;
-  /** 256 for SHA-256 (the module also does SHA-224). */
-  Hash_Init: (bits: number) => void;
-  /** Hashes this many bytes from the buffer. */
-  Hash_Update: (length: number) => void;
-  Hash_Final: (padding: number) => void;
-}
-
-/** The input buffer the module reserves (hash-wasm's MAX_HEAP): longer input goes in pieces. */
-const BUFFER_BYTES = 16 * 1024;
-const DIGEST_BYTES = 32;
-
-/** SHA-256 fed piece by piece; the same on both sides so their hex strings can be compared. */
-export interface IncrementalHash {
-  update: (bytes: Uint8Array) => void;
-  /** Lowercase hex of the digest; the hash cannot be fed after this. */
-  hex: () => string;
-}
+export type { IncrementalHash } from './sha256-module';
 
 let compiled: Promise<WebAssembly.Module> | null = null;
 
@@ -50,26 +30,5 @@ function compile(): Promise<WebAssembly.Module> {
 /** Asynchronous: the module is fetched and compiled the first time, instantiated (its own memory) each time. */
 export async function createIncrementalHash(): Promise<IncrementalHash> {
   const instance = await WebAssembly.instantiate(await compile(), {});
-  const module = instance.exports as unknown as Sha256Exports;
-  const buffer = () => new Uint8Array(module.memory.buffer, module.Hash_GetBuffer(), BUFFER_BYTES);
-  module.Hash_Init(256);
-  let digest: string | null = null;
-  return {
-    update(bytes) {
-      if (digest !== null) throw new Error('A finished SHA-256 cannot be fed.');
-      const input = buffer();
-      for (let at = 0; at < bytes.length; at += BUFFER_BYTES) {
-        const piece = bytes.subarray(at, at + BUFFER_BYTES);
-        input.set(piece);
-        module.Hash_Update(piece.length);
-      }
-    },
-    hex() {
-      if (digest === null) {
-        module.Hash_Final(0);
-        digest = Array.from(buffer().subarray(0, DIGEST_BYTES), (byte) => byte.toString(16).padStart(2, '0')).join('');
-      }
-      return digest;
-    },
-  };
+  return incrementalHash(instance.exports as unknown as Sha256Exports);
 }
