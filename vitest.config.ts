@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { sha256Wasm } from './scripts/sha256-wasm';
 
 /** Pure server modules: no socket, no Redis, no child process. Every other server test starts the real server. */
-const PURE_SERVER_TESTS = ['server/client-address.test.ts', 'server/config.test.ts', 'server/connection-budget.test.ts', 'server/early-offer.test.ts', 'server/logger.test.ts', 'server/own-origin.test.ts', 'server/redis/connection.test.ts', 'server/stun-message.test.ts'];
+const PURE_SERVER_TESTS = ['server/client-address.test.ts', 'server/config.test.ts', 'server/connection-budget.test.ts', 'server/early-offer.test.ts', 'server/logger.test.ts', 'server/own-origin.test.ts', 'server/redis/connection.test.ts', 'server/stun-message.test.ts', 'server/wire/packets.test.ts'];
 
 export default defineConfig({
   test: {

@@ -53,7 +53,7 @@ describe('origins', () => {
     expect(await refusedAtHandshake(server.url, { origin: 'https://evil.example' })).toBe(true);
     expect(server.logs.some((line) => line.event === 'origin-refused' && line.origin === 'https://evil.example')).toBe(true);
     expect(await metric(server, /^peerdial_messages_rejected_total\{reason="origin"\}/)).toBe(1);
-    expect(server.app.io.engine.clientsCount).toBe(0);
+    expect(server.app.server.connections.size).toBe(0);
   });
 
   it('lets the extension itself in, and localhost pages while developing', async () => {
@@ -150,7 +150,7 @@ describe('rate limits', () => {
     expect(await refusedAtHandshake(server.url, {})).toBe(true);
     expect(await refusedAtHandshake(server.url, { localAddress: OTHER_HOUSEHOLD })).toBe(false);
     three[0]!.socket.disconnect();
-    await eventually(async () => server!.app.io.engine.clientsCount, (count) => count === 3, 'the server to see one of the three leave');
+    await eventually(async () => server!.app.server.connections.size, (count) => count === 3, 'the server to see one of the three leave');
     expect(await refusedAtHandshake(server.url, {})).toBe(false);
     expect(await metric(server, /^peerdial_messages_rejected_total\{reason="connection-cap"\}/)).toBe(1);
   });

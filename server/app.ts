@@ -1,23 +1,20 @@
 /**
  * The signaling server as a value: an HTTP server (HTTPS when given a
- * certificate) with Socket.IO attached, ready to listen. Tests build it on
+ * certificate) speaking Socket.IO's protocol (server/wire/), ready to listen. Tests build it on
  * port 0 with real clients; main.ts builds it from the environment.
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { Server } from 'socket.io';
 import { createBlockLists } from './block-lists';
 import { createCallRegistry } from './call-registry';
 import { type Config, ConfigError, MAX_MESSAGE_BYTES, type StunConfig } from './config';
 import { createConnectionGate } from './connection-gate';
 import { createLocalConnections } from './connections';
-import { type EngineConnection as IdleConnection, releaseUpgradeRequest } from './idle-connection';
 import type { SignalingContext } from './context';
 import { createGuestPage } from './guest-page';
 import type { Logger } from './logger';
 import { createLogBudget } from './log-budget';
 import { createMetrics } from './metrics';
-import { NoRoomsAdapter } from './no-rooms-adapter';
 import { createPresence } from './presence';
 import { createRedisBlockLists } from './redis/block-lists';
 import { createRedisCallRegistry } from './redis/call-registry';
@@ -27,14 +24,15 @@ import { createRedisPresence } from './redis/presence';
 import { createRedisTimers } from './redis/timers';
 import { timerFired } from './registration';
 import { createRateLimits } from './rate-limits';
-import { attachSignaling } from './signaling';
+import { createSignaling } from './signaling';
 import { type StunServer, startStunServer, stunUrl } from './stun-server';
 import type { SignalingServer } from './signaling-server';
+import { createWireServer } from './wire/wire-server';
 import { createTimers } from './timers';
 
 export interface App {
   http: HttpServer | HttpsServer;
-  io: SignalingServer;
+  server: SignalingServer;
   context: SignalingContext;
   /** The public port, the metrics listener's when there is one, and the STUN responder's UDP port when it runs. */
   listen: () => Promise<{ port: number; metricsPort?: number; stunPort?: number }>;
@@ -45,13 +43,6 @@ export interface App {
   drain: () => Promise<void>;
   /** Drains, then stops listening. */
   close: () => Promise<void>;
-}
-
-/** What this file uses of an Engine.IO connection. */
-interface EngineConnection extends IdleConnection {
-  /** The socket's peer as Engine.IO found it; replaced here by the client the limits count (Socket.IO's handshake copies it). */
-  remoteAddress: string;
-  on: (event: 'close', listener: (this: EngineConnection) => void) => void;
 }
 
 /** Listens, and answers the port actually bound (port 0 picks a free one). */
@@ -71,10 +62,10 @@ export function createApp(config: Config, log: Logger): App {
   const presence = redis ? createRedisPresence(redis.client, redis.processId) : createPresence();
   const calls = redis ? createRedisCallRegistry(redis.client, config.maxHeldBytes) : createCallRegistry(config.maxHeldBytes);
   const metrics = createMetrics({
-    connectedClients: () => io.engine.clientsCount,
+    connectedClients: () => server.connections.size,
     registeredCodes: () => {
       let registered = 0;
-      for (const socket of io.of('/').sockets.values()) if (socket.data.code) registered++;
+      for (const socket of server.connections.values()) if (socket.data?.code) registered++;
       return registered;
     },
     calls: () => calls.counts(),
@@ -105,32 +96,23 @@ export function createApp(config: Config, log: Logger): App {
     : undefined;
   const http = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, handle) : createServer(handle);
 
-  const io: SignalingServer = new Server(http, {
-    // The extension's service worker has no XMLHttpRequest: WebSocket is the only transport.
-    transports: ['websocket'],
-    maxHttpBufferSize: MAX_MESSAGE_BYTES,
-    // Engine.IO's default, said out loud: compression keeps zlib contexts (hundreds of KB) per connection, for
-    // messages of a few hundred bytes.
-    perMessageDeflate: false,
-    serveClient: false,
-    adapter: NoRoomsAdapter,
-    allowRequest: (request, decide) => {
-      if (closing) decide('The server is shutting down; connect to another.', false);
-      else gate.allowRequest(request, decide);
+  // The handlers reach the signaling, made below: it needs the context, which needs this server's connections.
+  const server: SignalingServer = createWireServer(
+    http,
+    { maxPayload: MAX_MESSAGE_BYTES },
+    {
+      addressOf: gate.addressOf,
+      allowRequest: (request, decide) => {
+        if (closing) decide('The server is shutting down; connect to another.', false);
+        else gate.allowRequest(request, decide);
+      },
+      opened: gate.opened,
+      closed: gate.closed,
+      joined: (socket) => signaling.joined(socket),
+      event: (socket, event, payload, ack) => signaling.event(socket, event, payload, ack),
+      left: (socket) => signaling.left(socket),
     },
-  });
-  // One function for every connection's close, called with the connection as `this`: no closure per connection.
-  function closed(this: EngineConnection): void {
-    gate.closed(this.remoteAddress);
-  }
-  io.engine.on('connection', (raw: EngineConnection) => {
-    // Read from the upgrade request while it is still here; the connection's close and its Socket.IO handshake (built
-    // when the client's CONNECT packet arrives, after this) then carry the client behind any trusted proxy.
-    if (raw.request) raw.remoteAddress = gate.addressOf(raw.request);
-    gate.opened(raw.remoteAddress, raw.request);
-    raw.on('close', closed);
-    releaseUpgradeRequest(raw);
-  });
+  );
 
   const fire = (name: string) =>
     void timerFired(context)(name).catch((error: unknown) => {
@@ -138,11 +120,10 @@ export function createApp(config: Config, log: Logger): App {
       const [kind, key] = [name.slice(0, name.indexOf(':')), name.slice(name.indexOf(':') + 1)];
       log.error({ event: 'timer', kind, ...(kind === 'grace' ? { code: key } : { callId: key }), err: error }, 'deadline failed');
     });
-  const connections = redis ? createRedisConnections(io, redis.client, redis.subscriber, redis.processId, redisFailed) : createLocalConnections(io);
+  const connections = redis ? createRedisConnections(server, redis.client, redis.subscriber, redis.processId, redisFailed) : createLocalConnections(server);
   const context: SignalingContext = {
     config,
     log,
-    io,
     presence,
     connections,
     blocks: redis ? createRedisBlockLists(redis.client) : createBlockLists(),
@@ -153,7 +134,7 @@ export function createApp(config: Config, log: Logger): App {
     logBudget,
     claims: new Map(),
   };
-  const departures = attachSignaling(io, context);
+  const signaling = createSignaling(context);
 
   let stun: StunServer | undefined;
   async function startStun({ host, port }: StunConfig): Promise<StunServer> {
@@ -167,13 +148,13 @@ export function createApp(config: Config, log: Logger): App {
 
   async function drain(): Promise<void> {
     closing = true;
-    // Each connection's transport closes without a "disconnect" packet, so every client sees a lost link (not a
-    // server kick) and its reconnection logic takes it elsewhere. Not io.close(): that also closes the listener,
-    // and a balancer probing /healthz would see a refused connection instead of the 503 that says "draining".
-    io.engine.close();
+    // Each connection closes without a "disconnect" packet, so every client sees a lost link (not a server kick)
+    // and its reconnection logic takes it elsewhere. The listener stays: a balancer probing /healthz sees the 503
+    // that says "draining", not a refused connection.
+    server.close();
     await connections.close();
     // Their departures are recorded (in Redis, for the other processes) before the link to it closes.
-    await departures();
+    await signaling.departures();
     context.timers.close();
     await presence.close();
     await redis?.close();
@@ -181,7 +162,7 @@ export function createApp(config: Config, log: Logger): App {
 
   return {
     http,
-    io,
+    server,
     context,
     async listen() {
       await redis?.checkVersion();

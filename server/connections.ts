@@ -1,6 +1,6 @@
 /**
  * Reaching a connection by the name presence gives it, wherever it is. On one
- * process that name is the Socket.IO id, and a message goes straight to the
+ * process that name is the connection's id, and a message goes straight to the
  * socket; with Redis it also names the process holding the connection, and a
  * message for another process goes to that process alone
  * (server/redis/mailbox.ts).
@@ -23,20 +23,20 @@ export interface Connections {
 /** The old connection of a code registered again: it stops ringing and can no longer act for the code. */
 export function replaceConnection(socket: PeerSocket): void {
   socket.emit('replaced');
-  socket.disconnect(true);
+  socket.disconnect();
 }
 
-/** One process: presence's holder is the Socket.IO id. */
-export function createLocalConnections(io: SignalingServer): Connections {
+/** One process: presence's holder is the connection's id. */
+export function createLocalConnections(server: SignalingServer): Connections {
   return {
     emit(holder, event, ...args) {
-      const socket = io.sockets.sockets.get(holder);
+      const socket = server.connections.get(holder);
       if (!socket) return false;
       socket.emit(event, ...args);
       return true;
     },
     replace(holder) {
-      const socket = io.sockets.sockets.get(holder);
+      const socket = server.connections.get(holder);
       if (socket) replaceConnection(socket);
     },
     async close() {},

@@ -9,13 +9,11 @@ import type { LogBudget } from './log-budget';
 import type { Metrics } from './metrics';
 import type { Presence } from './presence';
 import type { RateLimits } from './rate-limits';
-import type { SignalingServer } from './signaling-server';
 import type { Timers } from './timers';
 
 export interface SignalingContext {
   config: Config;
   log: Logger;
-  io: SignalingServer;
   presence: Presence;
   /** Sends to a holder presence names, on this process or another. */
   connections: Connections;

@@ -149,10 +149,10 @@ describe('a storm of random events', () => {
     const reasons = new Set(refusals.values.filter((value) => value.value > 0).map((value) => value.labels.reason));
     expect([...reasons]).toEqual(expect.arrayContaining(['bad-request', 'unknown-event', 'no-such-call', 'no-ack']));
     closeAll(alice, bob, ...storm);
-    const { context, io } = server.app;
+    const { context, server: signalingServer } = server.app;
     const online = async () => (await Promise.all([alice, bob, ...storm].map((peer) => context.presence.holderOf(peer.code)))).filter(Boolean).length;
     // Everyone gone: nobody online, and only grace timers (one per code that was in a call) left, which expire by themselves.
-    await eventually(async () => ({ connections: io.engine.clientsCount, online: await online() }), (left) => left.connections === 0 && left.online === 0, 'every client to be gone', 5_000);
+    await eventually(async () => ({ connections: signalingServer.connections.size, online: await online() }), (left) => left.connections === 0 && left.online === 0, 'every client to be gone', 5_000);
     expect(await context.calls.of(alice.code)).toBeUndefined();
     expect(context.timers.size()).toBeLessThanOrEqual(callIds.length * 2 + 2);
     // Bounded memory: tens of thousands of messages must not leave tens of megabytes behind.

@@ -1,7 +1,6 @@
 /**
- * An open connection lets go of the HTTP request that opened it and joins no
- * room (memory per idle client is what limits how many one process holds),
- * and still works.
+ * An open connection lets go of the HTTP request that opened it (memory per
+ * idle client is what limits how many one process holds), and still works.
  * That its close is still counted against its address is abuse.test.ts's
  * "frees a place when one closes".
  */
@@ -9,7 +8,6 @@ import type { IncomingMessage } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineConnection } from './idle-connection';
 import { closeAll, connectPeer, setUpCall, startTestServer, type TestServer } from './testing/harness';
 
 setFlagsFromString('--expose-gc');
@@ -33,8 +31,7 @@ describe('an open connection', () => {
   it('holds no reference to its upgrade request, and still sets up a call', async () => {
     server = await startTestServer();
     const requests: WeakRef<IncomingMessage>[] = [];
-    // Ahead of the app's own listener, which lets go of the request.
-    server.app.io.engine.prependListener('connection', (raw: EngineConnection) => requests.push(new WeakRef(raw.request!)));
+    server.app.http.prependListener('upgrade', (request: IncomingMessage) => requests.push(new WeakRef(request)));
     const alice = await connectPeer(server.url);
     const bob = await connectPeer(server.url);
 
@@ -42,19 +39,6 @@ describe('an open connection', () => {
     for (const request of requests) expect(await collectedLater(request)).toBe(true);
     // Throws unless the ring, the accept and both descriptions get through.
     await setUpCall(alice, bob);
-    closeAll(alice, bob);
-  });
-
-  it('is in no room, not even one of its own (server/no-rooms-adapter.ts), and still sets up a call', async () => {
-    server = await startTestServer();
-    const alice = await connectPeer(server.url);
-    const bob = await connectPeer(server.url);
-    await setUpCall(alice, bob);
-
-    const { adapter, sockets } = server.app.io.of('/');
-    expect(sockets.size).toBe(2);
-    expect(adapter.rooms.size).toBe(0);
-    expect(adapter.sids.size).toBe(0);
     closeAll(alice, bob);
   });
 });

@@ -32,7 +32,7 @@ log.info(
  * waiting, so it exits anyway after SHUTDOWN_TIMEOUT_MS, with a failure code.
  */
 function shutdown(signal: string): void {
-  log.info({ event: 'shutdown', signal, clients: app.io.engine.clientsCount }, 'shutting down');
+  log.info({ event: 'shutdown', signal, clients: app.server.connections.size }, 'shutting down');
   setTimeout(() => {
     log.error({ event: 'shutdown-timeout', timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting anyway');
     process.exit(1);

@@ -37,8 +37,8 @@ export function refused(context: SignalingContext, socket: PeerSocket, event: st
   if (spend(socket.data.budget, 'refused', { points: maxRefusalsPerMinute, seconds: 60 }, Date.now()) === undefined) return;
   if (socket.disconnected) return;
   context.metrics.rejected.inc({ reason: 'too-many-refusals' });
-  if (context.logBudget.allows(socket.data.address)) {
-    context.log.warn({ event, socket: socket.id, address: socket.data.address, refusals: maxRefusalsPerMinute }, 'too many refused requests; disconnecting');
+  if (context.logBudget.allows(socket.address)) {
+    context.log.warn({ event, socket: socket.id, address: socket.address, refusals: maxRefusalsPerMinute }, 'too many refused requests; disconnecting');
   }
-  socket.disconnect(true);
+  socket.disconnect();
 }

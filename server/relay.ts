@@ -57,12 +57,12 @@ function onNews(this: PeerSocket, event: string): void {
 function forget(socket: PeerSocket): void {
   if (!socket.data.route) return;
   socket.data.route = undefined;
-  socket.offAnyOutgoing(onNews);
+  socket.onSent = undefined;
 }
 
 /** Starts learning a route: news arriving while the lookup waits (for Redis) leaves it unlearnt. */
 function watch(socket: PeerSocket, callId: string): Route {
-  if (!socket.data.route) socket.onAnyOutgoing(onNews);
+  socket.onSent = onNews;
   const route = { callId, peer: '' };
   socket.data.route = route;
   return route;
@@ -82,7 +82,7 @@ export function createRelay(context: SignalingContext): Relay {
     }
     if (result.error !== ErrorCode.RateLimited) {
       metrics.rejected.inc({ reason: result.error });
-      if (logBudget.allows(socket.data.address)) log.info({ event: 'signal', socket: socket.id, code: socket.data.code, error: result.error }, 'request refused');
+      if (logBudget.allows(socket.address)) log.info({ event: 'signal', socket: socket.id, code: socket.data.code, error: result.error }, 'request refused');
     }
     if (callId !== undefined && PASSING.has(result.error)) socket.data.refusing = { callId, refusal: result };
     refused(context, socket, 'signal');
@@ -148,10 +148,10 @@ export function createRelay(context: SignalingContext): Relay {
   return {
     admit(socket, payload, ack) {
       if (socket.disconnected) return undefined;
-      const refusal = context.limits.takeSignal(socket.data.budget, socket.data.address);
+      const refusal = context.limits.takeSignal(socket.data.budget, socket.address);
       if (refusal) {
         metrics.rateLimited.inc({ event: 'signal', scope: refusal.scope });
-        if (logBudget.allows(socket.data.address)) log.warn({ event: 'signal', socket: socket.id, code: socket.data.code, address: socket.data.address, scope: refusal.scope }, 'rate limited');
+        if (logBudget.allows(socket.address)) log.warn({ event: 'signal', socket: socket.id, code: socket.data.code, address: socket.address, scope: refusal.scope }, 'rate limited');
         answer(socket, ack, rateLimited('signal', refusal));
         return undefined;
       }
@@ -169,7 +169,7 @@ export function createRelay(context: SignalingContext): Relay {
       try {
         result = await lookUp(socket, message);
       } catch (error) {
-        if (logBudget.allows(socket.data.address)) log.error({ event: 'signal', socket: socket.id, err: error }, 'handler failed');
+        if (logBudget.allows(socket.address)) log.error({ event: 'signal', socket: socket.id, err: error }, 'handler failed');
         result = fail(ErrorCode.BadRequest, 'The server could not handle that request.');
       }
       answer(socket, ack, result, message.callId);

@@ -1,9 +1,10 @@
-/** The typed Socket.IO server and socket: one protocol module gives both sides their event types. */
-import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '../src/shared/protocol';
+/** The typed connection and server: one protocol module gives both sides their event types. */
+import type { ServerToClientEvents } from '../src/shared/protocol';
 import type { SerialQueue } from '../src/shared/serial-queue';
 import type { Failure } from '../src/shared/protocol';
 import type { ConnectionBudget } from './connection-budget';
+import type { ClientConnection } from './wire/client-connection';
+import type { WireServer } from './wire/wire-server';
 
 /** Where an accepted call's signals from one connection go (server/relay.ts). */
 export interface Route {
@@ -17,8 +18,6 @@ export interface PeerData {
   challenge: string;
   /** Set once the connection has proven the key behind this code. */
   code?: string;
-  /** The client's address, which per-address limits count under. */
-  address: string;
   /** This connection's own rate-limit counts. */
   budget: ConnectionBudget;
   /** Until the connection registers: when it is dropped for not doing so. */
@@ -34,5 +33,5 @@ export interface PeerData {
   refusing?: { callId: string; refusal: Failure };
 }
 
-export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;
-export type PeerSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, PeerData>;
+export type SignalingServer = WireServer<ServerToClientEvents, PeerData>;
+export type PeerSocket = ClientConnection<ServerToClientEvents, PeerData>;

@@ -22,7 +22,6 @@ import {
 } from '../src/shared/protocol';
 import { setBlocked } from './blocking';
 import * as calls from './call-handlers';
-import { trimHandshake } from './idle-connection';
 import type { SignalingContext } from './context';
 import type { LimitedEvent } from './rate-limits';
 import { describeIssues, rateLimited, refused } from './refusals';
@@ -30,7 +29,7 @@ import { approximateBytes } from './message-size';
 import { leave, register } from './registration';
 import { createRelay } from './relay';
 import { rejoin } from './rejoin';
-import type { PeerSocket, SignalingServer } from './signaling-server';
+import type { PeerSocket } from './signaling-server';
 import { createSerialQueue } from '../src/shared/serial-queue';
 
 type Ack = (result: Result) => void;
@@ -53,7 +52,7 @@ function route<Request>(
 
 /** The registered sender's code (and address), stamped by the server: a handler never trusts a code from the message. */
 function asSender<Request, Reply extends object = object>(handle: (code: string, request: Request, address: string) => Promise<Result<Reply>>) {
-  return (socket: PeerSocket, request: Request) => handle(socket.data.code!, request, socket.data.address);
+  return (socket: PeerSocket, request: Request) => handle(socket.data.code!, request, socket.address);
 }
 
 /**
@@ -66,20 +65,20 @@ function countingMisses(context: SignalingContext, ring: (socket: PeerSocket, re
     // In order: an address that kept missing is locked out; a caller re-ringing one callee is held off (counted
     // whatever the callee's state, so the limit says nothing of it); and since each ringing call holds what its caller
     // sent until the answer, how many ring at once from one address is bounded, last, so a refused ring takes no place.
-    const { address } = socket.data;
+    const { address } = socket;
     const lockout =
       (await context.limits.missLockout(address)) ??
       (await context.limits.ringPair(socket.data.code!, address, request.to)) ??
       (await context.limits.ringing(address));
     if (lockout) {
       context.metrics.rateLimited.inc({ event: 'ring', scope: lockout.scope });
-      if (context.logBudget.allows(socket.data.address)) context.log.warn({ event: 'ring', socket: socket.id, code: socket.data.code, address: socket.data.address, scope: lockout.scope }, 'rate limited');
+      if (context.logBudget.allows(socket.address)) context.log.warn({ event: 'ring', socket: socket.id, code: socket.data.code, address: socket.address, scope: lockout.scope }, 'rate limited');
       return rateLimited('ring', lockout);
     }
     const result = await ring(socket, request);
     if (result.ok) await context.limits.rang(result.callId, socket.data.code!, address, request.to);
-    if (!result.ok) await context.limits.rangNobody(socket.data.address);
-    if (!result.ok && result.error === ErrorCode.Unavailable) await context.limits.missed(socket.data.address);
+    if (!result.ok) await context.limits.rangNobody(socket.address);
+    if (!result.ok && result.error === ErrorCode.Unavailable) await context.limits.missed(socket.address);
     return result;
   };
 }
@@ -96,18 +95,18 @@ function givingBackAnswered(context: SignalingContext, accept: (socket: PeerSock
 /** An event this server does not speak: counted, limited like the rest, and dropped unanswered. */
 async function dropUnknown(context: SignalingContext, socket: PeerSocket): Promise<void> {
   context.metrics.rejected.inc({ reason: 'unknown-event' });
-  const refusal = await context.limits.take('unknown', socket.data.budget, socket.data.address);
+  const refusal = await context.limits.take('unknown', socket.data.budget, socket.address);
   if (!refusal) return;
   context.metrics.rateLimited.inc({ event: 'unknown', scope: refusal.scope });
   // Not our client: nothing it says is worth reading further.
-  if (context.logBudget.allows(socket.data.address)) context.log.warn({ event: 'unknown', socket: socket.id, address: socket.data.address, scope: refusal.scope }, 'unknown events past the limit; disconnecting');
-  socket.disconnect(true);
+  if (context.logBudget.allows(socket.address)) context.log.warn({ event: 'unknown', socket: socket.id, address: socket.address, scope: refusal.scope }, 'unknown events past the limit; disconnecting');
+  socket.disconnect();
 }
 
 /** Counts a known event against its rate limits, then routes it; a limited or unacknowledged request changes nothing. */
 async function answer(context: SignalingContext, socket: PeerSocket, event: LimitedEvent, handle: Route, payload: unknown, ack: unknown): Promise<void> {
   const { log, metrics } = context;
-  const { address } = socket.data;
+  const { address } = socket;
   // Cut off already (a flood, queued before the cut): what is left in its queue is not worth a Redis round trip.
   if (socket.disconnected) return;
   const refusal = await context.limits.take(event, socket.data.budget, address);
@@ -151,28 +150,33 @@ function queueHasRoom(context: SignalingContext, socket: PeerSocket, bytes: numb
   const { data } = socket;
   if (data.pendingRequests < maxPendingRequests && data.pendingBytes + bytes <= maxPendingBytes) return true;
   context.metrics.rejected.inc({ reason: 'queue-full' });
-  if (context.logBudget.allows(data.address)) {
-    context.log.warn({ event: 'queue-full', socket: socket.id, address: data.address, pending: data.pendingRequests, bytes: data.pendingBytes }, 'too much sent without waiting for answers; disconnecting');
+  if (context.logBudget.allows(socket.address)) {
+    context.log.warn({ event: 'queue-full', socket: socket.id, address: socket.address, pending: data.pendingRequests, bytes: data.pendingBytes }, 'too much sent without waiting for answers; disconnecting');
   }
-  socket.disconnect(true);
+  socket.disconnect();
   return false;
 }
 
 /** A connection that has not registered in time is not a client of ours. */
 function registerDeadlinePassed(socket: PeerSocket): void {
-  if (!socket.data.code) socket.disconnect(true);
+  if (!socket.data.code) socket.disconnect();
+}
+
+/** What the signaling does with each connection (server/wire/wire-server.ts calls these). */
+export interface Signaling {
+  joined: (socket: PeerSocket) => void;
+  event: (socket: PeerSocket, event: string, payload: unknown, ack: unknown) => void;
+  left: (socket: PeerSocket) => void;
+  /** Waits for the departures still being recorded (a shutdown waits for them before closing Redis). */
+  departures: () => Promise<void>;
 }
 
 /**
  * Binds event names to handlers once for every connection: each connection
- * holds only its own data and two references to shared functions (called
- * with the connection as `this`), not a set of closures of its own, since
- * memory per idle connection is what limits how many one process holds.
- *
- * Returns a function that waits for the departures still being recorded (a
- * shutdown waits for them before closing Redis).
+ * holds only its own data, not a set of closures of its own, since memory per
+ * idle connection is what limits how many one process holds.
  */
-export function attachSignaling(io: SignalingServer, context: SignalingContext): () => Promise<void> {
+export function createSignaling(context: SignalingContext): Signaling {
   const departing = new Set<Promise<void>>();
   const registerCode = register(context);
   const routes = new Map<string, Route>([
@@ -228,30 +232,28 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
     inTurn(socket, payload, () => relay.relay(socket, message, ack));
   }
 
-  function onEvent(this: PeerSocket, event: unknown, payload?: unknown, ack?: unknown): void {
-    if (event === 'signal') return onSignal(this, payload, ack);
-    const handle = typeof event === 'string' ? routes.get(event) : undefined;
-    if (!handle) return void dropUnknown(context, this).catch(failed);
-    if (this.disconnected) return;
-    inTurn(this, payload, async () => {
-      await answer(context, this, event as LimitedEvent, handle, payload, ack);
+  function onEvent(socket: PeerSocket, event: string, payload: unknown, ack: unknown): void {
+    if (event === 'signal') return onSignal(socket, payload, ack);
+    const handle = routes.get(event);
+    if (!handle) return void dropUnknown(context, socket).catch(failed);
+    if (socket.disconnected) return;
+    inTurn(socket, payload, async () => {
+      await answer(context, socket, event as LimitedEvent, handle, payload, ack);
       // Any other request may change the call (a hang-up, a new ring): the next signal looks it up again.
-      relay.forget(this);
+      relay.forget(socket);
     });
   }
 
-  function onDisconnect(this: PeerSocket): void {
-    clearTimeout(this.data.registerDeadline);
-    const departure = depart(this).catch((error: unknown) => context.log.error({ event: 'leave', socket: this.id, err: error }, 'could not record a departure'));
+  function left(socket: PeerSocket): void {
+    clearTimeout(socket.data.registerDeadline);
+    const departure = depart(socket).catch((error: unknown) => context.log.error({ event: 'leave', socket: socket.id, err: error }, 'could not record a departure'));
     departing.add(departure);
     void departure.finally(() => departing.delete(departure));
   }
 
-  io.on('connection', (socket) => {
+  function joined(socket: PeerSocket): void {
     // Every field at once, so V8 keeps them all inside the object rather than in a store beside it.
     socket.data = {
-      // Already the client the limits count (app.ts), behind a trusted proxy or not.
-      address: socket.handshake.address,
       challenge: randomBytes(32).toString('base64url'),
       code: undefined,
       budget: {},
@@ -262,12 +264,15 @@ export function attachSignaling(io: SignalingServer, context: SignalingContext):
       route: undefined,
       refusing: undefined,
     };
-    trimHandshake(socket);
     socket.emit('hello', { protocol: PROTOCOL_VERSION, challenge: socket.data.challenge });
-    socket.onAny(onEvent);
-    socket.on('disconnect', onDisconnect);
-  });
-  return async () => {
-    await Promise.allSettled([...departing]);
+  }
+
+  return {
+    joined,
+    event: onEvent,
+    left,
+    async departures() {
+      await Promise.allSettled([...departing]);
+    },
   };
 }

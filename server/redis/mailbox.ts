@@ -32,7 +32,7 @@ function split(holder: string): [process: string, connection: string] {
   return [holder.slice(0, space), holder.slice(space + 1)];
 }
 
-export function createRedisConnections(io: SignalingServer, client: Redis, subscriber: Redis, processId: string, onError: (error: unknown) => void): Connections {
+export function createRedisConnections(server: SignalingServer, client: Redis, subscriber: Redis, processId: string, onError: (error: unknown) => void): Connections {
   const own = channelOf(processId);
   /** Letters per process, waiting for the end of this turn. */
   const outbox = new Map<string, Letter[]>();
@@ -48,7 +48,7 @@ export function createRedisConnections(io: SignalingServer, client: Redis, subsc
   function post(holder: string, event: string, args: unknown[]): boolean {
     const [process, connection] = split(holder);
     if (process === processId) {
-      const socket = io.sockets.sockets.get(connection);
+      const socket = server.connections.get(connection);
       if (socket) handOver(socket, event, args);
       return socket !== undefined;
     }
@@ -66,7 +66,7 @@ export function createRedisConnections(io: SignalingServer, client: Redis, subsc
   function handOver(socket: PeerSocket, event: string, args: unknown[]): void {
     if (event === REPLACED) replaceConnection(socket);
     // Events named by this server's own code on another process, so of the protocol's types.
-    else (socket.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
+    else (socket.emit as (event: string, ...args: unknown[]) => void)(event, ...args);
   }
 
   function received(channel: string, text: string): void {
@@ -80,7 +80,7 @@ export function createRedisConnections(io: SignalingServer, client: Redis, subsc
     }
     if (!Array.isArray(letters)) return;
     for (const letter of letters as Letter[]) {
-      const socket = io.sockets.sockets.get(letter[0]);
+      const socket = server.connections.get(letter[0]);
       // Gone since the sender looked it up: its departure reaches the sender by its own path.
       if (socket) handOver(socket, letter[1], letter[2]);
     }
