@@ -1,7 +1,8 @@
 /**
  * The signaling server as a value: an HTTP server (HTTPS when given a
- * certificate) speaking Socket.IO's protocol (server/wire/), ready to listen. Tests build it on
- * port 0 with real clients; main.ts builds it from the environment.
+ * certificate) speaking Socket.IO's protocol (server/wire/), ready to
+ * listen. Tests build it on port 0 with real clients; main.ts builds it from
+ * the environment.
  */
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';

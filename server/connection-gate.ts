@@ -1,6 +1,6 @@
 /**
  * Who may open a connection at all, decided at the handshake before any
- * Socket.IO state exists: a browser page from another origin (a web page
+ * connection state exists: a browser page from another origin (a web page
  * trying to use our server from its visitors' browsers), an address already
  * holding too many connections, or one opening them too fast.
  *

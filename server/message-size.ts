@@ -1,9 +1,8 @@
 /**
  * About how many bytes a parsed message holds: its strings' lengths plus a
- * little per value. Socket.IO hands over the parsed payload, not the frame;
- * this is what a queued request keeps alive, which is what the per-connection
- * bound is about. A loop, not recursion: a stranger's JSON may nest
- * thousands deep within the size cap.
+ * little per value. A queued request keeps the parsed payload alive, not the
+ * frame, and that is what the per-connection bound is about. A loop, not
+ * recursion: a stranger's JSON may nest thousands deep within the size cap.
  */
 const PER_VALUE = 8;
 

@@ -3,7 +3,7 @@
  * one connection at a time: a second registration proving the same key (the
  * same install reconnecting, say after its worker restarted) takes over. A
  * holder is a name, not a connection object, so it may be on another server
- * process: the Socket.IO id on one process, the process and the id with Redis
+ * process: the connection's id on one process, the process and the id with Redis
  * (server/redis/presence.ts); server/connections.ts sends to either.
  */
 export interface Presence {

@@ -14,7 +14,12 @@
  *
  * One heartbeat timer serves every connection: it pings each every
  * `pingInterval`, as Engine.IO does, drops one whose pong does not come
- * within `pingTimeout`, and drops one that never joins the namespace.
+ * within `pingTimeout`, and drops one that never joins the namespace. It
+ * looks at every connection once per round, a tenth of them per tick, and a
+ * connection's first ping comes after a random half to whole interval: pings
+ * to ten thousand clients that connected together (after a restart, say)
+ * would otherwise go out in one burst every interval, and the relayed
+ * messages queued behind it waited tens of milliseconds (bench/README.md).
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
@@ -155,7 +160,7 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
     webSocket.on('message', onMessage);
     webSocket.on('close', onClose);
     webSocket.on('error', onError);
-    connection.nextPingAt = connection.openedAt + pingInterval;
+    connection.nextPingAt = connection.openedAt + pingInterval * (0.5 + Math.random() / 2);
     webSocket.send(openPacket(id, { pingInterval, pingTimeout, maxPayload: settings.maxPayload }));
   }
 
@@ -174,21 +179,34 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
   }
 
   /** Pings whoever is due, drops whoever has not answered or joined in time. */
-  function heartbeat(): void {
-    const now = Date.now();
-    for (const connection of connections.values()) {
-      if (connection.pingSentAt !== 0) {
-        if (now - connection.pingSentAt > pingTimeout) connection.drop('ping timeout');
-      } else if (!connection.joined && now - connection.openedAt > joinTimeout) connection.drop('join timeout');
-      else if (now >= connection.nextPingAt) {
-        connection.pingSentAt = now;
-        connection.send(PING);
-      }
+  function check(connection: ClientConnection<Emits, Data>, now: number): void {
+    if (connection.pingSentAt !== 0) {
+      if (now - connection.pingSentAt > pingTimeout) connection.drop('ping timeout');
+    } else if (!connection.joined && now - connection.openedAt > joinTimeout) connection.drop('join timeout');
+    else if (now >= connection.nextPingAt) {
+      connection.pingSentAt = now;
+      connection.send(PING);
     }
   }
 
-  // Each ping goes out at most a tick late; the client gives the server pingInterval + pingTimeout.
-  const beat = setInterval(heartbeat, Math.min(1000, pingTimeout / 4, joinTimeout / 4));
+  // A round visits every connection, so each ping goes out at most a round late and a silent client is noticed at
+  // most a round late; the client gives the server pingInterval + pingTimeout.
+  const round = Math.min(1000, pingTimeout / 4, joinTimeout / 4);
+  const SLICES = 10;
+  let sweep = connections.values();
+  function tick(): void {
+    const now = Date.now();
+    // A Map's iterator survives changes: entries deleted before it gets to them are skipped, new ones visited.
+    for (let left = Math.ceil(connections.size / SLICES); left > 0; left--) {
+      const next = sweep.next();
+      if (next.done) {
+        sweep = connections.values();
+        return;
+      }
+      check(next.value, now);
+    }
+  }
+  const beat = setInterval(tick, round / SLICES);
   beat.unref();
   http.on('upgrade', onUpgrade);
 
