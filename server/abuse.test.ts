@@ -218,6 +218,8 @@ describe('events the server does not speak', () => {
     expect(await dropped).toBe('transport close');
     expect((await bob.socket.emitWithAck('ring', { to: randomCode() })).ok).toBe(false);
     expect(await fetch(`${server.url}/healthz`).then((r) => r.status)).toBe(200);
+    // An operator sees why: a frame over the cap is a protocol error at the WebSocket.
+    await eventually(() => metric(server!, /^peerdial_connections_closed_total\{reason="transport error"\}/), (count) => count === 1, 'the close to be counted');
   });
 });
 

@@ -108,7 +108,10 @@ export function createApp(config: Config, log: Logger): App {
         else gate.allowRequest(request, decide);
       },
       opened: gate.opened,
-      closed: gate.closed,
+      closed: (address, reason) => {
+        gate.closed(address);
+        metrics.connectionsClosed.inc({ reason });
+      },
       joined: (socket) => signaling.joined(socket),
       event: (socket, event, payload, ack) => signaling.event(socket, event, payload, ack),
       left: (socket) => signaling.left(socket),

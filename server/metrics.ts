@@ -18,6 +18,7 @@ export interface Metrics {
   rateLimited: Counter<'event' | 'scope'>;
   turnCredentials: Counter<'at'>;
   logLinesSuppressed: Counter;
+  connectionsClosed: Counter<'reason'>;
 }
 
 export function createMetrics(sources: MetricsSources): Metrics {
@@ -25,7 +26,7 @@ export function createMetrics(sources: MetricsSources): Metrics {
   collectDefaultMetrics({ register: registry, prefix: 'peerdial_' });
   new Gauge({
     name: 'peerdial_connected_clients',
-    help: 'Open Socket.IO connections on this process.',
+    help: 'Open signaling connections on this process.',
     registers: [registry],
     collect() {
       this.set(sources.connectedClients());
@@ -74,6 +75,12 @@ export function createMetrics(sources: MetricsSources): Metrics {
     logLinesSuppressed: new Counter({
       name: 'peerdial_log_lines_suppressed_total',
       help: 'Log lines not written because one address caused more than LOG_LINES_PER_ADDRESS in a minute.',
+      registers: [registry],
+    }),
+    connectionsClosed: new Counter({
+      name: 'peerdial_connections_closed_total',
+      help: 'Connections closed, by why: the client left or lost its link, broke the protocol, stopped answering pings or reading, never joined; or the server ended it.',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };

@@ -29,6 +29,8 @@ export class ClientConnection<Emits extends EventsOf<Emits>, Data> {
   joined = false;
   /** Closed, by either side; nothing more is sent or handled. */
   disconnected = false;
+  /** Why the session ended, once it has. */
+  endedBy: CloseReason | undefined = undefined;
   /** When the heartbeat sends the next ping (ms since the epoch). */
   nextPingAt = 0;
   /** When the ping awaiting its pong went out; 0 while none waits. */
@@ -83,7 +85,7 @@ export class ClientConnection<Emits extends EventsOf<Emits>, Data> {
     this.socket.close();
   }
 
-  /** Drops a client that does not answer or read: no closing handshake to wait for. */
+  /** Drops a client that does not answer, read or follow the protocol: no closing handshake to wait for. */
   drop(reason: CloseReason): void {
     if (this.disconnected) return;
     this.end(reason);
@@ -94,6 +96,7 @@ export class ClientConnection<Emits extends EventsOf<Emits>, Data> {
   end(reason: CloseReason): void {
     if (this.disconnected) return;
     this.disconnected = true;
+    this.endedBy = reason;
     this.onSent = undefined;
     this.ended(this, reason);
   }

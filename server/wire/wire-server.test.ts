@@ -23,8 +23,8 @@ interface Harness {
   wire: WireServer<Emits, { joinedAt: number }>;
   /** Why each joined session ended, in order. */
   left: CloseReason[];
-  /** Connections closed, joined or not. */
-  closed: () => number;
+  /** Why each connection closed, joined or not, in order. */
+  closed: CloseReason[];
 }
 
 let http: Server | undefined;
@@ -38,7 +38,7 @@ afterEach(async () => {
 async function start(settings: Partial<WireSettings> = {}): Promise<Harness> {
   http = createServer((_, response) => response.writeHead(404).end());
   const left: CloseReason[] = [];
-  let closed = 0;
+  const closed: CloseReason[] = [];
   const wire = createWireServer<Emits, { joinedAt: number }>(
     http,
     { maxPayload: 10_000, ...settings },
@@ -46,7 +46,7 @@ async function start(settings: Partial<WireSettings> = {}): Promise<Harness> {
       addressOf: () => '127.0.0.1',
       allowRequest: (_, decide) => decide(null, true),
       opened: () => {},
-      closed: () => void closed++,
+      closed: (_, reason) => void closed.push(reason),
       joined: (connection) => {
         connection.data = { joinedAt: Date.now() };
         connection.emit('hello', 'welcome');
@@ -61,7 +61,7 @@ async function start(settings: Partial<WireSettings> = {}): Promise<Harness> {
     },
   );
   await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, wire, left, closed: () => closed };
+  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, wire, left, closed };
 }
 
 const joined = (socket: Socket) => new Promise<void>((resolve) => socket.once('connect', () => resolve()));
@@ -111,7 +111,8 @@ describe('the Socket.IO server under the signaling', () => {
     await silent.closed;
     expect(silent.received.filter((frame) => frame === '2').length).toBeGreaterThanOrEqual(1);
     expect(left).toEqual(['ping timeout']);
-    expect(closed()).toBe(1);
+    await eventually(async () => closed, (reasons) => reasons.length === 1, 'its place to be freed');
+    expect(closed).toEqual(['ping timeout']);
   });
 
   it('drops a connection that never joins', async () => {
@@ -122,17 +123,20 @@ describe('the Socket.IO server under the signaling', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     // Never joined: no session to end, but its place is freed.
     expect(left).toEqual([]);
-    expect(closed()).toBe(1);
+    await eventually(async () => closed, (reasons) => reasons.length === 1, 'its place to be freed');
+    expect(closed).toEqual(['join timeout']);
   });
 
   it('closes a connection that sends what it does not speak: binary frames, events before joining, broken packets', async () => {
-    const { url, wire } = await start();
+    const { url, wire, closed } = await start();
     for (const send of [(socket: WebSocket) => socket.send(Buffer.from([1, 2, 3])), (socket: WebSocket) => socket.send('42["echo",1]'), (socket: WebSocket) => socket.send('4{')]) {
       const stranger = await raw(url);
       send(stranger.socket);
       await stranger.closed;
     }
     await eventually(async () => wire.connections.size, (size) => size === 0, 'the server to forget them');
+    await eventually(async () => closed, (reasons) => reasons.length === 3, 'their places to be freed');
+    expect(closed).toEqual(['parse error', 'parse error', 'parse error']);
   });
 
   it('closes a connection whose message is over the size cap', async () => {
@@ -164,7 +168,7 @@ describe('the Socket.IO server under the signaling', () => {
   });
 
   it('ends a session with a word the client takes as final: it does not reconnect', async () => {
-    const { url, left } = await start();
+    const { url, left, closed } = await start();
     const socket = io(url, { transports: ['websocket'] });
     clients.push(socket);
     await joined(socket);
@@ -174,6 +178,8 @@ describe('the Socket.IO server under the signaling', () => {
     expect(left).toEqual(['server namespace disconnect']);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(socket.connected).toBe(false);
+    // Its place is freed once the client has closed the socket too, moments later.
+    expect(closed).toEqual(['server namespace disconnect']);
   });
 
   it('closes every connection without a word at shutdown, so clients reconnect, and takes no new ones', async () => {

@@ -53,8 +53,11 @@ export interface WireHandlers<Emits extends EventsOf<Emits>, Data> {
   event: (connection: ClientConnection<Emits, Data>, event: string, payload: unknown, ack: ((...args: unknown[]) => void) | undefined) => void;
   /** A joined client's session ended. */
   left: (connection: ClientConnection<Emits, Data>, reason: CloseReason) => void;
-  /** A connection closed, joined or not: its address's place is free. */
-  closed: (address: string) => void;
+  /**
+   * A connection's socket closed, joined or not, and why its session ended: its address's place is free. Later than
+   * `left` when the server ended it politely (a client gets a few seconds to answer the close).
+   */
+  closed: (address: string, reason: CloseReason) => void;
 }
 
 export interface WireServer<Emits extends EventsOf<Emits>, Data> {
@@ -103,7 +106,6 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
   function ended(connection: ClientConnection<Emits, Data>, reason: CloseReason): void {
     connections.delete(connection.id);
     if (connection.joined) handlers.left(connection, reason);
-    handlers.closed(connection.address);
   }
 
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
@@ -111,14 +113,14 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
     if (connection.disconnected) return;
     // Text frames arrive as one Buffer (binaryType 'nodebuffer', fragments joined).
     const packet = isBinary ? undefined : decode((data as Buffer).toString());
-    if (!packet) return connection.close('parse error');
+    if (!packet) return connection.drop('parse error');
     switch (packet.type) {
       case 'pong':
         connection.pingSentAt = 0;
         connection.nextPingAt = Date.now() + pingInterval;
         return;
       case 'event': {
-        if (!connection.joined) return connection.close('parse error');
+        if (!connection.joined) return connection.drop('parse error');
         const { ack } = packet;
         const answer = ack === undefined ? undefined : answerOnce(connection, ack);
         handlers.event(connection, packet.event, packet.args[0], answer);
@@ -127,7 +129,7 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
       case 'connect':
         if (packet.namespace !== '/') return connection.send(noSuchNamespace(packet.namespace));
         // Joining twice is a client out of step with the protocol, as Socket.IO's own server judges it.
-        if (connection.joined) return connection.close('parse error');
+        if (connection.joined) return connection.drop('parse error');
         connection.joined = true;
         connection.send(connected(connection.id));
         handlers.joined(connection);
@@ -142,8 +144,11 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
     }
   }
 
+  /** The socket itself is closed: only now is the address's place free, so a client slow to close still counts. */
   function onClose(this: WebSocket): void {
-    (this as Carrier)[CONNECTION].end('transport close');
+    const connection = (this as Carrier)[CONNECTION];
+    connection.end('transport close');
+    handlers.closed(connection.address, connection.endedBy!);
   }
 
   /** A protocol error (a frame over maxPayload, bad UTF-8): `ws` closes the link itself. */
