@@ -10,7 +10,7 @@ import { ackPacket, DISCONNECT, eventPacket } from './packets';
 /** Events and their arguments, written as Socket.IO's typed events are: `name: (args) => void`. */
 export type EventsOf<Emits> = { [E in keyof Emits]: (...args: never[]) => void };
 
-/** How a session ended, for the handlers' logs. */
+/** How a session ended: for the handlers, and counted by reason in the server's metrics. */
 export type CloseReason = 'client namespace disconnect' | 'server namespace disconnect' | 'transport close' | 'transport error' | 'ping timeout' | 'join timeout' | 'server shutting down' | 'slow reader' | 'parse error';
 
 /**
