@@ -377,8 +377,8 @@ const ratio = (mine: number, theirs: number) => (Number.isFinite(mine) && Number
 // The issue's bar for scale-out: two processes behind Redis relay at least as fast as one, in the same run.
 for (const [index, figures] of results.entries()) {
   const one = figures.find((f) => f.name.startsWith('PeerDial, 1 process'));
+  if (!one) continue;
   for (const shared of figures.filter((f) => f.name.startsWith('PeerDial, 2 processes'))) {
-    if (!one) continue;
     console.log(
       `${shared.name.replace(/, round \d+$/, '')} / 1 process${ROUNDS > 1 ? `, round ${index + 1}` : ''}: memory per client ${ratio(shared.bytesPerClient, one.bytesPerClient)}, CPU per relayed message at 10,000/s ${ratio(cpuAt(shared, 10_000), cpuAt(one, 10_000))}, highest relay rate ${ratio(sustained(shared), sustained(one))} (at least ×1.00 is as fast as one).`,
     );

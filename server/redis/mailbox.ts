@@ -17,7 +17,7 @@
  */
 import type { Redis } from 'ioredis';
 import { type Connections, replaceConnection } from '../connections';
-import type { PeerSocket, SignalingServer } from '../signaling-server';
+import type { SignalingServer } from '../signaling-server';
 
 export const channelOf = (processId: string) => `peerdial:to:${processId}`;
 
@@ -47,11 +47,7 @@ export function createRedisConnections(server: SignalingServer, client: Redis, s
   /** Delivers here at once, or queues for the holder's process; false for a connection of ours that is gone. */
   function post(holder: string, event: string, args: unknown[]): boolean {
     const [process, connection] = split(holder);
-    if (process === processId) {
-      const socket = server.connections.get(connection);
-      if (socket) handOver(socket, event, args);
-      return socket !== undefined;
-    }
+    if (process === processId) return deliverHere(connection, event, args);
     const letters = outbox.get(process);
     if (letters) letters.push([connection, event, args]);
     else outbox.set(process, [[connection, event, args]]);
@@ -62,11 +58,14 @@ export function createRedisConnections(server: SignalingServer, client: Redis, s
     return true;
   }
 
-  /** To a connection of this process. */
-  function handOver(socket: PeerSocket, event: string, args: unknown[]): void {
+  /** To a connection of this process, posted here or by another process; false when it is gone. */
+  function deliverHere(connection: string, event: string, args: unknown[]): boolean {
+    const socket = server.connections.get(connection);
+    if (!socket) return false;
     if (event === REPLACED) replaceConnection(socket);
     // Events named by this server's own code on another process, so of the protocol's types.
     else (socket.emit as (event: string, ...args: unknown[]) => void)(event, ...args);
+    return true;
   }
 
   function received(channel: string, text: string): void {
@@ -79,11 +78,8 @@ export function createRedisConnections(server: SignalingServer, client: Redis, s
       return;
     }
     if (!Array.isArray(letters)) return;
-    for (const letter of letters as Letter[]) {
-      const socket = server.connections.get(letter[0]);
-      // Gone since the sender looked it up: its departure reaches the sender by its own path.
-      if (socket) handOver(socket, letter[1], letter[2]);
-    }
+    // One gone since the sender looked it up is skipped: its departure reaches the sender by its own path.
+    for (const [connection, event, args] of letters as Letter[]) deliverHere(connection, event, args);
   }
 
   subscriber.on('smessage', received);

@@ -30,8 +30,8 @@ function asClientReads(frame: string): Packet {
 describe('decoding what a client sends', () => {
   it("reads socket.io-client's own events, with and without an acknowledgement id", () => {
     const payload = { callId: 'A'.repeat(22), data: { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 192.0.2.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } } };
-    expect(decode(asClientSends({ type: PacketType.EVENT, nsp: '/', data: ['signal', payload] }))).toEqual({ type: 'event', event: 'signal', args: [payload], ack: undefined });
-    expect(decode(asClientSends({ type: PacketType.EVENT, nsp: '/', id: 7, data: ['ring', { to: 'ZZZZZZZZZZZZ' }] }))).toEqual({ type: 'event', event: 'ring', args: [{ to: 'ZZZZZZZZZZZZ' }], ack: 7 });
+    expect(decode(asClientSends({ type: PacketType.EVENT, nsp: '/', data: ['signal', payload] }))).toEqual({ type: 'event', event: 'signal', payload, ack: undefined });
+    expect(decode(asClientSends({ type: PacketType.EVENT, nsp: '/', id: 7, data: ['ring', { to: 'ZZZZZZZZZZZZ' }] }))).toEqual({ type: 'event', event: 'ring', payload: { to: 'ZZZZZZZZZZZZ' }, ack: 7 });
   });
 
   it('reads joining, leaving, and the heartbeat', () => {

@@ -25,8 +25,11 @@ export type ClientPacket =
   | { type: 'connect'; namespace: string }
   /** Leaves the main namespace. */
   | { type: 'disconnect' }
-  /** An event, with an acknowledgement id when the client waits for an answer. */
-  | { type: 'event'; event: string; args: unknown[]; ack: number | undefined }
+  /**
+   * An event and its payload (every event here takes one; further arguments are ignored), with an acknowledgement
+   * id when the client waits for an answer.
+   */
+  | { type: 'event'; event: string; payload: unknown; ack: number | undefined }
   /** The answer to an acknowledgement this server asked for: it asks for none, so it is ignored. */
   | { type: 'ack' };
 
@@ -93,8 +96,7 @@ export function decode(frame: string): ClientPacket | undefined {
       if (namespace !== '/') return undefined;
       const args = parseJson(json);
       if (!Array.isArray(args) || typeof args[0] !== 'string' || RESERVED.has(args[0])) return undefined;
-      const event = args.shift() as string;
-      return { type: 'event', event, args, ack };
+      return { type: 'event', event: args[0], payload: args[1], ack };
     }
     case '3':
       return ack !== undefined && Array.isArray(parseJson(json)) ? ACK : undefined;

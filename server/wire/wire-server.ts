@@ -123,7 +123,7 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
         if (!connection.joined) return connection.drop('parse error');
         const { ack } = packet;
         const answer = ack === undefined ? undefined : answerOnce(connection, ack);
-        handlers.event(connection, packet.event, packet.args[0], answer);
+        handlers.event(connection, packet.event, packet.payload, answer);
         return;
       }
       case 'connect':
@@ -220,7 +220,8 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
     close() {
       closing = true;
       clearInterval(beat);
-      for (const connection of [...connections.values()]) connection.close('server shutting down');
+      // Each close deletes its entry; a Map's iterator goes on past deletions.
+      for (const connection of connections.values()) connection.close('server shutting down');
     },
   };
 }
