@@ -93,6 +93,26 @@ describe('a call by code', () => {
     await eventually(() => offscreenDocuments(alice.worker), (n) => n === 0, "Alice's capture to stop");
   });
 
+  it("shows the own code in the popup's first frame, before the worker's view has arrived", async () => {
+    const { alice, aliceCode } = parties;
+    const page = await alice.context.newPage();
+    // What the page holds once its first script has run, before the worker has had a turn to answer.
+    await page.addInitScript(() =>
+      document.addEventListener('DOMContentLoaded', () => {
+        const main = document.querySelector('main');
+        Object.assign(window, {
+          firstFrame: { code: document.querySelector<HTMLInputElement>('#own-code')?.value, busy: main?.getAttribute('aria-busy'), status: main?.querySelector('[role=status]')?.textContent },
+        });
+      }),
+    );
+    await page.goto(alice.url('src/popup/index.html'));
+    expect(await page.evaluate(() => (window as unknown as { firstFrame: unknown }).firstFrame)).toEqual({ code: aliceCode, busy: 'true', status: 'Starting PeerDial…' });
+    // The live view takes over the same page: the same code, now with the rest of the popup.
+    await page.getByRole('button', { name: 'Call', exact: true }).waitFor();
+    expect(await myCode(page)).toBe(aliceCode);
+    await page.close();
+  });
+
   it('refuses a mistyped code before dialling', async () => {
     const { alicePopup } = parties;
     await dial(alicePopup, 'K7QM-4ZP2');
