@@ -35,6 +35,8 @@ export class ClientConnection<Emits extends EventsOf<Emits>, Data> {
   nextPingAt = 0;
   /** When the ping awaiting its pong went out; 0 while none waits. */
   pingSentAt = 0;
+  /** The client has asked for a namespace this server does not have, and been told. */
+  refusedNamespace = false;
   /**
    * Called, with the connection as `this`, with each event sent to the client, before it goes: how the relay
    * hears news that makes a call's route stale, whichever way the news reached this process.

@@ -45,6 +45,8 @@ describe('decoding what a client sends', () => {
 
   it.each([
     ['a ping from the client (the server pings in Engine.IO 4)', '2'],
+    ['a no-op, which only an upgrade from long-polling sends (this server has none)', '6'],
+    ['an acknowledgement, when this server asks for none', '431[{}]'],
     ['an unknown Engine.IO type', '9'],
     ['an empty frame', ''],
     ['broken JSON', '42["signal",{'],

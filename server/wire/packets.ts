@@ -10,7 +10,9 @@
  *
  * Anything else a client sends (binary attachments, an unknown type, broken
  * JSON, a reserved event name) is malformed: Socket.IO's own server closes the
- * connection for it, and so does this one.
+ * connection for it, and so does this one. So is a no-op or an
+ * acknowledgement, which socket.io-client sends only to a server that upgrades
+ * from long-polling or asks for acknowledgements: this one does neither.
  */
 
 /** What a client may say. */
@@ -19,8 +21,6 @@ export type ClientPacket =
   | { type: 'pong' }
   /** Engine.IO's close: the client is leaving. */
   | { type: 'close' }
-  /** Engine.IO's no-op, sent by clients while upgrading; nothing to do. */
-  | { type: 'noop' }
   /** Joins a namespace: the main one is the only one here. */
   | { type: 'connect'; namespace: string }
   /** Leaves the main namespace. */
@@ -29,9 +29,7 @@ export type ClientPacket =
    * An event and its payload (every event here takes one; further arguments are ignored), with an acknowledgement
    * id when the client waits for an answer.
    */
-  | { type: 'event'; event: string; payload: unknown; ack: number | undefined }
-  /** The answer to an acknowledgement this server asked for: it asks for none, so it is ignored. */
-  | { type: 'ack' };
+  | { type: 'event'; event: string; payload: unknown; ack: number | undefined };
 
 /** Event names a Socket.IO client keeps for itself; one arriving as an event is malformed. */
 const RESERVED = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
@@ -52,9 +50,7 @@ const isObject = (value: unknown): value is object => typeof value === 'object' 
 /** One WebSocket text message from a client, or undefined when it is malformed. */
 const PONG: ClientPacket = Object.freeze({ type: 'pong' });
 const CLOSE: ClientPacket = Object.freeze({ type: 'close' });
-const NOOP: ClientPacket = Object.freeze({ type: 'noop' });
 const LEAVE: ClientPacket = Object.freeze({ type: 'disconnect' });
-const ACK: ClientPacket = Object.freeze({ type: 'ack' });
 
 export function decode(frame: string): ClientPacket | undefined {
   switch (frame) {
@@ -62,8 +58,6 @@ export function decode(frame: string): ClientPacket | undefined {
       return PONG;
     case '1':
       return CLOSE;
-    case '6':
-      return NOOP;
   }
   if (frame.charCodeAt(0) !== 0x34 /* '4', message */) return undefined;
   const kind = frame[1];
@@ -98,10 +92,9 @@ export function decode(frame: string): ClientPacket | undefined {
       if (!Array.isArray(args) || typeof args[0] !== 'string' || RESERVED.has(args[0])) return undefined;
       return { type: 'event', event: args[0], payload: args[1], ack };
     }
-    case '3':
-      return ack !== undefined && Array.isArray(parseJson(json)) ? ACK : undefined;
     default:
-      // 4 (connect error) is the server's to send; 5 and 6 carry binary attachments, which this server does not take.
+      // 3 answers an event that asked for an acknowledgement, and this server asks none; 4 (connect error) is the
+      // server's to send; 5 and 6 carry binary attachments, which this server does not take.
       return undefined;
   }
 }

@@ -140,6 +140,26 @@ describe('the Socket.IO server under the signaling', () => {
     expect(closed).toEqual(['parse error', 'parse error', 'parse error']);
   });
 
+  it('closes a joined connection that sends frames the server would otherwise read for free, again and again', async () => {
+    // Each is a frame socket.io-client sends at most once where it sends it at all: none reaches the signaling's limits.
+    const { url, left } = await start();
+    const frames = {
+      'a pong no ping asked for': ['3'],
+      'a no-op': ['6'],
+      'an acknowledgement the server never asked for': ['431[{}]'],
+      'another namespace, asked for twice': ['40/admin,', '40/admin,'],
+    };
+    for (const [what, sent] of Object.entries(frames)) {
+      const stranger = await raw(url);
+      stranger.socket.send('40');
+      await eventually(async () => stranger.received.length, (count) => count >= 3, `the welcome before ${what}`);
+      for (const frame of sent) stranger.socket.send(frame);
+      await stranger.closed;
+      if (what.startsWith('another namespace')) expect(stranger.received.filter((frame) => frame.startsWith('44/admin,'))).toHaveLength(1);
+    }
+    expect(left).toEqual(['parse error', 'parse error', 'parse error', 'parse error']);
+  });
+
   it('closes a connection whose message is over the size cap', async () => {
     const { url, left } = await start({ maxPayload: 1_000 });
     const socket = client(url);

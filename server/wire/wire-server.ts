@@ -116,6 +116,8 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
     if (!packet) return connection.drop('parse error');
     switch (packet.type) {
       case 'pong':
+        // One pong per ping: any other is a frame the heartbeat would otherwise read for free, as often as it came.
+        if (connection.pingSentAt === 0) return connection.drop('parse error');
         connection.pingSentAt = 0;
         connection.nextPingAt = Date.now() + pingInterval;
         return;
@@ -127,7 +129,12 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
         return;
       }
       case 'connect':
-        if (packet.namespace !== '/') return connection.send(noSuchNamespace(packet.namespace));
+        if (packet.namespace !== '/') {
+          // Answered once, as Socket.IO does; a client that asks again is not a client, and each answer is a write.
+          if (connection.refusedNamespace) return connection.drop('parse error');
+          connection.refusedNamespace = true;
+          return connection.send(noSuchNamespace(packet.namespace));
+        }
         // Joining twice is a client out of step with the protocol, as Socket.IO's own server judges it.
         if (connection.joined) return connection.drop('parse error');
         connection.joined = true;
@@ -138,9 +145,6 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
         return connection.close('client namespace disconnect');
       case 'close':
         return connection.close('transport close');
-      case 'noop':
-      case 'ack':
-        return;
     }
   }
 
