@@ -9,12 +9,18 @@
  * alone, as in the two-extension mode (transfer.ts). A BENCH_SIZE_MB file
  * (200 MB by default) goes extension → guest, then guest → extension, each
  * timed from the receiver's Accept to the receiver's "verified" (saved to
- * Downloads by the extension, kept for its Save link by the page). Prints,
- * per direction: MB/s, the ratio to the bare data channel between the same
- * two browsers in the same direction (best of before and after the
- * transfers), CPU per MB of each browser by process kind (Firefox's by its
- * -contentproc kind), peak memory, and whether the received file's SHA-256
- * equals the sent one's; exits with 1 when one does not.
+ * Downloads by the extension, kept for its Save link by the page). Each
+ * transfer has the bare data channel between the same two browsers, in the
+ * same direction and the same call, measured just before it and just after
+ * (the next transfer's, or a last one), and is compared with the better of
+ * the two: the bare channel moves by a third between two measures a minute
+ * apart on this machine, so it is measured beside what it is compared with.
+ * BENCH_ROUNDS (default 1) repeats the pair of transfers, each round with
+ * fresh file names, and prints each round's ratio and their median. Prints,
+ * per direction: MB/s, that ratio, CPU per MB of each browser by process kind
+ * (Firefox's by its -contentproc kind), peak memory (first round), and whether
+ * every received file's SHA-256 equals the sent one's; exits with 1 when one
+ * does not.
  *
  * Figures are indicative: on a shared machine other work competes for the CPU,
  * which moves MB/s far more than CPU per MB (time spent waiting is not counted).
@@ -44,6 +50,8 @@ const ENGINE = process.env.BENCH_GUEST ?? '';
 const launchGuest = GUESTS[ENGINE];
 if (!launchGuest) throw new Error(`BENCH_GUEST is "${ENGINE}": it takes chromium or firefox`);
 const GUEST = ENGINE === 'firefox' ? 'Firefox guest' : `Chromium guest${OWN_PROFILE ? '' : ' (off the record)'}`;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS is "${process.env.BENCH_ROUNDS}": a whole number of rounds, 1 or more`);
 /** Waits for what crosses the network before the clock starts: a shared 2-core machine runs two browsers and the server. */
 const STEP_TIMEOUT_MS = 60_000;
 
@@ -58,8 +66,8 @@ interface End {
   accept: (file: string) => Promise<void>;
   /** What its row says once a received file is verified and where the person can have it. */
   kept: RegExp;
-  /** The SHA-256 of the received `file`, as the person gets it. */
-  receivedHash: (file: string) => Promise<string>;
+  /** The SHA-256 of the received `file`, the `nth` this end received (from 0), as the person gets it. */
+  receivedHash: (file: string, nth: number) => Promise<string>;
 }
 
 function extensionEnd(popup: Page, savedFiles: () => Promise<string[]>): End {
@@ -70,11 +78,11 @@ function extensionEnd(popup: Page, savedFiles: () => Promise<string[]>): End {
     offered: (file) => popup.getByRole('button', { name: `Accept ${file}` }).waitFor({ timeout: STEP_TIMEOUT_MS }),
     accept: (file) => popup.getByRole('button', { name: `Accept ${file}` }).click(),
     kept: /verified and saved/,
-    async receivedHash() {
-      // Playwright keeps each download under a name of its own: the call's one download is this file.
+    async receivedHash(_, nth) {
+      // Playwright keeps each download under a name of its own: the call's downloads, oldest first, are the files received.
       const saved = await savedFiles();
-      if (saved.length !== 1) throw new Error(`Downloads holds ${saved.length} files, not the one received`);
-      return sha256File(saved[0]!);
+      if (saved.length <= nth) throw new Error(`Downloads holds ${saved.length} files, not the ${nth + 1} received`);
+      return sha256File(saved[nth]!);
     },
   };
 }
@@ -99,7 +107,8 @@ try {
   const guest = await guests.newPage();
   const invite = inviteLink(server.url, (await myCode(hostPopup)) as CallCode)!;
   await guest.goto(invite);
-  const savedFiles = () => host.worker.evaluate(async () => (await chrome.downloads.search({ state: 'complete' })).map((item) => item.filename));
+  const savedFiles = () =>
+    host.worker.evaluate(async () => (await chrome.downloads.search({ state: 'complete', orderBy: ['startTime'] })).map((item) => item.filename));
   const [extension, guestSide] = [extensionEnd(hostPopup, savedFiles), guestEnd(guest)];
   /** Each browser's processes now: [extension's Chromium, guest's browser]. */
   const browsers = () => Promise.all([host.processes(), guests.processes()]);
@@ -128,64 +137,87 @@ try {
   }
 
   const legs = [
-    { from: extension, to: guestSide, file: 'to-guest.bin' },
-    { from: guestSide, to: extension, file: 'to-host.bin' },
+    { from: extension, to: guestSide, file: 'to-guest' },
+    { from: guestSide, to: extension, file: 'to-host' },
   ];
-  const bareBefore = [await bare(extension, guestSide), await bare(guestSide, extension)];
-
   await guestDials(guest, invite, 'Bench guest');
   await hostAcceptsGuest(hostPopup, guest, STEP_TIMEOUT_MS);
-  const sent = await writeRandomFile(join(work, 'to-guest.bin'), SIZE);
-  // The same bytes under a second name, so each direction's rows and saved file are told apart.
-  await link(join(work, 'to-guest.bin'), join(work, 'to-host.bin'));
-  const transfers = [await send(extension, guestSide, 'to-guest.bin'), await send(guestSide, extension, 'to-host.bin')];
+  const sent = await writeRandomFile(join(work, 'random.bin'), SIZE);
+  // The same bytes under a name for each direction and round, so each transfer's rows and saved file are told apart.
+  const fileName = (leg: number, round: number) => `${legs[leg]!.file}-${round + 1}.bin`;
+  for (let round = 0; round < ROUNDS; round++) for (const leg of legs.keys()) await link(join(work, 'random.bin'), join(work, fileName(leg, round)));
 
-  // A page of its own, as the two-extension mode has it: under heavy load the popup of the call was once gone by now.
-  extension.page = pageEvaluator(await host.reopenPopup());
-  const bareAfter = [await bare(extension, guestSide), await bare(guestSide, extension)];
-  const identical = [(await guestSide.receivedHash('to-guest.bin')) === sent, (await extension.receivedHash('to-host.bin')) === sent];
+  // Per direction: the bare channel before each round's transfer and once after the last, in the same call.
+  const bares = legs.map((): Awaited<ReturnType<typeof bare>>[] => []);
+  const transfers = legs.map((): Awaited<ReturnType<typeof send>>[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [leg, { from, to }] of legs.entries()) {
+      bares[leg]!.push(await bare(from, to));
+      transfers[leg]!.push(await send(from, to, fileName(leg, round)));
+    }
+    console.log(`  round ${round + 1} of ${ROUNDS} done`);
+  }
+  for (const [leg, { from, to }] of legs.entries()) bares[leg]!.push(await bare(from, to));
+  const identical = await Promise.all(
+    legs.map(async ({ to }, leg) => {
+      for (let round = 0; round < ROUNDS; round++) if ((await to.receivedHash(fileName(leg, round), round)) !== sent) return false;
+      return true;
+    }),
+  );
 
-  console.log(`Bare data channel between the extension's Chromium and the ${GUEST}'s browser, ${mb(SWEEP_BYTES)} MB, ${FILE_CHUNK_SIZE / 1024} KiB chunks:`);
+  console.log(`Bare data channel between the extension's Chromium and the ${GUEST}'s browser, in the call, ${mb(SWEEP_BYTES)} MB, ${FILE_CHUNK_SIZE / 1024} KiB chunks:`);
   console.log('| direction | when | MB/s | CPU ms per MB, both browsers | extension CPU ms per MB (by process) | guest CPU ms per MB (by process) |');
   console.log('| --- | --- | ---: | ---: | --- | --- |');
-  legs.forEach(({ from, to }, i) => {
-    for (const [moment, bare] of [['before', bareBefore[i]!], ['after', bareAfter[i]!]] as const) {
-      console.log(`| ${from.name} → ${to.name} | ${moment} the transfers | ${bare.rate} | ${bare.cpu} | ${bare.sides[0]} | ${bare.sides[1]} |`);
-    }
+  legs.forEach(({ from, to }, leg) => {
+    bares[leg]!.forEach((bare, i) => {
+      const moment = i < ROUNDS ? `before transfer ${i + 1}` : `after transfer ${ROUNDS}`;
+      console.log(`| ${from.name} → ${to.name} | ${moment} | ${bare.rate} | ${bare.cpu} | ${bare.sides[0]} | ${bare.sides[1]} |`);
+    });
   });
 
+  const receivedRate = (leg: number, round: number) => SIZE / ((transfers[leg]![round]!.receiverDone - transfers[leg]![round]!.start) / 1000);
+  /** Received rate over the better bare channel beside it, the one just before and the one just after. */
+  const ratio = (leg: number, round: number) => receivedRate(leg, round) / Math.max(bares[leg]![round]!.bytesPerSecond, bares[leg]![round + 1]!.bytesPerSecond);
+  const percent = (fraction: number) => `${(fraction * 100).toFixed(0)} %`;
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  };
   const row = (measure: string, values: (leg: number) => string) => console.log(`| ${measure} | ${legs.map((_, i) => values(i)).join(' | ')} |`);
   const took = (leg: number, end: 'senderDone' | 'receiverDone') => {
-    const seconds = (transfers[leg]![end] - transfers[leg]!.start) / 1000;
+    const { start, [end]: done } = transfers[leg]![0]!;
+    const seconds = (done - start) / 1000;
     return `${seconds.toFixed(2)} s, ${mb(SIZE / seconds)} MB/s`;
   };
-  const receivedRate = (leg: number) => SIZE / ((transfers[leg]!.receiverDone - transfers[leg]!.start) / 1000);
   const cpu = (leg: number, side: number) => {
-    const { cpuBefore, cpuAfter } = transfers[leg]!;
+    const { cpuBefore, cpuAfter } = transfers[leg]![0]!;
     return cpuPerMbByKind(cpuBefore[side]!, cpuAfter[side]!, SIZE);
   };
   const memory = (leg: number, side: number) => {
-    const [base, peak] = [transfers[leg]!.baselines[side]!, transfers[leg]!.peaks[side]!];
+    const [base, peak] = [transfers[leg]![0]!.baselines[side]!, transfers[leg]![0]!.peaks[side]!];
     return `${mb(base)} → ${mb(peak)} MB (+${mb(peak - base)})`;
   };
+  const rounds = [...Array(ROUNDS).keys()];
   console.log(`\nPeerDial file transfer between the extension (Chromium) and a ${GUEST} page, ${SIZE_MB} MB each way, ${FILE_CHUNK_SIZE / 1024} KiB chunks, on loopback:`);
   console.log(`| measure | ${legs.map(({ from, to }) => `${from.name} → ${to.name}`).join(' | ')} |\n| --- | ---: | ---: |`);
   row('Accept → receiver verified (extension: saved to Downloads; guest: kept for its Save link)', (leg) => took(leg, 'receiverDone'));
   row('Accept → sender sees verified', (leg) => took(leg, 'senderDone'));
-  row('bare channel between the two browsers, same direction, before / after', (leg) => `${bareBefore[leg]!.rate} / ${bareAfter[leg]!.rate} MB/s`);
-  row('received rate ÷ best bare channel rate, same direction', (leg) => {
-    const best = Math.max(bareBefore[leg]!.bytesPerSecond, bareAfter[leg]!.bytesPerSecond);
-    return `${((receivedRate(leg) / best) * 100).toFixed(0)} %`;
-  });
+  row('bare channel between the two browsers, same direction, just before / just after', (leg) => `${bares[leg]![0]!.rate} / ${bares[leg]![1]!.rate} MB/s`);
+  row('received rate ÷ the better bare channel beside it, same direction', (leg) => percent(ratio(leg, 0)));
+  if (ROUNDS > 1) {
+    row(`the same, each of ${ROUNDS} rounds (MB/s received)`, (leg) => rounds.map((round) => `${percent(ratio(leg, round))} (${mb(receivedRate(leg, round))})`).join(', '));
+    row(`the same, median of ${ROUNDS} rounds`, (leg) => percent(median(rounds.map((round) => ratio(leg, round)))));
+  }
   row('extension CPU ms per MB, whole browser (by process)', (leg) => cpu(leg, 0));
   row(`${GUEST} CPU ms per MB, whole browser (by process)`, (leg) => cpu(leg, 1));
   row('extension process RSS, before → peak', (leg) => memory(leg, 0));
   row(`${GUEST} browser RSS (all its processes), before → peak`, (leg) => memory(leg, 1));
-  row("received file's SHA-256 equals the sent file's", (leg) => (identical[leg] ? 'yes' : 'NO'));
+  row(`every received file's SHA-256 equals the sent file's (${ROUNDS} per direction)`, (leg) => (identical[leg] ? 'yes' : 'NO'));
   if (THREADS) {
-    console.log('\nCPU ms per MB by thread (BENCH_THREADS=1), the busiest of each browser:');
+    console.log('\nCPU ms per MB by thread (BENCH_THREADS=1), the busiest of each browser, first round:');
     legs.forEach(({ from, to }, leg) => {
-      const { cpuBefore, cpuAfter } = transfers[leg]!;
+      const { cpuBefore, cpuAfter } = transfers[leg]![0]!;
       for (const [side, name] of [[0, 'extension'], [1, GUEST]] as const) {
         console.log(`- ${from.name} → ${to.name}, ${name}: ${busiestThreads(cpuBefore[side]!, cpuAfter[side]!, SIZE)}`);
       }
