@@ -21,11 +21,29 @@ export const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
 /** CPU milliseconds per MB moved. */
 export const perMb = (ms: number, bytes: number) => (ms / (bytes / 1_000_000)).toFixed(1);
 
+/** BENCH_ROUNDS (default 1): how many times each transfer is made, each beside bare channel measures of its own. */
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS is "${process.env.BENCH_ROUNDS}": a whole number of rounds, 1 or more`);
+
+export const percent = (fraction: number) => `${(fraction * 100).toFixed(0)} %`;
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 /** One side's CPU per MB between two readings: the whole browser, then by process kind. */
 export function cpuPerMbByKind(before: CpuReading, after: CpuReading, bytes: number): string {
   const byKind = Object.entries(cpuByKind(before, after)).filter(([, ms]) => ms > 0);
   const total = byKind.reduce((sum, [, ms]) => sum + ms, 0);
   return `${perMb(total, bytes)} (${byKind.map(([kind, ms]) => `${kind} ${perMb(ms, bytes)}`).join(', ')})`;
+}
+
+/** CPU both browsers spent per MB between two readings of each, all their processes together. */
+export function bothCpuPerMb(before: readonly CpuReading[], after: readonly CpuReading[], bytes: number): string {
+  const spent = after.reduce((sum, reading, i) => sum + Object.values(cpuByKind(before[i]!, reading)).reduce((a, b) => a + b, 0), 0);
+  return perMb(spent, bytes);
 }
 
 /** One side's busiest threads between two readings (BENCH_THREADS=1), CPU per MB. */
@@ -136,10 +154,9 @@ export async function bareChannelBetween(
   const end = await receiver.evaluate(() => (globalThis as unknown as { bench: BenchChannel }).bench.done!, null);
   const after = await Promise.all([readCpu(senderPids, THREADS), readCpu(receiverPids, THREADS)]);
   for (const page of [sender, receiver]) await page.evaluate(() => (globalThis as unknown as { bench: BenchChannel }).bench.pc.close(), null);
-  const spent = after.reduce((sum, reading, i) => sum + Object.values(cpuByKind(before[i]!, reading)).reduce((a, b) => a + b, 0), 0);
   const sides = after.map((reading, i) => cpuPerMbByKind(before[i]!, reading, SWEEP_BYTES) + (THREADS ? `; threads: ${busiestThreads(before[i]!, reading, SWEEP_BYTES)}` : ''));
   const bytesPerSecond = SWEEP_BYTES / ((end - start) / 1000);
-  return { rate: mb(bytesPerSecond), cpu: perMb(spent, SWEEP_BYTES), bytesPerSecond, sides };
+  return { rate: mb(bytesPerSecond), cpu: bothCpuPerMb(before, after, SWEEP_BYTES), bytesPerSecond, sides };
 }
 
 /**

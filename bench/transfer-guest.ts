@@ -41,7 +41,7 @@ import { eventually, myCode } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
 import { sha256File } from '../test/e2e/support/transfers';
 import { extensionProcesses, readCpu, watchPeak } from './processes';
-import { type BenchPage, bareChannelBetween, busiestThreads, cpuPerMbByKind, mb, SIZE, SIZE_MB, SWEEP_BYTES, THREADS, when, writeRandomFile } from './transfer-common';
+import { type BenchPage, bareChannelBetween, bothCpuPerMb, busiestThreads, cpuPerMbByKind, mb, median, percent, ROUNDS, SIZE, SIZE_MB, SWEEP_BYTES, THREADS, when, writeRandomFile } from './transfer-common';
 
 const GUESTS: Record<string, (options: GuestBrowserOptions) => Promise<GuestBrowser>> = { chromium: launchChromiumGuest, firefox: launchFirefox };
 /** BENCH_OFF_THE_RECORD=1: the Chromium guest in an off-the-record context (a private window), not a profile on disk. */
@@ -50,8 +50,6 @@ const ENGINE = process.env.BENCH_GUEST ?? '';
 const launchGuest = GUESTS[ENGINE];
 if (!launchGuest) throw new Error(`BENCH_GUEST is "${ENGINE}": it takes chromium or firefox`);
 const GUEST = ENGINE === 'firefox' ? 'Firefox guest' : `Chromium guest${OWN_PROFILE ? '' : ' (off the record)'}`;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
-if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS is "${process.env.BENCH_ROUNDS}": a whole number of rounds, 1 or more`);
 /** Waits for what crosses the network before the clock starts: a shared 2-core machine runs two browsers and the server. */
 const STEP_TIMEOUT_MS = 60_000;
 
@@ -178,12 +176,6 @@ try {
   const receivedRate = (leg: number, round: number) => SIZE / ((transfers[leg]![round]!.receiverDone - transfers[leg]![round]!.start) / 1000);
   /** Received rate over the better bare channel beside it, the one just before and the one just after. */
   const ratio = (leg: number, round: number) => receivedRate(leg, round) / Math.max(bares[leg]![round]!.bytesPerSecond, bares[leg]![round + 1]!.bytesPerSecond);
-  const percent = (fraction: number) => `${(fraction * 100).toFixed(0)} %`;
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  };
   const row = (measure: string, values: (leg: number) => string) => console.log(`| ${measure} | ${legs.map((_, i) => values(i)).join(' | ')} |`);
   const took = (leg: number, end: 'senderDone' | 'receiverDone') => {
     const { start, [end]: done } = transfers[leg]![0]!;
@@ -206,7 +198,11 @@ try {
   row('bare channel between the two browsers, same direction, just before / just after', (leg) => `${bares[leg]![0]!.rate} / ${bares[leg]![1]!.rate} MB/s`);
   row('received rate ÷ the better bare channel beside it, same direction', (leg) => percent(ratio(leg, 0)));
   if (ROUNDS > 1) {
-    row(`the same, each of ${ROUNDS} rounds (MB/s received)`, (leg) => rounds.map((round) => `${percent(ratio(leg, round))} (${mb(receivedRate(leg, round))})`).join(', '));
+    const each = (leg: number, round: number) => {
+      const { cpuBefore, cpuAfter } = transfers[leg]![round]!;
+      return `${percent(ratio(leg, round))} (${mb(receivedRate(leg, round))} MB/s, ${bothCpuPerMb(cpuBefore, cpuAfter, SIZE)} ms)`;
+    };
+    row(`the same, each of ${ROUNDS} rounds (MB/s received, CPU ms per MB of both browsers)`, (leg) => rounds.map((round) => each(leg, round)).join(', '));
     row(`the same, median of ${ROUNDS} rounds`, (leg) => percent(median(rounds.map((round) => ratio(leg, round)))));
   }
   row('extension CPU ms per MB, whole browser (by process)', (leg) => cpu(leg, 0));
