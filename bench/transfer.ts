@@ -160,8 +160,11 @@ try {
   console.log(`| bare channel between the two browsers, just before / just after | ${between[0]!.rate} / ${between[1]!.rate} MB/s |`);
   console.log(`| saved rate ÷ the better bare channel beside it | ${percent(ratio(0))} |`);
   if (ROUNDS > 1) {
-    const each = (round: number) => `${percent(ratio(round))} (${mb(savedRate(round))} MB/s, ${bothCpuPerMb(transfers[round]!.cpuBefore, transfers[round]!.cpuAfter, SIZE)} ms)`;
-    console.log(`| the same, each of ${ROUNDS} rounds (MB/s saved, CPU ms per MB of both browsers) | ${rounds.map(each).join(', ')} |`);
+    const each = (round: number) => {
+      const { cpuBefore, cpuAfter, bases, peaks } = transfers[round]!;
+      return `${percent(ratio(round))} (${mb(savedRate(round))} MB/s, ${bothCpuPerMb(cpuBefore, cpuAfter, SIZE)} ms, receiver peak ${mb(peaks[1]!)} MB from ${mb(bases[1]!)})`;
+    };
+    console.log(`| the same, each of ${ROUNDS} rounds (MB/s saved, CPU ms per MB of both browsers, receiver's extension process RSS) | ${rounds.map(each).join(', ')} |`);
     console.log(`| the same, median of ${ROUNDS} rounds | ${percent(median(rounds.map(ratio)))} |`);
   }
   console.log(`| bare channel after the transfers, ${FILE_CHUNK_SIZE / 1024} KiB chunks, in one page | ${after.rate} MB/s, ${after.cpu} CPU ms per MB |`);
