@@ -130,7 +130,7 @@ export function createWireServer<Emits extends EventsOf<Emits>, Data>(
       }
       case 'connect':
         if (packet.namespace !== '/') {
-          // Answered once, as Socket.IO does; a client that asks again is not a client, and each answer is a write.
+          // Answered the first time, in Socket.IO's words; a client that asks again is not ours, and each answer is a write.
           if (connection.refusedNamespace) return connection.drop('parse error');
           connection.refusedNamespace = true;
           return connection.send(noSuchNamespace(packet.namespace));
