@@ -162,7 +162,7 @@ try {
   if (ROUNDS > 1) {
     const each = (round: number) => {
       const { cpuBefore, cpuAfter, bases, peaks } = transfers[round]!;
-      return `${percent(ratio(round))} (${mb(savedRate(round))} MB/s, ${bothCpuPerMb(cpuBefore, cpuAfter, SIZE)} ms, receiver peak ${mb(peaks[1]!)} MB from ${mb(bases[1]!)})`;
+      return `${percent(ratio(round))} (${mb(savedRate(round))} MB/s, ${bothCpuPerMb(cpuBefore, cpuAfter, SIZE)} ms, receiver peak ${mb(peaks[1])} MB from ${mb(bases[1])})`;
     };
     console.log(`| the same, each of ${ROUNDS} rounds (MB/s saved, CPU ms per MB of both browsers, receiver's extension process RSS) | ${rounds.map(each).join(', ')} |`);
     console.log(`| the same, median of ${ROUNDS} rounds | ${percent(median(rounds.map(ratio)))} |`);
