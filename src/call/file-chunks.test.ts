@@ -1,16 +1,36 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readChunks } from './file-chunks';
+import { type ChunkSource, readChunks } from './file-chunks';
 import { createIncrementalHash } from './sha256';
 import { createReassembly } from './file-reassembly';
 import { words } from '../shared/wording';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-async function collect(source: Blob, chunkSize: number, readSize?: number): Promise<{ sizes: number[]; offsets: number[]; joined: Uint8Array }> {
+/** A source whose stream hands its bytes over in pieces of the given sizes, in turn, as a browser's may. */
+function inPieces(bytes: Uint8Array, pieces: number[], size = bytes.length, onCancel?: () => void): ChunkSource {
+  return {
+    size,
+    stream: () => {
+      let at = 0;
+      let turn = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (at >= bytes.length) return controller.close();
+          const end = Math.min(at + pieces[turn++ % pieces.length]!, bytes.length);
+          controller.enqueue(bytes.slice(at, end));
+          at = end;
+        },
+        cancel: onCancel,
+      });
+    },
+  };
+}
+
+async function collect(source: ChunkSource, chunkSize: number): Promise<{ sizes: number[]; offsets: number[]; joined: Uint8Array }> {
   const parts: Uint8Array[] = [];
   const offsets: number[] = [];
-  for await (const chunk of readChunks(source, chunkSize, readSize)) {
+  for await (const chunk of readChunks(source, chunkSize)) {
     parts.push(chunk.bytes);
     offsets.push(chunk.offset);
   }
@@ -26,13 +46,21 @@ describe('chunking a file', () => {
     expect(Buffer.compare(joined, bytes)).toBe(0);
   });
 
-  it('gives the same chunks whatever the read size, even one that is not a multiple of the chunk size', async () => {
+  it('gives the same chunks whatever pieces the stream hands over, smaller, larger or across chunk boundaries', async () => {
     const bytes = randomBytes(100_000);
-    for (const readSize of [4096, 10_000, 65_536, 1024 * 1024]) {
-      const { sizes, joined } = await collect(new Blob([bytes]), 4096, readSize);
+    for (const pieces of [[1], [4096], [10_000], [65_536, 7], [3, 9_000, 1_000_000]]) {
+      const { sizes, offsets, joined } = await collect(inPieces(bytes, pieces), 4096);
       expect(Buffer.compare(joined, bytes)).toBe(0);
-      expect(sizes.every((size) => size <= 4096)).toBe(true);
+      expect(sizes).toEqual([...Array(24).fill(4096), 100_000 - 24 * 4096]);
+      expect(offsets).toEqual(sizes.map((_, i) => i * 4096));
     }
+  });
+
+  it('hands each chunk its own buffer: one kept by the sender is not overwritten by the next', async () => {
+    const bytes = randomBytes(20_000);
+    const chunks = [];
+    for await (const { bytes: chunk } of readChunks(inPieces(bytes, [20_000]), 4096)) chunks.push(chunk);
+    expect(Buffer.compare(Buffer.concat(chunks), bytes)).toBe(0);
   });
 
   it('reads an exact multiple without an empty last chunk, and an empty file as nothing', async () => {
@@ -44,9 +72,16 @@ describe('chunking a file', () => {
     await expect(collect(new Blob([randomBytes(10)]), 0)).rejects.toThrow('A chunk size must be a positive whole number, not 0.');
   });
 
-  it('stops with a sentence when the file shrinks under it', async () => {
-    const lying = { size: 100, slice: () => new Blob([randomBytes(10)]) };
-    await expect(collect(lying as unknown as Blob, 64)).rejects.toThrow('The file changed while it was being sent.');
+  it('stops with a sentence when the file shrinks or grows under it', async () => {
+    await expect(collect(inPieces(randomBytes(10), [10], 100), 64)).rejects.toThrow('The file changed while it was being sent.');
+    await expect(collect(inPieces(randomBytes(100), [30], 64), 64)).rejects.toThrow('The file changed while it was being sent.');
+  });
+
+  it('stops reading the file when the sender stops early', async () => {
+    let cancelled = false;
+    const bytes = randomBytes(100_000);
+    for await (const chunk of readChunks(inPieces(bytes, [4096], bytes.length, () => (cancelled = true)), 4096)) if (chunk.offset >= 8192) break;
+    expect(cancelled).toBe(true);
   });
 });
 
