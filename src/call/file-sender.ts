@@ -8,10 +8,10 @@ import { fileChannelLabel, parseFileChannelFrame } from './data-frames';
 import { readChunks } from './file-chunks';
 import type { WholeFileHash } from './file-resume';
 
-/** Chrome's largest message (its a=max-message-size, 256 KiB), and a quarter of a read so reads cut into whole
- * chunks. `npm run bench:transfer` (bench/README.md): in four runs the bare data channel spent 10-25% less CPU
- * per MB at 255 KiB than at 64 KiB (93 against 107, 116 against 154 ms); fewer messages also mean fewer
- * events and calls on both sides. Where the browsers agreed on less, chunkSizeFor() sends less. */
+/** Chrome's largest message (its a=max-message-size, 256 KiB). `npm run bench:transfer` (bench/README.md): in
+ * four runs the bare data channel spent 10-25% less CPU per MB at 255 KiB than at 64 KiB (93 against 107, 116
+ * against 154 ms); fewer messages also mean fewer events and calls on both sides. Where the browsers agreed on
+ * less, chunkSizeFor() sends less. */
 export const FILE_CHUNK_SIZE = 256 * 1024;
 /** Keep the SCTP send queue this full: enough that the link never idles between our sends,
  * far below Chrome's 16 MiB limit (past which send() closes the channel). */
