@@ -150,7 +150,7 @@ function watchAllocations(page: Page): { firstSeen: Map<number, number>; stop: (
 
 describe('a relayed call longer than its credentials', () => {
   it(
-    'renews them: after several lifetimes its media still flows through a relay allocated with a fresh credential, and a relay restart is survived',
+    'renews them: after several lifetimes its media still flows and each side has relays allocated with a fresh credential, and a relay restart is survived',
     async () => {
       const short = await startServer({ TURN_URLS: turn.url, TURN_SECRET: SECRET, TURN_TTL: String(SHORT_TTL_S) });
       const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(short.url), bob.openPopup(short.url)]);
@@ -173,11 +173,14 @@ describe('a relayed call longer than its credentials', () => {
         for (const [popup, watch] of [[alicePopup, watching[0]!], [bobPopup, watching[1]!]] as const) {
           const pair = await eventually(() => selectedPair(popup), (p) => p?.local === 'relay', 'our own relay in use', 15_000);
           // coturn goes on refreshing an allocation whose credential expired, so a call that never renewed would still
-          // flow here; but its relay would be the one from set-up. The one in use came after set-up's credentials
-          // expired, and coturn gives a new allocation only to a credential still good: a renewed one.
-          const allocatedAt = watch.firstSeen.get(pair!.localPort);
-          expect(allocatedAt).toBeGreaterThan(firstExpired);
-          console.log(`[turn] relay in use allocated ${Math.round((allocatedAt! - firstExpired) / 1000)} s after set-up's credentials expired`);
+          // flow here, on set-up's relays alone. Each side has relays allocated after set-up's credentials expired,
+          // and coturn gives a new allocation only to a credential still good: renewed ones. Which relay carries the
+          // media is Chromium's choice: an ICE restart keeps the ports it had, so a pair on an older allocation, as
+          // good as the new one while coturn refreshes it, stays selected in some runs.
+          const renewed = [...watch.firstSeen.values()].filter((at) => at > firstExpired);
+          expect(renewed.length).toBeGreaterThan(0);
+          const inUse = watch.firstSeen.get(pair!.localPort)!;
+          console.log(`[turn] ${renewed.length} relays allocated after set-up's credentials expired; the one in use ${Math.round((inUse - firstExpired) / 1000)} s after`);
         }
 
         // The relay restarts, long after set-up: allocating again takes a credential that has not expired.
