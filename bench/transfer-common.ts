@@ -27,12 +27,6 @@ if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS is "$
 
 export const percent = (fraction: number) => `${(fraction * 100).toFixed(0)} %`;
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 /** One side's CPU per MB between two readings: the whole browser, then by process kind. */
 export function cpuPerMbByKind(before: CpuReading, after: CpuReading, bytes: number): string {
   const byKind = Object.entries(cpuByKind(before, after)).filter(([, ms]) => ms > 0);

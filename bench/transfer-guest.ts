@@ -41,7 +41,8 @@ import { eventually, myCode } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
 import { sha256File } from '../test/e2e/support/transfers';
 import { extensionProcesses, readCpu, watchPeak } from './processes';
-import { type BenchPage, bareChannelBetween, bothCpuPerMb, busiestThreads, cpuPerMbByKind, mb, median, percent, ROUNDS, SIZE, SIZE_MB, SWEEP_BYTES, THREADS, when, writeRandomFile } from './transfer-common';
+import { percentile } from './stats';
+import { type BenchPage, bareChannelBetween, bothCpuPerMb, busiestThreads, cpuPerMbByKind, mb, percent, ROUNDS, SIZE, SIZE_MB, SWEEP_BYTES, THREADS, when, writeRandomFile } from './transfer-common';
 
 const GUESTS: Record<string, (options: GuestBrowserOptions) => Promise<GuestBrowser>> = { chromium: launchChromiumGuest, firefox: launchFirefox };
 /** BENCH_OFF_THE_RECORD=1: the Chromium guest in an off-the-record context (a private window), not a profile on disk. */
@@ -203,7 +204,7 @@ try {
       return `${percent(ratio(leg, round))} (${mb(receivedRate(leg, round))} MB/s, ${bothCpuPerMb(cpuBefore, cpuAfter, SIZE)} ms)`;
     };
     row(`the same, each of ${ROUNDS} rounds (MB/s received, CPU ms per MB of both browsers)`, (leg) => rounds.map((round) => each(leg, round)).join(', '));
-    row(`the same, median of ${ROUNDS} rounds`, (leg) => percent(median(rounds.map((round) => ratio(leg, round)))));
+    row(`the same, median of ${ROUNDS} rounds`, (leg) => percent(percentile(rounds.map((round) => ratio(leg, round)), 50)));
   }
   row('extension CPU ms per MB, whole browser (by process)', (leg) => cpu(leg, 0));
   row(`${GUEST} CPU ms per MB, whole browser (by process)`, (leg) => cpu(leg, 1));

@@ -32,7 +32,8 @@ import { myCode, waitForStatus } from '../test/e2e/support/probes';
 import { startServer } from '../test/e2e/support/server';
 import { sha256File } from '../test/e2e/support/transfers';
 import { cpuMs, extensionProcesses, readCpu, watchPeak } from './processes';
-import { bareChannelBetween, type BenchChannel, benchSend, bothCpuPerMb, busiestThreads, cpuPerMbByKind, mb, median, percent, perMb, ROUNDS, SIZE, SIZE_MB, sendOnBenchChannel, SWEEP_BYTES, THREADS, when, writeRandomFile } from './transfer-common';
+import { percentile } from './stats';
+import { bareChannelBetween, type BenchChannel, benchSend, bothCpuPerMb, busiestThreads, cpuPerMbByKind, mb, percent, perMb, ROUNDS, SIZE, SIZE_MB, sendOnBenchChannel, SWEEP_BYTES, THREADS, when, writeRandomFile } from './transfer-common';
 
 const SWEEP_CHUNKS = [16 * 1024, 64 * 1024, 256 * 1024];
 
@@ -165,7 +166,7 @@ try {
       return `${percent(ratio(round))} (${mb(savedRate(round))} MB/s, ${bothCpuPerMb(cpuBefore, cpuAfter, SIZE)} ms, receiver peak ${mb(peaks[1])} MB from ${mb(bases[1])})`;
     };
     console.log(`| the same, each of ${ROUNDS} rounds (MB/s saved, CPU ms per MB of both browsers, receiver's extension process RSS) | ${rounds.map(each).join(', ')} |`);
-    console.log(`| the same, median of ${ROUNDS} rounds | ${percent(median(rounds.map(ratio)))} |`);
+    console.log(`| the same, median of ${ROUNDS} rounds | ${percent(percentile(rounds.map(ratio), 50))} |`);
   }
   console.log(`| bare channel after the transfers, ${FILE_CHUNK_SIZE / 1024} KiB chunks, in one page | ${after.rate} MB/s, ${after.cpu} CPU ms per MB |`);
   console.log(`| saved rate ÷ best bare channel rate in one page | ${percent(savedRate(0) / ceiling)} |`);
