@@ -100,7 +100,7 @@ const setup = printTable(
 );
 
 console.log("\nWhere the time goes: each set-up step, ms from the callee's Accept (PeerJS: its answer()), p50; negative is while it rang\n");
-const STEPS = ['accept-received', 'accept-sent', 'accept-taken', 'accepted-arrived', 'answer-arrived', 'captured', 'pc-created', 'offer-applied', 'answer-created', 'answer-sent', 'answer-received', 'ice-connected', 'connected', 'first-audio', 'first-video', 'frame-received', 'frame-submitted'];
+const STEPS = ['accept-received', 'accept-sent', 'accept-taken', 'accepted-arrived', 'answer-arrived', 'camera-captured', 'captured', 'pc-created', 'offer-applied', 'answer-created', 'answer-sent', 'answer-received', 'ice-connected', 'connected', 'first-audio', 'first-video', 'frame-received', 'frame-submitted'];
 const stepAt = (samples: { steps: SetupSteps }[], side: keyof SetupSteps, step: string) => {
   const values = samples.map((s) => s.steps[side][step]).filter((v): v is number => v !== undefined);
   return values.length ? summarize(values).p50 : '—';

@@ -6,6 +6,7 @@
  * nothing and says nothing: Accept captures again, and reports what is
  * missing then.
  */
+import { markSetupStep } from '../shared/setup-marks';
 import { captureCamera, type DeviceIds } from './local-media';
 
 export interface RingPreviewDeps {
@@ -40,6 +41,7 @@ export function ringPreview(deps: RingPreviewDeps): RingPreview {
             track.stop();
             return null;
           }
+          markSetupStep('camera-captured');
           deps.local.addTrack(track);
           deps.added();
           deps.changed();

@@ -14,7 +14,8 @@ export type SetupStep =
   // The caller's worker: the server's word of the accept, with the answer in it, arrived.
   | 'accepted-arrived'
   | 'answer-arrived'
-  // The offscreen document.
+  // The offscreen document: the camera in hand (a callee's from its ring preview), then capture done, microphone and all.
+  | 'camera-captured'
   | 'captured'
   | 'pc-created'
   | 'offer-applied'
