@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RELAY_RENEW_FRACTION, UNANSWERED_RING_MS } from '../shared/call-state';
+import type { SignalData } from '../shared/protocol';
 import type { OffscreenMessage } from '../shared/runtime-messages';
 import { createCallController } from './call-controller';
 import { createSignalRelay } from './signal-relay';
@@ -8,6 +9,7 @@ import { ANSWER, candidate, fakeLink, memoryStorage, type MemoryStorage, settle 
 const PEER = 'B7KQ-PEER';
 const CALL_ID = 'call-1';
 const ICE = [{ urls: ['stun:stun.example.org'] }];
+const OFFER: SignalData = { kind: 'description', description: { type: 'offer', sdp: 'v=0\r\n' } };
 
 /** The controller with the worker's real signal relay, over a fake link, a fake offscreen document and memory storage. */
 async function worker(storage: MemoryStorage = memoryStorage()) {
@@ -130,6 +132,28 @@ describe('the call controller', () => {
     expect(link.sent).toEqual([]);
     await calls.dispatch({ type: 'accept', now: Date.now() });
     expect(link.sent).toEqual([{ event: 'accept', payload: { callId: CALL_ID, signals: [ANSWER, candidate(1)] } }]);
+  });
+
+  it("a caller's offer that overtakes its ring while the ring is being written down reaches the peer connection prepared for it", async () => {
+    const storage = memoryStorage();
+    const { calls, media } = await worker(storage);
+    // storage.session takes its time: the ring's write is still under way when the offer arrives.
+    let finishWrites!: () => void;
+    const writesDone = new Promise<void>((resolve) => (finishWrites = resolve));
+    const write = storage.set;
+    storage.set = async (items) => {
+      await writesDone;
+      return write(items);
+    };
+    const ringing = calls.dispatch({ type: 'incoming', callId: CALL_ID, from: PEER, iceServers: ICE, now: Date.now() });
+    const offered = calls.receiveSignal(CALL_ID, OFFER);
+    const stray = calls.receiveSignal('call-of-someone-else', OFFER);
+    await settle();
+    expect(media).toEqual([]);
+    finishWrites();
+    await Promise.all([ringing, offered, stray]);
+    expect(media.map((message) => message.type)).toEqual(['prepare', 'signal-in']);
+    expect(media[1]).toMatchObject({ type: 'signal-in', data: OFFER });
   });
 
   it('a storage write that rejects still hangs up: the server is told and the offscreen document is told to stop', async () => {

@@ -50,6 +50,8 @@ export interface CallController {
   setMediaNotice: (notice: string | null) => Promise<void>;
   /** Outside an active call there is no quality to show: a late sample is dropped. */
   setQuality: (level: QualityLevel) => Promise<void>;
+  /** The other side's signal, for the media host if it belongs to the call as it stands after every event before it. */
+  receiveSignal: (callId: string, data: SignalData) => Promise<void>;
 }
 
 export async function createCallController(deps: CallControllerDeps): Promise<CallController> {
@@ -180,6 +182,18 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
 
     setQuality(level) {
       return queue.run(() => (record.call.phase !== 'active' || record.quality === level ? undefined : commit({ ...record, quality: level })));
+    },
+
+    receiveSignal(callId, data) {
+      // Behind the events that came before it: a caller's early offer can overtake its own ring while this side writes
+      // the ring down, and then would find neither the call nor a prepared peer connection. By the time a queued task
+      // runs, the tasks before it have handed their first media command over (inQueue), and the media host keeps the
+      // order it was handed things in. Handed over, not awaited: a document still starting must not hold the queue.
+      return queue.run(() => {
+        const { call } = record;
+        if (call.phase === 'idle' || call.callId !== callId) return;
+        void deps.tellMedia({ target: 'offscreen', type: 'signal-in', data });
+      });
     },
   };
   armDeadline();

@@ -53,12 +53,10 @@ export function createServerConnection(deps: ServerConnectionDeps): ServerConnec
   let link: SignalingLink | null = null;
   let status: ServerLink = { status: 'connecting' };
 
-  /** The other side's signal, for the media host's peer connection if it belongs to this call. */
+  /** The other side's signal, on its way to the media host if it belongs to this call. */
   function signalIn(callId: string, data: SignalData): void {
-    const { call } = calls.record();
-    if (call.phase === 'idle' || call.callId !== callId) return;
     if (data.kind === 'description' && data.description.type === 'answer') markSetupStep('answer-arrived');
-    void deps.tellMedia({ target: 'offscreen', type: 'signal-in', data });
+    void calls.receiveSignal(callId, data);
   }
 
   const onEvent: SignalingHandlers['onEvent'] = {
