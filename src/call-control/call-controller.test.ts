@@ -156,6 +156,13 @@ describe('the call controller', () => {
     expect(media[1]).toMatchObject({ type: 'signal-in', data: OFFER });
   });
 
+  it("in a call, the other side's signals go to the media host in the same turn, without waiting for storage", async () => {
+    const { calls, media } = await inCall();
+    media.length = 0;
+    void calls.receiveSignal(CALL_ID, candidate(1));
+    expect(media).toEqual([{ target: 'offscreen', type: 'signal-in', data: candidate(1) }]);
+  });
+
   it('a storage write that rejects still hangs up: the server is told and the offscreen document is told to stop', async () => {
     const { calls, link, offscreen, logged, storage } = await inCall();
     storage.failWrites = true;

@@ -131,16 +131,30 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
     }
   }
 
+  /**
+   * Events queued and not yet applied. At zero, every event so far has handed its first command over: it is handed
+   * in the same turn its apply settles (a media host keeps the order it is handed things in).
+   */
+  let applying = 0;
+
   /** Applies one event in order, then runs its commands outside the queue: they may dispatch follow-up events (a server's answer). */
   function inQueue(apply: () => Promise<{ commands: CallCommand[]; shareCommands: ShareCommand[] }>): Promise<void> {
-    return queue.run(apply).then(async ({ commands, shareCommands }) => {
-      for (const command of commands) {
-        await run(command).catch((error: unknown) => deps.log(`Could not ${command.type}`, error));
-      }
-      for (const command of shareCommands) {
-        await deps.runShare(command).catch((error: unknown) => deps.log(`Could not ${command.type} the share`, error));
-      }
-    });
+    applying++;
+    return queue.run(apply).then(
+      async ({ commands, shareCommands }) => {
+        applying--;
+        for (const command of commands) {
+          await run(command).catch((error: unknown) => deps.log(`Could not ${command.type}`, error));
+        }
+        for (const command of shareCommands) {
+          await deps.runShare(command).catch((error: unknown) => deps.log(`Could not ${command.type} the share`, error));
+        }
+      },
+      (error: unknown) => {
+        applying--;
+        throw error;
+      },
+    );
   }
 
   const controller: CallController = {
@@ -185,15 +199,19 @@ export async function createCallController(deps: CallControllerDeps): Promise<Ca
     },
 
     receiveSignal(callId, data) {
-      // Behind the events that came before it: a caller's early offer can overtake its own ring while this side writes
-      // the ring down, and then would find neither the call nor a prepared peer connection. By the time a queued task
-      // runs, the tasks before it have handed their first media command over (inQueue), and the media host keeps the
-      // order it was handed things in. Handed over, not awaited: a document still starting must not hold the queue.
-      return queue.run(() => {
+      const deliver = () => {
         const { call } = record;
-        if (call.phase === 'idle' || call.callId !== callId) return;
-        void deps.tellMedia({ target: 'offscreen', type: 'signal-in', data });
-      });
+        if (call.phase !== 'idle' && call.callId === callId) void deps.tellMedia({ target: 'offscreen', type: 'signal-in', data });
+      };
+      // Straight through when no event is being applied: the signal's call, if it is this side's, is known and its
+      // media host has been handed its first command. Otherwise behind those events: a caller's early offer can
+      // overtake its own ring while this side writes the ring down, and would find neither the call nor a prepared
+      // peer connection. Handed over, not awaited: a document still starting must not hold the queue.
+      if (applying === 0) {
+        deliver();
+        return Promise.resolve();
+      }
+      return queue.run(deliver);
     },
   };
   armDeadline();
