@@ -34,12 +34,18 @@ export const INCOMING = '^Incoming call';
 
 export interface CallOptions {
   /**
-   * Read both browsers' CPU from just before the Accept to this many ms
-   * after. The readings cost CPU of their own in the middle of the set-up,
-   * so a call measured this way is not one of the timed ones.
+   * Read both browsers' CPU from just before the Accept until both first
+   * frames are on screen. The readings cost CPU of their own in the middle of
+   * the set-up, so a call measured this way is not one of the timed ones.
    */
-  cpuWindowMs?: number;
+  measureCpu?: boolean;
 }
+
+/**
+ * How often a CPU-measured call looks for the first frames: seldom enough to add little to what it measures (a
+ * `raf` poll would keep both pages drawing), often enough to end the window soon after them.
+ */
+export const CPU_CALL_POLL_MS = 50;
 
 /** Timing hooks in a page for the next call: its clicks, its ringing status, its remote video's first frame. */
 export async function arm(page: Page): Promise<void> {
@@ -74,8 +80,8 @@ export function workerMarks(browser: ExtensionBrowser): Promise<Record<string, n
 }
 
 /** What the hooks `arm` installed recorded, once the remote video's first frame is on screen. */
-export async function times(page: Page): Promise<PageTimes> {
-  await page.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: STEP_TIMEOUT_MS }).catch(async () => {
+export async function times(page: Page, polling: number | 'raf' = 'raf'): Promise<PageTimes> {
+  await page.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: STEP_TIMEOUT_MS, polling }).catch(async () => {
     throw new Error(`No remote frame seen; hooks recorded ${JSON.stringify(await page.evaluate(() => window.benchTimes))}`);
   });
   return page.evaluate(() => window.benchTimes!);
@@ -127,17 +133,29 @@ export async function startCallSetupBench(
     const [alicePopup, bobPopup] = await Promise.all([alice.openPopup(serverUrl), bob.openPopup(serverUrl)]);
     const bobCode = await myCode(bobPopup);
     let made = 0;
-    async function call({ cpuWindowMs }: CallOptions = {}): Promise<CallSetupSample> {
+    async function call({ measureCpu }: CallOptions = {}): Promise<CallSetupSample> {
       await Promise.all([arm(alicePopup), arm(bobPopup)]);
       await dial(alicePopup, bobCode);
       await waitForStatus(bobPopup, /Incoming call/);
       await new Promise((r) => setTimeout(r, ACCEPT_AFTER_RING_MS));
       const acceptButton = bobPopup.getByRole('button', { name: 'Accept' });
-      // Measuring CPU, the button is clicked from the page: Playwright's own work for a click (finding, scrolling, hit-testing) is not the call's.
-      const cpu = cpuWindowMs
-        ? await cpuAround([...(await alice.processes()), ...(await bob.processes())], cpuWindowMs, () => acceptButton.evaluate((button: HTMLElement) => button.click()))
-        : await acceptButton.click();
-      const [caller, callee] = await Promise.all([times(alicePopup), times(bobPopup)]);
+      let cpu: CpuWindow | undefined;
+      let frames!: [PageTimes, PageTimes];
+      if (measureCpu) {
+        // Found before the window opens and clicked from the page: finding it by role (the accessibility tree) and
+        // Playwright's own work for a click (scrolling, hit-testing) are not the call's.
+        const button = await acceptButton.elementHandle();
+        const pids = [...(await alice.processes()), ...(await bob.processes())];
+        cpu = await cpuAround(
+          pids,
+          () => button.evaluate((element: HTMLElement) => element.click()),
+          async () => (frames = await Promise.all([times(alicePopup, CPU_CALL_POLL_MS), times(bobPopup, CPU_CALL_POLL_MS)])),
+        );
+      } else {
+        await acceptButton.click();
+        frames = await Promise.all([times(alicePopup), times(bobPopup)]);
+      }
+      const [caller, callee] = frames;
       const accepted = callee.click!.Accept!;
       const sample = {
         dialToRing: callee.status![INCOMING]! - caller.click!.Call!,

@@ -11,11 +11,11 @@ import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { PeerServer } from 'peer';
 import { launchPlainChromium, processTree } from '../test/e2e/support/browser';
-import { ACCEPT_AFTER_RING_MS, type CallOptions } from './call-setup';
+import { ACCEPT_AFTER_RING_MS, CPU_CALL_POLL_MS, type CallOptions, times } from './call-setup';
 import { cpuAround, type CpuWindow, windowAfter } from './processes';
 import { startDelayProxy } from './delay-proxy';
 import { frameMarks, installHooks, PAGE_PRELUDE, type PageTimes } from './frame-timing';
-import { pauseBetweenCalls, printProgress, relativeTo, type SetupSteps, STEP_TIMEOUT_MS } from './stats';
+import { pauseBetweenCalls, printProgress, relativeTo, type SetupSteps } from './stats';
 
 export interface PeerJsSample {
   answerToCalleeFrame: number;
@@ -133,7 +133,7 @@ export async function startPeerJsBench(
       }),
     )) as [Page, Page];
     let made = 0;
-    async function call({ cpuWindowMs }: CallOptions = {}): Promise<PeerJsSample> {
+    async function call({ measureCpu }: CallOptions = {}): Promise<PeerJsSample> {
       for (const tab of [caller, callee]) {
         await tab.evaluate(PAGE_PRELUDE);
         await tab.evaluate(installHooks, { videoLabel: 'Remote video', statusPatterns: [] });
@@ -143,8 +143,15 @@ export async function startPeerJsBench(
       await callee.waitForFunction(() => Boolean((window as unknown as { incoming?: unknown }).incoming));
       await new Promise((r) => setTimeout(r, ACCEPT_AFTER_RING_MS));
       const answer = () => callee.evaluate(() => (window as unknown as { answer: () => void }).answer());
-      const cpu = cpuWindowMs ? await cpuAround(await processTree(MARKER), cpuWindowMs, answer) : await answer();
-      const [callerTimes, calleeTimes] = await Promise.all([frameTimes(caller), frameTimes(callee)]);
+      let frames!: [PageTimes, PageTimes];
+      const cpu = measureCpu
+        ? await cpuAround(await processTree(MARKER), answer, async () => (frames = await Promise.all([times(caller, CPU_CALL_POLL_MS), times(callee, CPU_CALL_POLL_MS)])))
+        : undefined;
+      if (!measureCpu) {
+        await answer();
+        frames = await Promise.all([times(caller), times(callee)]);
+      }
+      const [callerTimes, calleeTimes] = frames;
       const answeredAt = await callee.evaluate(() => (window as unknown as { answeredAt: number }).answeredAt);
       const steps = async (tab: Page, times: PageTimes) =>
         relativeTo({ ...(await tab.evaluate(() => (window as unknown as { marks: Record<string, number> }).marks)), ...frameMarks(times) }, answeredAt);
@@ -164,9 +171,4 @@ export async function startPeerJsBench(
     await close();
     throw error;
   }
-}
-
-async function frameTimes(tab: Page): Promise<PageTimes> {
-  await tab.waitForFunction(() => Boolean(window.benchTimes?.firstFrame), undefined, { timeout: STEP_TIMEOUT_MS });
-  return tab.evaluate(() => window.benchTimes!);
 }

@@ -142,16 +142,16 @@ export interface CpuWindow {
 }
 
 /**
- * The CPU `pids` use from just before `act` to `windowMs` after it is done.
- * Linux counts CPU time in 10 ms ticks: one window is a rough sample, a mean
- * over several is the figure.
+ * The CPU `pids` use from just before `act` until `settled` resolves (the
+ * call benches: both first frames on screen). Linux counts CPU time in 10 ms
+ * ticks: one window is a rough sample, a mean over several is the figure.
  */
-export async function cpuAround(pids: number[], windowMs: number, act: () => Promise<unknown>): Promise<CpuWindow> {
+export async function cpuAround(pids: number[], act: () => Promise<unknown>, settled: () => Promise<unknown>): Promise<CpuWindow> {
   const threads = Boolean(process.env.BENCH_THREADS);
   const before = await readCpu(pids, threads);
   const from = Date.now();
   await act();
-  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  await settled();
   const after = await readCpu(pids, threads);
   return { byKind: cpuByKind(before, after), ...(threads && { byThread: cpuByThread(before, after) }), from, to: Date.now() };
 }

@@ -39,13 +39,10 @@ if (process.env.BENCH_NAT) {
 }
 /** The signaling server's round trip from both browsers (ms): 0 is loopback; a server on the internet is tens of ms away. */
 const SERVER_RTT_MS = Number(process.env.BENCH_SERVER_RTT_MS ?? 0);
-/** Calls of each kind, after the timed ones, that read the CPU both browsers use in the first CPU_WINDOW_MS after Accept. */
+/** Calls of each kind, after the timed ones, that read the CPU both browsers use from Accept until both first frames are on screen. */
 const CPU_CALLS = Number(process.env.BENCH_CPU_CALLS ?? 10);
 /** Popup opens, worker restarts and guest page loads for the footprint: enough that one slow open does not move the p50. */
 const FOOTPRINT_SAMPLES = 15;
-/** BENCH_CPU_WINDOW_MS: a longer window, to cover Accept to the first frames where CPU is scarce (seconds on one core). */
-const CPU_WINDOW_MS = Number(process.env.BENCH_CPU_WINDOW_MS ?? 70);
-
 const chromiumVersion = execSync('/usr/bin/chromium --version 2>/dev/null').toString().trim();
 const cores = PIN_CPUS ? `${cpus().length} × ${cpus()[0]?.model.trim()}, pinned to ${availableParallelism()} of them with taskset` : `${cpus().length} × ${cpus()[0]?.model.trim()}`;
 const machine = `${cores}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${chromiumVersion}, Node ${process.version}`;
@@ -68,8 +65,8 @@ try {
     theirs.push(await peerjs.call());
   }
   for (let i = 0; i < CPU_CALLS; i++) {
-    ourCpu.push((await peerdial.call({ cpuWindowMs: CPU_WINDOW_MS })).cpu!);
-    theirCpu.push((await peerjs.call({ cpuWindowMs: CPU_WINDOW_MS })).cpu!);
+    ourCpu.push((await peerdial.call({ measureCpu: true })).cpu!);
+    theirCpu.push((await peerjs.call({ measureCpu: true })).cpu!);
   }
 } finally {
   await Promise.all([peerdial.close(), guestCalls.close(), peerjs.close()]);
