@@ -143,11 +143,11 @@ export async function startPeerJsBench(
       await callee.waitForFunction(() => Boolean((window as unknown as { incoming?: unknown }).incoming));
       await new Promise((r) => setTimeout(r, ACCEPT_AFTER_RING_MS));
       const answer = () => callee.evaluate(() => (window as unknown as { answer: () => void }).answer());
+      let cpu: CpuWindow | undefined;
       let frames!: [PageTimes, PageTimes];
-      const cpu = measureCpu
-        ? await cpuAround(await processTree(MARKER), answer, async () => (frames = await Promise.all([times(caller, CPU_CALL_POLL_MS), times(callee, CPU_CALL_POLL_MS)])))
-        : undefined;
-      if (!measureCpu) {
+      if (measureCpu) {
+        cpu = await cpuAround(await processTree(MARKER), answer, async () => (frames = await Promise.all([times(caller, CPU_CALL_POLL_MS), times(callee, CPU_CALL_POLL_MS)])));
+      } else {
         await answer();
         frames = await Promise.all([times(caller), times(callee)]);
       }
